@@ -1,0 +1,1 @@
+//! TagoIO wire types and the typed async client.

@@ -1,0 +1,37 @@
+//! Command glue: turn parsed arguments into settings, call the core, pick the exit code.
+//! Commands stay short; the work lives in the core modules.
+
+mod emulator;
+mod schema;
+mod validate;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs one parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    init_logging(cli.verbose, cli.quiet);
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Schema => schema::run(),
+        Command::Emulator(args) => emulator::run(&args),
+    }
+}
+
+/// Logs go to stderr so they never mix with plans or data on stdout.
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TAGOFORM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tagoform={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

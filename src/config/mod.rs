@@ -1,0 +1,1 @@
+//! Desired state: YAML → validated model, with located diagnostics. Never touches the network.

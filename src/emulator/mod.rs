@@ -1,0 +1,1 @@
+//! A TagoIO-compatible server that enforces TagoIO's rules.

@@ -1,0 +1,18 @@
+//! tagoform: manage a TagoIO account the GitOps way.
+//!
+//! The job is: load YAML → read live state → compute a plan → render it or apply it.
+//! Each arrow is a module boundary:
+//!
+//! - [`config`]: desired state. Wire structs (serde + JsonSchema) → validated model, with
+//!   diagnostics that carry file, line and column. Never touches the network.
+//! - [`api`]: TagoIO wire types and the typed async HTTP client (envelope, errors, retries,
+//!   pacing, pagination, redaction of secrets).
+//! - [`emulator`]: a TagoIO-compatible server (axum) that enforces TagoIO's rules; the
+//!   `--api local` default and the adversary of every end-to-end test.
+//! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
+
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod emulator;
