@@ -1,1 +1,3 @@
-//! TagoIO wire types and the typed async client.
+//! TagoIO wire types ([`types`]) and the typed async client.
+
+pub mod types;

@@ -1,0 +1,1 @@
+//! TagoIO wire types (DTOs) shared by the client and the emulator.
