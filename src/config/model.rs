@@ -1,0 +1,356 @@
+//! The validated desired state: what the YAML asks TagoIO to look like.
+//!
+//! This is the contract between the loader and the plan. Everything here has already passed
+//! validation: references resolve, ids are well formed, decoders are read into text. Every
+//! object and every list item carries the [`Origin`] of the YAML that asks for it, so a plan
+//! can point a reviewer at the exact line.
+//!
+//! Two conventions carry meaning and must not be flattened:
+//! - `Option<Vec<_>>` on lists: `None` (left out) = not managed here, left as it is on TagoIO;
+//!   `Some(vec![])` = managed, and the answer is "none".
+//! - `Option<_>` on object fields: `None` = left as it is on TagoIO.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
+
+/// Where in the YAML something is asked for: file, 1-based line and 1-based column (in chars).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A TagoIO object id: 24 lowercase hexadecimal characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TagoId(String);
+
+impl TagoId {
+    /// Accepts exactly 24 lowercase hex characters; anything else is not an id TagoIO issues.
+    pub fn parse(text: &str) -> Option<TagoId> {
+        let valid = text.len() == 24
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        valid.then(|| TagoId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TagoId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The whole desired state, merged from every file. Maps are keyed by the user's key (the
+/// name the YAML uses), so iteration order is stable and plans are deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Desired {
+    pub external_profiles: BTreeMap<String, ExternalProfile>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub networks: BTreeMap<String, Network>,
+    pub connectors: BTreeMap<String, Connector>,
+}
+
+impl Desired {
+    /// Networks owned by the profile with this key, in key order.
+    pub fn networks_of<'a>(&'a self, profile: &'a str) -> impl Iterator<Item = &'a Network> + 'a {
+        self.networks.values().filter(move |n| n.profile == profile)
+    }
+
+    /// Connectors owned by the profile with this key, in key order.
+    pub fn connectors_of<'a>(
+        &'a self,
+        profile: &'a str,
+    ) -> impl Iterator<Item = &'a Connector> + 'a {
+        self.connectors
+            .values()
+            .filter(move |c| c.profile == profile)
+    }
+}
+
+/// A profile of another account, known only by its id (a share recipient).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalProfile {
+    pub key: String,
+    pub id: TagoId,
+    pub origin: Origin,
+}
+
+/// A profile of the account that this configuration manages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub key: String,
+    /// The live name. Names may repeat on TagoIO; `id` pins the profile when they do.
+    pub name: String,
+    pub id: Option<TagoId>,
+    pub logo_url: Option<String>,
+    /// Name of the environment variable holding a token of this profile (never the token).
+    pub token_env: Option<String>,
+    /// When true, networks and connectors of this profile that the YAML does not name are
+    /// planned for deletion instead of being left alone.
+    pub exclusive: bool,
+    /// A tombstone: remove this profile from TagoIO.
+    pub delete: bool,
+    /// The complete list of members (`None`: team not managed).
+    pub team: Option<Vec<Member>>,
+    /// Tokens managed by name (`None`: tokens not managed). Unlisted tokens are left alone.
+    pub tokens: Option<Vec<Token>>,
+    pub origin: Origin,
+    /// Origin of each field the YAML sets, by field name (`name`, `logo_url`, ...).
+    pub field_origins: BTreeMap<String, Origin>,
+}
+
+/// A team member, by email. TagoIO compares emails case-insensitively; so does the loader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// The email as written in the YAML.
+    pub email: String,
+    pub origin: Origin,
+}
+
+impl Member {
+    /// The email lowercased: the identity of a member.
+    pub fn identity(&self) -> String {
+        self.email.to_lowercase()
+    }
+}
+
+/// An account token of a profile, managed by name. The value never appears in the YAML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Token {
+    pub name: String,
+    pub permission: Permission,
+    pub expires: Expiry,
+    pub origin: Origin,
+}
+
+/// When a token expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expiry {
+    Never,
+    /// At the start of this day.
+    Date(NaiveDate),
+    /// This long after creation.
+    Period(Period),
+}
+
+impl Expiry {
+    /// The value as TagoIO's `expire_time` takes it: `never`, `2027-01-31` or `90 days`.
+    pub fn api_value(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Expiry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expiry::Never => f.write_str("never"),
+            Expiry::Date(date) => write!(f, "{}", date.format("%Y-%m-%d")),
+            Expiry::Period(period) => write!(f, "{period}"),
+        }
+    }
+}
+
+/// A relative expiry, such as `90 days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub amount: u32,
+    pub unit: PeriodUnit,
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = self.unit.plural();
+        let unit = if self.amount == 1 {
+            unit.trim_end_matches('s')
+        } else {
+            unit
+        };
+        write!(f, "{} {unit}", self.amount)
+    }
+}
+
+/// The units TagoIO accepts in a relative `expire_time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodUnit {
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl PeriodUnit {
+    pub const ALL: [PeriodUnit; 6] = [
+        PeriodUnit::Minutes,
+        PeriodUnit::Hours,
+        PeriodUnit::Days,
+        PeriodUnit::Weeks,
+        PeriodUnit::Months,
+        PeriodUnit::Years,
+    ];
+
+    /// The plural English word, as TagoIO spells it.
+    pub fn plural(self) -> &'static str {
+        match self {
+            PeriodUnit::Minutes => "minutes",
+            PeriodUnit::Hours => "hours",
+            PeriodUnit::Days => "days",
+            PeriodUnit::Weeks => "weeks",
+            PeriodUnit::Months => "months",
+            PeriodUnit::Years => "years",
+        }
+    }
+}
+
+/// A recipient of a share, by the key the YAML uses for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareTarget {
+    /// The key under `profiles` or `external_profiles`.
+    pub key: String,
+    pub recipient: Recipient,
+    pub origin: Origin,
+}
+
+/// Whether a share recipient is managed here or only known by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    /// A profile under `profiles` (its live id is found when reading TagoIO).
+    Profile,
+    /// A profile under `external_profiles`.
+    External(TagoId),
+}
+
+/// A network a connector uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkRef {
+    pub target: NetworkTarget,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkTarget {
+    /// The key of a network under `networks`.
+    Configured(String),
+    /// A public network (LoRaWAN TTN, MQTT, ...) known by its id.
+    Public(TagoId),
+}
+
+/// A publication request: ask TagoIO to list the object publicly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publish {
+    /// The message to the reviewers; a changed message allows re-submitting after a rejection.
+    pub message: String,
+    pub origin: Origin,
+}
+
+/// A payload decoder or encoder script, already read into text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Script {
+    pub text: String,
+    /// The file it was read from (as resolved from the YAML), or `None` when written inline.
+    pub file: Option<PathBuf>,
+}
+
+/// A device parameter shown when a device is created with a network or connector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceParameter {
+    pub name: String,
+    pub label: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<DeviceParameterType>,
+    pub default: Option<serde_json::Value>,
+    pub group: Option<DeviceParameterGroup>,
+    pub options: Option<Vec<serde_json::Value>>,
+}
+
+/// How a device's serial number is asked for when it is created with a network.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SerialNumber {
+    pub mask: Option<String>,
+    pub label: Option<String>,
+    pub image: Option<String>,
+    pub case: Option<String>,
+    pub help: Option<String>,
+    pub required: Option<bool>,
+}
+
+/// A custom network owned by a managed profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Network {
+    pub key: String,
+    /// Key of the owning profile under `profiles`.
+    pub profile: String,
+    /// The live name, unique among the networks of the owning profile.
+    pub name: String,
+    /// A tombstone: remove this network from TagoIO.
+    pub delete: bool,
+    pub description: Option<String>,
+    pub logo_url: Option<String>,
+    pub icon_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub device_parameters: Option<Vec<DeviceParameter>>,
+    pub middleware_endpoint: Option<String>,
+    pub payload_encoder: Option<Script>,
+    pub payload_decoder: Option<Script>,
+    pub documentation_url: Option<String>,
+    pub serial_number: Option<SerialNumber>,
+    pub require_devices_access: Option<bool>,
+    /// The complete list of recipients (`None`: shares not managed).
+    pub shared_with: Option<Vec<ShareTarget>>,
+    pub publish: Option<Publish>,
+    pub origin: Origin,
+    /// Origin of each field the YAML sets, by field name.
+    pub field_origins: BTreeMap<String, Origin>,
+}
+
+/// A custom connector owned by a managed profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Connector {
+    pub key: String,
+    /// Key of the owning profile under `profiles`.
+    pub profile: String,
+    /// The live name, unique among the connectors of the owning profile.
+    pub name: String,
+    /// A tombstone: remove this connector from TagoIO.
+    pub delete: bool,
+    /// At least one for a connector that is kept (empty only on a tombstone).
+    pub networks: Vec<NetworkRef>,
+    pub description: Option<String>,
+    pub logo_url: Option<String>,
+    pub device_parameters: Option<Vec<DeviceParameter>>,
+    pub payload_encoder: Option<Script>,
+    pub payload_decoder: Option<Script>,
+    pub install_text: Option<String>,
+    pub install_end_text: Option<String>,
+    pub device_annotation: Option<String>,
+    /// The complete list of recipients (`None`: shares not managed).
+    pub shared_with: Option<Vec<ShareTarget>>,
+    pub publish: Option<Publish>,
+    pub origin: Origin,
+    /// Origin of each field the YAML sets, by field name.
+    pub field_origins: BTreeMap<String, Origin>,
+}
