@@ -9,6 +9,8 @@
 //!   pacing, pagination, redaction of secrets).
 //! - [`emulator`]: a TagoIO-compatible server (axum) that enforces TagoIO's rules; the
 //!   `--api local` default and the adversary of every end-to-end test.
+//! - [`live`]: the live snapshot: plain values of what the configuration manages.
+//! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
 pub mod api;
@@ -16,3 +18,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod emulator;
+pub mod live;
+pub mod plan;

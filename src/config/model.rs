@@ -20,7 +20,7 @@ use serde::Serialize;
 pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
 
 /// Where in the YAML something is asked for: file, 1-based line and 1-based column (in chars).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: PathBuf,
     pub line: usize,

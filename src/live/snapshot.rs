@@ -1,0 +1,143 @@
+//! The live state of the managed part of a TagoIO account, as plain values.
+//!
+//! A [`LiveSnapshot`] is what `plan` compares the configuration with. It holds no client, no
+//! futures and no secrets: token values are never kept here (a token is known by its name; the
+//! executor looks its value up again when it must delete it), so a snapshot can be logged,
+//! printed or saved without leaking anything.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Permission;
+
+/// A TagoIO object id (24 lowercase hex characters).
+pub type Id = String;
+
+/// Everything `plan` needs to know about the live account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LiveSnapshot {
+    /// Every profile the account owns (from the profile list), to match configured profiles by
+    /// id pin or by name.
+    pub profiles: Vec<LiveProfile>,
+    /// The detail of each matched, managed profile, by profile id.
+    pub details: BTreeMap<Id, LiveProfileState>,
+}
+
+/// One owned profile as the profile list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LiveProfile {
+    pub id: Id,
+    pub name: String,
+    pub logo_url: Option<String>,
+}
+
+/// What lives in one managed profile. A list is `None` when it was not read because the
+/// configuration does not manage it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LiveProfileState {
+    pub team: Option<Vec<LiveMember>>,
+    pub tokens: Option<Vec<LiveToken>>,
+    pub networks: Vec<LiveObject>,
+    pub connectors: Vec<LiveObject>,
+    /// Networks and connectors other profiles shared with this one (read only).
+    pub shared_in: Vec<SharedIn>,
+}
+
+/// A team member or a pending invitation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LiveMember {
+    pub account_id: Id,
+    pub email: String,
+    /// `false`: an invitation not accepted yet.
+    pub active: bool,
+    pub invited_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Who made a token: a person or tagoform through the token route, or TagoIO at a login.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenOrigin {
+    /// Created through the account token route: tagoform may manage it by name.
+    Account,
+    /// Created by TagoIO at a login; never touched.
+    Session,
+}
+
+/// An account token, without its value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LiveToken {
+    pub name: String,
+    pub permission: Permission,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub origin: TokenOrigin,
+}
+
+/// Network or connector: the two shareable, publishable integration objects.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    Network,
+    Connector,
+}
+
+impl ObjectKind {
+    /// The word used in messages and API paths.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Network => "network",
+            ObjectKind::Connector => "connector",
+        }
+    }
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The review state of a publication request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Publication {
+    #[default]
+    None,
+    Pending {
+        requested_at: Option<DateTime<Utc>>,
+        message: Option<String>,
+    },
+    Approved,
+    Rejected {
+        reason: Option<String>,
+        message: Option<String>,
+    },
+}
+
+/// A network or connector owned by a managed profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LiveObject {
+    pub id: Id,
+    pub name: String,
+    /// The user-settable fields, by their API name, with the decoder as plain text (not base64).
+    /// `networks` of a connector are kept apart in [`LiveObject::networks`].
+    pub fields: BTreeMap<String, serde_json::Value>,
+    /// The networks a connector uses (empty for a network).
+    pub networks: Vec<Id>,
+    pub public: bool,
+    /// Profile ids it is shared with; `None` when not read.
+    pub shares: Option<Vec<Id>>,
+    /// `None` when not read.
+    pub publication: Option<Publication>,
+}
+
+/// A network or connector another profile shared with a managed profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SharedIn {
+    pub kind: ObjectKind,
+    pub id: Id,
+    pub name: String,
+}

@@ -1,0 +1,178 @@
+//! Matching configured objects to live ones: a profile by its `id` pin or by a name only one
+//! live profile has; a network or connector by name within its owning profile.
+//!
+//! When a match is ambiguous the plan stops: guessing would change the wrong customer's access.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::config::{Desired, Origin};
+use crate::live::{Id, LiveObject, LiveProfile, LiveSnapshot, ObjectKind};
+
+/// Why a configured object cannot be matched to exactly one live object.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    #[error(
+        "{origin}: profile `{key}`: {} live profiles are named `{name}` ({}); \
+         pin the right one with `id:` under profiles.{key}",
+        ids.len(),
+        ids.join(", ")
+    )]
+    AmbiguousProfile {
+        key: String,
+        name: String,
+        ids: Vec<Id>,
+        origin: Origin,
+    },
+    #[error(
+        "{origin}: profile `{key}` is pinned to id {id}, which is not a profile of this account; \
+         fix the `id:` or remove it to match by name"
+    )]
+    PinnedProfileMissing { key: String, id: Id, origin: Origin },
+    #[error(
+        "{origin}: profiles `{first}` and `{second}` both match the live profile {id}; \
+         pin each to its own `id:`"
+    )]
+    SameLiveProfile {
+        first: String,
+        second: String,
+        id: Id,
+        origin: Origin,
+    },
+    #[error(
+        "{origin}: {kind} `{key}`: {} live {kind}s of profile `{profile}` are named `{name}` ({}); \
+         rename or delete all but one on TagoIO",
+        ids.len(),
+        ids.join(", ")
+    )]
+    AmbiguousObject {
+        kind: ObjectKind,
+        key: String,
+        profile: String,
+        name: String,
+        ids: Vec<Id>,
+        origin: Origin,
+    },
+}
+
+/// Every identity problem of a plan, reported together so one run shows them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub errors: Vec<IdentityError>,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, error) in self.errors.iter().enumerate() {
+            if position > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// The live id of each configured profile that exists (profiles to be created are absent).
+pub type ProfileIds = BTreeMap<String, Id>;
+
+/// Matches every configured profile to at most one live profile.
+pub fn match_profiles(
+    desired: &Desired,
+    live: &LiveSnapshot,
+    errors: &mut Vec<IdentityError>,
+) -> ProfileIds {
+    let mut ids = ProfileIds::new();
+    let mut claimed: BTreeMap<Id, String> = BTreeMap::new();
+    for (key, profile) in &desired.profiles {
+        let found = match &profile.id {
+            Some(pin) => match live.profiles.iter().find(|p| p.id == pin.as_str()) {
+                Some(live_profile) => Some(live_profile.id.clone()),
+                None if profile.delete => None,
+                None => {
+                    errors.push(IdentityError::PinnedProfileMissing {
+                        key: key.clone(),
+                        id: pin.to_string(),
+                        origin: profile.origin.clone(),
+                    });
+                    None
+                }
+            },
+            None => {
+                let ids = ids_named(&live.profiles, &profile.name);
+                match ids.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    _ => {
+                        errors.push(IdentityError::AmbiguousProfile {
+                            key: key.clone(),
+                            name: profile.name.clone(),
+                            ids,
+                            origin: profile.origin.clone(),
+                        });
+                        None
+                    }
+                }
+            }
+        };
+        let Some(id) = found else { continue };
+        if let Some(first) = claimed.get(&id) {
+            errors.push(IdentityError::SameLiveProfile {
+                first: first.clone(),
+                second: key.clone(),
+                id,
+                origin: profile.origin.clone(),
+            });
+            continue;
+        }
+        claimed.insert(id.clone(), key.clone());
+        ids.insert(key.clone(), id);
+    }
+    ids
+}
+
+fn ids_named(profiles: &[LiveProfile], name: &str) -> Vec<Id> {
+    profiles
+        .iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+/// A configured network or connector, as far as matching needs to know it.
+pub struct ObjectQuery<'a> {
+    pub kind: ObjectKind,
+    pub key: &'a str,
+    pub profile: &'a str,
+    pub name: &'a str,
+    pub origin: &'a Origin,
+}
+
+/// Finds the one live object with the configured name in its owning profile.
+pub fn match_object<'a>(
+    query: &ObjectQuery<'_>,
+    live_objects: &'a [LiveObject],
+    errors: &mut Vec<IdentityError>,
+) -> Option<&'a LiveObject> {
+    let matches: Vec<&LiveObject> = live_objects
+        .iter()
+        .filter(|object| object.name == query.name)
+        .collect();
+    match matches.as_slice() {
+        [] => None,
+        [one] => Some(one),
+        many => {
+            errors.push(IdentityError::AmbiguousObject {
+                kind: query.kind,
+                key: query.key.to_owned(),
+                profile: query.profile.to_owned(),
+                name: query.name.to_owned(),
+                ids: many.iter().map(|object| object.id.clone()).collect(),
+                origin: query.origin.clone(),
+            });
+            None
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The plan: a pure function from (desired state, live snapshot, now) to ordered operations.
+//!
+//! Nothing here does I/O, awaits, or knows about HTTP: [`plan`] takes two plain values and a
+//! clock reading and returns data. That is what makes a plan reviewable (the same inputs give
+//! byte-identical plans), testable with plain values, and savable (`plan --out`, `apply --plan`
+//! share the one serializable [`Plan`] type).
+
+mod diff;
+mod identity;
+mod objects;
+mod operation;
+mod order;
+mod team;
+mod tokens;
+
+pub use diff::plan;
+pub use identity::{IdentityError, PlanError};
+pub use operation::{
+    Action, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef,
+    Summary, TokenStamp, FORMAT_VERSION,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,242 @@
+//! Networks and connectors: their fields, their shares and their publication requests.
+//!
+//! A field the configuration leaves out is left as it is on TagoIO, so only the fields it sets
+//! are compared. Values are compared as JSON with nulls dropped, so "unset" and "null" on
+//! either side are the same thing.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::operation::{FieldChange, Notice, ObjectRef, OperationKind, ProfileRef};
+use super::order::{Draft, Drafts};
+use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget};
+use crate::live::{Id, LiveObject, Publication};
+
+/// The fields a configured network sets, by API name (decoders as plain text).
+pub fn network_fields(network: &Network) -> BTreeMap<&'static str, Value> {
+    let mut fields = BTreeMap::new();
+    set(&mut fields, "description", &network.description);
+    set(&mut fields, "logo_url", &network.logo_url);
+    set(&mut fields, "icon_url", &network.icon_url);
+    set(&mut fields, "banner_url", &network.banner_url);
+    set_parameters(&mut fields, &network.device_parameters);
+    set(
+        &mut fields,
+        "middleware_endpoint",
+        &network.middleware_endpoint,
+    );
+    set_script(&mut fields, "payload_encoder", &network.payload_encoder);
+    set_script(&mut fields, "payload_decoder", &network.payload_decoder);
+    set(&mut fields, "documentation_url", &network.documentation_url);
+    set(&mut fields, "serial_number", &network.serial_number);
+    set(
+        &mut fields,
+        "require_devices_access",
+        &network.require_devices_access,
+    );
+    fields
+}
+
+/// The fields a configured connector sets, by API name; `networks` is handled apart because
+/// it needs ids resolved against the live state.
+pub fn connector_fields(connector: &Connector) -> BTreeMap<&'static str, Value> {
+    let mut fields = BTreeMap::new();
+    set(&mut fields, "description", &connector.description);
+    set(&mut fields, "logo_url", &connector.logo_url);
+    set_parameters(&mut fields, &connector.device_parameters);
+    set_script(&mut fields, "payload_encoder", &connector.payload_encoder);
+    set_script(&mut fields, "payload_decoder", &connector.payload_decoder);
+    set(&mut fields, "install_text", &connector.install_text);
+    set(&mut fields, "install_end_text", &connector.install_end_text);
+    set(
+        &mut fields,
+        "device_annotation",
+        &connector.device_annotation,
+    );
+    fields
+}
+
+fn set<T: serde::Serialize>(
+    fields: &mut BTreeMap<&'static str, Value>,
+    name: &'static str,
+    value: &Option<T>,
+) {
+    if let Some(value) = value {
+        if let Ok(value) = serde_json::to_value(value) {
+            fields.insert(name, without_nulls(value));
+        }
+    }
+}
+
+fn set_script(
+    fields: &mut BTreeMap<&'static str, Value>,
+    name: &'static str,
+    script: &Option<Script>,
+) {
+    if let Some(script) = script {
+        fields.insert(name, Value::String(script.text.clone()));
+    }
+}
+
+fn set_parameters(
+    fields: &mut BTreeMap<&'static str, Value>,
+    parameters: &Option<Vec<DeviceParameter>>,
+) {
+    set(fields, "device_parameters", parameters);
+}
+
+/// Drops `null` members of objects, recursively: TagoIO leaves unset fields out or sends null.
+pub fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+/// The changes that make `live` carry the configured fields; every field on create.
+pub fn field_changes(
+    desired: &BTreeMap<&'static str, Value>,
+    live: Option<&LiveObject>,
+) -> Vec<FieldChange> {
+    desired
+        .iter()
+        .filter_map(|(field, new)| {
+            let old = live
+                .and_then(|object| object.fields.get(*field))
+                .cloned()
+                .map(without_nulls)
+                .filter(|value| !value.is_null());
+            (old.as_ref() != Some(new)).then(|| FieldChange::new(field, old, new.clone()))
+        })
+        .collect()
+}
+
+/// Who a configured share goes to, with the draft that creates the recipient, if any.
+#[derive(Clone)]
+pub struct ResolvedRecipient {
+    pub recipient: ProfileRef,
+    pub created_by: Option<usize>,
+}
+
+/// Drafts shares and unshares so that the object is shared with exactly `desired`.
+pub struct ShareDiff<'a> {
+    pub target: &'a ProfileRef,
+    pub object: &'a ObjectRef,
+    pub desired: &'a [ShareTarget],
+    /// Live recipients; empty for an object this plan creates.
+    pub live: &'a [Id],
+    pub depends_on: &'a [usize],
+}
+
+impl ShareDiff<'_> {
+    /// Returns the share drafts by recipient key, so connector shares can wait for the shares
+    /// of their networks.
+    pub fn draft(
+        &self,
+        drafts: &mut Drafts,
+        resolve: impl Fn(&ShareTarget) -> Option<ResolvedRecipient>,
+        key_of: impl Fn(&str) -> Option<String>,
+    ) -> BTreeMap<String, usize> {
+        let mut shares = BTreeMap::new();
+        let mut wanted_ids = Vec::new();
+        for share in self.desired {
+            let Some(resolved) = resolve(share) else {
+                continue;
+            };
+            if let Some(id) = &resolved.recipient.id {
+                wanted_ids.push(id.clone());
+                if self.live.contains(id) {
+                    continue;
+                }
+            }
+            let mut depends_on = self.depends_on.to_vec();
+            depends_on.extend(resolved.created_by);
+            let index = drafts.push(Draft {
+                profile: self.target.key.clone(),
+                kind: OperationKind::Share {
+                    target: self.target.clone(),
+                    object: self.object.clone(),
+                    recipient: resolved.recipient,
+                },
+                changes: Vec::new(),
+                origin: Some(share.origin.clone()),
+                depends_on,
+            });
+            shares.insert(share.key.clone(), index);
+        }
+        for id in self.live.iter().filter(|id| !wanted_ids.contains(id)) {
+            drafts.push(Draft {
+                profile: self.target.key.clone(),
+                kind: OperationKind::Unshare {
+                    target: self.target.clone(),
+                    object: self.object.clone(),
+                    recipient_key: key_of(id),
+                    recipient_id: id.clone(),
+                },
+                changes: Vec::new(),
+                origin: None,
+                depends_on: self.depends_on.to_vec(),
+            });
+        }
+        shares
+    }
+}
+
+/// Drafts a publication request when one is asked for and none is pending, approved, or
+/// rejected for the same message; otherwise leaves a notice.
+pub fn diff_publication(
+    drafts: &mut Drafts,
+    target: &ProfileRef,
+    object: &ObjectRef,
+    desired: &Publish,
+    live: Option<&LiveObject>,
+    depends_on: &[usize],
+) {
+    let status = live.and_then(|o| o.publication.clone()).unwrap_or_default();
+    if live.is_some_and(|o| o.public) {
+        return;
+    }
+    let submit = match status {
+        Publication::None => true,
+        Publication::Approved => false,
+        Publication::Pending { requested_at, .. } => {
+            drafts.notice(Notice::PublicationPending {
+                profile: target.key.clone(),
+                object: object.clone(),
+                requested_at,
+            });
+            false
+        }
+        Publication::Rejected { reason, message } => {
+            let same_message = message.as_deref() == Some(desired.message.as_str());
+            if same_message {
+                drafts.notice(Notice::PublicationRejected {
+                    profile: target.key.clone(),
+                    object: object.clone(),
+                    reason,
+                });
+            }
+            !same_message
+        }
+    };
+    if submit {
+        drafts.push(Draft {
+            profile: target.key.clone(),
+            kind: OperationKind::RequestPublication {
+                target: target.clone(),
+                object: object.clone(),
+                message: Some(desired.message.clone()),
+            },
+            changes: vec![FieldChange::new("message", None, json!(desired.message))],
+            origin: Some(desired.origin.clone()),
+            depends_on: depends_on.to_vec(),
+        });
+    }
+}

@@ -1,0 +1,348 @@
+//! The plan as data: operations with their origin in the YAML, their dependencies, and the
+//! notices a reviewer should see. Serialized as the documented `--format json` / `--out` format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Origin, Permission};
+use crate::live::{Id, ObjectKind};
+
+/// Version of the serialized plan format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// An ordered list of operations that makes the live account match the configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plan {
+    pub format_version: u32,
+    /// In review order: removals first, then the rest by profile, kind and name. Execution
+    /// order is given by [`Operation::depends_on`], not by position.
+    pub operations: Vec<Operation>,
+    /// Things the reviewer should know that need no operation.
+    pub notices: Vec<Notice>,
+}
+
+impl Plan {
+    /// True when applying would change nothing.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// Counts by action, for the closing line.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for operation in &self.operations {
+            match operation.action() {
+                Action::Create => summary.add += 1,
+                Action::Update => summary.change += 1,
+                Action::Delete => summary.remove += 1,
+                Action::Replace => summary.replace += 1,
+            }
+        }
+        summary
+    }
+
+    /// Removals of members and shares: what `--max-removals` limits, since these are the
+    /// changes that lock people out.
+    pub fn access_removals(&self) -> usize {
+        self.operations
+            .iter()
+            .filter(|operation| {
+                matches!(
+                    operation.kind,
+                    OperationKind::RemoveMember { .. } | OperationKind::Unshare { .. }
+                )
+            })
+            .count()
+    }
+
+    /// Deletions of profiles, networks and connectors: what needs `--allow-delete`.
+    pub fn object_deletions(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.iter().filter(|operation| {
+            matches!(
+                operation.kind,
+                OperationKind::DeleteProfile { .. } | OperationKind::DeleteObject { .. }
+            )
+        })
+    }
+
+    /// Token creations: their values must go to `--tokens-out`.
+    pub fn creates_tokens(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|operation| matches!(operation.kind, OperationKind::CreateToken { .. }))
+    }
+}
+
+/// Counts of operations by action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub remove: usize,
+    pub replace: usize,
+}
+
+/// The broad effect of an operation, for symbols (`+ ~ - -/+`) and counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Replace,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Operation {
+    /// Position in [`Plan::operations`]; dependencies refer to it.
+    pub index: usize,
+    /// The key of the profile this operation happens in (for grouping).
+    pub profile: String,
+    #[serde(flatten)]
+    pub kind: OperationKind,
+    /// Field-by-field changes (old → new) for creates and updates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+    /// The YAML that asks for this operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// Operations that must succeed before this one can run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<usize>,
+}
+
+impl Operation {
+    /// The broad effect, for symbols and counts.
+    pub fn action(&self) -> Action {
+        self.kind.action()
+    }
+}
+
+/// A profile as an operation targets it: by key, with its live id when it exists already
+/// (`None`: created by an earlier operation of the same plan).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProfileRef {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
+}
+
+/// A network or connector as an operation targets it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub kind: ObjectKind,
+    /// The configuration key; for an unmanaged object of an `exclusive` profile, its live name.
+    pub key: String,
+    pub name: String,
+    /// `None`: created by an earlier operation of the same plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
+}
+
+/// What an operation does, with what the executor needs to do it. Never a secret: tokens are
+/// named, and their values are looked up at apply time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum OperationKind {
+    CreateProfile {
+        target: ProfileRef,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logo_url: Option<String>,
+    },
+    UpdateProfile {
+        target: ProfileRef,
+    },
+    DeleteProfile {
+        target: ProfileRef,
+        name: String,
+    },
+    InviteMember {
+        target: ProfileRef,
+        email: String,
+        /// The previous invitation expired; this one replaces it.
+        reinvite: bool,
+    },
+    RemoveMember {
+        target: ProfileRef,
+        email: String,
+        account_id: Id,
+        /// Revoking an invitation that was never accepted.
+        pending: bool,
+    },
+    CreateToken {
+        target: ProfileRef,
+        name: String,
+        permission: Permission,
+        /// As TagoIO's `expire_time` takes it: `never`, a date, or a period.
+        expires: String,
+    },
+    /// A token whose permission or expiry changed (or that expired): create the new one, then
+    /// delete the old ones of that name.
+    ReplaceToken {
+        target: ProfileRef,
+        name: String,
+        permission: Permission,
+        expires: String,
+        replaces: Vec<TokenStamp>,
+    },
+    /// A stale token of a managed name, left by an interrupted replacement.
+    DeleteToken {
+        target: ProfileRef,
+        name: String,
+        stamp: TokenStamp,
+    },
+    CreateObject {
+        target: ProfileRef,
+        object: ObjectRef,
+        /// Connector networks, resolved to ids where they exist, else to the keys of networks
+        /// created earlier in the plan.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        networks: Vec<NetworkRef>,
+    },
+    UpdateObject {
+        target: ProfileRef,
+        object: ObjectRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        networks: Option<Vec<NetworkRef>>,
+    },
+    DeleteObject {
+        target: ProfileRef,
+        object: ObjectRef,
+    },
+    Share {
+        target: ProfileRef,
+        object: ObjectRef,
+        /// A configured profile (its id is `None` when this plan creates it) or an external one.
+        recipient: ProfileRef,
+    },
+    Unshare {
+        target: ProfileRef,
+        object: ObjectRef,
+        /// The configuration key of the recipient when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient_key: Option<String>,
+        recipient_id: Id,
+    },
+    RequestPublication {
+        target: ProfileRef,
+        object: ObjectRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+}
+
+/// Tells one token of a name from another without its value: the value is looked up again at
+/// apply time, so that no plan ever holds a secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenStamp {
+    pub permission: Permission,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A network a connector uses: a live id, or the key of a network this plan creates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkRef {
+    Id(Id),
+    Created(String),
+}
+
+impl OperationKind {
+    /// The broad effect, for symbols and counts.
+    pub fn action(&self) -> Action {
+        match self {
+            OperationKind::CreateProfile { .. }
+            | OperationKind::InviteMember { .. }
+            | OperationKind::CreateToken { .. }
+            | OperationKind::CreateObject { .. }
+            | OperationKind::Share { .. }
+            | OperationKind::RequestPublication { .. } => Action::Create,
+            OperationKind::UpdateProfile { .. } | OperationKind::UpdateObject { .. } => {
+                Action::Update
+            }
+            OperationKind::DeleteProfile { .. }
+            | OperationKind::RemoveMember { .. }
+            | OperationKind::DeleteToken { .. }
+            | OperationKind::DeleteObject { .. }
+            | OperationKind::Unshare { .. } => Action::Delete,
+            OperationKind::ReplaceToken { .. } => Action::Replace,
+        }
+    }
+
+    /// The profile the operation happens in.
+    pub fn target(&self) -> &ProfileRef {
+        match self {
+            OperationKind::CreateProfile { target, .. }
+            | OperationKind::UpdateProfile { target }
+            | OperationKind::DeleteProfile { target, .. }
+            | OperationKind::InviteMember { target, .. }
+            | OperationKind::RemoveMember { target, .. }
+            | OperationKind::CreateToken { target, .. }
+            | OperationKind::ReplaceToken { target, .. }
+            | OperationKind::DeleteToken { target, .. }
+            | OperationKind::CreateObject { target, .. }
+            | OperationKind::UpdateObject { target, .. }
+            | OperationKind::DeleteObject { target, .. }
+            | OperationKind::Share { target, .. }
+            | OperationKind::Unshare { target, .. }
+            | OperationKind::RequestPublication { target, .. } => target,
+        }
+    }
+}
+
+/// One field's change. `old` is `None` on create or when the field was unset.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<serde_json::Value>,
+    pub new: serde_json::Value,
+}
+
+impl FieldChange {
+    /// A change of `field` from `old` (unset when `None`) to `new`.
+    pub fn new(field: &str, old: Option<serde_json::Value>, new: serde_json::Value) -> Self {
+        FieldChange {
+            field: field.to_owned(),
+            old,
+            new,
+        }
+    }
+}
+
+/// Something a reviewer should see that needs no operation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    /// An invitation sent earlier and not accepted yet: not re-sent.
+    PendingInvitation {
+        profile: String,
+        email: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invited_at: Option<chrono::DateTime<chrono::Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// A publication request waiting for TagoIO's review.
+    PublicationPending {
+        profile: String,
+        object: ObjectRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requested_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// A rejected publication request; not re-submitted until its message changes.
+    PublicationRejected {
+        profile: String,
+        object: ObjectRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A network or connector of a managed profile that the configuration does not name.
+    Unmanaged { profile: String, object: ObjectRef },
+    /// A network or connector shared with a managed profile by someone else: read only.
+    SharedIn { profile: String, object: ObjectRef },
+}

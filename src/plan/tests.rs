@@ -1,0 +1,639 @@
+//! The diff, tested with plain values: no server, no files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+
+use super::*;
+use crate::config::{
+    Connector, Desired, Expiry, ExternalProfile, Member, Network, NetworkRef as ConfigNetworkRef,
+    NetworkTarget, Origin, Period, PeriodUnit, Permission, Profile, Publish, Recipient, Script,
+    ShareTarget, TagoId, Token,
+};
+use crate::live::{
+    LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, LiveToken, ObjectKind,
+    Publication, SharedIn, TokenOrigin,
+};
+
+const PROD: &str = "aaaaaaaaaaaaaaaaaaaaaaa1";
+const GLOBEX: &str = "64f1c2a9e3b1d40012ab34cd";
+const NET: &str = "bbbbbbbbbbbbbbbbbbbbbbb1";
+const CON: &str = "ccccccccccccccccccccccc1";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .single()
+        .unwrap()
+}
+
+fn origin(line: usize) -> Origin {
+    Origin {
+        file: PathBuf::from("tagoform.yaml"),
+        line,
+        column: 5,
+    }
+}
+
+fn profile(key: &str, name: &str) -> Profile {
+    Profile {
+        key: key.into(),
+        name: name.into(),
+        id: None,
+        logo_url: None,
+        token_env: None,
+        exclusive: false,
+        delete: false,
+        team: None,
+        tokens: None,
+        origin: origin(3),
+        field_origins: BTreeMap::new(),
+    }
+}
+
+fn network(key: &str, profile: &str, name: &str) -> Network {
+    Network {
+        key: key.into(),
+        profile: profile.into(),
+        name: name.into(),
+        delete: false,
+        description: None,
+        logo_url: None,
+        icon_url: None,
+        banner_url: None,
+        device_parameters: None,
+        middleware_endpoint: None,
+        payload_encoder: None,
+        payload_decoder: None,
+        documentation_url: None,
+        serial_number: None,
+        require_devices_access: None,
+        shared_with: None,
+        publish: None,
+        origin: origin(20),
+        field_origins: BTreeMap::new(),
+    }
+}
+
+fn connector(key: &str, profile: &str, name: &str, networks: &[&str]) -> Connector {
+    Connector {
+        key: key.into(),
+        profile: profile.into(),
+        name: name.into(),
+        delete: false,
+        networks: networks
+            .iter()
+            .map(|n| ConfigNetworkRef {
+                target: NetworkTarget::Configured((*n).into()),
+                origin: origin(31),
+            })
+            .collect(),
+        description: None,
+        logo_url: None,
+        device_parameters: None,
+        payload_encoder: None,
+        payload_decoder: None,
+        install_text: None,
+        install_end_text: None,
+        device_annotation: None,
+        shared_with: None,
+        publish: None,
+        origin: origin(30),
+        field_origins: BTreeMap::new(),
+    }
+}
+
+fn external(key: &str, id: &str) -> ShareTarget {
+    ShareTarget {
+        key: key.into(),
+        recipient: Recipient::External(TagoId::parse(id).unwrap()),
+        origin: origin(40),
+    }
+}
+
+/// The quickstart's shape: one profile, one network, one connector, shared with globex.
+fn quickstart() -> Desired {
+    let mut desired = Desired::default();
+    desired.external_profiles.insert(
+        "globex".into(),
+        ExternalProfile {
+            key: "globex".into(),
+            id: TagoId::parse(GLOBEX).unwrap(),
+            origin: origin(2),
+        },
+    );
+    desired
+        .profiles
+        .insert("prod".into(), profile("prod", "ACME Production"));
+    let mut net = network("lorawan", "prod", "ACME LoRaWAN");
+    net.shared_with = Some(vec![external("globex", GLOBEX)]);
+    net.payload_decoder = Some(Script {
+        text: "// v1\n".into(),
+        file: None,
+    });
+    desired.networks.insert("lorawan".into(), net);
+    let mut con = connector("th", "prod", "ACME TH", &["lorawan"]);
+    con.shared_with = Some(vec![external("globex", GLOBEX)]);
+    desired.connectors.insert("th".into(), con);
+    desired
+}
+
+fn live_object(id: &str, name: &str, networks: &[&str], shares: &[&str]) -> LiveObject {
+    LiveObject {
+        id: id.into(),
+        name: name.into(),
+        fields: BTreeMap::new(),
+        networks: networks.iter().map(|n| (*n).into()).collect(),
+        public: false,
+        shares: Some(shares.iter().map(|s| (*s).into()).collect()),
+        publication: Some(Publication::None),
+    }
+}
+
+/// The live state after the quickstart was applied.
+fn quickstart_live() -> LiveSnapshot {
+    let mut net = live_object(NET, "ACME LoRaWAN", &[], &[GLOBEX]);
+    net.fields
+        .insert("payload_decoder".into(), json!("// v1\n"));
+    let con = live_object(CON, "ACME TH", &[NET], &[GLOBEX]);
+    LiveSnapshot {
+        profiles: vec![LiveProfile {
+            id: PROD.into(),
+            name: "ACME Production".into(),
+            logo_url: None,
+        }],
+        details: BTreeMap::from([(
+            PROD.to_string(),
+            LiveProfileState {
+                networks: vec![net],
+                connectors: vec![con],
+                ..LiveProfileState::default()
+            },
+        )]),
+    }
+}
+
+fn ops(plan: &Plan) -> Vec<String> {
+    plan.operations
+        .iter()
+        .map(|op| {
+            let kind = serde_json::to_value(&op.kind).unwrap();
+            format!("{} {}", kind["op"].as_str().unwrap(), op.profile)
+        })
+        .collect()
+}
+
+#[test]
+fn an_empty_account_gets_everything_in_dependency_order() {
+    let plan = plan(&quickstart(), &LiveSnapshot::default(), now()).unwrap();
+    assert_eq!(
+        ops(&plan),
+        [
+            "create_profile prod",
+            "create_object prod",
+            "create_object prod",
+            "share prod",
+            "share prod"
+        ]
+    );
+    let by_op = |name: &str| {
+        plan.operations
+            .iter()
+            .filter(|op| serde_json::to_value(&op.kind).unwrap()["op"] == name)
+            .collect::<Vec<_>>()
+    };
+    let network = plan
+        .operations
+        .iter()
+        .find(|op| matches!(&op.kind, OperationKind::CreateObject { object, .. } if object.kind == ObjectKind::Network))
+        .unwrap();
+    let connector = plan
+        .operations
+        .iter()
+        .find(|op| matches!(&op.kind, OperationKind::CreateObject { object, .. } if object.kind == ObjectKind::Connector))
+        .unwrap();
+    assert_eq!(network.depends_on, [0]);
+    assert_eq!(connector.depends_on, [0, network.index]);
+    match &connector.kind {
+        OperationKind::CreateObject { networks, .. } => {
+            assert_eq!(networks, &[NetworkRef::Created("lorawan".into())])
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // The connector's share waits for the network's share with the same recipient.
+    let shares = by_op("share");
+    let network_share = shares
+        .iter()
+        .find(|op| matches!(&op.kind, OperationKind::Share { object, .. } if object.kind == ObjectKind::Network))
+        .unwrap();
+    let connector_share = shares
+        .iter()
+        .find(|op| matches!(&op.kind, OperationKind::Share { object, .. } if object.kind == ObjectKind::Connector))
+        .unwrap();
+    assert_eq!(network_share.depends_on, [0, network.index]);
+    assert_eq!(
+        connector_share.depends_on,
+        [0, connector.index, network_share.index]
+    );
+    assert_eq!(
+        plan.summary(),
+        Summary {
+            add: 5,
+            change: 0,
+            remove: 0,
+            replace: 0
+        }
+    );
+}
+
+#[test]
+fn a_matching_account_needs_nothing() {
+    let plan = plan(&quickstart(), &quickstart_live(), now()).unwrap();
+    assert!(plan.is_empty(), "{:#?}", plan.operations);
+}
+
+#[test]
+fn the_same_inputs_give_the_same_plan_byte_for_byte() {
+    let first =
+        serde_json::to_string(&plan(&quickstart(), &LiveSnapshot::default(), now()).unwrap())
+            .unwrap();
+    let second =
+        serde_json::to_string(&plan(&quickstart(), &LiveSnapshot::default(), now()).unwrap())
+            .unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn duplicate_live_profile_names_without_a_pin_stop_the_plan_and_list_the_ids() {
+    let mut live = quickstart_live();
+    live.profiles.push(LiveProfile {
+        id: "aaaaaaaaaaaaaaaaaaaaaaa2".into(),
+        name: "ACME Production".into(),
+        logo_url: None,
+    });
+    let error = plan(&quickstart(), &live, now()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "tagoform.yaml:3:5: profile `prod`: 2 live profiles are named `ACME Production` \
+         (aaaaaaaaaaaaaaaaaaaaaaa1, aaaaaaaaaaaaaaaaaaaaaaa2); pin the right one with `id:` under profiles.prod"
+    );
+}
+
+#[test]
+fn a_pin_picks_one_of_two_profiles_with_the_same_name() {
+    let mut live = quickstart_live();
+    live.profiles.push(LiveProfile {
+        id: "aaaaaaaaaaaaaaaaaaaaaaa2".into(),
+        name: "ACME Production".into(),
+        logo_url: None,
+    });
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().id = TagoId::parse(PROD);
+    assert!(plan(&desired, &live, now()).unwrap().is_empty());
+}
+
+#[test]
+fn a_pin_to_a_missing_profile_is_an_error_not_a_create() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().id = TagoId::parse("aaaaaaaaaaaaaaaaaaaaaaa9");
+    let error = plan(&desired, &quickstart_live(), now()).unwrap_err();
+    assert!(matches!(
+        error.errors.as_slice(),
+        [IdentityError::PinnedProfileMissing { key, .. }] if key == "prod"
+    ));
+}
+
+fn member(email: &str, active: bool, invited_days_ago: i64) -> LiveMember {
+    let invited = now() - Duration::days(invited_days_ago);
+    LiveMember {
+        account_id: format!("{:0>24}", email.len()),
+        email: email.into(),
+        active,
+        invited_at: Some(invited),
+        expires_at: (!active).then(|| invited + Duration::days(7)),
+    }
+}
+
+#[test]
+fn team_invites_revokes_and_leaves_pending_invitations_alone() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().team = Some(
+        [
+            "Alice@acme.example",
+            "bob@acme.example",
+            "carol@acme.example",
+            "new@acme.example",
+        ]
+        .iter()
+        .map(|email| Member {
+            email: (*email).into(),
+            origin: origin(9),
+        })
+        .collect(),
+    );
+    let mut live = quickstart_live();
+    live.details.get_mut(PROD).unwrap().team = Some(vec![
+        member("alice@acme.example", true, 30), // active, case differs: kept
+        member("bob@acme.example", false, 2),   // pending: not re-sent
+        member("carol@acme.example", false, 8), // expired: re-sent
+        member("mallory@evil.example", true, 40), // not listed: removed
+        member("eve@evil.example", false, 1),   // pending, not listed: revoked
+        member("old@evil.example", false, 9),   // expired, not listed: nothing to revoke
+    ]);
+    let plan = plan(&desired, &live, now()).unwrap();
+    let summary: Vec<String> = plan
+        .operations
+        .iter()
+        .map(|op| match &op.kind {
+            OperationKind::InviteMember {
+                email, reinvite, ..
+            } => format!("invite {email} {reinvite}"),
+            OperationKind::RemoveMember { email, pending, .. } => {
+                format!("remove {email} {pending}")
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "remove eve@evil.example true",
+            "remove mallory@evil.example false",
+            "invite carol@acme.example true",
+            "invite new@acme.example false",
+        ]
+    );
+    assert_eq!(plan.access_removals(), 2);
+    assert!(matches!(
+        plan.notices.as_slice(),
+        [Notice::PendingInvitation { email, .. }] if email == "bob@acme.example"
+    ));
+}
+
+#[test]
+fn a_team_left_out_is_not_managed_and_an_empty_team_removes_everyone() {
+    let mut live = quickstart_live();
+    live.details.get_mut(PROD).unwrap().team = Some(vec![member("alice@acme.example", true, 30)]);
+    assert!(plan(&quickstart(), &live, now()).unwrap().is_empty());
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().team = Some(Vec::new());
+    assert_eq!(
+        ops(&plan(&desired, &live, now()).unwrap()),
+        ["remove_member prod"]
+    );
+}
+
+fn live_token(
+    name: &str,
+    permission: Permission,
+    origin: TokenOrigin,
+    expires: Option<DateTime<Utc>>,
+) -> LiveToken {
+    LiveToken {
+        name: name.into(),
+        permission,
+        expires_at: expires,
+        created_at: Some(now() - Duration::days(10)),
+        origin,
+    }
+}
+
+fn desired_token(name: &str, permission: Permission, expires: Expiry) -> Token {
+    Token {
+        name: name.into(),
+        permission,
+        expires,
+        origin: origin(12),
+    }
+}
+
+#[test]
+fn tokens_are_replaced_on_a_permission_change_and_others_are_never_touched() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().tokens = Some(vec![
+        desired_token("ci-deploy", Permission::Read, Expiry::Never),
+        desired_token(
+            "backup",
+            Permission::Full,
+            Expiry::Period(Period {
+                amount: 10,
+                unit: PeriodUnit::Days,
+            }),
+        ),
+        desired_token("new", Permission::Write, Expiry::Never),
+    ]);
+    let mut live = quickstart_live();
+    let ten_days_after_creation = Some(now());
+    live.details.get_mut(PROD).unwrap().tokens = Some(vec![
+        live_token("ci-deploy", Permission::Write, TokenOrigin::Account, None),
+        live_token(
+            "backup",
+            Permission::Full,
+            TokenOrigin::Account,
+            ten_days_after_creation,
+        ),
+        live_token("new", Permission::Write, TokenOrigin::Session, None),
+        live_token("hand-made", Permission::Full, TokenOrigin::Account, None),
+    ]);
+    let plan = plan(&desired, &live, now()).unwrap();
+    let summary: Vec<String> = plan
+        .operations
+        .iter()
+        .map(|op| match &op.kind {
+            OperationKind::ReplaceToken { name, replaces, .. } => {
+                format!("replace {name} {}", replaces.len())
+            }
+            OperationKind::CreateToken { name, .. } => format!("create {name}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    // `backup` expired exactly now, so it is rotated; the session token named `new` does not
+    // count as the managed token; `hand-made` is never touched.
+    assert_eq!(
+        summary,
+        ["replace backup 1", "replace ci-deploy 1", "create new"]
+    );
+    let ci = &plan.operations[1];
+    assert_eq!(
+        ci.changes,
+        [FieldChange::new(
+            "permission",
+            Some(json!("write")),
+            json!("read")
+        )]
+    );
+    assert!(plan.creates_tokens());
+}
+
+#[test]
+fn a_token_left_over_from_an_interrupted_replacement_is_deleted() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().tokens = Some(vec![desired_token(
+        "ci-deploy",
+        Permission::Read,
+        Expiry::Never,
+    )]);
+    let mut live = quickstart_live();
+    live.details.get_mut(PROD).unwrap().tokens = Some(vec![
+        live_token("ci-deploy", Permission::Write, TokenOrigin::Account, None),
+        live_token("ci-deploy", Permission::Read, TokenOrigin::Account, None),
+    ]);
+    let plan = plan(&desired, &live, now()).unwrap();
+    assert!(matches!(
+        plan.operations.as_slice(),
+        [Operation { kind: OperationKind::DeleteToken { stamp, .. }, .. }] if stamp.permission == Permission::Write
+    ));
+    assert!(!plan.creates_tokens());
+}
+
+#[test]
+fn a_share_the_list_does_not_name_is_removed_and_shares_left_out_are_untouched() {
+    let mut live = quickstart_live();
+    let stranger = "dddddddddddddddddddddddd";
+    live.details.get_mut(PROD).unwrap().connectors[0]
+        .shares
+        .as_mut()
+        .unwrap()
+        .push(stranger.into());
+    let plan_with_list = plan(&quickstart(), &live, now()).unwrap();
+    assert!(matches!(
+        plan_with_list.operations.as_slice(),
+        [Operation { kind: OperationKind::Unshare { recipient_id, recipient_key: None, .. }, .. }] if recipient_id == stranger
+    ));
+    let mut desired = quickstart();
+    desired.connectors.get_mut("th").unwrap().shared_with = None;
+    assert!(plan(&desired, &live, now()).unwrap().is_empty());
+}
+
+#[test]
+fn only_the_fields_the_configuration_sets_are_compared_and_shown() {
+    let mut desired = quickstart();
+    desired.networks.get_mut("lorawan").unwrap().payload_decoder = Some(Script {
+        text: "// v2\n".into(),
+        file: Some(PathBuf::from("decoders/lorawan.js")),
+    });
+    let mut live = quickstart_live();
+    live.details.get_mut(PROD).unwrap().networks[0]
+        .fields
+        .insert("description".into(), json!("set by hand, not managed"));
+    let plan = plan(&desired, &live, now()).unwrap();
+    assert_eq!(ops(&plan), ["update_object prod"]);
+    assert_eq!(
+        plan.operations[0].changes,
+        [FieldChange::new(
+            "payload_decoder",
+            Some(json!("// v1\n")),
+            json!("// v2\n")
+        )]
+    );
+}
+
+#[test]
+fn publication_is_requested_once_and_a_rejection_waits_for_a_new_message() {
+    let mut desired = quickstart();
+    desired.connectors.get_mut("th").unwrap().publish = Some(Publish {
+        message: "please".into(),
+        origin: origin(35),
+    });
+    let mut live = quickstart_live();
+    assert_eq!(
+        ops(&plan(&desired, &live, now()).unwrap()),
+        ["request_publication prod"]
+    );
+
+    live.details.get_mut(PROD).unwrap().connectors[0].publication = Some(Publication::Rejected {
+        reason: Some("no docs".into()),
+        message: Some("please".into()),
+    });
+    let rejected = plan(&desired, &live, now()).unwrap();
+    assert!(rejected.is_empty());
+    assert!(matches!(
+        rejected.notices.as_slice(),
+        [Notice::PublicationRejected { reason: Some(reason), .. }] if reason == "no docs"
+    ));
+
+    desired
+        .connectors
+        .get_mut("th")
+        .unwrap()
+        .publish
+        .as_mut()
+        .unwrap()
+        .message = "with docs now".into();
+    assert_eq!(
+        ops(&plan(&desired, &live, now()).unwrap()),
+        ["request_publication prod"]
+    );
+}
+
+#[test]
+fn unmanaged_objects_are_listed_unless_the_profile_is_exclusive() {
+    let mut live = quickstart_live();
+    let state = live.details.get_mut(PROD).unwrap();
+    state.connectors.push(live_object(
+        "ccccccccccccccccccccccc2",
+        "Hand made",
+        &[NET],
+        &[],
+    ));
+    state.shared_in.push(SharedIn {
+        kind: ObjectKind::Connector,
+        id: "eeeeeeeeeeeeeeeeeeeeeeee".into(),
+        name: "Partner sensor".into(),
+    });
+    let listed = plan(&quickstart(), &live, now()).unwrap();
+    assert!(listed.is_empty());
+    assert_eq!(listed.notices.len(), 2);
+
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().exclusive = true;
+    let exclusive = plan(&desired, &live, now()).unwrap();
+    assert!(matches!(
+        exclusive.operations.as_slice(),
+        [Operation { kind: OperationKind::DeleteObject { object, .. }, .. }] if object.name == "Hand made"
+    ));
+    // The shared-in connector belongs to someone else: listed, never planned.
+    assert!(matches!(
+        exclusive.notices.as_slice(),
+        [Notice::SharedIn { .. }]
+    ));
+}
+
+#[test]
+fn a_network_is_deleted_after_the_connector_that_used_it() {
+    let mut desired = quickstart();
+    desired.networks.get_mut("lorawan").unwrap().delete = true;
+    desired.connectors.get_mut("th").unwrap().delete = true;
+    let plan = plan(&desired, &quickstart_live(), now()).unwrap();
+    let deletes: Vec<(ObjectKind, Vec<usize>, usize)> = plan
+        .operations
+        .iter()
+        .filter_map(|op| match &op.kind {
+            OperationKind::DeleteObject { object, .. } => {
+                Some((object.kind, op.depends_on.clone(), op.index))
+            }
+            _ => None,
+        })
+        .collect();
+    let connector = deletes
+        .iter()
+        .find(|d| d.0 == ObjectKind::Connector)
+        .unwrap();
+    let network = deletes.iter().find(|d| d.0 == ObjectKind::Network).unwrap();
+    assert_eq!(network.1, [connector.2]);
+    assert_eq!(plan.object_deletions().count(), 2);
+}
+
+#[test]
+fn removals_come_first_in_review_order() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().team = Some(vec![Member {
+        email: "new@acme.example".into(),
+        origin: origin(9),
+    }]);
+    let mut live = quickstart_live();
+    live.details.get_mut(PROD).unwrap().team = Some(vec![member("old@acme.example", true, 30)]);
+    let plan = plan(&desired, &live, now()).unwrap();
+    assert_eq!(ops(&plan), ["remove_member prod", "invite_member prod"]);
+}
