@@ -20,3 +20,4 @@ pub mod config;
 pub mod emulator;
 pub mod live;
 pub mod plan;
+pub mod render;

@@ -34,7 +34,11 @@ impl Plan {
                 Action::Create => summary.add += 1,
                 Action::Update => summary.change += 1,
                 Action::Delete => summary.remove += 1,
-                Action::Replace => summary.replace += 1,
+                // As Terraform counts it: a replacement adds one and removes one.
+                Action::Replace => {
+                    summary.add += 1;
+                    summary.remove += 1;
+                }
             }
         }
         summary
@@ -78,7 +82,6 @@ pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub remove: usize,
-    pub replace: usize,
 }
 
 /// The broad effect of an operation, for symbols (`+ ~ - -/+`) and counts.

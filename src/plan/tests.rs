@@ -242,7 +242,6 @@ fn an_empty_account_gets_everything_in_dependency_order() {
             add: 5,
             change: 0,
             remove: 0,
-            replace: 0
         }
     );
 }

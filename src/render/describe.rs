@@ -1,0 +1,174 @@
+//! One sentence per operation and notice, shared by the text and markdown renderers so a
+//! reviewer reads the same words in a terminal and in a pull-request comment.
+
+use crate::plan::{Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef};
+
+/// The symbol of an action, as Terraform users know them.
+pub fn symbol(action: Action) -> &'static str {
+    match action {
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Delete => "-",
+        Action::Replace => "-/+",
+    }
+}
+
+/// What the operation will do, e.g. "share connector `th` with `globex` (64f1…)".
+pub fn describe(operation: &Operation) -> String {
+    match &operation.kind {
+        OperationKind::CreateProfile { target, name, .. } => {
+            format!("create profile `{}` named \"{name}\"", target.key)
+        }
+        OperationKind::UpdateProfile { target } => format!("update profile {}", profile(target)),
+        OperationKind::DeleteProfile { target, name } => {
+            format!("delete profile {} named \"{name}\" and everything in it", profile(target))
+        }
+        OperationKind::InviteMember {
+            email, reinvite, ..
+        } => {
+            if *reinvite {
+                format!("invite {email} again (the earlier invitation expired)")
+            } else {
+                format!("invite {email} to the team")
+            }
+        }
+        OperationKind::RemoveMember { email, pending, .. } => {
+            if *pending {
+                format!("revoke the pending invitation of {email}")
+            } else {
+                format!("remove {email} from the team")
+            }
+        }
+        OperationKind::CreateToken {
+            name,
+            permission,
+            expires,
+            ..
+        } => format!(
+            "create token `{name}` ({} access, expires {expires})",
+            permission.as_str()
+        ),
+        OperationKind::ReplaceToken {
+            name,
+            permission,
+            expires,
+            ..
+        } => format!(
+            "replace token `{name}` with a new one ({} access, expires {expires}); the old one is deleted after",
+            permission.as_str()
+        ),
+        OperationKind::DeleteToken { name, stamp, .. } => format!(
+            "delete the outdated token `{name}` ({} access{})",
+            stamp.permission.as_str(),
+            stamp
+                .created_at
+                .map(|at| format!(", created {}", at.format("%Y-%m-%d %H:%M UTC")))
+                .unwrap_or_default()
+        ),
+        OperationKind::CreateObject { object, .. } => format!("create {}", object_name(object)),
+        OperationKind::UpdateObject { object, .. } => format!("update {}", object_name(object)),
+        OperationKind::DeleteObject { object, .. } => format!("delete {}", object_name(object)),
+        OperationKind::Share {
+            object, recipient, ..
+        } => format!(
+            "share {} with {}",
+            object_short(object),
+            recipient_name(Some(&recipient.key), recipient.id.as_deref())
+        ),
+        OperationKind::Unshare {
+            object,
+            recipient_key,
+            recipient_id,
+            ..
+        } => format!(
+            "unshare {} from {}",
+            object_short(object),
+            recipient_name(recipient_key.as_deref(), Some(recipient_id))
+        ),
+        OperationKind::RequestPublication { object, .. } => {
+            format!("request publication of {}", object_short(object))
+        }
+    }
+}
+
+/// What a notice says, e.g. "invitation of bob@… pending since 2026-11-20, expires 2026-11-27".
+pub fn describe_notice(notice: &Notice) -> String {
+    match notice {
+        Notice::PendingInvitation {
+            profile,
+            email,
+            invited_at,
+            expires_at,
+        } => format!(
+            "{profile}: the invitation of {email} is pending{}{}; not sent again",
+            invited_at
+                .map(|at| format!(" since {}", at.format("%Y-%m-%d")))
+                .unwrap_or_default(),
+            expires_at
+                .map(|at| format!(", expires {}", at.format("%Y-%m-%d")))
+                .unwrap_or_default()
+        ),
+        Notice::PublicationPending {
+            profile,
+            object,
+            requested_at,
+        } => format!(
+            "{profile}: publication of {} is waiting for TagoIO's review{}",
+            object_short(object),
+            requested_at
+                .map(|at| format!(" (requested {})", at.format("%Y-%m-%d")))
+                .unwrap_or_default()
+        ),
+        Notice::PublicationRejected {
+            profile,
+            object,
+            reason,
+        } => format!(
+            "{profile}: publication of {} was rejected{}; change `publish.message` to submit again",
+            object_short(object),
+            reason
+                .as_deref()
+                .map(|r| format!(": \"{r}\""))
+                .unwrap_or_default()
+        ),
+        Notice::Unmanaged { profile, object } => format!(
+            "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",
+            object_name(object)
+        ),
+        Notice::SharedIn { profile, object } => format!(
+            "{profile}: {} is shared with this profile by another one; read only",
+            object_name(object)
+        ),
+    }
+}
+
+fn profile(target: &ProfileRef) -> String {
+    match &target.id {
+        Some(id) => format!("`{}` ({id})", target.key),
+        None => format!("`{}`", target.key),
+    }
+}
+
+fn object_short(object: &ObjectRef) -> String {
+    format!("{} `{}`", object.kind, object.key)
+}
+
+fn object_name(object: &ObjectRef) -> String {
+    let mut text = format!("{} `{}`", object.kind, object.key);
+    if object.key != object.name {
+        text.push_str(&format!(" named \"{}\"", object.name));
+    }
+    if let Some(id) = &object.id {
+        text.push_str(&format!(" ({id})"));
+    }
+    text
+}
+
+fn recipient_name(key: Option<&str>, id: Option<&str>) -> String {
+    match (key, id) {
+        (Some(key), Some(id)) => format!("`{key}` ({id})"),
+        (Some(key), None) => format!("`{key}` (created by this plan)"),
+        (None, Some(id)) => format!("{id} (not in the configuration)"),
+        (None, None) => "an unknown profile".to_owned(),
+    }
+}

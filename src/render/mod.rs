@@ -1,0 +1,36 @@
+//! Renderers: functions over `&Plan` writing to any `io::Write`. Only these and `main` decide
+//! what a person sees; the plan itself stays data.
+
+mod describe;
+pub mod markdown;
+pub mod text;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::plan::{Plan, Summary};
+
+pub use describe::{describe, describe_notice, symbol};
+pub use text::Style;
+
+/// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    #[serde(flatten)]
+    plan: &'a Plan,
+    summary: Summary,
+}
+
+/// Writes the plan as one JSON document, for other tools.
+pub fn json(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let document = JsonPlan {
+        plan,
+        summary: plan.summary(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests;
