@@ -1,7 +1,83 @@
-//! `tagoform emulator`.
+//! `tagoform emulator`: serve the TagoIO-compatible emulator until Ctrl-C or SIGTERM.
+//! The first stdout line is `listening on http://ADDRESS`, so scripts and tests can read
+//! the port when they asked for port 0.
 
+use std::io::Write;
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
-pub fn run(_args: &crate::cli::EmulatorArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tagoform emulator` is not built yet")
+use anyhow::Context;
+
+use crate::cli::{EmulatorArgs, EmulatorPlan};
+use crate::emulator::{self, EmulatorConfig, Plan, Seed};
+
+pub fn run(args: &EmulatorArgs) -> anyhow::Result<ExitCode> {
+    let config = settings(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
+    let listen: SocketAddr = args.listen.parse().with_context(|| {
+        format!(
+            "--listen `{}` is not an address such as 127.0.0.1:8787",
+            args.listen
+        )
+    })?;
+    let seed = match &args.seed {
+        Some(path) => Seed::load(path)?,
+        None => Seed::demo(),
+    };
+    let plan = match args.plan {
+        EmulatorPlan::Free => Plan::Free,
+        EmulatorPlan::Starter => Plan::Starter,
+        EmulatorPlan::Scale => Plan::Scale,
+        EmulatorPlan::Unlimited => Plan::Unlimited,
+    };
+    Ok(EmulatorConfig {
+        listen,
+        state_file: args.state.clone(),
+        seed,
+        plan,
+        latency: Duration::from_millis(args.latency_ms),
+        fail_rate: args.fail_rate,
+        rng_seed: args.rng_seed,
+    })
+}
+
+async fn serve(config: EmulatorConfig) -> anyhow::Result<()> {
+    let running = emulator::start(config)
+        .await
+        .context("cannot start the emulator")?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on {}", running.url()).context("cannot write to stdout")?;
+        stdout.flush().context("cannot write to stdout")?;
+    }
+    wait_for_stop_signal().await?;
+    tracing::info!("stopping the emulator");
+    running.stop().await;
+    Ok(())
+}
+
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("cannot listen for Ctrl-C")?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot listen for Ctrl-C")?;
+    Ok(())
 }

@@ -1,1 +1,252 @@
-//! A TagoIO-compatible server that enforces TagoIO's rules.
+//! A TagoIO-compatible server that enforces TagoIO's rules: the `--api local` default and
+//! the adversary of every end-to-end test. The contract it implements is docs/api.md.
+//!
+//! - [`routes::app`] is the axum `Router` over an in-memory store ([`store::AppState`]);
+//! - [`model`] is the state as plain data, [`seed`] what it starts from;
+//! - [`persist`] makes each write durable before its answer (group commit);
+//! - [`limits`] holds TagoIO's per-plan rate and resource limits;
+//! - [`start`] runs it on a socket and returns a handle that stops it on drop;
+//!   [`local::start`] is the in-process emulator behind `--api local`.
+
+pub mod error;
+pub mod expiry;
+pub mod limits;
+pub mod local;
+pub mod model;
+pub mod persist;
+pub mod query;
+pub mod routes;
+pub mod seed;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use limits::Plan;
+pub use routes::app;
+pub use seed::{Seed, DEMO_TOKEN, PARTNER_TOKEN};
+pub use store::AppState;
+
+use model::State;
+use persist::{Persister, Versioned};
+use store::StoreSettings;
+
+/// How to run an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Keep state in this JSON file (loaded when it exists, else seeded and written).
+    pub state_file: Option<PathBuf>,
+    pub seed: Seed,
+    pub plan: Plan,
+    /// Delay added to every answer.
+    pub latency: Duration,
+    /// Share of requests (0.0 to 1.0) answered 503 before anything is done.
+    pub fail_rate: f64,
+    /// Seed of the random source (faults, ids, token values) for reproducible runs.
+    pub rng_seed: Option<u64>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            state_file: None,
+            seed: Seed::demo(),
+            plan: Plan::Unlimited,
+            latency: Duration::ZERO,
+            fail_rate: 0.0,
+            rng_seed: None,
+        }
+    }
+}
+
+/// Why an emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot read state file {path}: {source}")]
+    ReadState {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("state file {path} is not an emulator state: {source}")]
+    ParseState {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("cannot write state file {path}: {source}")]
+    WriteState {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    #[error("--fail-rate must be between 0 and 1, got {0}")]
+    FailRate(f64),
+}
+
+/// A running emulator. Stops when dropped; [`RunningEmulator::stop`] also waits for it.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    address: SocketAddr,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("plan", &self.plan())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The store, for in-process callers (e.g. request counts after a command).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops serving and waits until the server task has ended.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Loads (or seeds and writes) the state, binds the socket and serves in the background.
+pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+    if !(0.0..=1.0).contains(&config.fail_rate) || config.fail_rate.is_nan() {
+        return Err(EmulatorError::FailRate(config.fail_rate));
+    }
+    let mut rng = match config.rng_seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_entropy(),
+    };
+    let state = initial_state(&config, &mut rng)?;
+    let shared = Arc::new(Mutex::new(Versioned { state, version: 0 }));
+    let persister = config
+        .state_file
+        .clone()
+        .map(|path| Persister::spawn(path, Arc::clone(&shared), 0));
+    let settings = StoreSettings {
+        seed: config.seed.clone(),
+        plan: config.plan,
+        latency: config.latency,
+        fail_rate: config.fail_rate,
+        rng,
+    };
+    let app_state = AppState::new(shared, persister, settings);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| EmulatorError::Listen {
+            address: config.listen,
+            source,
+        })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| EmulatorError::Listen {
+            address: config.listen,
+            source,
+        })?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let router = app(app_state.clone());
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!("emulator stopped: {error}");
+        }
+    });
+    Ok(RunningEmulator {
+        address,
+        state: app_state,
+        shutdown: Some(shutdown),
+        task: Some(task),
+    })
+}
+
+fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, EmulatorError> {
+    let Some(path) = &config.state_file else {
+        return Ok(config.seed.build(clock_start(), rng)?);
+    };
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| EmulatorError::ParseState {
+            path: shown,
+            source,
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let state = config.seed.build(clock_start(), rng)?;
+            let bytes =
+                serde_json::to_vec_pretty(&state).map_err(|source| EmulatorError::ParseState {
+                    path: shown.clone(),
+                    source,
+                })?;
+            if let Some(folder) = path
+                .parent()
+                .filter(|folder| !folder.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(folder).map_err(|source| EmulatorError::WriteState {
+                    path: shown.clone(),
+                    source,
+                })?;
+            }
+            persist::write_atomically(path, &bytes).map_err(|source| {
+                EmulatorError::WriteState {
+                    path: shown,
+                    source,
+                }
+            })?;
+            Ok(state)
+        }
+        Err(source) => Err(EmulatorError::ReadState {
+            path: shown,
+            source,
+        }),
+    }
+}
+
+/// Seeds are built at the real current time (the clock offset starts at zero).
+fn clock_start() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

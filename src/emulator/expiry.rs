@@ -1,0 +1,99 @@
+//! Reading a token's `expire_time` as TagoIO accepts it: `never`, an ISO-8601 date or
+//! instant, or a relative period such as `3 hours` or `90 days`, counted from the
+//! emulator's clock.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::api::types::Expiry;
+
+/// Parses `text` against `now`; the error is a message fit for a 400 answer.
+pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, String> {
+    let text = text.trim();
+    let invalid = || {
+        format!(
+            "Invalid expire_time `{text}`: use `never`, an ISO-8601 date, or a period such as `3 hours` or `90 days`"
+        )
+    };
+    if text.eq_ignore_ascii_case("never") {
+        return Ok(Expiry::Never);
+    }
+    let at = if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        at.with_timezone(&Utc)
+    } else if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        date.and_hms_opt(0, 0, 0).ok_or_else(invalid)?.and_utc()
+    } else {
+        now + parse_period(text).ok_or_else(invalid)?
+    };
+    if at <= now {
+        return Err(format!(
+            "Invalid expire_time `{text}`: it is not in the future"
+        ));
+    }
+    Ok(Expiry::At(at))
+}
+
+/// `N unit` with unit minute(s), hour(s), day(s), week(s), month(s) (30 days) or
+/// year(s) (365 days); N a positive whole number.
+fn parse_period(text: &str) -> Option<Duration> {
+    let mut words = text.split_whitespace();
+    let amount: i64 = words.next()?.parse().ok()?;
+    let unit = words.next()?.to_ascii_lowercase();
+    if words.next().is_some() || amount <= 0 || amount > 100_000 {
+        return None;
+    }
+    let unit = unit.strip_suffix('s').unwrap_or(&unit);
+    Some(match unit {
+        "minute" => Duration::minutes(amount),
+        "hour" => Duration::hours(amount),
+        "day" => Duration::days(amount),
+        "week" => Duration::weeks(amount),
+        "month" => Duration::days(30 * amount),
+        "year" => Duration::days(365 * amount),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn accepts_never_dates_and_periods() {
+        assert_eq!(parse_expire_time("never", now()), Ok(Expiry::Never));
+        assert_eq!(
+            parse_expire_time("3 hours", now()),
+            Ok(Expiry::At(now() + Duration::hours(3)))
+        );
+        assert_eq!(
+            parse_expire_time("90 days", now()),
+            Ok(Expiry::At(now() + Duration::days(90)))
+        );
+        assert_eq!(
+            parse_expire_time("1 month", now()),
+            Ok(Expiry::At(now() + Duration::days(30)))
+        );
+        let date = parse_expire_time("2026-02-01", now()).unwrap();
+        assert_eq!(date, Expiry::At("2026-02-01T00:00:00Z".parse().unwrap()));
+        let instant = parse_expire_time("2026-02-01T10:00:00.000Z", now()).unwrap();
+        assert_eq!(instant, Expiry::At("2026-02-01T10:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn refuses_garbage_and_the_past() {
+        assert!(parse_expire_time("soon", now())
+            .unwrap_err()
+            .starts_with("Invalid expire_time `soon`"));
+        assert!(parse_expire_time("0 days", now()).is_err());
+        assert!(parse_expire_time("3 fortnights", now()).is_err());
+        assert_eq!(
+            parse_expire_time("2025-01-01", now()),
+            Err("Invalid expire_time `2025-01-01`: it is not in the future".to_string())
+        );
+    }
+}

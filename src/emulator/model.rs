@@ -1,0 +1,286 @@
+//! The emulator's whole state as plain data: what the state file holds and what every
+//! handler reads and changes under one lock. No I/O and no HTTP here.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::api::types::{Expiry, Id, Permission, PublicationStatus, REDACTED};
+
+/// Bumped when the state file's shape changes incompatibly.
+pub const STATE_FORMAT: u32 = 1;
+
+/// How long an invitation stays acceptable after it was sent.
+pub const INVITATION_LIFETIME_DAYS: i64 = 7;
+
+/// Everything the emulator knows. `BTreeMap`s keep the state file's order stable.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    pub format: u32,
+    pub clock: Clock,
+    pub accounts: BTreeMap<Id, Account>,
+    pub profiles: BTreeMap<Id, Profile>,
+    /// Keyed by the token value.
+    pub tokens: BTreeMap<String, Token>,
+    pub integrations: BTreeMap<Id, Integration>,
+    pub publications: BTreeMap<Id, Publication>,
+}
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("State")
+            .field("accounts", &self.accounts.len())
+            .field("profiles", &self.profiles.len())
+            .field("tokens", &self.tokens.len())
+            .field("integrations", &self.integrations.len())
+            .field("publications", &self.publications.len())
+            .finish()
+    }
+}
+
+/// The emulator's own clock: real time plus an offset, or frozen at an instant.
+/// Every expiry (tokens, invitations) and every rate-limit minute reads this clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    pub offset_seconds: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_at: Option<DateTime<Utc>>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.frozen_at {
+            Some(at) => at,
+            None => Utc::now() + Duration::seconds(self.offset_seconds),
+        }
+    }
+}
+
+/// A TagoIO account. Can sign in only when it has a password (the built-in owner of the
+/// public networks has none).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Id,
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    #[serde(default)]
+    pub two_factor: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password", &REDACTED)
+            .field("two_factor", &self.two_factor)
+            .finish()
+    }
+}
+
+/// A profile, owned by one account, with its team (members and invitations).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: Id,
+    pub account: Id,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Keyed by the member's account id.
+    #[serde(default)]
+    pub team: BTreeMap<Id, Membership>,
+}
+
+/// A team member (`active`) or an invitation (pending until accepted, lapsing at `expire_at`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Membership {
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub expire_at: Option<DateTime<Utc>>,
+}
+
+impl Membership {
+    /// An accepted member, or an invitation that can still be accepted.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.active || self.expire_at.is_none_or(|at| at > now)
+    }
+}
+
+/// An account token: belongs to one profile and to the account that made it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Token {
+    pub value: String,
+    pub name: String,
+    pub account: Id,
+    pub profile: Id,
+    pub permission: Permission,
+    pub expire: Expiry,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Token {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        matches!(self.expire, Expiry::At(at) if at <= now)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("value", &REDACTED)
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .field("permission", &self.permission)
+            .finish()
+    }
+}
+
+/// Which integration object a route deals with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Network,
+    Connector,
+}
+
+impl Kind {
+    /// Lowercase, as in paths and messages ("network").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Network => "network",
+            Self::Connector => "connector",
+        }
+    }
+
+    /// Capitalised, as TagoIO starts its messages ("Network").
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Network => "Network",
+            Self::Connector => "Connector",
+        }
+    }
+}
+
+/// A network or a connector. Its TagoIO fields are kept as JSON (validated through the
+/// typed wire structs on the way in), so both kinds share one store and one code path.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Integration {
+    pub id: Id,
+    pub kind: Kind,
+    pub profile: Id,
+    pub public: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Recipient profile id → when it was shared.
+    #[serde(default)]
+    pub shares: BTreeMap<Id, DateTime<Utc>>,
+}
+
+impl Integration {
+    /// The full object as TagoIO answers it.
+    pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut object = self.fields.clone();
+        object.insert("id".into(), self.id.clone().into());
+        object.insert("profile".into(), self.profile.clone().into());
+        object.insert("public".into(), self.public.into());
+        object.insert("created_at".into(), timestamp(self.created_at).into());
+        object.insert("updated_at".into(), timestamp(self.updated_at).into());
+        object
+    }
+
+    /// The network ids a connector uses.
+    pub fn networks(&self) -> Vec<Id> {
+        match self.fields.get("networks") {
+            Some(serde_json::Value::Array(ids)) => ids
+                .iter()
+                .filter_map(|id| id.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A request to make a network or connector public.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Publication {
+    pub id: Id,
+    pub kind: Kind,
+    pub object: Id,
+    pub status: PublicationStatus,
+    pub message: Option<String>,
+    pub reason: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// ISO-8601 with milliseconds and `Z`, as TagoIO writes instants.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl State {
+    /// A fresh 24-hex id (timestamp prefix like TagoIO's, random tail), unused in this state.
+    pub fn new_id(&self, rng: &mut impl Rng, now: DateTime<Utc>) -> Id {
+        loop {
+            let seconds = u32::try_from(now.timestamp().max(0)).unwrap_or(u32::MAX);
+            let id = format!("{seconds:08x}{:016x}", rng.gen::<u64>());
+            if !self.id_in_use(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// A fresh UUID-shaped token value, unused in this state.
+    pub fn new_token_value(&self, rng: &mut impl Rng) -> String {
+        loop {
+            let bytes: [u8; 16] = rng.gen();
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let value = format!(
+                "{}-{}-4{}-a{}-{}",
+                &hex[0..8],
+                &hex[8..12],
+                &hex[13..16],
+                &hex[17..20],
+                &hex[20..32]
+            );
+            if !self.tokens.contains_key(&value) {
+                return value;
+            }
+        }
+    }
+
+    fn id_in_use(&self, id: &str) -> bool {
+        self.accounts.contains_key(id)
+            || self.profiles.contains_key(id)
+            || self.integrations.contains_key(id)
+            || self.publications.contains_key(id)
+    }
+
+    /// The account with this email, compared case-insensitively.
+    pub fn account_by_email(&self, email: &str) -> Option<&Account> {
+        let wanted = email.trim().to_lowercase();
+        self.accounts
+            .values()
+            .find(|account| account.email.to_lowercase() == wanted)
+    }
+
+    /// Whether `account` owns `profile` or is an accepted member of its team.
+    pub fn can_open_profile(&self, account: &str, profile: &Profile) -> bool {
+        profile.account == account
+            || profile
+                .team
+                .get(account)
+                .is_some_and(|member| member.active)
+    }
+}

@@ -1,0 +1,301 @@
+//! Networks and connectors, scoped to the token's profile. Both kinds share this code; the
+//! kind comes from the route (an `Extension`). Rule 5 lives here: a connector needs at
+//! least one network, and may only use public networks or networks of its own profile.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::{Extension, Json};
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use super::{check_id, ok, require_name, Auth, Body};
+use crate::api::types::{
+    ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
+    NetworkCreateResponse,
+};
+use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::limits::Resource;
+use crate::emulator::model::{Integration, Kind, State as Data};
+use crate::emulator::query::{self, ListQuery};
+use crate::emulator::store::AppState;
+
+/// Fields a list answers with when the query names none (as the SDK's default).
+const DEFAULT_FIELDS: &[&str] = &["id", "name"];
+
+/// The object `id` of `kind` if the caller's profile owns it, it is public, or it was shared
+/// with that profile; else 404.
+pub fn visible<'a>(
+    data: &'a Data,
+    kind: Kind,
+    profile: &str,
+    id: &str,
+) -> ApiResult<&'a Integration> {
+    check_id(id, kind.as_str())?;
+    data.integrations
+        .get(id)
+        .filter(|object| object.kind == kind)
+        .filter(|object| {
+            object.profile == profile || object.public || object.shares.contains_key(profile)
+        })
+        .ok_or_else(|| ApiError::not_found(format!("{} not found", kind.title())))
+}
+
+/// The object if the caller's profile owns it; 403 when it is only shared with it or public.
+pub fn owned<'a>(
+    data: &'a Data,
+    kind: Kind,
+    profile: &str,
+    id: &str,
+    verb: &str,
+) -> ApiResult<&'a Integration> {
+    let object = visible(data, kind, profile, id)?;
+    if object.profile != profile {
+        let (adjective, noun) = if object.shares.contains_key(profile) {
+            ("Shared", "shared with")
+        } else {
+            ("Public", "public but owned by")
+        };
+        return Err(ApiError::forbidden(format!(
+            "{adjective} {}s cannot be {verb}: this {} is {noun} another profile",
+            kind.as_str(),
+            kind.as_str()
+        )));
+    }
+    Ok(object)
+}
+
+fn list_items<'a>(objects: impl Iterator<Item = &'a Integration>) -> Vec<Map<String, Value>> {
+    objects.map(Integration::to_json).collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
+    let query = ListQuery::parse(raw.as_deref(), ("name", true))?;
+    let items = state.read(|data, _| {
+        let mine = data
+            .integrations
+            .values()
+            .filter(|o| o.kind == kind && o.profile == auth.profile);
+        Ok(query.apply(list_items(mine), DEFAULT_FIELDS))
+    })?;
+    Ok(ok(items))
+}
+
+pub async fn shared(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
+    let query = ListQuery::parse(raw.as_deref(), ("name", true))?;
+    let items = state.read(|data, _| {
+        let shared = data
+            .integrations
+            .values()
+            .filter(|o| o.kind == kind && o.shares.contains_key(&auth.profile));
+        Ok(query.apply(list_items(shared), DEFAULT_FIELDS))
+    })?;
+    Ok(ok(items))
+}
+
+pub async fn info(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ApiSuccess<Value>>> {
+    let wanted = query::fields(raw.as_deref()).unwrap_or_default();
+    let object = state.read(|data, _| Ok(visible(data, kind, &auth.profile, &id)?.to_json()))?;
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    Ok(ok(query::project(object, &wanted)))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<ApiSuccess<Value>>> {
+    let fields = typed_fields(kind, body)?;
+    let name = fields
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    require_name(name, kind.title())?;
+    let id = state
+        .write(|context| {
+            if kind == Kind::Connector {
+                check_networks(context.state, &auth.profile, fields.get("networks"))?;
+            }
+            let existing = context
+                .state
+                .integrations
+                .values()
+                .filter(|o| o.kind == kind && o.profile == auth.profile)
+                .count();
+            let resource = if kind == Kind::Network {
+                Resource::CustomNetwork
+            } else {
+                Resource::CustomConnector
+            };
+            if let Some(message) = context.plan.check_resource(resource, existing) {
+                return Err(ApiError::bad_request(message));
+            }
+            let id = context.state.new_id(context.rng, context.now);
+            let object = Integration {
+                id: id.clone(),
+                kind,
+                profile: auth.profile.clone(),
+                public: false,
+                created_at: context.now,
+                updated_at: context.now,
+                fields,
+                shares: Default::default(),
+            };
+            context.state.integrations.insert(id.clone(), object);
+            Ok(id)
+        })
+        .await?;
+    let result = match kind {
+        Kind::Network => serde_json::to_value(NetworkCreateResponse { network: id }),
+        Kind::Connector => serde_json::to_value(ConnectorCreateResponse { connector: id }),
+    };
+    Ok(ok(
+        result.map_err(|error| ApiError::internal(error.to_string()))?
+    ))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    let fields = typed_fields(kind, body)?;
+    if let Some(name) = fields.get("name") {
+        require_name(name.as_str().unwrap_or_default(), kind.title())?;
+    }
+    state
+        .write(|context| {
+            owned(context.state, kind, &auth.profile, &id, "modified")?;
+            if kind == Kind::Connector && fields.contains_key("networks") {
+                check_networks(context.state, &auth.profile, fields.get("networks"))?;
+            }
+            if let Some(object) = context.state.integrations.get_mut(&id) {
+                object.fields.extend(fields);
+                object.updated_at = context.now;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(ok(format!("{} Successfully Updated", kind.title())))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(kind): Extension<Kind>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    state
+        .write(|context| {
+            owned(context.state, kind, &auth.profile, &id, "deleted")?;
+            let users: Vec<String> = context
+                .state
+                .integrations
+                .values()
+                .filter(|o| o.kind == Kind::Connector && o.networks().contains(&id))
+                .map(|o| format!("`{}`", o.id))
+                .collect();
+            if !users.is_empty() {
+                return Err(ApiError::conflict(format!(
+                    "Network is used by connector(s) {}: remove it from them first",
+                    users.join(", ")
+                )));
+            }
+            context.state.integrations.remove(&id);
+            context
+                .state
+                .publications
+                .retain(|_, publication| publication.object != id);
+            Ok(())
+        })
+        .await?;
+    Ok(ok(format!("{} Successfully Removed", kind.title())))
+}
+
+/// Checks the body against the kind's wire struct and returns only the fields it sets.
+/// `public` cannot be set (only an approved publication request makes an object public),
+/// and a decoder must be base64, as TagoIO stores it.
+fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
+    let invalid =
+        |error: serde_json::Error| ApiError::bad_request(format!("Invalid request body: {error}"));
+    let typed = match kind {
+        Kind::Network => {
+            let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;
+            if info.public == Some(true) {
+                return Err(ApiError::bad_request(
+                    "A network becomes public only through an approved publication request",
+                ));
+            }
+            serde_json::to_value(NetworkCreateInfo {
+                public: None,
+                ..info
+            })
+        }
+        Kind::Connector => serde_json::to_value(
+            serde_json::from_value::<ConnectorCreateInfo>(body).map_err(invalid)?,
+        ),
+    };
+    let Ok(Value::Object(fields)) = typed else {
+        return Err(ApiError::bad_request(
+            "Invalid request body: expected a JSON object",
+        ));
+    };
+    if let Some(decoder) = fields.get("payload_decoder").and_then(Value::as_str) {
+        if base64::engine::general_purpose::STANDARD
+            .decode(decoder)
+            .is_err()
+        {
+            return Err(ApiError::bad_request(
+                "payload_decoder must be base64-encoded",
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+/// Rule 5: at least one network, each public or owned by the connector's profile.
+fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiResult<()> {
+    let ids: Vec<&str> = match networks {
+        Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if ids.is_empty() {
+        return Err(ApiError::bad_request(
+            "A connector needs at least one network",
+        ));
+    }
+    for id in ids {
+        check_id(id, "network")?;
+        let network = data
+            .integrations
+            .get(id)
+            .filter(|o| o.kind == Kind::Network);
+        match network {
+            Some(network) if network.public || network.profile == profile => {}
+            Some(network) if network.shares.contains_key(profile) => {
+                return Err(ApiError::bad_request(format!(
+                    "Network `{id}` is shared with this profile, not owned by it: a connector may only use public networks or networks of its own profile"
+                )))
+            }
+            _ => return Err(ApiError::bad_request(format!("Network `{id}` not found"))),
+        }
+    }
+    Ok(())
+}

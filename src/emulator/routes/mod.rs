@@ -1,0 +1,316 @@
+//! The HTTP surface: [`app`] builds the axum `Router`; this module also holds what every
+//! route shares (the route table, request counting and faults, the `token` check with
+//! permissions and rate limits, and the JSON body reader that answers in TagoIO's shape).
+
+mod account;
+mod admin;
+mod integration;
+mod profiles;
+mod sharing;
+mod team;
+mod tokens;
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Extension, Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::{ApiError, ApiResult};
+use super::model::Kind;
+use super::store::AppState;
+use crate::api::types::{is_valid_id, ApiSuccess, Id, Permission};
+
+/// Every path template the emulator serves, for request counts and rate limits.
+pub const ROUTE_TEMPLATES: &[&str] = &[
+    "/account/login",
+    "/account/profile/token",
+    "/profile",
+    "/profile/{id}",
+    "/profile/{id}/team",
+    "/profile/{id}/team/{account_id}",
+    "/profile/{id}/token",
+    "/profile/{id}/token/{token}",
+    "/integration/network",
+    "/integration/network/shared",
+    "/integration/network/{id}",
+    "/integration/network/{id}/share",
+    "/integration/network/{id}/share/{profile_id}",
+    "/integration/network/{id}/publish",
+    "/integration/connector",
+    "/integration/connector/shared",
+    "/integration/connector/{id}",
+    "/integration/connector/{id}/share",
+    "/integration/connector/{id}/share/{profile_id}",
+    "/integration/connector/{id}/publish",
+];
+
+/// The emulator's router over `state`. TagoIO routes answer with or without a trailing
+/// slash (the SDK sends `/profile/` and `/integration/connector/`).
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    router = route(router, "/account/login", post(account::login));
+    router = route(
+        router,
+        "/account/profile/token",
+        post(account::profile_token),
+    );
+    router = route(
+        router,
+        "/profile",
+        get(profiles::list).post(profiles::create),
+    );
+    router = route(
+        router,
+        "/profile/{id}",
+        get(profiles::info)
+            .put(profiles::edit)
+            .delete(profiles::remove),
+    );
+    router = route(
+        router,
+        "/profile/{id}/team",
+        get(team::list).post(team::invite),
+    );
+    router = route(
+        router,
+        "/profile/{id}/team/{account_id}",
+        axum::routing::delete(team::remove),
+    );
+    router = route(
+        router,
+        "/profile/{id}/token",
+        get(tokens::list).post(tokens::create),
+    );
+    router = route(
+        router,
+        "/profile/{id}/token/{token}",
+        axum::routing::delete(tokens::remove),
+    );
+    router = router
+        .merge(integration_routes(Kind::Network))
+        .merge(integration_routes(Kind::Connector));
+    router
+        .merge(admin::routes())
+        .fallback(|| async { ApiError::not_found("Route not found") })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+fn integration_routes(kind: Kind) -> Router<AppState> {
+    let base = format!("/integration/{}", kind.as_str());
+    let mut router = Router::new();
+    router = route(
+        router,
+        &base,
+        get(integration::list).post(integration::create),
+    );
+    router = route(router, &format!("{base}/shared"), get(integration::shared));
+    router = route(
+        router,
+        &format!("{base}/{{id}}"),
+        get(integration::info)
+            .put(integration::edit)
+            .delete(integration::remove),
+    );
+    router = route(
+        router,
+        &format!("{base}/{{id}}/share"),
+        get(sharing::list).post(sharing::share),
+    );
+    router = route(
+        router,
+        &format!("{base}/{{id}}/share/{{profile_id}}"),
+        axum::routing::delete(sharing::unshare),
+    );
+    router = route(
+        router,
+        &format!("{base}/{{id}}/publish"),
+        get(sharing::publication).post(sharing::publish),
+    );
+    router.layer(Extension(kind))
+}
+
+fn route(
+    router: Router<AppState>,
+    path: &str,
+    handler: MethodRouter<AppState>,
+) -> Router<AppState> {
+    router
+        .route(path, handler.clone())
+        .route(&format!("{path}/"), handler)
+}
+
+/// `METHOD /template` for a request, e.g. `GET /profile/{id}/team`.
+pub fn route_key(method: &Method, path: &str) -> String {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    let best = ROUTE_TEMPLATES
+        .iter()
+        .filter_map(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            if parts.len() != segments.len() {
+                return None;
+            }
+            let mut literals = 0;
+            for (part, segment) in parts.iter().zip(&segments) {
+                if part.starts_with('{') {
+                    continue;
+                }
+                if part != segment {
+                    return None;
+                }
+                literals += 1;
+            }
+            Some((literals, *template))
+        })
+        .max_by_key(|(literals, _)| *literals);
+    match best {
+        Some((_, template)) => format!("{method} {template}"),
+        None => format!("{method} <unmatched>"),
+    }
+}
+
+/// Counts the request, then applies the fault settings; `/_emulator` routes are exempt.
+async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/_emulator") {
+        return next.run(request).await;
+    }
+    state.record_request(route_key(request.method(), request.uri().path()));
+    let latency = state.latency();
+    if state.roll_failure() {
+        tokio::time::sleep(latency).await;
+        return ApiError::unavailable().into_response();
+    }
+    let response = next.run(request).await;
+    tokio::time::sleep(latency).await;
+    response
+}
+
+/// The caller, from the `token` header: checked for expiry, permission and rate limit.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub account: Id,
+    pub profile: Id,
+    pub permission: Permission,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let value = parts
+            .headers
+            .get("token")
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized("Authorization denied: no token in the `token` header")
+            })?;
+        let (auth, now) = state.read(|data, now| {
+            let token = data
+                .tokens
+                .get(value)
+                .ok_or_else(|| ApiError::unauthorized("Authorization denied: invalid token"))?;
+            if token.is_expired(now) {
+                return Err(ApiError::unauthorized(
+                    "Authorization denied: token expired",
+                ));
+            }
+            let auth = Auth {
+                account: token.account.clone(),
+                profile: token.profile.clone(),
+                permission: token.permission,
+            };
+            Ok((auth, now))
+        })?;
+        check_permission(auth.permission, &parts.method)?;
+        state.check_rate_limit(
+            &auth.profile,
+            &route_key(&parts.method, parts.uri.path()),
+            now,
+        )?;
+        Ok(auth)
+    }
+}
+
+/// `read` only reads; `write` reads and writes but cannot delete; `deny` does nothing.
+fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
+    let allowed = match permission {
+        Permission::Full => true,
+        Permission::Write => *method != Method::DELETE,
+        Permission::Read => *method == Method::GET,
+        Permission::Deny => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let action = if *method == Method::DELETE {
+        "delete"
+    } else {
+        "write"
+    };
+    Err(ApiError::forbidden(format!(
+        "Authorization denied: a {permission} token cannot {action}"
+    )))
+}
+
+/// A JSON body; a missing or malformed body is a TagoIO-style 400.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> ApiResult<Self> {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|error| ApiError::bad_request(format!("Invalid request body: {error}")))?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(bytes)
+            .map(Body)
+            .map_err(|error| ApiError::bad_request(format!("Invalid request body: {error}")))
+    }
+}
+
+/// `{"status": true, "result": value}`.
+pub fn ok<T: Serialize>(value: T) -> Json<ApiSuccess<T>> {
+    Json(ApiSuccess::new(value))
+}
+
+/// Refuses a path segment that is not a TagoIO id before anything looks it up.
+pub fn check_id(value: &str, what: &str) -> ApiResult<()> {
+    if is_valid_id(value) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "Invalid {what} id `{}`",
+            shorten(value)
+        )))
+    }
+}
+
+/// Echoes at most 40 characters of user input in messages.
+pub fn shorten(value: &str) -> String {
+    value.chars().take(40).collect()
+}
+
+/// A name that must not be blank.
+pub fn require_name(name: &str, what: &str) -> ApiResult<String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::bad_request(format!("{what} name is required")));
+    }
+    Ok(trimmed.to_string())
+}

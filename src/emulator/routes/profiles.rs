@@ -1,0 +1,183 @@
+//! Profiles of the calling account: list, create (names may repeat), read, edit, delete.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::account::{profiles_of, verify_credentials};
+use super::{check_id, ok, require_name, Auth, Body};
+use crate::api::types::{
+    ApiSuccess, ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
+    ProfileEditRequest, ProfileInfo, ProfileListItem,
+};
+use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::limits::Resource;
+use crate::emulator::model::{Profile, State as Data};
+use crate::emulator::seed::new_profile;
+use crate::emulator::store::AppState;
+
+/// The profile `id` if `account` can open it (owner or accepted member), else 404.
+pub fn openable<'a>(data: &'a Data, account: &str, id: &str) -> ApiResult<&'a Profile> {
+    check_id(id, "profile")?;
+    data.profiles
+        .get(id)
+        .filter(|profile| data.can_open_profile(account, profile))
+        .ok_or_else(|| ApiError::not_found("Profile not found"))
+}
+
+/// The profile `id` if `account` owns it: 404 when not visible, 403 `message` otherwise.
+pub fn owned<'a>(data: &'a Data, account: &str, id: &str, message: &str) -> ApiResult<&'a Profile> {
+    let profile = openable(data, account, id)?;
+    if profile.account != account {
+        return Err(ApiError::forbidden(message));
+    }
+    Ok(profile)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<ApiSuccess<Vec<ProfileListItem>>>> {
+    Ok(ok(
+        state.read(|data, _| Ok(profiles_of(data, &auth.account)))?
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Body(request): Body<ProfileCreateRequest>,
+) -> ApiResult<Json<ApiSuccess<ProfileCreateResponse>>> {
+    let name = require_name(&request.name, "Profile")?;
+    let id = state
+        .write(|context| {
+            let existing = context
+                .state
+                .profiles
+                .values()
+                .filter(|p| p.account == auth.account)
+                .count();
+            if let Some(message) = context.plan.check_resource(Resource::Profile, existing) {
+                return Err(ApiError::bad_request(message));
+            }
+            let id = context.state.new_id(context.rng, context.now);
+            context.state.profiles.insert(
+                id.clone(),
+                new_profile(&id, &auth.account, &name, context.now),
+            );
+            Ok(id)
+        })
+        .await?;
+    Ok(ok(ProfileCreateResponse { id }))
+}
+
+pub async fn info(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApiSuccess<ProfileInfo>>> {
+    let plan = state.plan();
+    let info = state.read(|data, _| {
+        let profile = openable(data, &auth.account, &id)?;
+        Ok(ProfileInfo {
+            info: ProfileDetails {
+                id: profile.id.clone(),
+                account: profile.account.clone(),
+                name: profile.name.clone(),
+                logo_url: profile.logo_url.clone(),
+                banner_url: profile.banner_url.clone(),
+                created_at: profile.created_at,
+                updated_at: profile.updated_at,
+            },
+            allocation: None,
+            addons: None,
+            account_plan: Some(plan.title().to_lowercase()),
+        })
+    })?;
+    Ok(ok(info))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Body(request): Body<ProfileEditRequest>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    let name = request
+        .name
+        .as_deref()
+        .map(|name| require_name(name, "Profile"))
+        .transpose()?;
+    state
+        .write(|context| {
+            owned(
+                context.state,
+                &auth.account,
+                &id,
+                "Only the profile's owner can change it",
+            )?;
+            if let Some(profile) = context.state.profiles.get_mut(&id) {
+                if let Some(name) = name {
+                    profile.name = name;
+                }
+                if let Some(logo_url) = request.logo_url {
+                    profile.logo_url = Some(logo_url).filter(|url| !url.is_empty());
+                }
+                if let Some(banner_url) = request.banner_url {
+                    profile.banner_url = Some(banner_url).filter(|url| !url.is_empty());
+                }
+                profile.updated_at = context.now;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(ok("Profile Successfully Updated".to_string()))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Body(request): Body<ProfileDeleteRequest>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    state
+        .write(|context| {
+            owned(
+                context.state,
+                &auth.account,
+                &id,
+                "Only the profile's owner can delete it",
+            )?;
+            let email = context
+                .state
+                .accounts
+                .get(&auth.account)
+                .map(|a| a.email.clone())
+                .unwrap_or_default();
+            verify_credentials(
+                context.state,
+                &email,
+                &request.password,
+                request.pin_code.as_deref(),
+                StatusCode::BAD_REQUEST,
+            )?;
+            let data = &mut *context.state;
+            data.profiles.remove(&id);
+            data.tokens.retain(|_, token| token.profile != id);
+            let removed: Vec<String> = data
+                .integrations
+                .values()
+                .filter(|object| object.profile == id)
+                .map(|object| object.id.clone())
+                .collect();
+            data.integrations.retain(|_, object| object.profile != id);
+            data.publications
+                .retain(|_, publication| !removed.contains(&publication.object));
+            for object in data.integrations.values_mut() {
+                object.shares.remove(&id);
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(ok("Profile Successfully Removed".to_string()))
+}

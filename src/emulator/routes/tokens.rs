@@ -1,0 +1,132 @@
+//! A profile's account tokens. Creating one needs the account's password (and pin when
+//! two-factor is on); its value is answered in full, once, on creation.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::account::verify_credentials;
+use super::profiles::openable;
+use super::{ok, require_name, Auth, Body};
+use crate::api::types::{
+    ApiSuccess, Expiry, Permission, TokenCreateRequest, TokenCreateResponse, TokenListItem,
+    TOKEN_TYPE_ACCOUNT,
+};
+use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::expiry::parse_expire_time;
+use crate::emulator::model::Token;
+use crate::emulator::query::ListQuery;
+use crate::emulator::store::AppState;
+
+/// Fields a token list answers with when the query names none (as the SDK's default).
+const DEFAULT_FIELDS: &[&str] = &["name", "token", "permission"];
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ApiSuccess<Vec<serde_json::Value>>>> {
+    let query = ListQuery::parse(raw.as_deref(), ("created_at", false))?;
+    let items = state.read(|data, _| {
+        let profile = openable(data, &auth.account, &id)?;
+        let items = data
+            .tokens
+            .values()
+            .filter(|token| token.profile == profile.id)
+            .filter_map(|token| match serde_json::to_value(list_item(token)) {
+                Ok(serde_json::Value::Object(map)) => Some(map),
+                _ => None,
+            })
+            .collect();
+        Ok(query.apply(items, DEFAULT_FIELDS))
+    })?;
+    Ok(ok(items))
+}
+
+fn list_item(token: &Token) -> TokenListItem {
+    TokenListItem {
+        name: token.name.clone(),
+        token: token.value.clone(),
+        permission: token.permission,
+        expire_time: token.expire,
+        kind: token.kind.clone(),
+        created_at: token.created_at,
+        last_authorization: None,
+        created_by: None,
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Body(request): Body<TokenCreateRequest>,
+) -> ApiResult<Json<ApiSuccess<TokenCreateResponse>>> {
+    let name = require_name(&request.name, "Token")?;
+    if request.permission == Permission::Deny {
+        return Err(ApiError::bad_request(
+            "Invalid permission `deny`: use full, write or read",
+        ));
+    }
+    let response = state
+        .write(|context| {
+            let profile = openable(context.state, &auth.account, &id)?.id.clone();
+            let account = verify_credentials(
+                context.state,
+                &request.email,
+                &request.password,
+                request.pin_code.as_deref(),
+                StatusCode::BAD_REQUEST,
+            )?;
+            if account.id != auth.account {
+                return Err(ApiError::forbidden(
+                    "The email and password must be those of the account making the request",
+                ));
+            }
+            let expire = match request.expire_time.as_deref() {
+                None => Expiry::Never,
+                Some(text) => {
+                    parse_expire_time(text, context.now).map_err(ApiError::bad_request)?
+                }
+            };
+            let value = context.state.new_token_value(context.rng);
+            let token = Token {
+                value: value.clone(),
+                name,
+                account: auth.account.clone(),
+                profile,
+                permission: request.permission,
+                expire,
+                kind: TOKEN_TYPE_ACCOUNT.into(),
+                created_at: context.now,
+            };
+            context.state.tokens.insert(value.clone(), token);
+            Ok(TokenCreateResponse {
+                token: value,
+                expire_date: expire,
+                permission: request.permission,
+            })
+        })
+        .await?;
+    Ok(ok(response))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, value)): Path<(String, String)>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    state
+        .write(|context| {
+            let profile = openable(context.state, &auth.account, &id)?.id.clone();
+            match context.state.tokens.get(&value) {
+                Some(token) if token.profile == profile => {}
+                _ => return Err(ApiError::not_found("Token not found")),
+            }
+            context.state.tokens.remove(&value);
+            Ok(())
+        })
+        .await?;
+    Ok(ok("Token Successfully Removed".to_string()))
+}

@@ -1,0 +1,369 @@
+//! Seeds: the accounts, profiles and tokens an emulator starts with (YAML, or the built-in
+//! demo seed documented in docs/api.md), plus the public networks TagoIO provides to all.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::expiry::parse_expire_time;
+use super::model::{Account, Clock, Integration, Kind, Profile, State, Token, STATE_FORMAT};
+use crate::api::types::{is_valid_id, Expiry, Id, Permission, REDACTED, TOKEN_TYPE_ACCOUNT};
+
+/// The demo account's full token for "ACME Production" (what `--api local` uses).
+pub const DEMO_TOKEN: &str = "7d1f0c2e-5b3a-4c8d-9e6f-a0b1c2d3e4f5";
+/// The partner account's full token for "Globex".
+pub const PARTNER_TOKEN: &str = "3a9e8d7c-6b5a-4f1e-8d2c-b3a4f5e6d7c8";
+/// The demo account's email and password.
+pub const DEMO_EMAIL: &str = "demo@tagoform.local";
+pub const DEMO_PASSWORD: &str = "demo-password";
+/// "ACME Production", the demo account's first profile.
+pub const DEMO_PROFILE_ID: &str = "6500a1b2c3d4e5f601234501";
+/// "ACME Staging", the demo account's second profile.
+pub const DEMO_STAGING_PROFILE_ID: &str = "6500a1b2c3d4e5f601234502";
+/// "Globex", the partner account's profile.
+pub const PARTNER_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab34cd";
+
+/// The account and profile that own TagoIO's public networks (cannot sign in).
+pub const TAGOIO_ACCOUNT_ID: &str = "5a0000000000000000000001";
+pub const TAGOIO_PROFILE_ID: &str = "5a0000000000000000000002";
+/// Public networks every connector may use: (id, name, description).
+pub const PUBLIC_NETWORKS: [(&str, &str, &str); 3] = [
+    (
+        "5a00000000000000000000a1",
+        "LoRaWAN TTN",
+        "The Things Network (LoRaWAN)",
+    ),
+    ("5a00000000000000000000a2", "Sigfox", "Sigfox 0G network"),
+    (
+        "5a00000000000000000000a3",
+        "LoRaWAN Helium",
+        "Helium (LoRaWAN)",
+    ),
+];
+
+/// A seed file: `accounts: [...]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    pub accounts: Vec<SeedAccount>,
+}
+
+/// One account of a seed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedAccount {
+    #[serde(default)]
+    pub id: Option<Id>,
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    #[serde(default)]
+    pub two_factor: bool,
+    /// The pin accepted as `pin_code` when `two_factor` is on (default `123456`).
+    #[serde(default)]
+    pub pin_code: Option<String>,
+    #[serde(default)]
+    pub profiles: Vec<SeedProfile>,
+}
+
+impl fmt::Debug for SeedAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeedAccount")
+            .field("email", &self.email)
+            .field("password", &REDACTED)
+            .field("profiles", &self.profiles)
+            .finish()
+    }
+}
+
+/// One profile of a seed account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedProfile {
+    pub name: String,
+    #[serde(default)]
+    pub id: Option<Id>,
+    #[serde(default)]
+    pub tokens: Vec<SeedToken>,
+}
+
+/// One token of a seed profile.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedToken {
+    pub name: String,
+    pub permission: Permission,
+    pub token: String,
+    #[serde(default)]
+    pub expire_time: Option<String>,
+}
+
+impl fmt::Debug for SeedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeedToken")
+            .field("name", &self.name)
+            .field("permission", &self.permission)
+            .field("token", &REDACTED)
+            .finish()
+    }
+}
+
+/// Why a seed cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("cannot read seed file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid seed file {path}: {source}")]
+    Parse {
+        path: String,
+        source: serde_yaml::Error,
+    },
+    #[error("invalid seed: {0}")]
+    Invalid(String),
+}
+
+impl Seed {
+    /// Reads a YAML seed file.
+    pub fn load(path: &Path) -> Result<Self, SeedError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        serde_yaml::from_str(&text).map_err(|source| SeedError::Parse {
+            path: shown,
+            source,
+        })
+    }
+
+    /// The built-in demo seed (documented in docs/api.md).
+    pub fn demo() -> Self {
+        let account =
+            |id: &str, email: &str, password: &str, name: &str, profiles: Vec<SeedProfile>| {
+                SeedAccount {
+                    id: Some(id.into()),
+                    email: email.into(),
+                    password: password.into(),
+                    name: name.into(),
+                    two_factor: false,
+                    pin_code: None,
+                    profiles,
+                }
+            };
+        let profile = |id: &str, name: &str, tokens: Vec<SeedToken>| SeedProfile {
+            name: name.into(),
+            id: Some(id.into()),
+            tokens,
+        };
+        let full_token = |name: &str, value: &str| SeedToken {
+            name: name.into(),
+            permission: Permission::Full,
+            token: value.into(),
+            expire_time: None,
+        };
+        let mut carol = account(
+            "6500a1b2c3d4e5f6012345c0",
+            "carol@globex.example",
+            "carol-password",
+            "Carol",
+            vec![],
+        );
+        carol.two_factor = true;
+        carol.pin_code = Some("246810".into());
+        Seed {
+            accounts: vec![
+                account(
+                    "6500a1b2c3d4e5f601234500",
+                    DEMO_EMAIL,
+                    DEMO_PASSWORD,
+                    "Demo User",
+                    vec![
+                        profile(
+                            DEMO_PROFILE_ID,
+                            "ACME Production",
+                            vec![full_token("tagoform demo", DEMO_TOKEN)],
+                        ),
+                        profile(DEMO_STAGING_PROFILE_ID, "ACME Staging", vec![]),
+                    ],
+                ),
+                account(
+                    "64f1c2a9e3b1d40012ab3400",
+                    "partner@tagoform.local",
+                    "partner-password",
+                    "Partner User",
+                    vec![profile(
+                        PARTNER_PROFILE_ID,
+                        "Globex",
+                        vec![full_token("partner", PARTNER_TOKEN)],
+                    )],
+                ),
+                account(
+                    "6500a1b2c3d4e5f6012345a0",
+                    "alice@acme.example",
+                    "alice-password",
+                    "Alice",
+                    vec![],
+                ),
+                account(
+                    "6500a1b2c3d4e5f6012345b0",
+                    "bob@acme.example",
+                    "bob-password",
+                    "Bob",
+                    vec![],
+                ),
+                carol,
+            ],
+        }
+    }
+
+    /// Builds the state this seed describes, at `now`, with the public networks added.
+    pub fn build(&self, now: DateTime<Utc>, rng: &mut impl Rng) -> Result<State, SeedError> {
+        let mut state = State {
+            format: STATE_FORMAT,
+            clock: Clock::default(),
+            ..State::default()
+        };
+        add_public_networks(&mut state, now);
+        for seed_account in &self.accounts {
+            let account_id = pinned_or_new(&state, seed_account.id.as_deref(), rng, now)?;
+            if state.account_by_email(&seed_account.email).is_some() {
+                return Err(SeedError::Invalid(format!(
+                    "email `{}` appears twice",
+                    seed_account.email
+                )));
+            }
+            state.accounts.insert(
+                account_id.clone(),
+                Account {
+                    id: account_id.clone(),
+                    email: seed_account.email.clone(),
+                    password: seed_account.password.clone(),
+                    name: seed_account.name.clone(),
+                    two_factor: seed_account.two_factor,
+                    pin_code: seed_account.pin_code.clone(),
+                    created_at: now,
+                },
+            );
+            for seed_profile in &seed_account.profiles {
+                let profile_id = pinned_or_new(&state, seed_profile.id.as_deref(), rng, now)?;
+                state.profiles.insert(
+                    profile_id.clone(),
+                    new_profile(&profile_id, &account_id, &seed_profile.name, now),
+                );
+                for seed_token in &seed_profile.tokens {
+                    add_seed_token(&mut state, seed_token, &account_id, &profile_id, now)?;
+                }
+            }
+        }
+        Ok(state)
+    }
+}
+
+fn pinned_or_new(
+    state: &State,
+    pinned: Option<&str>,
+    rng: &mut impl Rng,
+    now: DateTime<Utc>,
+) -> Result<Id, SeedError> {
+    match pinned {
+        None => Ok(state.new_id(rng, now)),
+        Some(id) if !is_valid_id(id) => Err(SeedError::Invalid(format!(
+            "`{id}` is not a 24-hex TagoIO id"
+        ))),
+        Some(id) if state.accounts.contains_key(id) || state.profiles.contains_key(id) => {
+            Err(SeedError::Invalid(format!("id `{id}` is used twice")))
+        }
+        Some(id) => Ok(id.to_string()),
+    }
+}
+
+fn add_seed_token(
+    state: &mut State,
+    seed: &SeedToken,
+    account: &str,
+    profile: &str,
+    now: DateTime<Utc>,
+) -> Result<(), SeedError> {
+    if seed.token.trim().is_empty() || state.tokens.contains_key(&seed.token) {
+        return Err(SeedError::Invalid(format!(
+            "token `{}` has an empty or repeated value",
+            seed.name
+        )));
+    }
+    let expire = match &seed.expire_time {
+        None => Expiry::Never,
+        Some(text) => parse_expire_time(text, now).map_err(SeedError::Invalid)?,
+    };
+    state.tokens.insert(
+        seed.token.clone(),
+        Token {
+            value: seed.token.clone(),
+            name: seed.name.clone(),
+            account: account.to_string(),
+            profile: profile.to_string(),
+            permission: seed.permission,
+            expire,
+            kind: TOKEN_TYPE_ACCOUNT.to_string(),
+            created_at: now,
+        },
+    );
+    Ok(())
+}
+
+/// A profile with no team, as `POST /profile` and seeds create it.
+pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> Profile {
+    Profile {
+        id: id.to_string(),
+        account: account.to_string(),
+        name: name.to_string(),
+        logo_url: None,
+        banner_url: None,
+        created_at: now,
+        updated_at: now,
+        team: BTreeMap::new(),
+    }
+}
+
+fn add_public_networks(state: &mut State, now: DateTime<Utc>) {
+    state.accounts.insert(
+        TAGOIO_ACCOUNT_ID.into(),
+        Account {
+            id: TAGOIO_ACCOUNT_ID.into(),
+            email: "integrations@tago.io".into(),
+            password: String::new(),
+            name: "TagoIO".into(),
+            two_factor: false,
+            pin_code: None,
+            created_at: now,
+        },
+    );
+    state.profiles.insert(
+        TAGOIO_PROFILE_ID.into(),
+        new_profile(TAGOIO_PROFILE_ID, TAGOIO_ACCOUNT_ID, "TagoIO", now),
+    );
+    for (id, name, description) in PUBLIC_NETWORKS {
+        let mut fields = serde_json::Map::new();
+        fields.insert("name".into(), name.into());
+        fields.insert("description".into(), description.into());
+        state.integrations.insert(
+            id.into(),
+            Integration {
+                id: id.into(),
+                kind: Kind::Network,
+                profile: TAGOIO_PROFILE_ID.into(),
+                public: true,
+                created_at: now,
+                updated_at: now,
+                fields,
+                shares: BTreeMap::new(),
+            },
+        );
+    }
+}
