@@ -20,9 +20,11 @@ use super::secret::Token;
 use super::settings::{ApiSettings, Endpoint};
 use super::transport::Call;
 
-/// The largest `amount` TagoIO serves per page; lists are read in pages of this size, so
-/// a short page is the last one.
-pub const MAX_PAGE_SIZE: u32 = 10_000;
+/// The largest `amount` a list route serves per page (docs/api.md, "Pagination"); lists
+/// are read in pages of this size, so a short page is the last one. A server that
+/// silently served fewer would make the first page look like the last: keep this equal
+/// to the documented cap, never above it.
+pub const MAX_PAGE_SIZE: u32 = 1_000;
 
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;

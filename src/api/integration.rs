@@ -35,7 +35,7 @@ impl IntegrationKind {
 
 /// Every field of a network, asked for when a list query names none (TagoIO's default
 /// is only `id` and `name`).
-pub const NETWORK_FIELDS: [&str; 18] = [
+pub const NETWORK_FIELDS: [&str; 17] = [
     "id",
     "name",
     "profile",
@@ -53,7 +53,6 @@ pub const NETWORK_FIELDS: [&str; 18] = [
     "documentation_url",
     "serial_number",
     "require_devices_access",
-    "public",
 ];
 
 /// Every field of a connector, asked for when a list query names none.
@@ -77,13 +76,7 @@ pub const CONNECTOR_FIELDS: [&str; 15] = [
 
 fn with_default_fields(query: &ListQuery, fields: &[&str]) -> ListQuery {
     if query.fields.is_empty() {
-        let mut unique: Vec<&str> = Vec::new();
-        for field in fields {
-            if !unique.contains(field) {
-                unique.push(field);
-            }
-        }
-        query.clone().fields(unique)
+        query.clone().fields(fields.iter().copied())
     } else {
         query.clone()
     }
@@ -247,16 +240,26 @@ impl Client {
         Ok(())
     }
 
-    /// `GET /integration/network/shared`: networks other profiles shared with this one.
-    pub async fn shared_networks_list(&self) -> Result<Vec<NetworkInfo>, ApiError> {
+    /// `GET /integration/network/shared`, every page: networks other profiles shared
+    /// with this one. Without `fields`, all of them.
+    pub async fn shared_networks_list(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Vec<NetworkInfo>, ApiError> {
         let route = Route::new(Method::Get, "/integration/network/shared", &[])?;
-        self.execute(Call::new(route)).await
+        self.list_all(route, &with_default_fields(query, &NETWORK_FIELDS), false)
+            .await
     }
 
-    /// `GET /integration/connector/shared`: connectors other profiles shared with this one.
-    pub async fn shared_connectors_list(&self) -> Result<Vec<ConnectorInfo>, ApiError> {
+    /// `GET /integration/connector/shared`, every page: connectors other profiles shared
+    /// with this one. Without `fields`, all of them.
+    pub async fn shared_connectors_list(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Vec<ConnectorInfo>, ApiError> {
         let route = Route::new(Method::Get, "/integration/connector/shared", &[])?;
-        self.execute(Call::new(route)).await
+        self.list_all(route, &with_default_fields(query, &CONNECTOR_FIELDS), false)
+            .await
     }
 
     /// `POST /integration/{kind}/{id}/publish`: asks TagoIO to make it public

@@ -134,8 +134,8 @@ mod tests {
     #[test]
     fn empty_options_give_only_page_and_amount() {
         assert_eq!(
-            ListQuery::default().encode_page(3, 10000),
-            "page=3&amount=10000"
+            ListQuery::default().encode_page(3, 1000),
+            "page=3&amount=1000"
         );
         assert_eq!(ListQuery::default().encode_fields(), "");
     }

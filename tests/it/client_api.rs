@@ -115,7 +115,7 @@ async fn lists_use_the_largest_page_by_default() {
     let server = token_server(3).await;
     let (client, _) = server.client();
     client.tokens_list(PROFILE).await.unwrap();
-    assert!(server.requests()[0].query().contains("&amount=10000&"));
+    assert!(server.requests()[0].query().contains("&amount=1000&"));
 }
 
 #[tokio::test]
@@ -131,7 +131,7 @@ async fn list_queries_are_encoded_like_the_sdk() {
     assert_eq!(connectors[0].fields.name.as_deref(), Some("a b"));
     assert_eq!(
         server.requests()[0].target,
-        "/integration/connector?page=1&fields%5B0%5D=id&fields%5B1%5D=name&filter%5Bname%5D=a%20b%26x%3D1&amount=10000&orderBy=name%2Cdesc"
+        "/integration/connector?page=1&fields%5B0%5D=id&fields%5B1%5D=name&filter%5Bname%5D=a%20b%26x%3D1&amount=1000&orderBy=name%2Cdesc"
     );
 }
 
