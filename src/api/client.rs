@@ -22,9 +22,9 @@ use super::transport::Call;
 
 /// The largest `amount` a list route serves per page (docs/api.md, "Pagination"); lists
 /// are read in pages of this size, so a short page is the last one. A server that
-/// silently served fewer would make the first page look like the last: keep this equal
-/// to the documented cap, never above it.
-pub const MAX_PAGE_SIZE: u32 = 1_000;
+/// silently served fewer would make the first page look like the last: this is the
+/// documented cap, never more.
+pub const MAX_PAGE_SIZE: u32 = super::types::MAX_PAGE_AMOUNT;
 
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;

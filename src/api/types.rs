@@ -674,3 +674,13 @@ pub struct RequestStats {
     /// Keyed by `METHOD /route/{template}`, e.g. `GET /profile/{id}/team`.
     pub requests: BTreeMap<String, u64>,
 }
+
+/// The largest `amount` (page size) the list routes accept; larger values are refused (400).
+pub const MAX_PAGE_AMOUNT: u32 = 1000;
+
+/// `POST /_emulator/clock/freeze` body: stop the clock at `at` (default: now).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreezeClockRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
