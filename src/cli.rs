@@ -101,3 +101,27 @@ pub struct EmulatorArgs {
     #[arg(long)]
     pub rng_seed: Option<u64>,
 }
+
+/// Where the TagoIO API is and how to authenticate, shared by every command that talks
+/// to it. The token is read from `TAGOIO_TOKEN` or `--token-file`, never from a
+/// command-line value (shell history and process lists would keep it).
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// TagoIO API base URL, or `local` for the embedded emulator
+    /// (state in .tagoform/local-api.json). Default: --region, else TAGOIO_API.
+    #[arg(long, value_name = "URL|local")]
+    pub api: Option<String>,
+    /// A TagoIO region instead of a URL.
+    #[arg(long, value_enum, conflicts_with = "api")]
+    pub region: Option<crate::api::Region>,
+    /// Read the token from this file (first line) instead of TAGOIO_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Seconds to wait for one answer before treating it as lost.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Attempts per request, the first included (GET, PUT and DELETE only; a POST is
+    /// never repeated unless the server refused it with 429).
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
+}

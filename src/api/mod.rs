@@ -1,3 +1,33 @@
-//! TagoIO wire types ([`types`]) and the typed async client.
+//! The live TagoIO API: wire types ([`types`]) and the typed async [`Client`].
+//!
+//! The client sends one request per method call and hides the HTTP details: it decodes
+//! TagoIO's envelope into typed results, reads every page of a list, retries what is
+//! safe to retry, paces itself under the per-minute limits, and returns [`ApiError`]s
+//! callers can branch on. Token values and passwords never reach a log or an error.
+//! Settings (where the API is, which token) are resolved first, in [`settings`].
 
+mod account;
+mod client;
+mod clock;
+mod error;
+mod integration;
+mod pacing;
+mod query;
+mod retry;
+mod route;
+mod secret;
+pub mod settings;
+mod transport;
 pub mod types;
+
+pub use account::TOKEN_FIELDS;
+pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
+pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
+pub use error::{ApiError, TransportFailure};
+pub use integration::{IntegrationKind, CONNECTOR_FIELDS, NETWORK_FIELDS};
+pub use pacing::{Pacer, RateBudgets};
+pub use query::{ListQuery, SortOrder};
+pub use retry::RetryPolicy;
+pub use route::{is_tagoio_id, Method, Route};
+pub use secret::{Secret, Token};
+pub use settings::{ApiSettings, Endpoint, Region, SettingsError};

@@ -1,0 +1,202 @@
+//! Resolved API settings: where the API is, which token to send, how patient to be.
+//!
+//! Raw flags ([`crate::cli::ApiArgs`]) and the environment become one [`ApiSettings`]
+//! before any request is made. Precedence, most specific first:
+//! - endpoint: `--api URL|local`, then `--region`, then `TAGOIO_API`; none of them is an
+//!   error (tagoform never guesses which TagoIO a configuration is for);
+//! - token: `--token-file`, then `TAGOIO_TOKEN`; with `--api local` and neither, the
+//!   embedded emulator's demo token. Never a command-line value, which would end up in
+//!   shell history and process lists.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::retry::RetryPolicy;
+use super::secret::Token;
+
+/// TagoIO's public regions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Region {
+    /// United States East 1 (https://api.tago.io).
+    #[value(name = "us-e1")]
+    UsE1,
+    /// Europe West 1 (https://api.eu-w1.tago.io).
+    #[value(name = "eu-w1")]
+    EuW1,
+}
+
+impl Region {
+    /// The region's API base URL, as the official SDK defines it.
+    pub fn api_url(self) -> &'static str {
+        match self {
+            Region::UsE1 => "https://api.tago.io",
+            Region::EuW1 => "https://api.eu-w1.tago.io",
+        }
+    }
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// A TagoIO API (or an emulator) at this base URL, without a trailing slash.
+    Url(String),
+    /// The emulator embedded in this process (`--api local`).
+    Local,
+}
+
+/// Everything a [`super::Client`] needs, resolved. `Debug` never shows the token.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    pub endpoint: Endpoint,
+    /// The token to send; `None` with `--api local` until the emulator provides its own.
+    pub token: Option<Token>,
+    /// Limit for one request, answer included.
+    pub timeout: Duration,
+    /// Limit for establishing a connection.
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Largest answer body read; a larger one is a decode error, never an allocation.
+    pub max_body_bytes: usize,
+}
+
+/// Why settings could not be resolved.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error("no TagoIO API given: pass --api URL (or --api local, or --region us-e1|eu-w1), or set TAGOIO_API")]
+    NoEndpoint,
+    #[error("the API URL `{0}` is not an http:// or https:// URL")]
+    BadUrl(String),
+    #[error("no token: set TAGOIO_TOKEN or pass --token-file FILE")]
+    NoToken,
+    #[error("could not read the token file {path}: {reason}")]
+    TokenFile { path: PathBuf, reason: String },
+    #[error("the token file {0} is empty")]
+    EmptyTokenFile(PathBuf),
+    #[error("TAGOIO_TOKEN is set but empty")]
+    EmptyTokenEnv,
+}
+
+impl ApiSettings {
+    /// Settings for a base URL and a token with default timeouts and retries.
+    pub fn new(endpoint: Endpoint, token: Option<Token>) -> Self {
+        Self {
+            endpoint,
+            token,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            max_body_bytes: 64 * 1024 * 1024,
+        }
+    }
+
+    /// Resolves flags and environment (`env` looks a variable up; pass
+    /// `|name| std::env::var(name).ok()` outside tests).
+    pub fn resolve(
+        args: &crate::cli::ApiArgs,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        let endpoint = resolve_endpoint(args.api.as_deref(), args.region, env("TAGOIO_API"))?;
+        let token = match &args.token_file {
+            Some(path) => Some(read_token_file(path)?),
+            None => match env("TAGOIO_TOKEN") {
+                Some(value) if value.trim().is_empty() => return Err(SettingsError::EmptyTokenEnv),
+                Some(value) => Some(Token::new(value)),
+                None if endpoint == Endpoint::Local => None,
+                None => return Err(SettingsError::NoToken),
+            },
+        };
+        let mut settings = Self::new(endpoint, token);
+        settings.timeout = Duration::from_secs(args.timeout.max(1));
+        if let Some(attempts) = args.max_attempts {
+            settings.retry.max_attempts = attempts.max(1);
+        }
+        Ok(settings)
+    }
+}
+
+fn resolve_endpoint(
+    api: Option<&str>,
+    region: Option<Region>,
+    env_api: Option<String>,
+) -> Result<Endpoint, SettingsError> {
+    if let Some(api) = api {
+        return parse_endpoint(api);
+    }
+    if let Some(region) = region {
+        return Ok(Endpoint::Url(region.api_url().to_owned()));
+    }
+    match env_api {
+        Some(value) if !value.trim().is_empty() => parse_endpoint(&value),
+        _ => Err(SettingsError::NoEndpoint),
+    }
+}
+
+fn parse_endpoint(value: &str) -> Result<Endpoint, SettingsError> {
+    let value = value.trim();
+    if value == "local" {
+        return Ok(Endpoint::Local);
+    }
+    let is_http = value.starts_with("http://") || value.starts_with("https://");
+    let rest = value.split_once("://").map_or("", |(_, rest)| rest);
+    if !is_http || rest.is_empty() || value.contains(['?', '#', ' ']) {
+        return Err(SettingsError::BadUrl(value.chars().take(200).collect()));
+    }
+    Ok(Endpoint::Url(value.trim_end_matches('/').to_owned()))
+}
+
+fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
+    // A token file holds one line; anything bigger is not a token file.
+    let metadata = std::fs::metadata(path).map_err(|error| SettingsError::TokenFile {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    })?;
+    if metadata.len() > 4096 {
+        return Err(SettingsError::TokenFile {
+            path: path.to_owned(),
+            reason: "larger than 4 KiB".to_owned(),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|error| SettingsError::TokenFile {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    })?;
+    let token = Token::new(text);
+    if token.is_empty() {
+        return Err(SettingsError::EmptyTokenFile(path.to_owned()));
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_beats_region_beats_environment() {
+        let env = Some("http://127.0.0.1:9/".to_owned());
+        assert_eq!(
+            resolve_endpoint(Some("https://x.example/"), Some(Region::EuW1), env.clone()),
+            Ok(Endpoint::Url("https://x.example".to_owned()))
+        );
+        assert_eq!(
+            resolve_endpoint(None, Some(Region::EuW1), env.clone()),
+            Ok(Endpoint::Url("https://api.eu-w1.tago.io".to_owned()))
+        );
+        assert_eq!(
+            resolve_endpoint(None, None, env),
+            Ok(Endpoint::Url("http://127.0.0.1:9".to_owned()))
+        );
+        assert_eq!(
+            resolve_endpoint(Some("local"), None, None),
+            Ok(Endpoint::Local)
+        );
+        assert_eq!(
+            resolve_endpoint(None, None, None),
+            Err(SettingsError::NoEndpoint)
+        );
+        assert_eq!(
+            resolve_endpoint(Some("ftp://x"), None, None),
+            Err(SettingsError::BadUrl("ftp://x".to_owned()))
+        );
+    }
+}

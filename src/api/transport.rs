@@ -1,0 +1,362 @@
+//! The request loop under every endpoint: pace, send, read a bounded body, decode
+//! TagoIO's envelope, and retry what may be retried.
+//!
+//! Nothing here knows an endpoint; [`Call`] carries the route, the query, the body and
+//! the secrets to hide. Logs (`-v`) name the method, the route template, the status and
+//! the time taken, never a header, a body or a concrete path that may hold a token.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::client::Client;
+use super::error::{ApiError, TransportFailure};
+use super::retry::retry_after;
+use super::route::Route;
+use super::secret::redact;
+
+/// Longest body excerpt kept in an error.
+const EXCERPT_CHARS: usize = 200;
+
+/// One API call, before it is sent.
+pub(crate) struct Call<'a> {
+    pub(crate) route: Route,
+    pub(crate) query: String,
+    pub(crate) body: Option<Vec<u8>>,
+    /// Values to hide from messages and excerpts besides the client's token.
+    pub(crate) secrets: Vec<&'a str>,
+    /// Whether to send the client's token (login and profile token routes do not).
+    pub(crate) authenticated: bool,
+    /// Answers of this route hold secrets: no body excerpt in errors.
+    pub(crate) sensitive_answer: bool,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new(route: Route) -> Self {
+        Self {
+            route,
+            query: String::new(),
+            body: None,
+            secrets: Vec::new(),
+            authenticated: true,
+            sensitive_answer: false,
+        }
+    }
+
+    pub(crate) fn query(mut self, query: String) -> Self {
+        self.query = query;
+        self
+    }
+
+    pub(crate) fn json(mut self, body: &impl serde::Serialize) -> Result<Self, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|error| ApiError::InvalidArgument {
+            what: "request body",
+            reason: error.to_string(),
+        })?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    pub(crate) fn secret(mut self, secret: &'a str) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    pub(crate) fn anonymous(mut self) -> Self {
+        self.authenticated = false;
+        self
+    }
+
+    pub(crate) fn sensitive(mut self) -> Self {
+        self.sensitive_answer = true;
+        self
+    }
+}
+
+/// What one attempt got back.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    body: Body,
+}
+
+enum Body {
+    Complete(Vec<u8>),
+    TooLarge,
+}
+
+/// TagoIO's envelope; `result` is decoded into the route's type afterwards.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    status: bool,
+    #[serde(default)]
+    result: serde_json::Value,
+    #[serde(default)]
+    message: Option<serde_json::Value>,
+}
+
+impl Client {
+    /// Runs a call to completion (retries included) and decodes its `result`.
+    pub(crate) async fn execute<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, ApiError> {
+        let result = self.execute_raw(&call).await?;
+        serde_json::from_value(result).map_err(|error| ApiError::Decode {
+            route: Box::new(call.route.clone()),
+            status: 200,
+            detail: self.describe_json_error(&call, &error),
+            excerpt: None,
+        })
+    }
+
+    async fn execute_raw(&self, call: &Call<'_>) -> Result<serde_json::Value, ApiError> {
+        let inner = &self.inner;
+        let route = &call.route;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            inner
+                .pacer
+                .admit(&inner.pacing_profile, route.method(), route.template())
+                .await;
+            let started = inner.clock.now();
+            let outcome = self.attempt(call).await;
+            let elapsed_ms = (inner.clock.now().saturating_sub(started)).as_millis() as u64;
+            let can_retry = attempt < inner.backoff.policy.max_attempts;
+            let answer = match outcome {
+                Err((failure, detail)) => {
+                    tracing::info!(method = %route.method(), route = route.template(), attempt, elapsed_ms, error = %failure, "request failed");
+                    let reached_server = failure != TransportFailure::Connect;
+                    if can_retry && (route.method().is_idempotent() || !reached_server) {
+                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
+                        continue;
+                    }
+                    return Err(ApiError::Transport {
+                        route: Box::new(route.clone()),
+                        failure,
+                        reached_server,
+                        attempts: attempt,
+                        detail: self.redact(call, &detail),
+                    });
+                }
+                Ok(answer) => answer,
+            };
+            tracing::info!(method = %route.method(), route = route.template(), status = answer.status, attempt, elapsed_ms, "request");
+            let bytes = match answer.body {
+                Body::Complete(bytes) => bytes,
+                Body::TooLarge => {
+                    return Err(ApiError::Decode {
+                        route: Box::new(route.clone()),
+                        status: answer.status,
+                        detail: format!("the answer is larger than {} bytes", inner.max_body_bytes),
+                        excerpt: None,
+                    })
+                }
+            };
+            let envelope = serde_json::from_slice::<Envelope>(&bytes);
+            let success = (200..300).contains(&answer.status);
+            match envelope {
+                Ok(envelope) if success && envelope.status => return Ok(envelope.result),
+                Ok(envelope) => {
+                    let message = self.redact(call, &message_text(envelope.message.as_ref()));
+                    if answer.status == 429 && can_retry {
+                        if let Some(wait) =
+                            self.rate_limit_wait(&answer.retry_after, &message, attempt)
+                        {
+                            inner.pacer.block(
+                                &inner.pacing_profile,
+                                route.method(),
+                                route.template(),
+                                wait,
+                            );
+                            continue;
+                        }
+                    }
+                    if answer.status >= 500 && can_retry && route.method().is_idempotent() {
+                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
+                        continue;
+                    }
+                    return Err(ApiError::Api {
+                        route: Box::new(route.clone()),
+                        status: answer.status,
+                        message,
+                        attempts: attempt,
+                    });
+                }
+                Err(error) if success => {
+                    return Err(ApiError::Decode {
+                        route: Box::new(route.clone()),
+                        status: answer.status,
+                        detail: self.describe_json_error(call, &error),
+                        excerpt: self.excerpt(call, &bytes),
+                    })
+                }
+                Err(_) => {
+                    if answer.status == 429 && can_retry {
+                        if let Some(wait) = self.rate_limit_wait(&answer.retry_after, "", attempt) {
+                            inner.pacer.block(
+                                &inner.pacing_profile,
+                                route.method(),
+                                route.template(),
+                                wait,
+                            );
+                            continue;
+                        }
+                    }
+                    if answer.status >= 500 && can_retry && route.method().is_idempotent() {
+                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
+                        continue;
+                    }
+                    return Err(ApiError::UnexpectedStatus {
+                        route: Box::new(route.clone()),
+                        status: answer.status,
+                        excerpt: self
+                            .excerpt(call, &bytes)
+                            .unwrap_or_else(|| "(body withheld)".to_owned()),
+                        attempts: attempt,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The wait before repeating after a 429: the server's `Retry-After` (header, else
+    /// message), else the backoff. `None` when the server asks for more than the policy
+    /// allows, which ends the retries.
+    fn rate_limit_wait(
+        &self,
+        header: &Option<String>,
+        message: &str,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let policy = &self.inner.backoff.policy;
+        match retry_after(header.as_deref(), Some(message)) {
+            Some(wait) if wait > policy.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.inner.backoff.delay(attempt - 1)),
+        }
+    }
+
+    /// One request on the wire. `Err` carries the failure kind and a URL-free detail.
+    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, (TransportFailure, String)> {
+        let inner = &self.inner;
+        let mut url = format!("{}{}", inner.base_url, call.route.wire_path());
+        if !call.query.is_empty() {
+            url.push('?');
+            url.push_str(&call.query);
+        }
+        let mut request = inner
+            .http
+            .request(call.route.method().to_reqwest(), url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if call.authenticated {
+            if let Some(token) = &inner.token {
+                request = request.header("token", token.expose());
+            }
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let mut response = request.send().await.map_err(transport_failure)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let limit = inner.max_body_bytes;
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Ok(Answer {
+                status,
+                retry_after,
+                body: Body::TooLarge,
+            });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+            if bytes.len() + chunk.len() > limit {
+                return Ok(Answer {
+                    status,
+                    retry_after,
+                    body: Body::TooLarge,
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status,
+            retry_after,
+            body: Body::Complete(bytes),
+        })
+    }
+
+    /// Hides the client's token and the call's own secrets.
+    fn redact(&self, call: &Call<'_>, text: &str) -> String {
+        let mut secrets = call.secrets.clone();
+        if let Some(token) = &self.inner.token {
+            secrets.push(token.expose());
+        }
+        redact(text, &secrets)
+    }
+
+    /// The start of a body for an error, or `None` when the route's answers hold secrets.
+    fn excerpt(&self, call: &Call<'_>, bytes: &[u8]) -> Option<String> {
+        if call.sensitive_answer {
+            return None;
+        }
+        let head = &bytes[..bytes.len().min(EXCERPT_CHARS * 4)];
+        let text: String = String::from_utf8_lossy(head)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(EXCERPT_CHARS)
+            .collect();
+        Some(self.redact(call, &text))
+    }
+
+    /// A JSON error; for routes whose answers hold secrets only its kind and position,
+    /// because serde's messages quote the offending value.
+    fn describe_json_error(&self, call: &Call<'_>, error: &serde_json::Error) -> String {
+        if call.sensitive_answer {
+            format!(
+                "{:?} error at line {} column {}",
+                error.classify(),
+                error.line(),
+                error.column()
+            )
+        } else {
+            self.redact(call, &error.to_string())
+        }
+    }
+}
+
+/// The server's message as text (TagoIO sometimes sends a list or an object).
+fn message_text(message: Option<&serde_json::Value>) -> String {
+    match message {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string().chars().take(EXCERPT_CHARS).collect(),
+        None => "(no message)".to_owned(),
+    }
+}
+
+/// Classifies a reqwest error and describes it without the URL (which may hold a token).
+fn transport_failure(error: reqwest::Error) -> (TransportFailure, String) {
+    let failure = if error.is_connect() {
+        TransportFailure::Connect
+    } else if error.is_timeout() {
+        TransportFailure::Timeout
+    } else {
+        TransportFailure::Dropped
+    };
+    let error = error.without_url();
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    (failure, detail)
+}
