@@ -1,0 +1,307 @@
+//! Wire → model: the top level of each file, the merge of files, and each entry's conversion
+//! into the model with its origins. Checks that need only one entry live here (ids, emails,
+//! expiry syntax, scripts); checks across entries live in `rules`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::deserialize::{deserialize, to_yaml};
+use super::diagnostic::Diagnostic;
+use super::locate::{self, closest, error_at, origin, text};
+use super::model::{Desired, ExternalProfile, Origin, Recipient, TagoId};
+use super::wire::VERSION;
+use super::yaml::{self, Document, Entry, Node, Value};
+use super::{entries, rules};
+
+/// The sections of a file and what one entry of each is called in messages.
+pub const SECTIONS: [(&str, &str); 4] = [
+    ("external_profiles", "external profile"),
+    ("profiles", "profile"),
+    ("networks", "network"),
+    ("connectors", "connector"),
+];
+
+/// Accumulates files into one model.
+#[derive(Debug)]
+pub struct Merger {
+    /// The day token expiry dates are checked against.
+    today: NaiveDate,
+    pub desired: Desired,
+    /// Entries that failed to convert, as (section, key): references to them are not reported
+    /// again as undefined.
+    pub broken: BTreeSet<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where each (section, key) was first defined, to report a second definition.
+    defined: BTreeMap<(String, String), Origin>,
+    /// The text of every file and the columns after which a line must be masked.
+    pub sources: Sources,
+}
+
+/// The text of every file read, and the (line, column) after which a line is masked.
+pub type Sources = BTreeMap<PathBuf, (String, Vec<(usize, usize)>)>;
+
+/// What an entry converter needs to know about where it is.
+pub struct Context<'a> {
+    pub file: &'a Path,
+    /// The configuration folder: scripts must stay inside it.
+    pub root: &'a Path,
+    pub key: &'a str,
+    pub key_node: &'a Node,
+    pub node: &'a Node,
+    pub today: NaiveDate,
+}
+
+impl Merger {
+    pub fn new(today: NaiveDate) -> Self {
+        Merger {
+            today,
+            desired: Desired::default(),
+            broken: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            defined: BTreeMap::new(),
+            sources: BTreeMap::new(),
+        }
+    }
+
+    pub fn extend(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    /// Parses and adds one file; its text is kept to show the lines diagnostics point at.
+    pub fn add_text(&mut self, file: &Path, text: String, root: &Path) {
+        match yaml::parse(file, &text) {
+            Ok(document) => {
+                self.sources
+                    .insert(file.to_path_buf(), (text, document.masked.clone()));
+                self.add_file(document, root);
+            }
+            Err(diagnostic) => {
+                self.sources.insert(file.to_path_buf(), (text, Vec::new()));
+                self.diagnostics.push(*diagnostic);
+            }
+        }
+    }
+
+    /// Adds one parsed file.
+    fn add_file(&mut self, document: Document, root: &Path) {
+        let file = document.file.clone();
+        self.diagnostics.extend(document.problems);
+        let top = &document.root;
+        let Value::Mapping(top_entries) = &top.value else {
+            self.diagnostics.push(
+                error_at(&file, top, "expected a mapping at the top of the file")
+                    .with_help("start the file with `version: 1`"),
+            );
+            return;
+        };
+        self.check_version(&file, top);
+        for entry in top_entries {
+            let name = entry.key_text();
+            if name == "version" {
+                continue;
+            }
+            match SECTIONS.iter().find(|(section, _)| *section == name) {
+                Some((section, what)) => self.add_section(&file, root, entry, section, what),
+                None => {
+                    let known = ["version"]
+                        .into_iter()
+                        .chain(SECTIONS.iter().map(|(s, _)| *s));
+                    let help = match closest(name, known) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "known fields: version, external_profiles, profiles, networks, connectors"
+                            .to_owned(),
+                    };
+                    self.diagnostics.push(
+                        error_at(
+                            &file,
+                            &entry.key,
+                            format!("unknown field `{name}` at the top of the file"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_version(&mut self, file: &Path, top: &Node) {
+        let Some(version) = locate::value(top, "version") else {
+            let diagnostic = Diagnostic::error(file, 1, 1, "missing field `version`")
+                .with_help("start the file with `version: 1`");
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        if to_yaml(version).as_u64() != Some(VERSION) {
+            self.diagnostics.push(
+                error_at(
+                    file,
+                    version,
+                    format!(
+                        "version `{}` is not known: this tagoform reads version {VERSION}",
+                        text(version)
+                    ),
+                )
+                .with_help(format!("write `version: {VERSION}`")),
+            );
+        }
+    }
+
+    fn add_section(&mut self, file: &Path, root: &Path, section: &Entry, name: &str, what: &str) {
+        let entries = match &section.value.value {
+            Value::Mapping(entries) => entries,
+            Value::Scalar { text, plain: true }
+                if text.is_empty() || text == "~" || text == "null" =>
+            {
+                return;
+            }
+            _ => {
+                self.diagnostics.push(error_at(
+                    file,
+                    &section.value,
+                    format!("`{name}` must be a mapping from keys to {what}s"),
+                ));
+                return;
+            }
+        };
+        for entry in entries {
+            let key = entry.key_text().to_owned();
+            let id = (name.to_owned(), key.clone());
+            let here = origin(file, &entry.key);
+            if let Some(first) = self.defined.get(&id) {
+                self.diagnostics.push(
+                    error_at(
+                        file,
+                        &entry.key,
+                        format!("{what} `{key}` is defined twice: first at {first}"),
+                    )
+                    .with_help("keep one of the two definitions"),
+                );
+                continue;
+            }
+            self.defined.insert(id.clone(), here);
+            let context = Context {
+                file,
+                root,
+                key: &key,
+                key_node: &entry.key,
+                node: &entry.value,
+                today: self.today,
+            };
+            let before = self.diagnostics.len();
+            let converted = match name {
+                "external_profiles" => self.add_external(&context),
+                "profiles" => entries::profile(&context, &mut self.diagnostics)
+                    .map(|p| self.desired.profiles.insert(key.clone(), p))
+                    .is_some(),
+                "networks" => entries::network(&context, &mut self.diagnostics)
+                    .map(|n| self.desired.networks.insert(key.clone(), n))
+                    .is_some(),
+                _ => entries::connector(&context, &mut self.diagnostics)
+                    .map(|c| self.desired.connectors.insert(key.clone(), c))
+                    .is_some(),
+            };
+            if !converted || self.diagnostics.len() > before {
+                self.broken.insert(id);
+            }
+        }
+    }
+
+    fn add_external(&mut self, context: &Context<'_>) -> bool {
+        let Some(id) = deserialize::<String>(
+            context.file,
+            context.key_node,
+            context.node,
+            &format!("external profile `{}`", context.key),
+            &mut self.diagnostics,
+        ) else {
+            return false;
+        };
+        let Some(id) = TagoId::parse(&id) else {
+            self.diagnostics
+                .push(rules::bad_id(context.file, context.node, &id));
+            return false;
+        };
+        let external = ExternalProfile {
+            key: context.key.to_owned(),
+            id,
+            origin: origin(context.file, context.key_node),
+        };
+        self.desired
+            .external_profiles
+            .insert(context.key.to_owned(), external);
+        true
+    }
+
+    /// The merged model (possibly partial), the broken entries, every diagnostic so far and
+    /// the sources. Share recipients are resolved here, once every file is known.
+    pub fn finish(mut self) -> Merged {
+        let externals = &self.desired.external_profiles;
+        let resolve = |targets: Option<&mut Vec<super::model::ShareTarget>>| {
+            for target in targets.into_iter().flatten() {
+                if let Some(external) = externals.get(&target.key) {
+                    target.recipient = Recipient::External(external.id.clone());
+                }
+            }
+        };
+        for network in self.desired.networks.values_mut() {
+            resolve(network.shared_with.as_mut());
+        }
+        for connector in self.desired.connectors.values_mut() {
+            resolve(connector.shared_with.as_mut());
+        }
+        Merged {
+            desired: self.desired,
+            broken: self.broken,
+            diagnostics: self.diagnostics,
+            sources: self.sources,
+        }
+    }
+}
+
+/// The result of merging every file.
+pub struct Merged {
+    pub desired: Desired,
+    pub broken: BTreeSet<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+/// Puts the offending source line under each diagnostic, masking credential values.
+pub fn attach_snippets(diagnostics: &mut [Diagnostic], sources: &Sources) {
+    for diagnostic in diagnostics {
+        let Some((text, masked)) = sources.get(&diagnostic.file) else {
+            continue;
+        };
+        let Some(line) = text.lines().nth(diagnostic.line.saturating_sub(1)) else {
+            continue;
+        };
+        let mut line: String = line.replace('\t', " ");
+        if let Some((_, column)) = masked.iter().find(|(l, _)| *l == diagnostic.line) {
+            let keep: String = line.chars().take(*column).collect();
+            if keep.chars().count() < line.chars().count() {
+                line = format!("{keep} <redacted>");
+            }
+        }
+        if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
+            continue;
+        }
+        if diagnostic.width == 0 {
+            diagnostic.width = word_width(&line, diagnostic.column);
+        }
+        diagnostic.snippet = Some(line);
+    }
+}
+
+/// Lines longer than this are not shown under a diagnostic.
+const MAX_SNIPPET_CHARS: usize = 240;
+
+/// The width of the YAML word starting at a 1-based column (a key, a scalar, a list item).
+fn word_width(line: &str, column: usize) -> usize {
+    line.chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#' | ':'))
+        .count()
+        .max(1)
+}

@@ -1,0 +1,335 @@
+//! Checks across entries of the merged model: references, ownership, access of share
+//! recipients, duplicate identities, and publication requests that could not be used.
+//!
+//! Entries that failed to convert are listed in `broken`; references to them are not reported
+//! again, so one mistake gives one diagnostic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::diagnostic::Diagnostic;
+use super::locate::{closest, error_at, error_at_origin};
+use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget};
+use super::yaml::Node;
+
+/// A value that should be a TagoIO id and is not.
+pub fn bad_id(file: &Path, node: &Node, _id: &str) -> Diagnostic {
+    error_at(file, node, "not a TagoIO id")
+        .with_help("ids are 24 lowercase hexadecimal characters, e.g. 64f1c2a9e3b1d40012ab34cd")
+}
+
+struct Checker<'a> {
+    desired: &'a Desired,
+    broken: &'a BTreeSet<(String, String)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Every cross-entry check; `broken` holds the (section, key) of entries that did not convert.
+pub fn check(desired: &Desired, broken: &BTreeSet<(String, String)>) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        desired,
+        broken,
+        diagnostics: Vec::new(),
+    };
+    checker.profiles();
+    checker.owners();
+    checker.connector_networks();
+    checker.shares();
+    checker.publications();
+    checker.diagnostics
+}
+
+/// The origin of a field's value, else of the object.
+fn field<'a>(origins: &'a BTreeMap<String, Origin>, name: &str, object: &'a Origin) -> &'a Origin {
+    origins.get(name).unwrap_or(object)
+}
+
+/// An error at an origin; the caret covers the word there (width 0 = measure it).
+fn error(origin: &Origin, message: String) -> Diagnostic {
+    let mut diagnostic = error_at_origin(origin, message);
+    diagnostic.width = 0;
+    diagnostic
+}
+
+fn suggest<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a String>,
+    section: &str,
+) -> String {
+    match closest(unknown, known.into_iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("define `{unknown}` under `{section}`"),
+    }
+}
+
+impl Checker<'_> {
+    fn is_broken(&self, section: &str, key: &str) -> bool {
+        self.broken.contains(&(section.to_owned(), key.to_owned()))
+    }
+
+    /// Profiles must be told apart on TagoIO: by id pin, or by a name no other profile has.
+    fn profiles(&mut self) {
+        let mut by_name: BTreeMap<&str, Vec<&super::model::Profile>> = BTreeMap::new();
+        for profile in self.desired.profiles.values() {
+            by_name.entry(&profile.name).or_default().push(profile);
+        }
+        for same in by_name.values().filter(|same| same.len() > 1) {
+            let first = same[0];
+            for other in &same[1..] {
+                let pinned_apart = matches!((&first.id, &other.id), (Some(a), Some(b)) if a != b);
+                if pinned_apart {
+                    continue;
+                }
+                let message = match (&first.id, &other.id) {
+                    (Some(_), Some(_)) => format!("profiles `{}` and `{}` are pinned to the same id", first.key, other.key),
+                    _ => format!(
+                        "profiles `{}` and `{}` are both named `{}` and not both pinned by `id`: they could not be told apart on TagoIO",
+                        first.key, other.key, other.name
+                    ),
+                };
+                let at = field(&other.field_origins, "name", &other.origin);
+                self.diagnostics.push(
+                    error(at, message)
+                        .with_help("pin each to its live profile with `id: <profile id>`"),
+                );
+            }
+        }
+        for (key, external) in &self.desired.external_profiles {
+            if self.desired.profiles.contains_key(key) || self.is_broken("profiles", key) {
+                self.diagnostics.push(
+                    error(
+                        &external.origin,
+                        format!("`{key}` is both a profile and an external profile"),
+                    )
+                    .with_help("give one of them another key"),
+                );
+            }
+        }
+    }
+
+    /// Networks and connectors belong to a defined profile that is not being deleted, and
+    /// their names are unique within it.
+    fn owners(&mut self) {
+        let networks = self.desired.networks.values().map(|n| {
+            (
+                "network",
+                &n.key,
+                &n.profile,
+                &n.name,
+                n.delete,
+                &n.field_origins,
+                &n.origin,
+            )
+        });
+        let connectors = self.desired.connectors.values().map(|c| {
+            (
+                "connector",
+                &c.key,
+                &c.profile,
+                &c.name,
+                c.delete,
+                &c.field_origins,
+                &c.origin,
+            )
+        });
+        let mut names: BTreeMap<(&str, &str, &str), &str> = BTreeMap::new();
+        for (kind, key, profile, name, delete, origins, origin) in
+            networks.chain(connectors).collect::<Vec<_>>()
+        {
+            let at = field(origins, "profile", origin);
+            match self.desired.profiles.get(profile) {
+                None if self.is_broken("profiles", profile) => {}
+                None if self.desired.external_profiles.contains_key(profile) => self.diagnostics.push(
+                    error(at, format!("{kind} `{key}` cannot belong to external profile `{profile}`"))
+                        .with_help("networks and connectors belong to profiles under `profiles`; share them with external profiles"),
+                ),
+                None => self.diagnostics.push(
+                    error(at, format!("{kind} `{key}` belongs to profile `{profile}`, which is not defined"))
+                        .with_help(suggest(profile, self.desired.profiles.keys(), "profiles")),
+                ),
+                Some(owner) if owner.delete && !delete => self.diagnostics.push(
+                    error(at, format!("{kind} `{key}` is kept but its profile `{profile}` is marked `delete: true`"))
+                        .with_help(format!("mark {kind} `{key}` `delete: true` too, or keep the profile")),
+                ),
+                Some(_) => {}
+            }
+            if let Some(first) = names.insert((kind, profile, name), key) {
+                let at = field(origins, "name", origin);
+                self.diagnostics.push(
+                    error(at, format!("{kind}s `{first}` and `{key}` of profile `{profile}` are both named `{name}`"))
+                        .with_help(format!("{kind}s are found by name within their profile: give each a distinct name")),
+                );
+            }
+        }
+    }
+
+    /// A connector's networks exist, are owned by its profile, and are not being deleted.
+    fn connector_networks(&mut self) {
+        for connector in self.desired.connectors.values() {
+            for reference in &connector.networks {
+                let NetworkTarget::Configured(key) = &reference.target else {
+                    continue;
+                };
+                match self.desired.networks.get(key) {
+                    None if self.is_broken("networks", key) => {}
+                    None => self.diagnostics.push(
+                        error(&reference.origin, format!("connector `{}` uses network `{key}`, which is not defined", connector.key))
+                            .with_help(suggest(key, self.desired.networks.keys(), "networks")),
+                    ),
+                    Some(network) if network.profile != connector.profile => self.diagnostics.push(
+                        error(
+                            &reference.origin,
+                            format!(
+                                "connector `{}` of profile `{}` uses network `{key}` of profile `{}`: custom networks can only be used by connectors of the profile that owns them",
+                                connector.key, connector.profile, network.profile
+                            ),
+                        )
+                        .with_help(format!("move connector `{}` or network `{key}` so that both belong to the same profile", connector.key)),
+                    ),
+                    Some(network) if network.delete && !connector.delete => self.diagnostics.push(
+                        error(&reference.origin, format!("connector `{}` uses network `{key}`, which is marked `delete: true`", connector.key))
+                            .with_help(format!("remove `{key}` from the connector's networks, or keep the network")),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
+    /// Share recipients exist and are kept; a connector's recipients can use one of its networks.
+    fn shares(&mut self) {
+        let networks = self
+            .desired
+            .networks
+            .values()
+            .filter_map(|n| n.shared_with.as_ref().map(|s| (s, n.delete)));
+        let connectors = self
+            .desired
+            .connectors
+            .values()
+            .filter_map(|c| c.shared_with.as_ref().map(|s| (s, c.delete)));
+        for (targets, delete) in networks.chain(connectors).collect::<Vec<_>>() {
+            for target in targets {
+                self.share_target(target, delete);
+            }
+        }
+        for connector in self.desired.connectors.values().filter(|c| !c.delete) {
+            for target in connector.shared_with.iter().flatten() {
+                if self.is_known_recipient(&target.key) {
+                    self.recipient_access(connector, target);
+                }
+            }
+        }
+    }
+
+    fn is_known_recipient(&self, key: &str) -> bool {
+        self.desired.profiles.contains_key(key) || self.desired.external_profiles.contains_key(key)
+    }
+
+    fn share_target(&mut self, target: &ShareTarget, delete: bool) {
+        let key = &target.key;
+        if self.is_known_recipient(key)
+            || self.is_broken("profiles", key)
+            || self.is_broken("external_profiles", key)
+        {
+            if !delete && self.desired.profiles.get(key).is_some_and(|p| p.delete) {
+                self.diagnostics.push(
+                    error(
+                        &target.origin,
+                        format!("shared with profile `{key}`, which is marked `delete: true`"),
+                    )
+                    .with_help(format!("remove `{key}` from shared_with")),
+                );
+            }
+            return;
+        }
+        let known = self
+            .desired
+            .profiles
+            .keys()
+            .chain(self.desired.external_profiles.keys());
+        self.diagnostics.push(
+            error(
+                &target.origin,
+                format!("`{key}` is not a profile or an external profile"),
+            )
+            .with_help(match closest(key, known.map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "define `{key}` under `profiles`, or under `external_profiles` with its id"
+                ),
+            }),
+        );
+    }
+
+    /// The seed rule: a recipient of a connector needs access to at least one of its
+    /// networks (public, owned by the recipient, or shared with it).
+    fn recipient_access(&mut self, connector: &Connector, target: &ShareTarget) {
+        let mut first_custom = None;
+        for reference in &connector.networks {
+            let key = match &reference.target {
+                NetworkTarget::Public(_) => return,
+                NetworkTarget::Configured(key) => key,
+            };
+            let Some(network) = self.desired.networks.get(key) else {
+                return; // undefined or broken: reported elsewhere
+            };
+            let shared = network
+                .shared_with
+                .iter()
+                .flatten()
+                .any(|t| t.key == target.key);
+            if network.profile == target.key || shared {
+                return;
+            }
+            first_custom.get_or_insert(key);
+        }
+        let Some(network) = first_custom else {
+            return; // no network at all: reported elsewhere
+        };
+        self.diagnostics.push(
+            error(
+                &target.origin,
+                format!(
+                    "connector `{}` is shared with `{}`, which has access to none of its networks",
+                    connector.key, target.key
+                ),
+            )
+            .with_help(format!(
+                "add `{}` to networks.{network}.shared_with",
+                target.key
+            )),
+        );
+    }
+
+    /// A published connector is only usable if one of its networks is or will be public.
+    fn publications(&mut self) {
+        for connector in self.desired.connectors.values().filter(|c| !c.delete) {
+            let Some(publish) = &connector.publish else {
+                continue;
+            };
+            let publishable = connector.networks.iter().any(|r| match &r.target {
+                NetworkTarget::Public(_) => true,
+                NetworkTarget::Configured(key) => self
+                    .desired
+                    .networks
+                    .get(key)
+                    .is_some_and(|n| n.publish.is_some()),
+            });
+            let first_custom = connector.networks.iter().find_map(|r| match &r.target {
+                NetworkTarget::Configured(key) => Some(key),
+                NetworkTarget::Public(_) => None,
+            });
+            let Some(first_custom) = first_custom.filter(|_| !publishable) else {
+                continue;
+            };
+            let mut diagnostic = error(
+                &publish.origin,
+                format!("connector `{}` asks to be published, but none of its networks is public: other accounts could not use it", connector.key),
+            )
+            .with_help(format!("publish network `{}` too, or add a public network (`{{id: <network id>}}`)", first_custom));
+            diagnostic.severity = super::diagnostic::Severity::Warning;
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}
