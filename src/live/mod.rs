@@ -1,5 +1,10 @@
-//! The live side: a [`LiveSnapshot`] of what the configuration manages, read through the client.
+//! The live side: a [`LiveSnapshot`] of what the configuration manages ([`fetch`]), and the
+//! [`Access`] that picks the right token for each profile.
 
+mod access;
+mod fetch;
 mod snapshot;
 
+pub use access::{Access, AccessError, Credentials, SHORT_LIVED_TOKEN_NAME};
+pub use fetch::{decode_script, fetch, FetchError};
 pub use snapshot::*;

@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Permission;
-
 /// A TagoIO object id (24 lowercase hex characters).
 pub type Id = String;
 
@@ -40,9 +38,8 @@ pub struct LiveProfileState {
     pub team: Option<Vec<LiveMember>>,
     pub tokens: Option<Vec<LiveToken>>,
     pub networks: Vec<LiveObject>,
+    /// Only those the profile owns: what others share with it is read only and never read.
     pub connectors: Vec<LiveObject>,
-    /// Networks and connectors other profiles shared with this one (read only).
-    pub shared_in: Vec<SharedIn>,
 }
 
 /// A team member or a pending invitation.
@@ -70,7 +67,8 @@ pub enum TokenOrigin {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LiveToken {
     pub name: String,
-    pub permission: Permission,
+    /// As TagoIO spells it (`full`, `write`, `read`, or one tagoform does not manage).
+    pub permission: String,
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: Option<DateTime<Utc>>,
     pub origin: TokenOrigin,
@@ -132,12 +130,4 @@ pub struct LiveObject {
     pub shares: Option<Vec<Id>>,
     /// `None` when not read.
     pub publication: Option<Publication>,
-}
-
-/// A network or connector another profile shared with a managed profile.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SharedIn {
-    pub kind: ObjectKind,
-    pub id: Id,
-    pub name: String,
 }

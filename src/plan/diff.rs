@@ -203,7 +203,7 @@ impl<'a> Differ<'a> {
     }
 
     /// Live objects the configuration does not name: deleted in an exclusive profile, listed
-    /// otherwise; objects shared in by others are listed as read only.
+    /// otherwise.
     fn unmanaged(&mut self, profile: &Profile, target: &ProfileRef, state: &LiveProfileState) {
         for (kind, live_objects) in [
             (ObjectKind::Network, &state.networks),
@@ -238,17 +238,6 @@ impl<'a> Differ<'a> {
                     });
                 }
             }
-        }
-        for shared in &state.shared_in {
-            self.drafts.notice(Notice::SharedIn {
-                profile: profile.key.clone(),
-                object: ObjectRef {
-                    kind: shared.kind,
-                    key: shared.name.clone(),
-                    name: shared.name.clone(),
-                    id: Some(shared.id.clone()),
-                },
-            });
         }
     }
 

@@ -239,7 +239,7 @@ pub enum OperationKind {
 /// apply time, so that no plan ever holds a secret.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TokenStamp {
-    pub permission: Permission,
+    pub permission: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,6 +346,4 @@ pub enum Notice {
     },
     /// A network or connector of a managed profile that the configuration does not name.
     Unmanaged { profile: String, object: ObjectRef },
-    /// A network or connector shared with a managed profile by someone else: read only.
-    SharedIn { profile: String, object: ObjectRef },
 }

@@ -14,7 +14,7 @@ use crate::config::{
 };
 use crate::live::{
     LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, LiveToken, ObjectKind,
-    Publication, SharedIn, TokenOrigin,
+    Publication, TokenOrigin,
 };
 
 const PROD: &str = "aaaaaaaaaaaaaaaaaaaaaaa1";
@@ -385,13 +385,13 @@ fn a_team_left_out_is_not_managed_and_an_empty_team_removes_everyone() {
 
 fn live_token(
     name: &str,
-    permission: Permission,
+    permission: &str,
     origin: TokenOrigin,
     expires: Option<DateTime<Utc>>,
 ) -> LiveToken {
     LiveToken {
         name: name.into(),
-        permission,
+        permission: permission.into(),
         expires_at: expires,
         created_at: Some(now() - Duration::days(10)),
         origin,
@@ -425,15 +425,15 @@ fn tokens_are_replaced_on_a_permission_change_and_others_are_never_touched() {
     let mut live = quickstart_live();
     let ten_days_after_creation = Some(now());
     live.details.get_mut(PROD).unwrap().tokens = Some(vec![
-        live_token("ci-deploy", Permission::Write, TokenOrigin::Account, None),
+        live_token("ci-deploy", "write", TokenOrigin::Account, None),
         live_token(
             "backup",
-            Permission::Full,
+            "full",
             TokenOrigin::Account,
             ten_days_after_creation,
         ),
-        live_token("new", Permission::Write, TokenOrigin::Session, None),
-        live_token("hand-made", Permission::Full, TokenOrigin::Account, None),
+        live_token("new", "write", TokenOrigin::Session, None),
+        live_token("hand-made", "full", TokenOrigin::Account, None),
     ]);
     let plan = plan(&desired, &live, now()).unwrap();
     let summary: Vec<String> = plan
@@ -475,13 +475,13 @@ fn a_token_left_over_from_an_interrupted_replacement_is_deleted() {
     )]);
     let mut live = quickstart_live();
     live.details.get_mut(PROD).unwrap().tokens = Some(vec![
-        live_token("ci-deploy", Permission::Write, TokenOrigin::Account, None),
-        live_token("ci-deploy", Permission::Read, TokenOrigin::Account, None),
+        live_token("ci-deploy", "write", TokenOrigin::Account, None),
+        live_token("ci-deploy", "read", TokenOrigin::Account, None),
     ]);
     let plan = plan(&desired, &live, now()).unwrap();
     assert!(matches!(
         plan.operations.as_slice(),
-        [Operation { kind: OperationKind::DeleteToken { stamp, .. }, .. }] if stamp.permission == Permission::Write
+        [Operation { kind: OperationKind::DeleteToken { stamp, .. }, .. }] if stamp.permission == "write"
     ));
     assert!(!plan.creates_tokens());
 }
@@ -576,14 +576,12 @@ fn unmanaged_objects_are_listed_unless_the_profile_is_exclusive() {
         &[NET],
         &[],
     ));
-    state.shared_in.push(SharedIn {
-        kind: ObjectKind::Connector,
-        id: "eeeeeeeeeeeeeeeeeeeeeeee".into(),
-        name: "Partner sensor".into(),
-    });
     let listed = plan(&quickstart(), &live, now()).unwrap();
     assert!(listed.is_empty());
-    assert_eq!(listed.notices.len(), 2);
+    assert!(matches!(
+        listed.notices.as_slice(),
+        [Notice::Unmanaged { .. }]
+    ));
 
     let mut desired = quickstart();
     desired.profiles.get_mut("prod").unwrap().exclusive = true;
@@ -592,11 +590,7 @@ fn unmanaged_objects_are_listed_unless_the_profile_is_exclusive() {
         exclusive.operations.as_slice(),
         [Operation { kind: OperationKind::DeleteObject { object, .. }, .. }] if object.name == "Hand made"
     ));
-    // The shared-in connector belongs to someone else: listed, never planned.
-    assert!(matches!(
-        exclusive.notices.as_slice(),
-        [Notice::SharedIn { .. }]
-    ));
+    assert!(exclusive.notices.is_empty());
 }
 
 #[test]

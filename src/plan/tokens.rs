@@ -81,7 +81,7 @@ pub fn diff_tokens(
 
 fn stamp(token: &LiveToken) -> TokenStamp {
     TokenStamp {
-        permission: token.permission,
+        permission: token.permission.clone(),
         created_at: token.created_at,
         expires_at: token.expires_at,
     }
@@ -97,8 +97,8 @@ fn token_changes(token: &Token, old: Option<&LiveToken>, now: DateTime<Utc>) -> 
         ];
     };
     let mut changes = Vec::new();
-    if old.permission != token.permission {
-        let old_permission = json!(old.permission.as_str());
+    if old.permission != token.permission.as_str() {
+        let old_permission = json!(old.permission);
         changes.push(FieldChange::new(
             "permission",
             Some(old_permission),
@@ -124,7 +124,7 @@ fn token_changes(token: &Token, old: Option<&LiveToken>, now: DateTime<Utc>) -> 
 /// True when the live token has the desired permission and expiry and has not expired.
 fn permission_and_expiry_match(token: &Token, live: &LiveToken, now: DateTime<Utc>) -> bool {
     let expired = live.expires_at.is_some_and(|at| at <= now);
-    live.permission == token.permission && expiry_matches(&token.expires, live) && !expired
+    live.permission == token.permission.as_str() && expiry_matches(&token.expires, live) && !expired
 }
 
 fn expiry_matches(expires: &Expiry, live: &LiveToken) -> bool {

@@ -59,7 +59,7 @@ pub fn describe(operation: &Operation) -> String {
         ),
         OperationKind::DeleteToken { name, stamp, .. } => format!(
             "delete the outdated token `{name}` ({} access{})",
-            stamp.permission.as_str(),
+            stamp.permission,
             stamp
                 .created_at
                 .map(|at| format!(", created {}", at.format("%Y-%m-%d %H:%M UTC")))
@@ -133,10 +133,6 @@ pub fn describe_notice(notice: &Notice) -> String {
         ),
         Notice::Unmanaged { profile, object } => format!(
             "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",
-            object_name(object)
-        ),
-        Notice::SharedIn { profile, object } => format!(
-            "{profile}: {} is shared with this profile by another one; read only",
             object_name(object)
         ),
     }
