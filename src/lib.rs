@@ -11,9 +11,12 @@
 //!   `--api local` default and the adversary of every end-to-end test.
 //! - [`live`]: the live snapshot: plain values of what the configuration manages.
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async.
+//! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
+//! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
 pub mod api;
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,0 +1,464 @@
+//! One operation against the API, made safe to repeat.
+//!
+//! A POST whose answer was lost may have been carried out, so it is never simply sent again:
+//! the executor reads the list and creates only what is still missing. "Already there" (409)
+//! for a share, an invitation or a publication request, and "already gone" (404) for a
+//! removal, mean the operation's goal is reached.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use tokio::sync::Mutex;
+
+use super::body::object_body;
+use super::CreatedToken;
+use crate::api::types::{
+    ConnectorCreateInfo, NetworkCreateInfo, Permission as WirePermission, ProfileDeleteRequest,
+    ProfileEditRequest, TokenCreateRequest, TokenListItem,
+};
+use crate::api::{ApiError, Client, IntegrationKind, ListQuery, Secret, Token};
+use crate::config::Permission;
+use crate::live::{Access, AccessError, Id, ObjectKind};
+use crate::plan::{NetworkRef, ObjectRef, Operation, OperationKind, ProfileRef, TokenStamp};
+
+/// Why an operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecuteError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{0}")]
+    Unmet(String),
+}
+
+/// Runs operations, remembering the ids of what it creates for the operations that follow.
+pub struct Executor<'a> {
+    access: &'a Access,
+    profiles: Mutex<BTreeMap<String, Id>>,
+    objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
+    tokens: Mutex<Vec<CreatedToken>>,
+}
+
+impl<'a> Executor<'a> {
+    pub fn new(access: &'a Access) -> Self {
+        Executor {
+            access,
+            profiles: Mutex::new(BTreeMap::new()),
+            objects: Mutex::new(BTreeMap::new()),
+            tokens: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn into_created_tokens(self) -> Vec<CreatedToken> {
+        self.tokens.into_inner()
+    }
+
+    pub async fn run(&self, operation: &Operation) -> Result<(), ExecuteError> {
+        let account = self.access.account();
+        match &operation.kind {
+            OperationKind::CreateProfile {
+                target,
+                name,
+                logo_url,
+            } => {
+                let id = create_or_find(
+                    || account.profile_create(name),
+                    || async {
+                        let profiles = account.profiles_list().await?;
+                        Ok(profiles
+                            .into_iter()
+                            .find(|p| &p.name == name && p.from_share != Some(true))
+                            .map(|p| p.id))
+                    },
+                )
+                .await?;
+                if logo_url.is_some() {
+                    let edit = ProfileEditRequest {
+                        name: None,
+                        logo_url: logo_url.clone(),
+                        banner_url: None,
+                    };
+                    account.profile_edit(&id, &edit).await?;
+                }
+                self.profiles.lock().await.insert(target.key.clone(), id);
+                Ok(())
+            }
+            OperationKind::UpdateProfile { target } => {
+                let new = |field: &str| {
+                    operation
+                        .changes
+                        .iter()
+                        .find(|c| c.field == field)
+                        .and_then(|c| c.new.as_str().map(str::to_owned))
+                };
+                let edit = ProfileEditRequest {
+                    name: new("name"),
+                    logo_url: new("logo_url"),
+                    banner_url: None,
+                };
+                account.profile_edit(&self.profile_id(target).await?, &edit).await?;
+                Ok(())
+            }
+            OperationKind::DeleteProfile { target, .. } => {
+                let credentials = self.access.credentials().ok_or_else(|| {
+                    ExecuteError::Unmet(
+                        "deleting a profile needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD".into(),
+                    )
+                })?;
+                let request = ProfileDeleteRequest {
+                    password: credentials.password.expose().to_owned(),
+                    pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+                };
+                let id = self.profile_id(target).await?;
+                gone_is_done(account.profile_delete(&id, &request).await)
+            }
+            OperationKind::InviteMember { target, email, .. } => {
+                let id = self.profile_id(target).await?;
+                let sent = account.team_invite(&id, email).await;
+                match sent {
+                    Err(error) if error.answer_lost() => {
+                        let team = account.team_list(&id).await?;
+                        let wanted = email.to_lowercase();
+                        if team.iter().any(|m| m.email.to_lowercase() == wanted) {
+                            return Ok(());
+                        }
+                        there_is_done(account.team_invite(&id, email).await)
+                    }
+                    other => there_is_done(other),
+                }
+            }
+            OperationKind::RemoveMember {
+                target, account_id, ..
+            } => {
+                let id = self.profile_id(target).await?;
+                gone_is_done(account.team_remove(&id, account_id).await)
+            }
+            OperationKind::CreateToken {
+                target,
+                name,
+                permission,
+                expires,
+            } => {
+                let id = self.profile_id(target).await?;
+                self.create_token(target, &id, name, *permission, expires, &[]).await
+            }
+            OperationKind::ReplaceToken {
+                target,
+                name,
+                permission,
+                expires,
+                replaces,
+            } => {
+                let id = self.profile_id(target).await?;
+                self.create_token(target, &id, name, *permission, expires, replaces)
+                    .await?;
+                let live = account.tokens_list(&id).await?;
+                for old in live.iter().filter(|t| is_stamped(t, name, replaces)) {
+                    gone_is_done(account.token_delete(&id, &Token::new(old.token.clone())).await)?;
+                }
+                Ok(())
+            }
+            OperationKind::DeleteToken {
+                target,
+                name,
+                stamp,
+            } => {
+                let id = self.profile_id(target).await?;
+                let live = account.tokens_list(&id).await?;
+                let stamps = std::slice::from_ref(stamp);
+                for old in live.iter().filter(|t| is_stamped(t, name, stamps)) {
+                    gone_is_done(account.token_delete(&id, &Token::new(old.token.clone())).await)?;
+                }
+                Ok(())
+            }
+            OperationKind::CreateObject {
+                target,
+                object,
+                networks,
+            } => {
+                let client = self.profile_client(target).await?;
+                let networks = self.network_ids(networks).await?;
+                let id = self.create_object(&client, object, operation, networks).await?;
+                self.objects
+                    .lock()
+                    .await
+                    .insert((object.kind, object.key.clone()), id);
+                Ok(())
+            }
+            OperationKind::UpdateObject {
+                target,
+                object,
+                networks,
+            } => {
+                let client = self.profile_client(target).await?;
+                let networks = match networks {
+                    Some(networks) => Some(self.network_ids(networks).await?),
+                    None => None,
+                };
+                let id = self.object_id(object).await?;
+                let changes = &operation.changes;
+                match object.kind {
+                    ObjectKind::Network => {
+                        let body: NetworkCreateInfo = object_body(None, changes, None).map_err(invalid)?;
+                        client.network_edit(&id, &body).await?;
+                    }
+                    ObjectKind::Connector => {
+                        let body: ConnectorCreateInfo = object_body(None, changes, networks).map_err(invalid)?;
+                        client.connector_edit(&id, &body).await?;
+                    }
+                }
+                Ok(())
+            }
+            OperationKind::DeleteObject { target, object } => {
+                let client = self.profile_client(target).await?;
+                let id = self.object_id(object).await?;
+                gone_is_done(match object.kind {
+                    ObjectKind::Network => client.network_delete(&id).await,
+                    ObjectKind::Connector => client.connector_delete(&id).await,
+                })
+            }
+            OperationKind::Share {
+                target,
+                object,
+                recipient,
+            } => {
+                let client = self.profile_client(target).await?;
+                let id = self.object_id(object).await?;
+                let recipient = self.profile_id(recipient).await?;
+                let kind = wire_kind(object.kind);
+                match client.share_add(kind, &id, &recipient).await {
+                    Err(error) if error.answer_lost() => {
+                        let shares = client.shares_list(kind, &id).await?;
+                        if shares.iter().any(|s| s.profile_id == recipient) {
+                            return Ok(());
+                        }
+                        there_is_done(client.share_add(kind, &id, &recipient).await)
+                    }
+                    other => there_is_done(other),
+                }
+            }
+            OperationKind::Unshare {
+                target,
+                object,
+                recipient_id,
+                ..
+            } => {
+                let client = self.profile_client(target).await?;
+                let id = self.object_id(object).await?;
+                gone_is_done(client.share_remove(wire_kind(object.kind), &id, recipient_id).await)
+            }
+            OperationKind::RequestPublication {
+                target,
+                object,
+                message,
+            } => {
+                let client = self.profile_client(target).await?;
+                let id = self.object_id(object).await?;
+                let kind = wire_kind(object.kind);
+                match client.publication_submit(kind, &id, message.as_deref()).await {
+                    Ok(_) => Ok(()),
+                    Err(error) if error.answer_lost() => {
+                        let status = client.publication_status(kind, &id).await?;
+                        if status.message == *message {
+                            return Ok(());
+                        }
+                        client.publication_submit(kind, &id, message.as_deref()).await?;
+                        Ok(())
+                    }
+                    Err(error) => there_is_done::<()>(Err(error)),
+                }
+            }
+        }
+    }
+
+    /// The live id of a profile: known at plan time, or created by an earlier operation.
+    async fn profile_id(&self, profile: &ProfileRef) -> Result<Id, ExecuteError> {
+        if let Some(id) = &profile.id {
+            return Ok(id.clone());
+        }
+        self.profiles
+            .lock()
+            .await
+            .get(&profile.key)
+            .cloned()
+            .ok_or_else(|| ExecuteError::Unmet(format!("profile `{}` was not created", profile.key)))
+    }
+
+    async fn profile_client(&self, profile: &ProfileRef) -> Result<Client, ExecuteError> {
+        let id = self.profile_id(profile).await?;
+        Ok(self.access.profile(&profile.key, &id).await?)
+    }
+
+    async fn object_id(&self, object: &ObjectRef) -> Result<Id, ExecuteError> {
+        if let Some(id) = &object.id {
+            return Ok(id.clone());
+        }
+        self.objects
+            .lock()
+            .await
+            .get(&(object.kind, object.key.clone()))
+            .cloned()
+            .ok_or_else(|| ExecuteError::Unmet(format!("{} `{}` was not created", object.kind, object.key)))
+    }
+
+    async fn network_ids(&self, networks: &[NetworkRef]) -> Result<Vec<Id>, ExecuteError> {
+        let mut ids = Vec::with_capacity(networks.len());
+        for network in networks {
+            ids.push(match network {
+                NetworkRef::Id(id) => id.clone(),
+                NetworkRef::Created(key) => {
+                    let object = ObjectRef {
+                        kind: ObjectKind::Network,
+                        key: key.clone(),
+                        name: key.clone(),
+                        id: None,
+                    };
+                    self.object_id(&object).await?
+                }
+            });
+        }
+        Ok(ids)
+    }
+
+    async fn create_object(
+        &self,
+        client: &Client,
+        object: &ObjectRef,
+        operation: &Operation,
+        networks: Vec<Id>,
+    ) -> Result<Id, ExecuteError> {
+        let name = object.name.as_str();
+        let changes = &operation.changes;
+        let find = |client: Client| async move {
+            let query = ListQuery::default().filter("name", name);
+            let found = match object.kind {
+                ObjectKind::Network => client.networks_list(&query).await?.into_iter().map(|n| (n.id, n.fields.name)).collect::<Vec<_>>(),
+                ObjectKind::Connector => client.connectors_list(&query).await?.into_iter().map(|c| (c.id, c.fields.name)).collect(),
+            };
+            Ok(found.into_iter().find(|(_, n)| n.as_deref() == Some(name)).map(|(id, _)| id))
+        };
+        match object.kind {
+            ObjectKind::Network => {
+                let body: NetworkCreateInfo = object_body(Some(name), changes, None).map_err(invalid)?;
+                create_or_find(|| client.network_create(&body), || find(client.clone())).await
+            }
+            ObjectKind::Connector => {
+                let body: ConnectorCreateInfo =
+                    object_body(Some(name), changes, Some(networks)).map_err(invalid)?;
+                create_or_find(|| client.connector_create(&body), || find(client.clone())).await
+            }
+        }
+    }
+
+    /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
+    /// lost, the token list (which carries values) tells whether it was made.
+    async fn create_token(
+        &self,
+        target: &ProfileRef,
+        profile_id: &str,
+        name: &str,
+        permission: Permission,
+        expires: &str,
+        replaces: &[TokenStamp],
+    ) -> Result<(), ExecuteError> {
+        let account = self.access.account();
+        let credentials = self.access.credentials().ok_or_else(|| {
+            ExecuteError::Unmet("creating a token needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD".into())
+        })?;
+        let request = TokenCreateRequest {
+            name: name.to_owned(),
+            permission: wire_permission(permission)?,
+            expire_time: Some(expires.to_owned()),
+            email: credentials.email.clone(),
+            password: credentials.password.expose().to_owned(),
+            otp_type: None,
+            pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+        };
+        let before = account.tokens_list(profile_id).await?;
+        let token = match account.token_create(profile_id, &request).await {
+            Ok(created) => Secret::new(created.token),
+            Err(error) if error.answer_lost() => {
+                let after = account.tokens_list(profile_id).await?;
+                let new = after.into_iter().find(|t| {
+                    t.name == name
+                        && t.permission.to_string() == permission.as_str()
+                        && !before.iter().any(|b| b.token == t.token)
+                        && !is_stamped(t, name, replaces)
+                });
+                match new {
+                    Some(found) => Secret::new(found.token),
+                    None => Secret::new(account.token_create(profile_id, &request).await?.token),
+                }
+            }
+            Err(error) => return Err(error.into()),
+        };
+        self.tokens.lock().await.push(CreatedToken {
+            profile: target.key.clone(),
+            name: name.to_owned(),
+            token,
+            expires: expires.to_owned(),
+        });
+        Ok(())
+    }
+}
+
+/// Creates, or, when the answer to the create was lost, finds what the lost create made and
+/// creates again only if nothing is there.
+async fn create_or_find<C, CF, F, FF>(create: C, find: F) -> Result<Id, ExecuteError>
+where
+    C: Fn() -> CF,
+    CF: Future<Output = Result<Id, ApiError>>,
+    F: Fn() -> FF,
+    FF: Future<Output = Result<Option<Id>, ApiError>>,
+{
+    match create().await {
+        Ok(id) => Ok(id),
+        Err(error) if error.answer_lost() => match find().await? {
+            Some(id) => Ok(id),
+            None => Ok(create().await?),
+        },
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A 404 on a removal: someone removed it already, which is what was wanted.
+fn gone_is_done(result: Result<(), ApiError>) -> Result<(), ExecuteError> {
+    match result {
+        Err(error) if error.is_not_found() => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// A 409 on an addition: it is there already (another run, or a lost answer).
+fn there_is_done<T>(result: Result<T, ApiError>) -> Result<(), ExecuteError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(error) if error.is_conflict() => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// True when `token` is one of the planned-for-removal tokens of that name.
+fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool {
+    token.name == name
+        && stamps.iter().any(|stamp| {
+            stamp.permission == token.permission.to_string()
+                && stamp.created_at.is_none_or(|at| at == token.created_at)
+        })
+}
+
+fn wire_kind(kind: ObjectKind) -> IntegrationKind {
+    match kind {
+        ObjectKind::Network => IntegrationKind::Network,
+        ObjectKind::Connector => IntegrationKind::Connector,
+    }
+}
+
+fn wire_permission(permission: Permission) -> Result<WirePermission, ExecuteError> {
+    serde_json::from_value(serde_json::Value::String(permission.as_str().to_owned())).map_err(invalid)
+}
+
+fn invalid(error: serde_json::Error) -> ExecuteError {
+    ExecuteError::Unmet(format!("could not build the request body: {error}"))
+}
