@@ -285,3 +285,17 @@ async fn an_error_status_without_envelope_is_an_unexpected_status() {
         format!("GET /profile/{PROFILE}: unexpected HTTP status 404: Cannot GET")
     );
 }
+
+#[tokio::test]
+async fn a_get_that_times_out_is_repeated() {
+    let server = MockServer::sequence(vec![Reply::Hang, Reply::ok(team())]).await;
+    let clock = tagoform::api::ManualClock::shared();
+    let client = server
+        .builder(clock.clone())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    client.team_list(PROFILE).await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(clock.sleeps().len(), 1);
+}
