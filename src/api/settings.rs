@@ -162,7 +162,7 @@ fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
         path: path.to_owned(),
         reason: error.to_string(),
     })?;
-    let token = Token::new(text);
+    let token = Token::new(text.lines().next().unwrap_or_default());
     if token.is_empty() {
         return Err(SettingsError::EmptyTokenFile(path.to_owned()));
     }
