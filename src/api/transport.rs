@@ -127,6 +127,9 @@ impl Client {
                 .admit(&inner.pacing_profile, route.method(), route.template())
                 .await;
             let started = inner.clock.now();
+            inner
+                .sent
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = self.attempt(call).await;
             let elapsed_ms = inner.clock.now().saturating_sub(started).as_millis() as u64;
             let step = match outcome {

@@ -76,6 +76,7 @@ async fn a_get_gives_up_after_max_attempts_with_the_last_answer() {
     assert_eq!(clock.sleeps().len(), 2);
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.attempts(), 3);
+    assert_eq!(client.requests_sent(), 3);
     assert_eq!(
         error.to_string(),
         format!("GET /profile/{PROFILE}/team: 503 Service unavailable")
