@@ -120,8 +120,9 @@ pub struct ApiArgs {
     /// Seconds to wait for one answer before treating it as lost.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
-    /// Attempts per request, the first included (GET, PUT and DELETE only; a POST is
-    /// never repeated unless the server refused it with 429).
+    /// Attempts per request, the first included. GET, PUT and DELETE are repeated on
+    /// 429, 5xx, timeouts and dropped connections; a POST only when it certainly was not
+    /// carried out (429, or no connection made).
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
 }

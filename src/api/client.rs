@@ -5,6 +5,7 @@
 //! [`Client::with_token`], which keeps the connection pool and the pacer.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ pub(crate) struct Inner {
     pub(crate) pacing_profile: String,
     pub(crate) max_body_bytes: usize,
     pub(crate) page_size: u32,
+    /// Requests sent (every attempt), shared with clients made by [`Client::with_token`].
+    pub(crate) sent: Arc<AtomicU64>,
 }
 
 impl fmt::Debug for Client {
@@ -163,6 +166,7 @@ impl ClientBuilder {
                 pacing_profile: self.pacing_profile,
                 max_body_bytes: self.max_body_bytes,
                 page_size: self.page_size,
+                sent: Arc::new(AtomicU64::new(0)),
             }),
         })
     }
@@ -229,6 +233,7 @@ impl Client {
                 pacing_profile: pacing_profile.into(),
                 max_body_bytes: inner.max_body_bytes,
                 page_size: inner.page_size,
+                sent: inner.sent.clone(),
             }),
         }
     }
@@ -236,6 +241,12 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// How many requests this client and those made from it with [`Client::with_token`]
+    /// have sent, retries included (for `-v` summaries and request budgets).
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.sent.load(Ordering::Relaxed)
     }
 
     /// The pacer, to share with clients built separately.

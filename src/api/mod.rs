@@ -11,6 +11,7 @@ mod client;
 mod clock;
 mod error;
 mod integration;
+// `pub mod local;` (src/api/local.rs, the `--api local` session) needs `crate::emulator::local`.
 mod pacing;
 mod query;
 mod retry;
@@ -25,7 +26,7 @@ pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
 pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, TransportFailure};
 pub use integration::{IntegrationKind, CONNECTOR_FIELDS, NETWORK_FIELDS};
-pub use pacing::{Pacer, RateBudgets};
+pub use pacing::{Pacer, RateBudgets, ROUTES};
 pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;
 pub use route::{is_tagoio_id, Method, Route};

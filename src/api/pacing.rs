@@ -16,6 +16,51 @@ use super::route::Method;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
+/// Every (method, route template) the client sends, as TagoIO's rate limits name them.
+pub const ROUTES: &[(Method, &str)] = &[
+    (Method::Post, "/account/login"),
+    (Method::Post, "/account/profile/token"),
+    (Method::Get, "/profile"),
+    (Method::Post, "/profile"),
+    (Method::Get, "/profile/{id}"),
+    (Method::Put, "/profile/{id}"),
+    (Method::Delete, "/profile/{id}"),
+    (Method::Get, "/profile/{id}/team"),
+    (Method::Post, "/profile/{id}/team"),
+    (Method::Delete, "/profile/{id}/team/{account_id}"),
+    (Method::Get, "/profile/{id}/token"),
+    (Method::Post, "/profile/{id}/token"),
+    (Method::Delete, "/profile/{id}/token/{token}"),
+    (Method::Get, "/integration/network"),
+    (Method::Post, "/integration/network"),
+    (Method::Get, "/integration/network/shared"),
+    (Method::Get, "/integration/network/{id}"),
+    (Method::Put, "/integration/network/{id}"),
+    (Method::Delete, "/integration/network/{id}"),
+    (Method::Get, "/integration/network/{id}/share"),
+    (Method::Post, "/integration/network/{id}/share"),
+    (
+        Method::Delete,
+        "/integration/network/{id}/share/{profile_id}",
+    ),
+    (Method::Get, "/integration/network/{id}/publish"),
+    (Method::Post, "/integration/network/{id}/publish"),
+    (Method::Get, "/integration/connector"),
+    (Method::Post, "/integration/connector"),
+    (Method::Get, "/integration/connector/shared"),
+    (Method::Get, "/integration/connector/{id}"),
+    (Method::Put, "/integration/connector/{id}"),
+    (Method::Delete, "/integration/connector/{id}"),
+    (Method::Get, "/integration/connector/{id}/share"),
+    (Method::Post, "/integration/connector/{id}/share"),
+    (
+        Method::Delete,
+        "/integration/connector/{id}/share/{profile_id}",
+    ),
+    (Method::Get, "/integration/connector/{id}/publish"),
+    (Method::Post, "/integration/connector/{id}/publish"),
+];
+
 /// Requests allowed per minute, per (method, route template); routes not listed use the
 /// default (`None`: unpaced).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +75,20 @@ impl RateBudgets {
     /// No pacing at all.
     pub fn unlimited() -> Self {
         Self::default()
+    }
+
+    /// Budgets for every route the client uses, from a lookup such as a plan's table
+    /// (`|method, template| plan.rate_limit(&format!("{method} {template}"))`).
+    pub fn from_fn(lookup: impl Fn(Method, &str) -> Option<u32>) -> Self {
+        let mut budgets = Self::default();
+        for (method, template) in ROUTES {
+            if let Some(per_minute) = lookup(*method, template) {
+                budgets
+                    .routes
+                    .insert((*method, (*template).to_owned()), per_minute);
+            }
+        }
+        budgets
     }
 
     /// Sets the budget of one route.

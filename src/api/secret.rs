@@ -48,13 +48,6 @@ impl fmt::Display for Secret {
     }
 }
 
-impl serde::Serialize for Secret {
-    /// Serialises the real value: only request bodies are serialised, never logs.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
 /// Replaces every occurrence of each non-trivial secret in `text` with `***`.
 ///
 /// Used on server messages and body excerpts before they enter an error, because a

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::retry::RetryPolicy;
+#[cfg(test)]
+use super::secret::Secret;
 use super::secret::Token;
 
 /// TagoIO's public regions.
@@ -160,7 +162,7 @@ fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
         path: path.to_owned(),
         reason: error.to_string(),
     })?;
-    let token = Token::new(text);
+    let token = Token::new(text.lines().next().unwrap_or_default());
     if token.is_empty() {
         return Err(SettingsError::EmptyTokenFile(path.to_owned()));
     }
@@ -170,6 +172,79 @@ fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::ApiArgs;
+
+    fn args(api: Option<&str>, token_file: Option<PathBuf>) -> ApiArgs {
+        ApiArgs {
+            api: api.map(str::to_owned),
+            region: None,
+            token_file,
+            timeout: 30,
+            max_attempts: None,
+        }
+    }
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        }
+    }
+
+    #[test]
+    fn the_token_file_beats_the_environment_and_is_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "file-token-value\n").unwrap();
+        let settings = ApiSettings::resolve(
+            &args(Some("http://127.0.0.1:9"), Some(path)),
+            env(&[("TAGOIO_TOKEN", "env-token-value")]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.token.as_ref().map(Secret::expose),
+            Some("file-token-value")
+        );
+        assert!(!format!("{settings:?}").contains("file-token-value"));
+        let settings = ApiSettings::resolve(
+            &args(None, None),
+            env(&[
+                ("TAGOIO_TOKEN", "env-token-value"),
+                ("TAGOIO_API", "https://x.example"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.token.as_ref().map(Secret::expose),
+            Some("env-token-value")
+        );
+        assert_eq!(
+            settings.endpoint,
+            Endpoint::Url("https://x.example".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_token_is_an_error_except_for_local() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, "  \n").unwrap();
+        let url = Some("http://127.0.0.1:9");
+        let error = ApiSettings::resolve(&args(url, None), env(&[])).unwrap_err();
+        assert_eq!(error, SettingsError::NoToken);
+        let error = ApiSettings::resolve(&args(url, Some(empty.clone())), env(&[])).unwrap_err();
+        assert_eq!(error, SettingsError::EmptyTokenFile(empty));
+        let error =
+            ApiSettings::resolve(&args(url, None), env(&[("TAGOIO_TOKEN", " ")])).unwrap_err();
+        assert_eq!(error, SettingsError::EmptyTokenEnv);
+        let local = ApiSettings::resolve(&args(Some("local"), None), env(&[])).unwrap();
+        assert_eq!((local.endpoint, local.token), (Endpoint::Local, None));
+    }
 
     #[test]
     fn flag_beats_region_beats_environment() {

@@ -85,6 +85,15 @@ enum Body {
     TooLarge,
 }
 
+/// The decision after one attempt.
+enum Step {
+    Done(Result<serde_json::Value, ApiError>),
+    /// Repeat after the backoff.
+    Backoff,
+    /// Repeat once this wait is over (the server's 429).
+    RateLimited(Duration),
+}
+
 /// TagoIO's envelope; `result` is decoded into the route's type afterwards.
 #[derive(serde::Deserialize)]
 struct Envelope {
@@ -118,104 +127,115 @@ impl Client {
                 .admit(&inner.pacing_profile, route.method(), route.template())
                 .await;
             let started = inner.clock.now();
+            inner
+                .sent
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = self.attempt(call).await;
-            let elapsed_ms = (inner.clock.now().saturating_sub(started)).as_millis() as u64;
-            let can_retry = attempt < inner.backoff.policy.max_attempts;
-            let answer = match outcome {
+            let elapsed_ms = inner.clock.now().saturating_sub(started).as_millis() as u64;
+            let step = match outcome {
                 Err((failure, detail)) => {
                     tracing::info!(method = %route.method(), route = route.template(), attempt, elapsed_ms, error = %failure, "request failed");
-                    let reached_server = failure != TransportFailure::Connect;
-                    if can_retry && (route.method().is_idempotent() || !reached_server) {
-                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
-                        continue;
-                    }
-                    return Err(ApiError::Transport {
-                        route: Box::new(route.clone()),
-                        failure,
-                        reached_server,
-                        attempts: attempt,
-                        detail: self.redact(call, &detail),
-                    });
+                    self.judge_failure(call, attempt, failure, &detail)
                 }
-                Ok(answer) => answer,
-            };
-            tracing::info!(method = %route.method(), route = route.template(), status = answer.status, attempt, elapsed_ms, "request");
-            let bytes = match answer.body {
-                Body::Complete(bytes) => bytes,
-                Body::TooLarge => {
-                    return Err(ApiError::Decode {
-                        route: Box::new(route.clone()),
-                        status: answer.status,
-                        detail: format!("the answer is larger than {} bytes", inner.max_body_bytes),
-                        excerpt: None,
-                    })
+                Ok(answer) => {
+                    tracing::info!(method = %route.method(), route = route.template(), status = answer.status, attempt, elapsed_ms, "request");
+                    self.judge_answer(call, attempt, answer)
                 }
             };
-            let envelope = serde_json::from_slice::<Envelope>(&bytes);
-            let success = (200..300).contains(&answer.status);
-            match envelope {
-                Ok(envelope) if success && envelope.status => return Ok(envelope.result),
-                Ok(envelope) => {
-                    let message = self.redact(call, &message_text(envelope.message.as_ref()));
-                    if answer.status == 429 && can_retry {
-                        if let Some(wait) =
-                            self.rate_limit_wait(&answer.retry_after, &message, attempt)
-                        {
-                            inner.pacer.block(
-                                &inner.pacing_profile,
-                                route.method(),
-                                route.template(),
-                                wait,
-                            );
-                            continue;
-                        }
-                    }
-                    if answer.status >= 500 && can_retry && route.method().is_idempotent() {
-                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
-                        continue;
-                    }
-                    return Err(ApiError::Api {
-                        route: Box::new(route.clone()),
-                        status: answer.status,
-                        message,
-                        attempts: attempt,
-                    });
-                }
-                Err(error) if success => {
-                    return Err(ApiError::Decode {
-                        route: Box::new(route.clone()),
-                        status: answer.status,
-                        detail: self.describe_json_error(call, &error),
-                        excerpt: self.excerpt(call, &bytes),
-                    })
-                }
-                Err(_) => {
-                    if answer.status == 429 && can_retry {
-                        if let Some(wait) = self.rate_limit_wait(&answer.retry_after, "", attempt) {
-                            inner.pacer.block(
-                                &inner.pacing_profile,
-                                route.method(),
-                                route.template(),
-                                wait,
-                            );
-                            continue;
-                        }
-                    }
-                    if answer.status >= 500 && can_retry && route.method().is_idempotent() {
-                        inner.clock.sleep(inner.backoff.delay(attempt - 1)).await;
-                        continue;
-                    }
-                    return Err(ApiError::UnexpectedStatus {
-                        route: Box::new(route.clone()),
-                        status: answer.status,
-                        excerpt: self
-                            .excerpt(call, &bytes)
-                            .unwrap_or_else(|| "(body withheld)".to_owned()),
-                        attempts: attempt,
-                    });
-                }
+            match step {
+                Step::Done(result) => return result,
+                Step::Backoff => inner.clock.sleep(inner.backoff.delay(attempt - 1)).await,
+                // The pacer makes the next attempt (and every other request on this
+                // route) wait until then.
+                Step::RateLimited(wait) => inner.pacer.block(
+                    &inner.pacing_profile,
+                    route.method(),
+                    route.template(),
+                    wait,
+                ),
             }
         }
+    }
+
+    /// What to do after a request got no answer.
+    fn judge_failure(
+        &self,
+        call: &Call<'_>,
+        attempt: u32,
+        failure: TransportFailure,
+        detail: &str,
+    ) -> Step {
+        let reached_server = failure != TransportFailure::Connect;
+        let repeatable = call.route.method().is_idempotent() || !reached_server;
+        if repeatable && attempt < self.inner.backoff.policy.max_attempts {
+            return Step::Backoff;
+        }
+        Step::Done(Err(ApiError::Transport {
+            route: Box::new(call.route.clone()),
+            failure,
+            reached_server,
+            attempts: attempt,
+            detail: self.redact(call, detail),
+        }))
+    }
+
+    /// What to do with an answer: return it, or repeat the request (429 always, since
+    /// nothing was done; 5xx only when the method is idempotent).
+    fn judge_answer(&self, call: &Call<'_>, attempt: u32, answer: Answer) -> Step {
+        let route = &call.route;
+        let status = answer.status;
+        let bytes = match answer.body {
+            Body::Complete(bytes) => bytes,
+            Body::TooLarge => {
+                return Step::Done(Err(ApiError::Decode {
+                    route: Box::new(route.clone()),
+                    status,
+                    detail: format!(
+                        "the answer is larger than {} bytes",
+                        self.inner.max_body_bytes
+                    ),
+                    excerpt: None,
+                }))
+            }
+        };
+        let envelope = serde_json::from_slice::<Envelope>(&bytes);
+        let success = (200..300).contains(&status);
+        let error = match envelope {
+            Ok(envelope) if success && envelope.status => return Step::Done(Ok(envelope.result)),
+            Err(error) if success => {
+                return Step::Done(Err(ApiError::Decode {
+                    route: Box::new(route.clone()),
+                    status,
+                    detail: self.describe_json_error(call, &error),
+                    excerpt: self.excerpt(call, &bytes),
+                }))
+            }
+            Ok(envelope) => ApiError::Api {
+                route: Box::new(route.clone()),
+                status,
+                message: self.redact(call, &message_text(envelope.message.as_ref())),
+                attempts: attempt,
+            },
+            Err(_) => ApiError::UnexpectedStatus {
+                route: Box::new(route.clone()),
+                status,
+                excerpt: self
+                    .excerpt(call, &bytes)
+                    .unwrap_or_else(|| "(body withheld)".to_owned()),
+                attempts: attempt,
+            },
+        };
+        if attempt < self.inner.backoff.policy.max_attempts {
+            if status == 429 {
+                let message = error.server_message().unwrap_or_default();
+                if let Some(wait) = self.rate_limit_wait(&answer.retry_after, message, attempt) {
+                    return Step::RateLimited(wait);
+                }
+            } else if status >= 500 && route.method().is_idempotent() {
+                return Step::Backoff;
+            }
+        }
+        Step::Done(Err(error))
     }
 
     /// The wait before repeating after a 429: the server's `Retry-After` (header, else

@@ -313,3 +313,91 @@ impl std::io::Write for Writer {
         Ok(())
     }
 }
+
+/// True when a concrete path fits a route template (`{...}` matches one segment).
+fn fits(template: &str, path: &str) -> bool {
+    let template: Vec<&str> = template.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(want, got)| want.starts_with('{') || want == got)
+}
+
+#[tokio::test]
+async fn every_request_the_client_sends_has_a_rate_budget_route() {
+    let server = MockServer::sequence(vec![Reply::ok(json!([]))]).await;
+    let (client, _) = server.client();
+    let token = Token::new(TOKEN);
+    let login = LoginRequest {
+        email: "a@example.com".to_owned(),
+        password: "password".to_owned(),
+        otp_type: None,
+        pin_code: None,
+    };
+    let profile_token = tagoform::api::types::ProfileTokenRequest {
+        email: "a@example.com".to_owned(),
+        password: "password".to_owned(),
+        profile_id: PROFILE.to_owned(),
+        name: "x".to_owned(),
+        expire_time: None,
+        otp_type: None,
+        pin_code: None,
+    };
+    let token_request = TokenCreateRequest {
+        name: "x".to_owned(),
+        permission: tagoform::api::types::Permission::Read,
+        expire_time: None,
+        email: "a@example.com".to_owned(),
+        password: "password".to_owned(),
+        otp_type: None,
+        pin_code: None,
+    };
+    let delete = tagoform::api::types::ProfileDeleteRequest {
+        password: "password".to_owned(),
+        pin_code: None,
+    };
+    let query = ListQuery::default();
+    let _ = client.login(&login).await;
+    let _ = client.profile_token_create(&profile_token).await;
+    let _ = client.profiles_list().await;
+    let _ = client.profile_create("x").await;
+    let _ = client.profile_info(PROFILE).await;
+    let _ = client.profile_edit(PROFILE, &Default::default()).await;
+    let _ = client.profile_delete(PROFILE, &delete).await;
+    let _ = client.team_list(PROFILE).await;
+    let _ = client.team_invite(PROFILE, "a@example.com").await;
+    let _ = client.team_remove(PROFILE, OTHER).await;
+    let _ = client.tokens_list(PROFILE).await;
+    let _ = client.token_create(PROFILE, &token_request).await;
+    let _ = client.token_delete(PROFILE, &token).await;
+    let _ = client.networks_list(&query).await;
+    let _ = client.network_create(&Default::default()).await;
+    let _ = client.network_info(OTHER).await;
+    let _ = client.network_edit(OTHER, &Default::default()).await;
+    let _ = client.network_delete(OTHER).await;
+    let _ = client.shared_networks_list(&query).await;
+    let _ = client.connectors_list(&query).await;
+    let _ = client.connector_create(&Default::default()).await;
+    let _ = client.connector_info(OTHER).await;
+    let _ = client.connector_edit(OTHER, &Default::default()).await;
+    let _ = client.connector_delete(OTHER).await;
+    let _ = client.shared_connectors_list(&query).await;
+    for kind in [IntegrationKind::Network, IntegrationKind::Connector] {
+        let _ = client.shares_list(kind, OTHER).await;
+        let _ = client.share_add(kind, OTHER, PROFILE).await;
+        let _ = client.share_remove(kind, OTHER, PROFILE).await;
+        let _ = client.publication_submit(kind, OTHER, None).await;
+        let _ = client.publication_status(kind, OTHER).await;
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), tagoform::api::ROUTES.len());
+    for request in requests {
+        let path = request.target.split('?').next().unwrap();
+        let known = tagoform::api::ROUTES
+            .iter()
+            .any(|(method, template)| method.as_str() == request.method && fits(template, path));
+        assert!(known, "{} {path} has no entry in ROUTES", request.method);
+    }
+}

@@ -76,6 +76,7 @@ async fn a_get_gives_up_after_max_attempts_with_the_last_answer() {
     assert_eq!(clock.sleeps().len(), 2);
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.attempts(), 3);
+    assert_eq!(client.requests_sent(), 3);
     assert_eq!(
         error.to_string(),
         format!("GET /profile/{PROFILE}/team: 503 Service unavailable")
@@ -284,4 +285,18 @@ async fn an_error_status_without_envelope_is_an_unexpected_status() {
         error.to_string(),
         format!("GET /profile/{PROFILE}: unexpected HTTP status 404: Cannot GET")
     );
+}
+
+#[tokio::test]
+async fn a_get_that_times_out_is_repeated() {
+    let server = MockServer::sequence(vec![Reply::Hang, Reply::ok(team())]).await;
+    let clock = tagoform::api::ManualClock::shared();
+    let client = server
+        .builder(clock.clone())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    client.team_list(PROFILE).await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(clock.sleeps().len(), 1);
 }

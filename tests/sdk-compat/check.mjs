@@ -210,6 +210,20 @@ await check("profiles.tokenList lists it with the SDK's default fields and pagin
   assert.deepEqual(beyond, []);
 });
 
+await check("profiles.tokenList orders newest first by default", async () => {
+  const second = await resources.profiles.tokenCreate(profileId, {
+    name: "sdk second token",
+    permission: "write",
+    expire_time: "3 hours",
+    email,
+    password,
+  });
+  const list = await resources.profiles.tokenList(profileId, { fields: ["name", "created_at"] });
+  const names = list.map((entry) => entry.name);
+  assert.ok(names.indexOf("sdk second token") < names.indexOf("sdk read token"), names.join(", "));
+  assert.equal(typeof (await resources.profiles.tokenDelete(profileId, second.token)), "string");
+});
+
 await check("profiles.tokenDelete removes it", async () => {
   const result = await resources.profiles.tokenDelete(profileId, created?.token);
   assert.equal(typeof result, "string");
@@ -249,6 +263,8 @@ await check("networks.list pages, filters and projects", async () => {
   assert.deepEqual(list, [{ id: networkId, name: networkName }]);
   const page = await networks.list({ page: 1, amount: 1 });
   assert.equal(page.length, 1);
+  const names = (await networks.list({ amount: 1000 })).map((item) => item.name);
+  assert.deepEqual(names, [...names].sort(), "ordered by name, ascending, by default");
 });
 
 await check("networks.edit changes one field", async () => {
