@@ -11,7 +11,7 @@ mod client;
 mod clock;
 mod error;
 mod integration;
-// `pub mod local;` (src/api/local.rs, the `--api local` session) needs `crate::emulator::local`.
+pub mod local;
 mod pacing;
 mod query;
 mod retry;

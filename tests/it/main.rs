@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area keeps link time down.
 
 mod client_api;
+mod client_emulator;
 mod client_faults;
 mod client_support;
 mod emulator_wire;
