@@ -3,7 +3,7 @@
 //! expiry syntax, scripts); checks across entries live in `rules`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -11,6 +11,7 @@ use super::deserialize::{deserialize, to_yaml};
 use super::diagnostic::Diagnostic;
 use super::locate::{self, closest, error_at, origin, text};
 use super::model::{Desired, ExternalProfile, Origin, Recipient, TagoId};
+use super::snippet::Sources;
 use super::wire::VERSION;
 use super::yaml::{self, Document, Entry, Node, Value};
 use super::{entries, rules};
@@ -35,12 +36,9 @@ pub struct Merger {
     pub diagnostics: Vec<Diagnostic>,
     /// Where each (section, key) was first defined, to report a second definition.
     defined: BTreeMap<(String, String), Origin>,
-    /// The text of every file and the columns after which a line must be masked.
+    /// The text of every file, to show the lines diagnostics point at.
     pub sources: Sources,
 }
-
-/// The text of every file read, and the (line, column) after which a line is masked.
-pub type Sources = BTreeMap<PathBuf, (String, Vec<(usize, usize)>)>;
 
 /// What an entry converter needs to know about where it is.
 pub struct Context<'a> {
@@ -73,12 +71,11 @@ impl Merger {
     pub fn add_text(&mut self, file: &Path, text: String, root: &Path) {
         match yaml::parse(file, &text) {
             Ok(document) => {
-                self.sources
-                    .insert(file.to_path_buf(), (text, document.masked.clone()));
+                self.sources.insert(file.to_path_buf(), text);
                 self.add_file(document, root);
             }
             Err(diagnostic) => {
-                self.sources.insert(file.to_path_buf(), (text, Vec::new()));
+                self.sources.insert(file.to_path_buf(), text);
                 self.diagnostics.push(*diagnostic);
             }
         }
@@ -219,8 +216,11 @@ impl Merger {
             return false;
         };
         let Some(id) = TagoId::parse(&id) else {
-            self.diagnostics
-                .push(rules::bad_id(context.file, context.node, &id));
+            self.diagnostics.push(rules::bad_id(
+                context.file,
+                context.node,
+                &format!("the id of external profile `{}`", context.key),
+            ));
             return false;
         };
         let external = ExternalProfile {
@@ -266,42 +266,4 @@ pub struct Merged {
     pub broken: BTreeSet<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
-}
-
-/// Puts the offending source line under each diagnostic, masking credential values.
-pub fn attach_snippets(diagnostics: &mut [Diagnostic], sources: &Sources) {
-    for diagnostic in diagnostics {
-        let Some((text, masked)) = sources.get(&diagnostic.file) else {
-            continue;
-        };
-        let Some(line) = text.lines().nth(diagnostic.line.saturating_sub(1)) else {
-            continue;
-        };
-        let mut line: String = line.replace('\t', " ");
-        if let Some((_, column)) = masked.iter().find(|(l, _)| *l == diagnostic.line) {
-            let keep: String = line.chars().take(*column).collect();
-            if keep.chars().count() < line.chars().count() {
-                line = format!("{keep} <redacted>");
-            }
-        }
-        if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
-            continue;
-        }
-        if diagnostic.width == 0 {
-            diagnostic.width = word_width(&line, diagnostic.column);
-        }
-        diagnostic.snippet = Some(line);
-    }
-}
-
-/// Lines longer than this are not shown under a diagnostic.
-const MAX_SNIPPET_CHARS: usize = 240;
-
-/// The width of the YAML word starting at a 1-based column (a key, a scalar, a list item).
-fn word_width(line: &str, column: usize) -> usize {
-    line.chars()
-        .skip(column.saturating_sub(1))
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#' | ':'))
-        .count()
-        .max(1)
 }

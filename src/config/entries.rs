@@ -42,7 +42,11 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
     let id = wire.id.as_deref().and_then(|id| {
         let parsed = TagoId::parse(id);
         if parsed.is_none() {
-            diagnostics.push(rules::bad_id(cx.file, node_at(cx, &[key("id")]), id));
+            diagnostics.push(rules::bad_id(
+                cx.file,
+                node_at(cx, &[key("id")]),
+                &format!("the `id` of profile `{}`", cx.key),
+            ));
         }
         parsed
     });
@@ -54,7 +58,8 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
                     node_at(cx, &[key("token_env")]),
                     "`token_env` must be the name of an environment variable, not a token",
                 )
-                .with_help("write the variable's name (letters, digits and `_`), e.g. `TAGOIO_TOKEN_ACME`, and put the token in that variable"),
+                .with_help("write the variable's name (letters, digits and `_`), e.g. `TAGOIO_TOKEN_ACME`, and put the token in that variable")
+                .hiding_snippet(),
             );
         }
     }
@@ -426,7 +431,11 @@ fn network_refs(
                 Some(id) => (public.id, NetworkTarget::Public(id)),
                 None => {
                     let id_node = locate::value(node, "id").unwrap_or(node);
-                    diagnostics.push(rules::bad_id(cx.file, id_node, &public.id));
+                    diagnostics.push(rules::bad_id(
+                        cx.file,
+                        id_node,
+                        &format!("the network id in connector `{}`", cx.key),
+                    ));
                     continue;
                 }
             },

@@ -13,8 +13,8 @@ use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget};
 use super::yaml::Node;
 
 /// A value that should be a TagoIO id and is not.
-pub fn bad_id(file: &Path, node: &Node, _id: &str) -> Diagnostic {
-    error_at(file, node, "not a TagoIO id")
+pub fn bad_id(file: &Path, node: &Node, what: &str) -> Diagnostic {
+    error_at(file, node, format!("{what} is not a TagoIO id"))
         .with_help("ids are 24 lowercase hexadecimal characters, e.g. 64f1c2a9e3b1d40012ab34cd")
 }
 

@@ -67,12 +67,10 @@ pub struct Document {
     pub root: Node,
     /// Problems found while parsing that did not stop it (duplicate keys, credentials).
     pub problems: Vec<Diagnostic>,
-    /// Lines whose text after this column must never be shown (a credential's value).
-    pub masked: Vec<(usize, usize)>,
 }
 
 /// Keys refused anywhere: credentials come from the environment, never from the YAML.
-fn is_credential_key(key: &str) -> bool {
+pub fn is_credential_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     matches!(
         key.as_str(),
@@ -106,7 +104,6 @@ struct Builder<'a> {
     expanded: usize,
     root: Option<Node>,
     problems: Vec<Diagnostic>,
-    masked: Vec<(usize, usize)>,
 }
 
 /// Parses one file. `Err` is the fatal problem (syntax, limits); non-fatal problems are in
@@ -120,7 +117,6 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Box<Diagnostic>> {
         expanded: 0,
         root: None,
         problems: Vec::new(),
-        masked: Vec::new(),
     };
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
@@ -156,7 +152,6 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Box<Diagnostic>> {
         file: file.to_path_buf(),
         root,
         problems: builder.problems,
-        masked: builder.masked,
     })
 }
 
@@ -327,10 +322,7 @@ impl Builder<'_> {
                 let entry = Entry { key, value: node };
                 let first = seen.get(entry.key_text()).copied();
                 match check_key(self.file, first, &entry) {
-                    Some((problem, masked)) => {
-                        self.problems.push(problem);
-                        self.masked.extend(masked);
-                    }
+                    Some(problem) => self.problems.push(problem),
                     None => {
                         seen.insert(
                             entry.key_text().to_owned(),
@@ -346,12 +338,8 @@ impl Builder<'_> {
 }
 
 /// A reason to drop this entry, reported as a problem: a duplicate, a merge key or a key that
-/// looks like a credential (whose value must then be masked wherever its line is shown).
-fn check_key(
-    file: &Path,
-    first: Option<(usize, usize)>,
-    entry: &Entry,
-) -> Option<(Diagnostic, Option<(usize, usize)>)> {
+/// looks like a credential (whose value `snippet` masks wherever its line is shown).
+fn check_key(file: &Path, first: Option<(usize, usize)>, entry: &Entry) -> Option<Diagnostic> {
     let key = entry.key_text();
     let at = |message: String| {
         let mut d = Diagnostic::error(file, entry.key.line, entry.key.column, message);
@@ -363,12 +351,12 @@ fn check_key(
             "`{key}` is defined twice in this mapping (first at line {line}, column {column})"
         ))
         .with_help("remove one of the two");
-        return Some((d, None));
+        return Some(d);
     }
     if key == "<<" {
         let d = at("merge keys (`<<`) are not supported".into())
             .with_help("write the fields out; anchors and aliases of whole values work");
-        return Some((d, None));
+        return Some(d);
     }
     if is_credential_key(key) {
         let d = at(format!(
@@ -378,10 +366,7 @@ fn check_key(
             "put the account token in TAGOIO_TOKEN, a profile's token in the variable its \
              `token_env` names, and the password in TAGOIO_PASSWORD",
         );
-        return Some((
-            d,
-            Some((entry.key.line, entry.key.column + entry.key.width)),
-        ));
+        return Some(d);
     }
     None
 }

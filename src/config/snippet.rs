@@ -1,0 +1,94 @@
+//! The source line shown under a diagnostic, with the value of anything that looks like a
+//! credential masked: a configuration that wrongly holds a token must not print it back.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::diagnostic::Diagnostic;
+use super::yaml::is_credential_key;
+
+/// The text of every file read, by the path diagnostics show.
+pub type Sources = BTreeMap<PathBuf, String>;
+
+/// Lines longer than this are not shown under a diagnostic.
+const MAX_SNIPPET_CHARS: usize = 240;
+
+/// Puts the offending source line under each diagnostic that has none and may show one.
+pub fn attach(diagnostics: &mut [Diagnostic], sources: &Sources) {
+    for diagnostic in diagnostics {
+        if diagnostic.snippet.is_some() || diagnostic.hide_snippet {
+            continue;
+        }
+        let Some(text) = sources.get(&diagnostic.file) else {
+            continue;
+        };
+        let Some(line) = text.lines().nth(diagnostic.line.saturating_sub(1)) else {
+            continue;
+        };
+        let line = mask_credentials(&line.replace('\t', " "));
+        if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
+            continue;
+        }
+        if diagnostic.width == 0 {
+            diagnostic.width = word_width(&line, diagnostic.column);
+        }
+        diagnostic.snippet = Some(line);
+    }
+}
+
+/// Replaces everything after the first `key:` whose key looks like a credential.
+fn mask_credentials(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    for (at, &c) in chars.iter().enumerate() {
+        if c != ':' {
+            continue;
+        }
+        let word: String = chars[..at]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '"' | '\''))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .filter(|c| !matches!(c, '"' | '\''))
+            .collect();
+        let rest: String = chars[at + 1..].iter().collect();
+        if is_credential_key(&word) && !rest.trim().is_empty() {
+            let kept: String = chars[..=at].iter().collect();
+            return format!("{kept} <redacted>");
+        }
+    }
+    line.to_owned()
+}
+
+/// The width of the YAML word starting at a 1-based column (a key, a scalar, a list item).
+fn word_width(line: &str, column: usize) -> usize {
+    line.chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#' | ':'))
+        .count()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_masked_in_any_style() {
+        assert_eq!(mask_credentials("    token: abc"), "    token: <redacted>");
+        assert_eq!(
+            mask_credentials("  - {name: x, password: hunter2}"),
+            "  - {name: x, password: <redacted>"
+        );
+        assert_eq!(
+            mask_credentials("  \"api_token\": 'x'"),
+            "  \"api_token\": <redacted>"
+        );
+        assert_eq!(
+            mask_credentials("    token_env: TAGOIO_TOKEN"),
+            "    token_env: TAGOIO_TOKEN"
+        );
+        assert_eq!(mask_credentials("    tokens:"), "    tokens:");
+    }
+}
