@@ -63,7 +63,7 @@ fn alias_bombs_are_refused() {
         String::from("version: 1\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..10 {
         let previous = format!("*a{}", level - 1);
-        let items = vec![previous.as_str(); 10].join(", ");
+        let items = [previous.as_str(); 10].join(", ");
         text.push_str(&format!("x{level}: &a{level} [{items}]\n"));
     }
     let path = write(dir.path(), "laughs.yaml", text.as_bytes());
@@ -151,12 +151,11 @@ networks:
     payload_decoder_file: ";
 
 fn decoder_problem(dir: &Path, decoder: &str) -> Vec<(usize, usize, String)> {
-    let path = write(
+    write(
         dir,
         "config/tagoform.yaml",
         format!("{NETWORK_WITH_DECODER}{decoder}\n").as_bytes(),
     );
-    let _ = path;
     found(&dir.join("config"))
 }
 
