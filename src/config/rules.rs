@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::diagnostic::Diagnostic;
 use super::locate::{closest, error_at, error_at_origin};
-use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget};
+use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget, TagoId};
 use super::yaml::Node;
 
 /// A value that should be a TagoIO id and is not.
@@ -75,22 +75,39 @@ impl Checker<'_> {
         }
         for same in by_name.values().filter(|same| same.len() > 1) {
             let first = same[0];
-            for other in &same[1..] {
-                let pinned_apart = matches!((&first.id, &other.id), (Some(a), Some(b)) if a != b);
-                if pinned_apart {
-                    continue;
-                }
-                let message = match (&first.id, &other.id) {
-                    (Some(_), Some(_)) => format!("profiles `{}` and `{}` are pinned to the same id", first.key, other.key),
-                    _ => format!(
-                        "profiles `{}` and `{}` are both named `{}` and not both pinned by `id`: they could not be told apart on TagoIO",
-                        first.key, other.key, other.name
-                    ),
-                };
+            for other in same[1..]
+                .iter()
+                .filter(|p| first.id.is_none() || p.id.is_none())
+            {
                 let at = field(&other.field_origins, "name", &other.origin);
                 self.diagnostics.push(
-                    error(at, message)
-                        .with_help("pin each to its live profile with `id: <profile id>`"),
+                    error(
+                        at,
+                        format!(
+                            "profiles `{}` and `{}` are both named `{}` and not both pinned by `id`: they could not be told apart on TagoIO",
+                            first.key, other.key, other.name
+                        ),
+                    )
+                    .with_help("pin each to its live profile with `id: <profile id>`"),
+                );
+            }
+        }
+        let mut by_id: BTreeMap<&TagoId, &str> = BTreeMap::new();
+        for profile in self.desired.profiles.values() {
+            let Some(id) = &profile.id else { continue };
+            if let Some(first) = by_id.insert(id, &profile.key) {
+                let at = field(&profile.field_origins, "id", &profile.origin);
+                self.diagnostics.push(
+                    error(
+                        at,
+                        format!(
+                            "profiles `{first}` and `{}` are pinned to the same id",
+                            profile.key
+                        ),
+                    )
+                    .with_help(
+                        "each profile has its own id: check both in TagoIO's profile settings",
+                    ),
                 );
             }
         }
@@ -198,24 +215,27 @@ impl Checker<'_> {
 
     /// Share recipients exist and are kept; a connector's recipients can use one of its networks.
     fn shares(&mut self) {
-        let networks = self
-            .desired
-            .networks
-            .values()
-            .filter_map(|n| n.shared_with.as_ref().map(|s| (s, n.delete)));
-        let connectors = self
-            .desired
-            .connectors
-            .values()
-            .filter_map(|c| c.shared_with.as_ref().map(|s| (s, c.delete)));
-        for (targets, delete) in networks.chain(connectors).collect::<Vec<_>>() {
+        let networks = self.desired.networks.values().filter_map(|n| {
+            let what = format!("network `{}`", n.key);
+            n.shared_with.as_ref().map(|s| (what, s, n.delete))
+        });
+        let connectors = self.desired.connectors.values().filter_map(|c| {
+            let what = format!("connector `{}`", c.key);
+            c.shared_with.as_ref().map(|s| (what, s, c.delete))
+        });
+        for (what, targets, delete) in networks.chain(connectors).collect::<Vec<_>>() {
             for target in targets {
-                self.share_target(target, delete);
+                self.share_target(&what, target, delete);
             }
         }
         for connector in self.desired.connectors.values().filter(|c| !c.delete) {
             for target in connector.shared_with.iter().flatten() {
-                if self.is_known_recipient(&target.key) {
+                let deleted = self
+                    .desired
+                    .profiles
+                    .get(&target.key)
+                    .is_some_and(|p| p.delete);
+                if self.is_known_recipient(&target.key) && !deleted {
                     self.recipient_access(connector, target);
                 }
             }
@@ -226,7 +246,7 @@ impl Checker<'_> {
         self.desired.profiles.contains_key(key) || self.desired.external_profiles.contains_key(key)
     }
 
-    fn share_target(&mut self, target: &ShareTarget, delete: bool) {
+    fn share_target(&mut self, what: &str, target: &ShareTarget, delete: bool) {
         let key = &target.key;
         if self.is_known_recipient(key)
             || self.is_broken("profiles", key)
@@ -236,7 +256,9 @@ impl Checker<'_> {
                 self.diagnostics.push(
                     error(
                         &target.origin,
-                        format!("shared with profile `{key}`, which is marked `delete: true`"),
+                        format!(
+                            "{what} is shared with profile `{key}`, which is marked `delete: true`"
+                        ),
                     )
                     .with_help(format!("remove `{key}` from shared_with")),
                 );
@@ -251,7 +273,9 @@ impl Checker<'_> {
         self.diagnostics.push(
             error(
                 &target.origin,
-                format!("`{key}` is not a profile or an external profile"),
+                format!(
+                    "{what} is shared with `{key}`, which is not a profile or an external profile"
+                ),
             )
             .with_help(match closest(key, known.map(String::as_str)) {
                 Some(close) => format!("did you mean `{close}`?"),

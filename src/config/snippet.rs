@@ -61,11 +61,36 @@ fn mask_credentials(line: &str) -> String {
     line.to_owned()
 }
 
-/// The width of the YAML word starting at a 1-based column (a key, a scalar, a list item).
+/// The width of the YAML scalar starting at a 1-based column: up to `: ` or a comment, and
+/// inside `[...]` or `{...}` also up to `,`, `]` or `}`.
 fn word_width(line: &str, column: usize) -> usize {
-    line.chars()
-        .skip(column.saturating_sub(1))
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#' | ':'))
+    let chars: Vec<char> = line.chars().collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let depth: i32 = chars[..start]
+        .iter()
+        .map(|c| match c {
+            '[' | '{' => 1,
+            ']' | '}' => -1,
+            _ => 0,
+        })
+        .sum();
+    let mut end = start;
+    while end < chars.len() {
+        let c = chars[end];
+        let next = chars.get(end + 1).copied().unwrap_or(' ');
+        let stop = (c == ':' && next == ' ')
+            || (c == '#' && end > start && chars[end - 1] == ' ')
+            || (depth > 0 && matches!(c, ',' | ']' | '}'));
+        if stop {
+            break;
+        }
+        end += 1;
+    }
+    chars[start..end]
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .chars()
         .count()
         .max(1)
 }
@@ -73,6 +98,17 @@ fn word_width(line: &str, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_end_where_yaml_ends_them() {
+        assert_eq!(
+            word_width("    name: ACME LoRaWAN  # the live name", 11),
+            12
+        );
+        assert_eq!(word_width("    shared_with: [acme-old, globex]", 19), 8);
+        assert_eq!(word_width("  globex: 64f1", 3), 6);
+        assert_eq!(word_width("  - {name: x, permission: admin}", 27), 5);
+    }
 
     #[test]
     fn credentials_are_masked_in_any_style() {

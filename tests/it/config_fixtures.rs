@@ -32,7 +32,7 @@ fn every_invalid_fixture_prints_its_expected_diagnostics() {
         .map(|entry| entry.expect("entry").path())
         .collect();
     folders.sort();
-    assert!(folders.len() >= 20, "fixtures went missing: {folders:?}");
+    assert!(folders.len() >= 25, "fixtures went missing: {folders:?}");
     let mut failures = Vec::new();
     for folder in &folders {
         let expected = std::fs::read_to_string(folder.join("expected.txt")).expect("expected.txt");
