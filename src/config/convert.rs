@@ -29,6 +29,8 @@ pub const SECTIONS: [(&str, &str); 4] = [
 pub struct Merger {
     /// The day token expiry dates are checked against.
     today: NaiveDate,
+    /// YAML nodes left for the remaining files.
+    budget: yaml::Budget,
     pub desired: Desired,
     /// Entries that failed to convert, as (section, key): references to them are not reported
     /// again as undefined.
@@ -55,6 +57,7 @@ impl Merger {
     pub fn new(today: NaiveDate) -> Self {
         Merger {
             today,
+            budget: yaml::Budget::default(),
             desired: Desired::default(),
             broken: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -69,7 +72,7 @@ impl Merger {
 
     /// Parses and adds one file; its text is kept to show the lines diagnostics point at.
     pub fn add_text(&mut self, file: &Path, text: String, root: &Path) {
-        match yaml::parse(file, &text) {
+        match yaml::parse(file, &text, &mut self.budget) {
             Ok(document) => {
                 self.sources.insert(file.to_path_buf(), text);
                 self.add_file(document, root);

@@ -22,14 +22,32 @@ struct Checker<'a> {
     desired: &'a Desired,
     broken: &'a BTreeSet<(String, String)>,
     diagnostics: Vec<Diagnostic>,
+    /// Keys each network is shared with, looked up once per share of each connector.
+    shares: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// "did you mean" suggestions left: each one compares against every key, so a flood of
+    /// bad references must not make validation quadratic.
+    suggestions: usize,
 }
+
+/// Most "did you mean" suggestions computed by the cross-entry checks.
+const MAX_SUGGESTIONS: usize = 100;
 
 /// Every cross-entry check; `broken` holds the (section, key) of entries that did not convert.
 pub fn check(desired: &Desired, broken: &BTreeSet<(String, String)>) -> Vec<Diagnostic> {
+    let shares = desired
+        .networks
+        .values()
+        .map(|n| {
+            let keys = n.shared_with.iter().flatten().map(|t| t.key.as_str());
+            (n.key.as_str(), keys.collect())
+        })
+        .collect();
     let mut checker = Checker {
         desired,
         broken,
         diagnostics: Vec::new(),
+        shares,
+        suggestions: MAX_SUGGESTIONS,
     };
     checker.profiles();
     checker.owners();
@@ -51,18 +69,24 @@ fn error(origin: &Origin, message: String) -> Diagnostic {
     diagnostic
 }
 
-fn suggest<'a>(
-    unknown: &str,
-    known: impl IntoIterator<Item = &'a String>,
-    section: &str,
-) -> String {
-    match closest(unknown, known.into_iter().map(String::as_str)) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None => format!("define `{unknown}` under `{section}`"),
+impl<'a> Checker<'a> {
+    /// "did you mean" the closest known key, or where to define it.
+    fn suggest(
+        &mut self,
+        unknown: &str,
+        known: impl IntoIterator<Item = &'a String>,
+        otherwise: String,
+    ) -> String {
+        if self.suggestions == 0 {
+            return otherwise;
+        }
+        self.suggestions -= 1;
+        match closest(unknown, known.into_iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => otherwise,
+        }
     }
-}
 
-impl Checker<'_> {
     fn is_broken(&self, section: &str, key: &str) -> bool {
         self.broken.contains(&(section.to_owned(), key.to_owned()))
     }
@@ -127,7 +151,8 @@ impl Checker<'_> {
     /// Networks and connectors belong to a defined profile that is not being deleted, and
     /// their names are unique within it.
     fn owners(&mut self) {
-        let networks = self.desired.networks.values().map(|n| {
+        let desired = self.desired;
+        let networks = desired.networks.values().map(|n| {
             (
                 "network",
                 &n.key,
@@ -160,10 +185,13 @@ impl Checker<'_> {
                     error(at, format!("{kind} `{key}` cannot belong to external profile `{profile}`"))
                         .with_help("networks and connectors belong to profiles under `profiles`; share them with external profiles"),
                 ),
-                None => self.diagnostics.push(
-                    error(at, format!("{kind} `{key}` belongs to profile `{profile}`, which is not defined"))
-                        .with_help(suggest(profile, self.desired.profiles.keys(), "profiles")),
-                ),
+                None => {
+                    let help = self.suggest(profile, desired.profiles.keys(), format!("define `{profile}` under `profiles`"));
+                    self.diagnostics.push(
+                        error(at, format!("{kind} `{key}` belongs to profile `{profile}`, which is not defined"))
+                            .with_help(help),
+                    );
+                }
                 Some(owner) if owner.delete && !delete => self.diagnostics.push(
                     error(at, format!("{kind} `{key}` is kept but its profile `{profile}` is marked `delete: true`"))
                         .with_help(format!("mark {kind} `{key}` `delete: true` too, or keep the profile")),
@@ -182,17 +210,21 @@ impl Checker<'_> {
 
     /// A connector's networks exist, are owned by its profile, and are not being deleted.
     fn connector_networks(&mut self) {
-        for connector in self.desired.connectors.values() {
+        let desired = self.desired;
+        for connector in desired.connectors.values() {
             for reference in &connector.networks {
                 let NetworkTarget::Configured(key) = &reference.target else {
                     continue;
                 };
                 match self.desired.networks.get(key) {
                     None if self.is_broken("networks", key) => {}
-                    None => self.diagnostics.push(
-                        error(&reference.origin, format!("connector `{}` uses network `{key}`, which is not defined", connector.key))
-                            .with_help(suggest(key, self.desired.networks.keys(), "networks")),
-                    ),
+                    None => {
+                        let help = self.suggest(key, desired.networks.keys(), format!("define `{key}` under `networks`"));
+                        self.diagnostics.push(
+                            error(&reference.origin, format!("connector `{}` uses network `{key}`, which is not defined", connector.key))
+                                .with_help(help),
+                        );
+                    }
                     Some(network) if network.profile != connector.profile => self.diagnostics.push(
                         error(
                             &reference.origin,
@@ -265,11 +297,14 @@ impl Checker<'_> {
             }
             return;
         }
-        let known = self
-            .desired
+        let desired = self.desired;
+        let known = desired
             .profiles
             .keys()
-            .chain(self.desired.external_profiles.keys());
+            .chain(desired.external_profiles.keys());
+        let otherwise =
+            format!("define `{key}` under `profiles`, or under `external_profiles` with its id");
+        let help = self.suggest(key, known, otherwise);
         self.diagnostics.push(
             error(
                 &target.origin,
@@ -277,12 +312,7 @@ impl Checker<'_> {
                     "{what} is shared with `{key}`, which is not a profile or an external profile"
                 ),
             )
-            .with_help(match closest(key, known.map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "define `{key}` under `profiles`, or under `external_profiles` with its id"
-                ),
-            }),
+            .with_help(help),
         );
     }
 
@@ -298,11 +328,10 @@ impl Checker<'_> {
             let Some(network) = self.desired.networks.get(key) else {
                 return; // undefined or broken: reported elsewhere
             };
-            let shared = network
-                .shared_with
-                .iter()
-                .flatten()
-                .any(|t| t.key == target.key);
+            let shared = self
+                .shares
+                .get(key.as_str())
+                .is_some_and(|keys| keys.contains(target.key.as_str()));
             if network.profile == target.key || shared {
                 return;
             }

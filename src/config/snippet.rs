@@ -15,16 +15,26 @@ const MAX_SNIPPET_CHARS: usize = 240;
 
 /// Puts the offending source line under each diagnostic that has none and may show one.
 pub fn attach(diagnostics: &mut [Diagnostic], sources: &Sources) {
+    // Where each line starts, per file, computed once: many diagnostics in a large file must
+    // not each scan it from the top.
+    let mut starts: BTreeMap<&PathBuf, Vec<usize>> = BTreeMap::new();
     for diagnostic in diagnostics {
         if diagnostic.snippet.is_some() || diagnostic.hide_snippet {
             continue;
         }
-        let Some(text) = sources.get(&diagnostic.file) else {
+        let Some((path, text)) = sources.get_key_value(&diagnostic.file) else {
             continue;
         };
-        let Some(line) = text.lines().nth(diagnostic.line.saturating_sub(1)) else {
+        let starts = starts.entry(path).or_insert_with(|| line_starts(text));
+        let Some(&start) = starts.get(diagnostic.line.saturating_sub(1)) else {
             continue;
         };
+        let rest = &text[start..];
+        let line = rest
+            .split('\n')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('\r');
         let line = mask_credentials(&line.replace('\t', " "));
         if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
             continue;
@@ -34,6 +44,13 @@ pub fn attach(diagnostics: &mut [Diagnostic], sources: &Sources) {
         }
         diagnostic.snippet = Some(line);
     }
+}
+
+/// The byte offset of the start of every line.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
 }
 
 /// Replaces everything after the first `key:` whose key looks like a credential.

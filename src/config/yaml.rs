@@ -60,6 +60,14 @@ impl Entry {
     }
 }
 
+/// Nodes built so far across every file of a configuration: the limits hold for the whole
+/// configuration, not per file, so a thousand files cannot multiply them.
+#[derive(Debug, Default)]
+pub struct Budget {
+    nodes: usize,
+    expanded: usize,
+}
+
 /// A parsed file.
 #[derive(Debug)]
 pub struct Document {
@@ -100,21 +108,19 @@ struct Builder<'a> {
     file: &'a Path,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
-    nodes: usize,
-    expanded: usize,
+    budget: &'a mut Budget,
     root: Option<Node>,
     problems: Vec<Diagnostic>,
 }
 
 /// Parses one file. `Err` is the fatal problem (syntax, limits); non-fatal problems are in
 /// [`Document::problems`].
-pub fn parse(file: &Path, text: &str) -> Result<Document, Box<Diagnostic>> {
+pub fn parse(file: &Path, text: &str, budget: &mut Budget) -> Result<Document, Box<Diagnostic>> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        nodes: 0,
-        expanded: 0,
+        budget,
         root: None,
         problems: Vec::new(),
     };
@@ -235,8 +241,8 @@ impl Builder<'_> {
                     return Err(self.refuse(span, "unknown alias", "define the anchor first"));
                 };
                 let size = node.size;
-                self.expanded = self.expanded.saturating_add(size);
-                if self.expanded > MAX_EXPANDED_NODES {
+                self.budget.expanded = self.budget.expanded.saturating_add(size);
+                if self.budget.expanded > MAX_EXPANDED_NODES {
                     return Err(self.refuse(
                         span,
                         &format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
@@ -273,16 +279,16 @@ impl Builder<'_> {
     }
 
     fn count(&mut self, nodes: usize, span: Span) -> Result<(), Box<Diagnostic>> {
-        self.nodes += nodes;
-        self.expanded += nodes;
-        if self.nodes > MAX_NODES {
+        self.budget.nodes += nodes;
+        self.budget.expanded += nodes;
+        if self.budget.nodes > MAX_NODES {
             return Err(self.refuse(
                 span,
-                &format!("more than {MAX_NODES} YAML nodes in one file"),
+                &format!("more than {MAX_NODES} YAML nodes in the configuration"),
                 "split the configuration into several files in one folder",
             ));
         }
-        if self.expanded > MAX_EXPANDED_NODES {
+        if self.budget.expanded > MAX_EXPANDED_NODES {
             return Err(self.refuse(
                 span,
                 &format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
@@ -295,6 +301,19 @@ impl Builder<'_> {
     /// Hands a finished node to its parent (or makes it the root).
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Box<Diagnostic>> {
         if anchor != 0 {
+            // The copy kept for later aliases costs memory too: it counts as expansion.
+            self.budget.expanded = self.budget.expanded.saturating_add(node.size);
+            if self.budget.expanded > MAX_EXPANDED_NODES {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        self.file,
+                        node.line,
+                        node.column,
+                        format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
+                    )
+                    .with_help("write the values out instead of nesting aliases"),
+                ));
+            }
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {

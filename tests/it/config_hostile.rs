@@ -83,7 +83,10 @@ fn too_many_nodes_are_refused() {
     let path = write(dir.path(), "wide.yaml", text.as_bytes());
     let diagnostics = found(&path);
     assert_eq!(diagnostics.len(), 1);
-    assert_eq!(diagnostics[0].2, "more than 100000 YAML nodes in one file");
+    assert_eq!(
+        diagnostics[0].2,
+        "more than 100000 YAML nodes in the configuration"
+    );
 }
 
 #[test]
