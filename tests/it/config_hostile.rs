@@ -70,8 +70,9 @@ fn alias_bombs_are_refused() {
     let diagnostics = found(&path);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(diagnostics[0].2, "aliases expand to more than 200000 nodes");
+    // x4 holds about 111 000 nodes; with the copy kept for its anchor it crosses 200 000.
     assert_eq!(
-        diagnostics[0].0, 7,
+        diagnostics[0].0, 6,
         "refused at the first level that crosses the limit"
     );
 }
