@@ -222,6 +222,21 @@ fn decoder_symlinks_out_of_the_folder_and_special_files_are_refused() {
 }
 
 #[test]
+fn decoder_files_larger_than_1_mib_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = std::fs::File::create({
+        std::fs::create_dir_all(dir.path().join("config")).expect("mkdir");
+        dir.path().join("config/big.js")
+    })
+    .expect("create");
+    big.set_len(1024 * 1024 + 1).expect("sparse file");
+    assert_eq!(
+        decoder_problem(dir.path(), "big.js"),
+        one(9, 27, "script file `big.js` is larger than 1024 KiB")
+    );
+}
+
+#[test]
 fn an_empty_folder_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), ".hidden/ignored.yaml", b"version: 1\n");
