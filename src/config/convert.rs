@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::deserialize::{deserialize, to_yaml};
 use super::diagnostic::Diagnostic;
 use super::locate::{self, closest, error_at, origin, text};
-use super::model::{Desired, ExternalProfile, Origin, Recipient, TagoId};
+use super::model::{Desired, ExternalProfile, Origin, Recipient, ShareTarget, TagoId};
 use super::snippet::Sources;
 use super::wire::VERSION;
 use super::yaml::{self, Document, Entry, Node, Value};
@@ -31,15 +31,15 @@ pub struct Merger {
     today: NaiveDate,
     /// YAML nodes left for the remaining files.
     budget: yaml::Budget,
-    pub desired: Desired,
+    desired: Desired,
     /// Entries that failed to convert, as (section, key): references to them are not reported
     /// again as undefined.
-    pub broken: BTreeSet<(String, String)>,
-    pub diagnostics: Vec<Diagnostic>,
+    broken: BTreeSet<(String, String)>,
+    diagnostics: Vec<Diagnostic>,
     /// Where each (section, key) was first defined, to report a second definition.
     defined: BTreeMap<(String, String), Origin>,
     /// The text of every file, to show the lines diagnostics point at.
-    pub sources: Sources,
+    sources: Sources,
 }
 
 /// What an entry converter needs to know about where it is.
@@ -190,58 +190,34 @@ impl Merger {
                 today: self.today,
             };
             let before = self.diagnostics.len();
+            let desired = &mut self.desired;
+            let diagnostics = &mut self.diagnostics;
             let converted = match name {
-                "external_profiles" => self.add_external(&context),
-                "profiles" => entries::profile(&context, &mut self.diagnostics)
-                    .map(|p| self.desired.profiles.insert(key.clone(), p))
-                    .is_some(),
-                "networks" => entries::network(&context, &mut self.diagnostics)
-                    .map(|n| self.desired.networks.insert(key.clone(), n))
-                    .is_some(),
-                _ => entries::connector(&context, &mut self.diagnostics)
-                    .map(|c| self.desired.connectors.insert(key.clone(), c))
-                    .is_some(),
-            };
+                "external_profiles" => external(&context, diagnostics).map(|e| {
+                    desired.external_profiles.insert(key.clone(), e);
+                }),
+                "profiles" => entries::profile(&context, diagnostics).map(|p| {
+                    desired.profiles.insert(key.clone(), p);
+                }),
+                "networks" => entries::network(&context, diagnostics).map(|n| {
+                    desired.networks.insert(key.clone(), n);
+                }),
+                _ => entries::connector(&context, diagnostics).map(|c| {
+                    desired.connectors.insert(key.clone(), c);
+                }),
+            }
+            .is_some();
             if !converted || self.diagnostics.len() > before {
                 self.broken.insert(id);
             }
         }
     }
 
-    fn add_external(&mut self, context: &Context<'_>) -> bool {
-        let Some(id) = deserialize::<String>(
-            context.file,
-            context.key_node,
-            context.node,
-            &format!("external profile `{}`", context.key),
-            &mut self.diagnostics,
-        ) else {
-            return false;
-        };
-        let Some(id) = TagoId::parse(&id) else {
-            self.diagnostics.push(rules::bad_id(
-                context.file,
-                context.node,
-                &format!("the id of external profile `{}`", context.key),
-            ));
-            return false;
-        };
-        let external = ExternalProfile {
-            key: context.key.to_owned(),
-            id,
-            origin: origin(context.file, context.key_node),
-        };
-        self.desired
-            .external_profiles
-            .insert(context.key.to_owned(), external);
-        true
-    }
-
     /// The merged model (possibly partial), the broken entries, every diagnostic so far and
     /// the sources. Share recipients are resolved here, once every file is known.
     pub fn finish(mut self) -> Merged {
         let externals = &self.desired.external_profiles;
-        let resolve = |targets: Option<&mut Vec<super::model::ShareTarget>>| {
+        let resolve = |targets: Option<&mut Vec<ShareTarget>>| {
             for target in targets.into_iter().flatten() {
                 if let Some(external) = externals.get(&target.key) {
                     target.recipient = Recipient::External(external.id.clone());
@@ -261,6 +237,28 @@ impl Merger {
             sources: self.sources,
         }
     }
+}
+
+/// An entry of `external_profiles`: a key and a profile id.
+fn external(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<ExternalProfile> {
+    let what = format!("external profile `{}`", context.key);
+    let id: String = deserialize(
+        context.file,
+        context.key_node,
+        context.node,
+        &what,
+        diagnostics,
+    )?;
+    let Some(id) = TagoId::parse(&id) else {
+        let what = format!("the id of external profile `{}`", context.key);
+        diagnostics.push(rules::bad_id(context.file, context.node, &what));
+        return None;
+    };
+    Some(ExternalProfile {
+        key: context.key.to_owned(),
+        id,
+        origin: origin(context.file, context.key_node),
+    })
 }
 
 /// The result of merging every file.
