@@ -236,6 +236,29 @@ fn decoder_files_larger_than_1_mib_are_refused() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn yaml_fifos_and_links_to_devices_are_refused_without_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.yaml", b"version: 1\n");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.yaml")).expect("symlink");
+    // A FIFO would block the open until a writer comes: it must not be opened at all.
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let loaded = config::load(dir.path()).expect("load starts");
+    let found: Vec<(String, usize, String)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.file.display().to_string(), d.line, d.message.clone()))
+        .collect();
+    let refused = |name: &str| {
+        let path = dir.path().join(name).display().to_string();
+        (path, 1, "not a regular file".to_owned())
+    };
+    assert_eq!(found, [refused("pipe.yaml"), refused("zero.yaml")]);
+}
+
 #[test]
 fn an_empty_folder_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
