@@ -19,7 +19,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         DiagnosticFormat::Text => {
             diagnostic::write_text(&mut out, &loaded.diagnostics)?;
-            writeln!(out, "{}", summary(&args.path, &loaded))?;
+            writeln!(out, "{}", summary(&loaded))?;
         }
         DiagnosticFormat::Json => diagnostic::write_json(&mut out, &loaded.diagnostics)?,
         DiagnosticFormat::Github => diagnostic::write_github(&mut out, &loaded.diagnostics)?,
@@ -34,25 +34,19 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The closing line: what was checked and what was found.
-fn summary(path: &std::path::Path, loaded: &config::Loaded) -> String {
+fn summary(loaded: &config::Loaded) -> String {
     let (errors, warnings) = diagnostic::counts(&loaded.diagnostics);
     let files = plural(loaded.files.len(), "file");
-    match (&loaded.desired, errors, warnings) {
-        (Some(desired), _, 0) => format!(
-            "{} is valid ({files}: {}, {}, {}).",
-            path.display(),
+    match (&loaded.desired, warnings) {
+        (Some(desired), 0) => format!(
+            "Valid: {files}, {}, {}, {}.",
             plural(desired.profiles.len(), "profile"),
             plural(desired.networks.len(), "network"),
             plural(desired.connectors.len(), "connector"),
         ),
-        (Some(_), _, _) => format!(
-            "{} is valid, with {} ({files}).",
-            path.display(),
-            plural(warnings, "warning")
-        ),
-        (None, _, _) => format!(
-            "{} is not valid: {}, {} ({files}).",
-            path.display(),
+        (Some(_), _) => format!("Valid, with {} ({files}).", plural(warnings, "warning")),
+        (None, _) => format!(
+            "Not valid: {}, {} ({files}).",
             plural(errors, "error"),
             plural(warnings, "warning"),
         ),

@@ -3,14 +3,15 @@
 //! expiry syntax, scripts); checks across entries live in `rules`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
 use super::deserialize::{deserialize, to_yaml};
 use super::diagnostic::Diagnostic;
 use super::locate::{self, closest, error_at, origin, text};
-use super::model::{Desired, ExternalProfile, Origin, Recipient, TagoId};
+use super::model::{Desired, ExternalProfile, Origin, Recipient, ShareTarget, TagoId};
+use super::snippet::Sources;
 use super::wire::VERSION;
 use super::yaml::{self, Document, Entry, Node, Value};
 use super::{entries, rules};
@@ -28,19 +29,18 @@ pub const SECTIONS: [(&str, &str); 4] = [
 pub struct Merger {
     /// The day token expiry dates are checked against.
     today: NaiveDate,
-    pub desired: Desired,
+    /// YAML nodes left for the remaining files.
+    budget: yaml::Budget,
+    desired: Desired,
     /// Entries that failed to convert, as (section, key): references to them are not reported
     /// again as undefined.
-    pub broken: BTreeSet<(String, String)>,
-    pub diagnostics: Vec<Diagnostic>,
+    broken: BTreeSet<(String, String)>,
+    diagnostics: Vec<Diagnostic>,
     /// Where each (section, key) was first defined, to report a second definition.
     defined: BTreeMap<(String, String), Origin>,
-    /// The text of every file and the columns after which a line must be masked.
-    pub sources: Sources,
+    /// The text of every file, to show the lines diagnostics point at.
+    sources: Sources,
 }
-
-/// The text of every file read, and the (line, column) after which a line is masked.
-pub type Sources = BTreeMap<PathBuf, (String, Vec<(usize, usize)>)>;
 
 /// What an entry converter needs to know about where it is.
 pub struct Context<'a> {
@@ -57,6 +57,7 @@ impl Merger {
     pub fn new(today: NaiveDate) -> Self {
         Merger {
             today,
+            budget: yaml::Budget::default(),
             desired: Desired::default(),
             broken: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -71,14 +72,13 @@ impl Merger {
 
     /// Parses and adds one file; its text is kept to show the lines diagnostics point at.
     pub fn add_text(&mut self, file: &Path, text: String, root: &Path) {
-        match yaml::parse(file, &text) {
+        match yaml::parse(file, &text, &mut self.budget) {
             Ok(document) => {
-                self.sources
-                    .insert(file.to_path_buf(), (text, document.masked.clone()));
+                self.sources.insert(file.to_path_buf(), text);
                 self.add_file(document, root);
             }
             Err(diagnostic) => {
-                self.sources.insert(file.to_path_buf(), (text, Vec::new()));
+                self.sources.insert(file.to_path_buf(), text);
                 self.diagnostics.push(*diagnostic);
             }
         }
@@ -190,55 +190,34 @@ impl Merger {
                 today: self.today,
             };
             let before = self.diagnostics.len();
+            let desired = &mut self.desired;
+            let diagnostics = &mut self.diagnostics;
             let converted = match name {
-                "external_profiles" => self.add_external(&context),
-                "profiles" => entries::profile(&context, &mut self.diagnostics)
-                    .map(|p| self.desired.profiles.insert(key.clone(), p))
-                    .is_some(),
-                "networks" => entries::network(&context, &mut self.diagnostics)
-                    .map(|n| self.desired.networks.insert(key.clone(), n))
-                    .is_some(),
-                _ => entries::connector(&context, &mut self.diagnostics)
-                    .map(|c| self.desired.connectors.insert(key.clone(), c))
-                    .is_some(),
-            };
+                "external_profiles" => external(&context, diagnostics).map(|e| {
+                    desired.external_profiles.insert(key.clone(), e);
+                }),
+                "profiles" => entries::profile(&context, diagnostics).map(|p| {
+                    desired.profiles.insert(key.clone(), p);
+                }),
+                "networks" => entries::network(&context, diagnostics).map(|n| {
+                    desired.networks.insert(key.clone(), n);
+                }),
+                _ => entries::connector(&context, diagnostics).map(|c| {
+                    desired.connectors.insert(key.clone(), c);
+                }),
+            }
+            .is_some();
             if !converted || self.diagnostics.len() > before {
                 self.broken.insert(id);
             }
         }
     }
 
-    fn add_external(&mut self, context: &Context<'_>) -> bool {
-        let Some(id) = deserialize::<String>(
-            context.file,
-            context.key_node,
-            context.node,
-            &format!("external profile `{}`", context.key),
-            &mut self.diagnostics,
-        ) else {
-            return false;
-        };
-        let Some(id) = TagoId::parse(&id) else {
-            self.diagnostics
-                .push(rules::bad_id(context.file, context.node, &id));
-            return false;
-        };
-        let external = ExternalProfile {
-            key: context.key.to_owned(),
-            id,
-            origin: origin(context.file, context.key_node),
-        };
-        self.desired
-            .external_profiles
-            .insert(context.key.to_owned(), external);
-        true
-    }
-
     /// The merged model (possibly partial), the broken entries, every diagnostic so far and
     /// the sources. Share recipients are resolved here, once every file is known.
     pub fn finish(mut self) -> Merged {
         let externals = &self.desired.external_profiles;
-        let resolve = |targets: Option<&mut Vec<super::model::ShareTarget>>| {
+        let resolve = |targets: Option<&mut Vec<ShareTarget>>| {
             for target in targets.into_iter().flatten() {
                 if let Some(external) = externals.get(&target.key) {
                     target.recipient = Recipient::External(external.id.clone());
@@ -260,48 +239,32 @@ impl Merger {
     }
 }
 
+/// An entry of `external_profiles`: a key and a profile id.
+fn external(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<ExternalProfile> {
+    let what = format!("external profile `{}`", context.key);
+    let id: String = deserialize(
+        context.file,
+        context.key_node,
+        context.node,
+        &what,
+        diagnostics,
+    )?;
+    let Some(id) = TagoId::parse(&id) else {
+        let what = format!("the id of external profile `{}`", context.key);
+        diagnostics.push(rules::bad_id(context.file, context.node, &what));
+        return None;
+    };
+    Some(ExternalProfile {
+        key: context.key.to_owned(),
+        id,
+        origin: origin(context.file, context.key_node),
+    })
+}
+
 /// The result of merging every file.
 pub struct Merged {
     pub desired: Desired,
     pub broken: BTreeSet<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
-}
-
-/// Puts the offending source line under each diagnostic, masking credential values.
-pub fn attach_snippets(diagnostics: &mut [Diagnostic], sources: &Sources) {
-    for diagnostic in diagnostics {
-        let Some((text, masked)) = sources.get(&diagnostic.file) else {
-            continue;
-        };
-        let Some(line) = text.lines().nth(diagnostic.line.saturating_sub(1)) else {
-            continue;
-        };
-        let mut line: String = line.replace('\t', " ");
-        if let Some((_, column)) = masked.iter().find(|(l, _)| *l == diagnostic.line) {
-            let keep: String = line.chars().take(*column).collect();
-            if keep.chars().count() < line.chars().count() {
-                line = format!("{keep} <redacted>");
-            }
-        }
-        if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
-            continue;
-        }
-        if diagnostic.width == 0 {
-            diagnostic.width = word_width(&line, diagnostic.column);
-        }
-        diagnostic.snippet = Some(line);
-    }
-}
-
-/// Lines longer than this are not shown under a diagnostic.
-const MAX_SNIPPET_CHARS: usize = 240;
-
-/// The width of the YAML word starting at a 1-based column (a key, a scalar, a list item).
-fn word_width(line: &str, column: usize) -> usize {
-    line.chars()
-        .skip(column.saturating_sub(1))
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#' | ':'))
-        .count()
-        .max(1)
 }

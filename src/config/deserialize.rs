@@ -126,11 +126,10 @@ pub fn deserialize<T: DeserializeOwned>(
                 let at = found
                     .key
                     .unwrap_or(if path.is_empty() { key } else { found.value });
-                diagnostics.push(locate::error_at(
-                    file,
-                    at,
-                    format!("missing field `{field}` in {what}"),
-                ));
+                diagnostics.push(
+                    locate::error_at(file, at, format!("missing field `{field}` in {what}"))
+                        .with_help(format!("add `{field}: ...`")),
+                );
             }
             // The whole struct goes, so that its siblings are still checked.
             if path.is_empty() || !remove(&mut working, &working_path, &path, &mut removed) {

@@ -37,9 +37,12 @@ pub struct Diagnostic {
     /// The offending source line (secrets already masked), shown under the message.
     #[serde(skip)]
     pub snippet: Option<String>,
-    /// How many columns the caret under the snippet covers (at least 1).
+    /// How many columns the caret under the snippet covers (0: the word at the column).
     #[serde(skip)]
     pub width: usize,
+    /// Never show the source line (it may hold a secret pasted in the wrong place).
+    #[serde(skip)]
+    pub hide_snippet: bool,
 }
 
 impl Diagnostic {
@@ -54,6 +57,7 @@ impl Diagnostic {
             help: None,
             snippet: None,
             width: 1,
+            hide_snippet: false,
         }
     }
 
@@ -67,6 +71,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Never show the source line under this diagnostic (it may hold a secret).
+    pub fn hiding_snippet(mut self) -> Self {
+        self.hide_snippet = true;
         self
     }
 

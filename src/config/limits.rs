@@ -10,7 +10,7 @@ pub const MAX_SCRIPT_BYTES: u64 = 1024 * 1024;
 pub const MAX_FILES: usize = 1000;
 /// Deepest nesting of mappings and sequences.
 pub const MAX_DEPTH: usize = 32;
-/// Most YAML nodes written in one file.
+/// Most YAML nodes written in the whole configuration (all files).
 pub const MAX_NODES: usize = 100_000;
-/// Most YAML nodes in one file once aliases are expanded ("billion laughs").
+/// Most YAML nodes in the whole configuration once aliases are expanded ("billion laughs").
 pub const MAX_EXPANDED_NODES: usize = 200_000;

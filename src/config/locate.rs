@@ -89,10 +89,17 @@ pub fn error_at_origin(origin: &Origin, message: impl Into<String>) -> Diagnosti
     Diagnostic::error(&origin.file, origin.line, origin.column, message)
 }
 
+/// Words longer than this get no suggestion: edit distance costs the product of the lengths.
+const MAX_SUGGESTED_LEN: usize = 64;
+
 /// The closest of `known` to `unknown`, when it is close enough to be a likely typo.
 pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if unknown.len() > MAX_SUGGESTED_LEN {
+        return None;
+    }
     known
         .into_iter()
+        .filter(|candidate| candidate.len() <= MAX_SUGGESTED_LEN)
         .map(|candidate| (strsim::damerau_levenshtein(unknown, candidate), candidate))
         .filter(|(distance, candidate)| {
             *distance <= (unknown.chars().count().max(candidate.chars().count()) / 3).max(2)

@@ -23,6 +23,7 @@ mod locate;
 mod read;
 mod rules;
 mod scripts;
+mod snippet;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -105,7 +106,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError
     let merged = merger.finish();
     let mut diagnostics = merged.diagnostics;
     diagnostics.extend(rules::check(&merged.desired, &merged.broken));
-    convert::attach_snippets(&mut diagnostics, &merged.sources);
+    snippet::attach(&mut diagnostics, &merged.sources);
     diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.severity).cmp(&(&b.file, b.line, b.column, b.severity))
     });

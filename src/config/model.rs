@@ -15,12 +15,12 @@ use std::fmt;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
 
 /// Where in the YAML something is asked for: file, 1-based line and 1-based column (in chars).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Origin {
     pub file: PathBuf,
     pub line: usize,
@@ -34,9 +34,23 @@ impl fmt::Display for Origin {
 }
 
 /// A TagoIO object id: 24 lowercase hexadecimal characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct TagoId(String);
+
+impl TryFrom<String> for TagoId {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        TagoId::parse(&text).ok_or_else(|| "not a TagoIO id (24 lowercase hex characters)".into())
+    }
+}
+
+impl From<TagoId> for String {
+    fn from(id: TagoId) -> String {
+        id.0
+    }
+}
 
 impl TagoId {
     /// Accepts exactly 24 lowercase hex characters; anything else is not an id TagoIO issues.
@@ -61,7 +75,7 @@ impl fmt::Display for TagoId {
 
 /// The whole desired state, merged from every file. Maps are keyed by the user's key (the
 /// name the YAML uses), so iteration order is stable and plans are deterministic.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Desired {
     pub external_profiles: BTreeMap<String, ExternalProfile>,
     pub profiles: BTreeMap<String, Profile>,
@@ -87,7 +101,7 @@ impl Desired {
 }
 
 /// A profile of another account, known only by its id (a share recipient).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExternalProfile {
     pub key: String,
     pub id: TagoId,
@@ -95,7 +109,7 @@ pub struct ExternalProfile {
 }
 
 /// A profile of the account that this configuration manages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub key: String,
     /// The live name. Names may repeat on TagoIO; `id` pins the profile when they do.
@@ -119,7 +133,7 @@ pub struct Profile {
 }
 
 /// A team member, by email. TagoIO compares emails case-insensitively; so does the loader.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     /// The email as written in the YAML.
     pub email: String,
@@ -134,7 +148,7 @@ impl Member {
 }
 
 /// An account token of a profile, managed by name. The value never appears in the YAML.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
     pub name: String,
     pub permission: Permission,
@@ -143,7 +157,7 @@ pub struct Token {
 }
 
 /// When a token expires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Expiry {
     Never,
@@ -171,7 +185,7 @@ impl fmt::Display for Expiry {
 }
 
 /// A relative expiry, such as `90 days`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub amount: u32,
     pub unit: PeriodUnit,
@@ -190,7 +204,7 @@ impl fmt::Display for Period {
 }
 
 /// The units TagoIO accepts in a relative `expire_time`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodUnit {
     Minutes,
@@ -225,7 +239,7 @@ impl PeriodUnit {
 }
 
 /// A recipient of a share, by the key the YAML uses for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareTarget {
     /// The key under `profiles` or `external_profiles`.
     pub key: String,
@@ -234,7 +248,7 @@ pub struct ShareTarget {
 }
 
 /// Whether a share recipient is managed here or only known by id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
     /// A profile under `profiles` (its live id is found when reading TagoIO).
@@ -244,13 +258,13 @@ pub enum Recipient {
 }
 
 /// A network a connector uses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkRef {
     pub target: NetworkTarget,
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkTarget {
     /// The key of a network under `networks`.
@@ -260,7 +274,7 @@ pub enum NetworkTarget {
 }
 
 /// A publication request: ask TagoIO to list the object publicly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Publish {
     /// The message to the reviewers; a changed message allows re-submitting after a rejection.
     pub message: String,
@@ -268,7 +282,7 @@ pub struct Publish {
 }
 
 /// A payload decoder or encoder script, already read into text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
     pub text: String,
     /// The file it was read from (as resolved from the YAML), or `None` when written inline.
@@ -276,7 +290,7 @@ pub struct Script {
 }
 
 /// A device parameter shown when a device is created with a network or connector.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceParameter {
     pub name: String,
     pub label: Option<String>,
@@ -288,7 +302,7 @@ pub struct DeviceParameter {
 }
 
 /// How a device's serial number is asked for when it is created with a network.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SerialNumber {
     pub mask: Option<String>,
     pub label: Option<String>,
@@ -299,7 +313,7 @@ pub struct SerialNumber {
 }
 
 /// A custom network owned by a managed profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
     pub key: String,
     /// Key of the owning profile under `profiles`.
@@ -328,7 +342,7 @@ pub struct Network {
 }
 
 /// A custom connector owned by a managed profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connector {
     pub key: String,
     /// Key of the owning profile under `profiles`.
@@ -353,4 +367,31 @@ pub struct Connector {
     pub origin: Origin,
     /// Origin of each field the YAML sets, by field name.
     pub field_origins: BTreeMap<String, Origin>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_24_lowercase_hex_characters() {
+        assert!(TagoId::parse("64f1c2a9e3b1d40012ab34cd").is_some());
+        assert!(TagoId::parse("64F1C2A9E3B1D40012AB34CD").is_none());
+        assert!(TagoId::parse("64f1c2a9e3b1d40012ab34c").is_none());
+        assert!(TagoId::parse("64f1c2a9e3b1d40012ab34cdd").is_none());
+        assert!(TagoId::parse("64f1c2a9e3b1d40012ab34cg").is_none());
+        let json = serde_json::to_string(&TagoId::parse("64f1c2a9e3b1d40012ab34cd")).unwrap();
+        assert_eq!(json, "\"64f1c2a9e3b1d40012ab34cd\"");
+        assert!(serde_json::from_str::<TagoId>("\"6512aa\"").is_err());
+    }
+
+    #[test]
+    fn expiry_reads_as_tagoio_writes_it() {
+        let period = |amount, unit| Expiry::Period(Period { amount, unit });
+        assert_eq!(period(1, PeriodUnit::Hours).api_value(), "1 hour");
+        assert_eq!(period(3, PeriodUnit::Hours).api_value(), "3 hours");
+        assert_eq!(Expiry::Never.api_value(), "never");
+        let date = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+        assert_eq!(Expiry::Date(date).api_value(), "2027-01-31");
+    }
 }

@@ -92,6 +92,11 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
 /// [`MAX_FILE_BYTES`]. A leading byte-order mark is dropped.
 pub fn read_file(path: &Path) -> Result<String, Box<Diagnostic>> {
     let refuse = |message: String| Box::new(Diagnostic::error(path, 1, 1, message));
+    // Checked before opening: opening a FIFO would block, and a device never ends.
+    let kind = fs::metadata(path).map_err(|e| refuse(format!("cannot read the file: {e}")))?;
+    if !kind.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
     let file = fs::File::open(path).map_err(|e| refuse(format!("cannot read the file: {e}")))?;
     let metadata = file
         .metadata()

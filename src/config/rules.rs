@@ -9,12 +9,12 @@ use std::path::Path;
 
 use super::diagnostic::Diagnostic;
 use super::locate::{closest, error_at, error_at_origin};
-use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget};
+use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget, TagoId};
 use super::yaml::Node;
 
 /// A value that should be a TagoIO id and is not.
-pub fn bad_id(file: &Path, node: &Node, _id: &str) -> Diagnostic {
-    error_at(file, node, "not a TagoIO id")
+pub fn bad_id(file: &Path, node: &Node, what: &str) -> Diagnostic {
+    error_at(file, node, format!("{what} is not a TagoIO id"))
         .with_help("ids are 24 lowercase hexadecimal characters, e.g. 64f1c2a9e3b1d40012ab34cd")
 }
 
@@ -22,14 +22,32 @@ struct Checker<'a> {
     desired: &'a Desired,
     broken: &'a BTreeSet<(String, String)>,
     diagnostics: Vec<Diagnostic>,
+    /// Keys each network is shared with, looked up once per share of each connector.
+    shares: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// "did you mean" suggestions left: each one compares against every key, so a flood of
+    /// bad references must not make validation quadratic.
+    suggestions: usize,
 }
+
+/// Most "did you mean" suggestions computed by the cross-entry checks.
+const MAX_SUGGESTIONS: usize = 100;
 
 /// Every cross-entry check; `broken` holds the (section, key) of entries that did not convert.
 pub fn check(desired: &Desired, broken: &BTreeSet<(String, String)>) -> Vec<Diagnostic> {
+    let shares = desired
+        .networks
+        .values()
+        .map(|n| {
+            let keys = n.shared_with.iter().flatten().map(|t| t.key.as_str());
+            (n.key.as_str(), keys.collect())
+        })
+        .collect();
     let mut checker = Checker {
         desired,
         broken,
         diagnostics: Vec::new(),
+        shares,
+        suggestions: MAX_SUGGESTIONS,
     };
     checker.profiles();
     checker.owners();
@@ -51,18 +69,24 @@ fn error(origin: &Origin, message: String) -> Diagnostic {
     diagnostic
 }
 
-fn suggest<'a>(
-    unknown: &str,
-    known: impl IntoIterator<Item = &'a String>,
-    section: &str,
-) -> String {
-    match closest(unknown, known.into_iter().map(String::as_str)) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None => format!("define `{unknown}` under `{section}`"),
+impl<'a> Checker<'a> {
+    /// "did you mean" the closest known key, or where to define it.
+    fn suggest(
+        &mut self,
+        unknown: &str,
+        known: impl IntoIterator<Item = &'a String>,
+        otherwise: String,
+    ) -> String {
+        if self.suggestions == 0 {
+            return otherwise;
+        }
+        self.suggestions -= 1;
+        match closest(unknown, known.into_iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => otherwise,
+        }
     }
-}
 
-impl Checker<'_> {
     fn is_broken(&self, section: &str, key: &str) -> bool {
         self.broken.contains(&(section.to_owned(), key.to_owned()))
     }
@@ -75,22 +99,39 @@ impl Checker<'_> {
         }
         for same in by_name.values().filter(|same| same.len() > 1) {
             let first = same[0];
-            for other in &same[1..] {
-                let pinned_apart = matches!((&first.id, &other.id), (Some(a), Some(b)) if a != b);
-                if pinned_apart {
-                    continue;
-                }
-                let message = match (&first.id, &other.id) {
-                    (Some(_), Some(_)) => format!("profiles `{}` and `{}` are pinned to the same id", first.key, other.key),
-                    _ => format!(
-                        "profiles `{}` and `{}` are both named `{}` and not both pinned by `id`: they could not be told apart on TagoIO",
-                        first.key, other.key, other.name
-                    ),
-                };
+            for other in same[1..]
+                .iter()
+                .filter(|p| first.id.is_none() || p.id.is_none())
+            {
                 let at = field(&other.field_origins, "name", &other.origin);
                 self.diagnostics.push(
-                    error(at, message)
-                        .with_help("pin each to its live profile with `id: <profile id>`"),
+                    error(
+                        at,
+                        format!(
+                            "profiles `{}` and `{}` are both named `{}` and not both pinned by `id`: they could not be told apart on TagoIO",
+                            first.key, other.key, other.name
+                        ),
+                    )
+                    .with_help("pin each to its live profile with `id: <profile id>`"),
+                );
+            }
+        }
+        let mut by_id: BTreeMap<&TagoId, &str> = BTreeMap::new();
+        for profile in self.desired.profiles.values() {
+            let Some(id) = &profile.id else { continue };
+            if let Some(first) = by_id.insert(id, &profile.key) {
+                let at = field(&profile.field_origins, "id", &profile.origin);
+                self.diagnostics.push(
+                    error(
+                        at,
+                        format!(
+                            "profiles `{first}` and `{}` are pinned to the same id",
+                            profile.key
+                        ),
+                    )
+                    .with_help(
+                        "each profile has its own id: check both in TagoIO's profile settings",
+                    ),
                 );
             }
         }
@@ -110,7 +151,8 @@ impl Checker<'_> {
     /// Networks and connectors belong to a defined profile that is not being deleted, and
     /// their names are unique within it.
     fn owners(&mut self) {
-        let networks = self.desired.networks.values().map(|n| {
+        let desired = self.desired;
+        let networks = desired.networks.values().map(|n| {
             (
                 "network",
                 &n.key,
@@ -143,10 +185,13 @@ impl Checker<'_> {
                     error(at, format!("{kind} `{key}` cannot belong to external profile `{profile}`"))
                         .with_help("networks and connectors belong to profiles under `profiles`; share them with external profiles"),
                 ),
-                None => self.diagnostics.push(
-                    error(at, format!("{kind} `{key}` belongs to profile `{profile}`, which is not defined"))
-                        .with_help(suggest(profile, self.desired.profiles.keys(), "profiles")),
-                ),
+                None => {
+                    let help = self.suggest(profile, desired.profiles.keys(), format!("define `{profile}` under `profiles`"));
+                    self.diagnostics.push(
+                        error(at, format!("{kind} `{key}` belongs to profile `{profile}`, which is not defined"))
+                            .with_help(help),
+                    );
+                }
                 Some(owner) if owner.delete && !delete => self.diagnostics.push(
                     error(at, format!("{kind} `{key}` is kept but its profile `{profile}` is marked `delete: true`"))
                         .with_help(format!("mark {kind} `{key}` `delete: true` too, or keep the profile")),
@@ -165,17 +210,21 @@ impl Checker<'_> {
 
     /// A connector's networks exist, are owned by its profile, and are not being deleted.
     fn connector_networks(&mut self) {
-        for connector in self.desired.connectors.values() {
+        let desired = self.desired;
+        for connector in desired.connectors.values() {
             for reference in &connector.networks {
                 let NetworkTarget::Configured(key) = &reference.target else {
                     continue;
                 };
                 match self.desired.networks.get(key) {
                     None if self.is_broken("networks", key) => {}
-                    None => self.diagnostics.push(
-                        error(&reference.origin, format!("connector `{}` uses network `{key}`, which is not defined", connector.key))
-                            .with_help(suggest(key, self.desired.networks.keys(), "networks")),
-                    ),
+                    None => {
+                        let help = self.suggest(key, desired.networks.keys(), format!("define `{key}` under `networks`"));
+                        self.diagnostics.push(
+                            error(&reference.origin, format!("connector `{}` uses network `{key}`, which is not defined", connector.key))
+                                .with_help(help),
+                        );
+                    }
                     Some(network) if network.profile != connector.profile => self.diagnostics.push(
                         error(
                             &reference.origin,
@@ -198,24 +247,27 @@ impl Checker<'_> {
 
     /// Share recipients exist and are kept; a connector's recipients can use one of its networks.
     fn shares(&mut self) {
-        let networks = self
-            .desired
-            .networks
-            .values()
-            .filter_map(|n| n.shared_with.as_ref().map(|s| (s, n.delete)));
-        let connectors = self
-            .desired
-            .connectors
-            .values()
-            .filter_map(|c| c.shared_with.as_ref().map(|s| (s, c.delete)));
-        for (targets, delete) in networks.chain(connectors).collect::<Vec<_>>() {
+        let networks = self.desired.networks.values().filter_map(|n| {
+            let what = format!("network `{}`", n.key);
+            n.shared_with.as_ref().map(|s| (what, s, n.delete))
+        });
+        let connectors = self.desired.connectors.values().filter_map(|c| {
+            let what = format!("connector `{}`", c.key);
+            c.shared_with.as_ref().map(|s| (what, s, c.delete))
+        });
+        for (what, targets, delete) in networks.chain(connectors).collect::<Vec<_>>() {
             for target in targets {
-                self.share_target(target, delete);
+                self.share_target(&what, target, delete);
             }
         }
         for connector in self.desired.connectors.values().filter(|c| !c.delete) {
             for target in connector.shared_with.iter().flatten() {
-                if self.is_known_recipient(&target.key) {
+                let deleted = self
+                    .desired
+                    .profiles
+                    .get(&target.key)
+                    .is_some_and(|p| p.delete);
+                if self.is_known_recipient(&target.key) && !deleted {
                     self.recipient_access(connector, target);
                 }
             }
@@ -226,7 +278,7 @@ impl Checker<'_> {
         self.desired.profiles.contains_key(key) || self.desired.external_profiles.contains_key(key)
     }
 
-    fn share_target(&mut self, target: &ShareTarget, delete: bool) {
+    fn share_target(&mut self, what: &str, target: &ShareTarget, delete: bool) {
         let key = &target.key;
         if self.is_known_recipient(key)
             || self.is_broken("profiles", key)
@@ -236,29 +288,31 @@ impl Checker<'_> {
                 self.diagnostics.push(
                     error(
                         &target.origin,
-                        format!("shared with profile `{key}`, which is marked `delete: true`"),
+                        format!(
+                            "{what} is shared with profile `{key}`, which is marked `delete: true`"
+                        ),
                     )
                     .with_help(format!("remove `{key}` from shared_with")),
                 );
             }
             return;
         }
-        let known = self
-            .desired
+        let desired = self.desired;
+        let known = desired
             .profiles
             .keys()
-            .chain(self.desired.external_profiles.keys());
+            .chain(desired.external_profiles.keys());
+        let otherwise =
+            format!("define `{key}` under `profiles`, or under `external_profiles` with its id");
+        let help = self.suggest(key, known, otherwise);
         self.diagnostics.push(
             error(
                 &target.origin,
-                format!("`{key}` is not a profile or an external profile"),
-            )
-            .with_help(match closest(key, known.map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "define `{key}` under `profiles`, or under `external_profiles` with its id"
+                format!(
+                    "{what} is shared with `{key}`, which is not a profile or an external profile"
                 ),
-            }),
+            )
+            .with_help(help),
         );
     }
 
@@ -274,11 +328,10 @@ impl Checker<'_> {
             let Some(network) = self.desired.networks.get(key) else {
                 return; // undefined or broken: reported elsewhere
             };
-            let shared = network
-                .shared_with
-                .iter()
-                .flatten()
-                .any(|t| t.key == target.key);
+            let shared = self
+                .shares
+                .get(key.as_str())
+                .is_some_and(|keys| keys.contains(target.key.as_str()));
             if network.profile == target.key || shared {
                 return;
             }

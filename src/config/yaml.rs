@@ -60,6 +60,14 @@ impl Entry {
     }
 }
 
+/// Nodes built so far across every file of a configuration: the limits hold for the whole
+/// configuration, not per file, so a thousand files cannot multiply them.
+#[derive(Debug, Default)]
+pub struct Budget {
+    nodes: usize,
+    expanded: usize,
+}
+
 /// A parsed file.
 #[derive(Debug)]
 pub struct Document {
@@ -67,12 +75,10 @@ pub struct Document {
     pub root: Node,
     /// Problems found while parsing that did not stop it (duplicate keys, credentials).
     pub problems: Vec<Diagnostic>,
-    /// Lines whose text after this column must never be shown (a credential's value).
-    pub masked: Vec<(usize, usize)>,
 }
 
 /// Keys refused anywhere: credentials come from the environment, never from the YAML.
-fn is_credential_key(key: &str) -> bool {
+pub fn is_credential_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     matches!(
         key.as_str(),
@@ -102,25 +108,21 @@ struct Builder<'a> {
     file: &'a Path,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
-    nodes: usize,
-    expanded: usize,
+    budget: &'a mut Budget,
     root: Option<Node>,
     problems: Vec<Diagnostic>,
-    masked: Vec<(usize, usize)>,
 }
 
 /// Parses one file. `Err` is the fatal problem (syntax, limits); non-fatal problems are in
 /// [`Document::problems`].
-pub fn parse(file: &Path, text: &str) -> Result<Document, Box<Diagnostic>> {
+pub fn parse(file: &Path, text: &str, budget: &mut Budget) -> Result<Document, Box<Diagnostic>> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        nodes: 0,
-        expanded: 0,
+        budget,
         root: None,
         problems: Vec::new(),
-        masked: Vec::new(),
     };
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
@@ -156,7 +158,6 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Box<Diagnostic>> {
         file: file.to_path_buf(),
         root,
         problems: builder.problems,
-        masked: builder.masked,
     })
 }
 
@@ -240,8 +241,8 @@ impl Builder<'_> {
                     return Err(self.refuse(span, "unknown alias", "define the anchor first"));
                 };
                 let size = node.size;
-                self.expanded = self.expanded.saturating_add(size);
-                if self.expanded > MAX_EXPANDED_NODES {
+                self.budget.expanded = self.budget.expanded.saturating_add(size);
+                if self.budget.expanded > MAX_EXPANDED_NODES {
                     return Err(self.refuse(
                         span,
                         &format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
@@ -278,16 +279,16 @@ impl Builder<'_> {
     }
 
     fn count(&mut self, nodes: usize, span: Span) -> Result<(), Box<Diagnostic>> {
-        self.nodes += nodes;
-        self.expanded += nodes;
-        if self.nodes > MAX_NODES {
+        self.budget.nodes += nodes;
+        self.budget.expanded += nodes;
+        if self.budget.nodes > MAX_NODES {
             return Err(self.refuse(
                 span,
-                &format!("more than {MAX_NODES} YAML nodes in one file"),
+                &format!("more than {MAX_NODES} YAML nodes in the configuration"),
                 "split the configuration into several files in one folder",
             ));
         }
-        if self.expanded > MAX_EXPANDED_NODES {
+        if self.budget.expanded > MAX_EXPANDED_NODES {
             return Err(self.refuse(
                 span,
                 &format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
@@ -300,6 +301,19 @@ impl Builder<'_> {
     /// Hands a finished node to its parent (or makes it the root).
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Box<Diagnostic>> {
         if anchor != 0 {
+            // The copy kept for later aliases costs memory too: it counts as expansion.
+            self.budget.expanded = self.budget.expanded.saturating_add(node.size);
+            if self.budget.expanded > MAX_EXPANDED_NODES {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        self.file,
+                        node.line,
+                        node.column,
+                        format!("aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
+                    )
+                    .with_help("write the values out instead of nesting aliases"),
+                ));
+            }
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
@@ -327,10 +341,7 @@ impl Builder<'_> {
                 let entry = Entry { key, value: node };
                 let first = seen.get(entry.key_text()).copied();
                 match check_key(self.file, first, &entry) {
-                    Some((problem, masked)) => {
-                        self.problems.push(problem);
-                        self.masked.extend(masked);
-                    }
+                    Some(problem) => self.problems.push(problem),
                     None => {
                         seen.insert(
                             entry.key_text().to_owned(),
@@ -346,12 +357,8 @@ impl Builder<'_> {
 }
 
 /// A reason to drop this entry, reported as a problem: a duplicate, a merge key or a key that
-/// looks like a credential (whose value must then be masked wherever its line is shown).
-fn check_key(
-    file: &Path,
-    first: Option<(usize, usize)>,
-    entry: &Entry,
-) -> Option<(Diagnostic, Option<(usize, usize)>)> {
+/// looks like a credential (whose value `snippet` masks wherever its line is shown).
+fn check_key(file: &Path, first: Option<(usize, usize)>, entry: &Entry) -> Option<Diagnostic> {
     let key = entry.key_text();
     let at = |message: String| {
         let mut d = Diagnostic::error(file, entry.key.line, entry.key.column, message);
@@ -363,12 +370,12 @@ fn check_key(
             "`{key}` is defined twice in this mapping (first at line {line}, column {column})"
         ))
         .with_help("remove one of the two");
-        return Some((d, None));
+        return Some(d);
     }
     if key == "<<" {
         let d = at("merge keys (`<<`) are not supported".into())
             .with_help("write the fields out; anchors and aliases of whole values work");
-        return Some((d, None));
+        return Some(d);
     }
     if is_credential_key(key) {
         let d = at(format!(
@@ -378,10 +385,7 @@ fn check_key(
             "put the account token in TAGOIO_TOKEN, a profile's token in the variable its \
              `token_env` names, and the password in TAGOIO_PASSWORD",
         );
-        return Some((
-            d,
-            Some((entry.key.line, entry.key.column + entry.key.width)),
-        ));
+        return Some(d);
     }
     None
 }

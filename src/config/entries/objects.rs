@@ -1,0 +1,247 @@
+//! Network and connector entries: scripts, device parameters, shares, networks used and
+//! publication requests.
+
+use std::collections::BTreeMap;
+
+use super::{field_origins, key, node_at};
+use crate::config::convert::Context;
+use crate::config::deserialize::deserialize;
+use crate::config::diagnostic::Diagnostic;
+use crate::config::locate::{self, error_at, origin, Step};
+use crate::config::model::{
+    Connector, DeviceParameter, Network, NetworkRef, NetworkTarget, Publish, Recipient,
+    SerialNumber, ShareTarget, TagoId,
+};
+use crate::config::{rules, scripts, wire};
+
+/// `shared_with`: keys in order, each at most once, never the owner itself.
+fn share_targets(
+    cx: &Context<'_>,
+    owner: &str,
+    keys: Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ShareTarget> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut targets = Vec::new();
+    for (index, target) in keys.into_iter().enumerate() {
+        let node = node_at(cx, &[key("shared_with"), Step::Index(index)]);
+        if target == owner {
+            diagnostics.push(
+                error_at(cx.file, node, format!("`{}` is owned by profile `{owner}`; it cannot be shared with its own profile", cx.key))
+                    .with_help(format!("remove `{owner}` from shared_with")),
+            );
+            continue;
+        }
+        if let Some(first_line) = seen.get(&target) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node,
+                    format!(
+                        "`{target}` is listed twice in shared_with (first at line {first_line})"
+                    ),
+                )
+                .with_help("remove one of the two"),
+            );
+            continue;
+        }
+        seen.insert(target.clone(), node.line);
+        targets.push(ShareTarget {
+            key: target,
+            recipient: Recipient::Profile,
+            origin: origin(cx.file, node),
+        });
+    }
+    targets
+}
+
+fn publish(cx: &Context<'_>, publish: Option<wire::Publish>) -> Option<Publish> {
+    publish.map(|p| Publish {
+        message: p.message,
+        origin: origin(
+            cx.file,
+            locate::entry(cx.node, "publish").map_or(cx.node, |e| &e.key),
+        ),
+    })
+}
+
+fn device_parameters(
+    parameters: Option<Vec<wire::DeviceParameter>>,
+) -> Option<Vec<DeviceParameter>> {
+    parameters.map(|list| {
+        list.into_iter()
+            .map(|p| DeviceParameter {
+                name: p.name,
+                label: p.label,
+                kind: p.kind,
+                default: p.default,
+                group: p.group,
+                options: p.options,
+            })
+            .collect()
+    })
+}
+
+fn serial_number(serial: Option<wire::SerialNumber>) -> Option<SerialNumber> {
+    serial.map(|s| SerialNumber {
+        mask: s.mask,
+        label: s.label,
+        image: s.image,
+        case: s.case,
+        help: s.help,
+        required: s.required,
+    })
+}
+
+pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
+    let what = format!("network `{}`", cx.key);
+    let wire: wire::Network = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let payload_encoder = scripts::resolve(
+        cx,
+        "payload_encoder",
+        wire.payload_encoder,
+        wire.payload_encoder_file,
+        diagnostics,
+    );
+    let payload_decoder = scripts::resolve(
+        cx,
+        "payload_decoder",
+        wire.payload_decoder,
+        wire.payload_decoder_file,
+        diagnostics,
+    );
+    let shared_with = wire
+        .shared_with
+        .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
+    let publish = publish(cx, wire.publish);
+    Some(Network {
+        key: cx.key.to_owned(),
+        profile: wire.profile,
+        name: wire.name,
+        delete: wire.delete,
+        description: wire.description,
+        logo_url: wire.logo_url,
+        icon_url: wire.icon_url,
+        banner_url: wire.banner_url,
+        device_parameters: device_parameters(wire.device_parameters),
+        middleware_endpoint: wire.middleware_endpoint,
+        payload_encoder,
+        payload_decoder,
+        documentation_url: wire.documentation_url,
+        serial_number: serial_number(wire.serial_number),
+        require_devices_access: wire.require_devices_access,
+        shared_with,
+        publish,
+        origin: origin(cx.file, cx.key_node),
+        field_origins: field_origins(cx),
+    })
+}
+
+pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Connector> {
+    let what = format!("connector `{}`", cx.key);
+    let wire: wire::Connector = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let networks = network_refs(cx, wire.networks, wire.delete, diagnostics);
+    let payload_encoder = scripts::resolve(
+        cx,
+        "payload_encoder",
+        wire.payload_encoder,
+        wire.payload_encoder_file,
+        diagnostics,
+    );
+    let payload_decoder = scripts::resolve(
+        cx,
+        "payload_decoder",
+        wire.payload_decoder,
+        wire.payload_decoder_file,
+        diagnostics,
+    );
+    let shared_with = wire
+        .shared_with
+        .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
+    let publish = publish(cx, wire.publish);
+    Some(Connector {
+        key: cx.key.to_owned(),
+        profile: wire.profile,
+        name: wire.name,
+        delete: wire.delete,
+        networks,
+        description: wire.description,
+        logo_url: wire.logo_url,
+        device_parameters: device_parameters(wire.device_parameters),
+        payload_encoder,
+        payload_decoder,
+        install_text: wire.install_text,
+        install_end_text: wire.install_end_text,
+        device_annotation: wire.device_annotation,
+        shared_with,
+        publish,
+        origin: origin(cx.file, cx.key_node),
+        field_origins: field_origins(cx),
+    })
+}
+
+/// A kept connector needs at least one network; each listed once; ids well formed.
+fn network_refs(
+    cx: &Context<'_>,
+    refs: Option<Vec<wire::NetworkRef>>,
+    delete: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<NetworkRef> {
+    let help = "list the networks its devices can use: `networks: [<key under networks>]`, or `{id: <network id>}` for a public network";
+    match &refs {
+        None if !delete => diagnostics.push(
+            error_at(
+                cx.file,
+                cx.key_node,
+                format!("connector `{}` has no network", cx.key),
+            )
+            .with_help(help),
+        ),
+        Some(list) if list.is_empty() && !delete => diagnostics.push(
+            error_at(
+                cx.file,
+                node_at(cx, &[key("networks")]),
+                format!("connector `{}` has no network", cx.key),
+            )
+            .with_help(help),
+        ),
+        _ => {}
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut result = Vec::new();
+    for (index, reference) in refs.into_iter().flatten().enumerate() {
+        let node = node_at(cx, &[key("networks"), Step::Index(index)]);
+        let (identity, target) = match reference {
+            wire::NetworkRef::Key(network) => (network.clone(), NetworkTarget::Configured(network)),
+            wire::NetworkRef::Id(public) => match TagoId::parse(&public.id) {
+                Some(id) => (public.id, NetworkTarget::Public(id)),
+                None => {
+                    let id_node = locate::value(node, "id").unwrap_or(node);
+                    diagnostics.push(rules::bad_id(
+                        cx.file,
+                        id_node,
+                        &format!("the network id in connector `{}`", cx.key),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if let Some(first_line) = seen.get(&identity) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node,
+                    format!("network `{identity}` is listed twice (first at line {first_line})"),
+                )
+                .with_help("remove one of the two"),
+            );
+            continue;
+        }
+        seen.insert(identity, node.line);
+        result.push(NetworkRef {
+            target,
+            origin: origin(cx.file, node),
+        });
+    }
+    result
+}

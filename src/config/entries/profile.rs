@@ -1,0 +1,256 @@
+//! A profile entry: its id pin, token variable, team and tokens.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{field_origins, key, node_at};
+use crate::config::convert::Context;
+use crate::config::deserialize::deserialize;
+use crate::config::diagnostic::Diagnostic;
+use crate::config::locate::{self, error_at, origin, Step};
+use crate::config::model::{Expiry, Member, Period, PeriodUnit, Profile, TagoId, Token};
+use crate::config::{rules, wire};
+
+pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
+    let what = format!("profile `{}`", cx.key);
+    let wire: wire::Profile = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let id = wire.id.as_deref().and_then(|id| {
+        let parsed = TagoId::parse(id);
+        if parsed.is_none() {
+            diagnostics.push(rules::bad_id(
+                cx.file,
+                node_at(cx, &[key("id")]),
+                &format!("the `id` of profile `{}`", cx.key),
+            ));
+        }
+        parsed
+    });
+    if let Some(variable) = &wire.token_env {
+        if !is_variable_name(variable) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node_at(cx, &[key("token_env")]),
+                    "`token_env` must be the name of an environment variable, not a token",
+                )
+                .with_help("write the variable's name (letters, digits and `_`), e.g. `TAGOIO_TOKEN_ACME`, and put the token in that variable")
+                .hiding_snippet(),
+            );
+        }
+    }
+    let team = wire.team.map(|emails| members(cx, emails, diagnostics));
+    let tokens = wire
+        .tokens
+        .map(|tokens| self::tokens(cx, tokens, diagnostics));
+    Some(Profile {
+        key: cx.key.to_owned(),
+        name: wire.name,
+        id,
+        logo_url: wire.logo_url,
+        token_env: wire.token_env,
+        exclusive: wire.exclusive,
+        delete: wire.delete,
+        team,
+        tokens,
+        origin: origin(cx.file, cx.key_node),
+        field_origins: field_origins(cx),
+    })
+}
+
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn members(
+    cx: &Context<'_>,
+    emails: Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Member> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut members = Vec::new();
+    for (index, email) in emails.into_iter().enumerate() {
+        let node = node_at(cx, &[key("team"), Step::Index(index)]);
+        if !is_email(&email) {
+            diagnostics.push(
+                error_at(cx.file, node, format!("`{email}` is not an email address"))
+                    .with_help("team members are listed by the email of their TagoIO account"),
+            );
+            continue;
+        }
+        let identity = email.to_lowercase();
+        if let Some(first_line) = seen.get(&identity) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node,
+                    format!("`{email}` is listed twice in the team of profile `{}` (first at line {first_line}; emails ignore case)", cx.key),
+                )
+                .with_help("remove one of the two"),
+            );
+            continue;
+        }
+        seen.insert(identity, node.line);
+        members.push(Member {
+            email,
+            origin: origin(cx.file, node),
+        });
+    }
+    members
+}
+
+/// One `@`, a non-empty local part, a dotted domain, no spaces: what TagoIO can invite.
+fn is_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && email.len() <= 254
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn tokens(
+    cx: &Context<'_>,
+    tokens: Vec<wire::Token>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Token> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut result = Vec::new();
+    for (index, token) in tokens.into_iter().enumerate() {
+        let item = node_at(cx, &[key("tokens"), Step::Index(index)]);
+        let name_node = locate::value(item, "name").unwrap_or(item);
+        if let Some(first_line) = seen.get(&token.name) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    name_node,
+                    format!(
+                        "two tokens of profile `{}` are named `{}` (first at line {first_line})",
+                        cx.key, token.name
+                    ),
+                )
+                .with_help("tokens are managed by name: give each a distinct name"),
+            );
+            continue;
+        }
+        seen.insert(token.name.clone(), name_node.line);
+        let expires_node = locate::value(item, "expires").unwrap_or(item);
+        let expires = match parse_expiry(&token.expires) {
+            Ok(Expiry::Date(date)) if date <= cx.today => {
+                diagnostics.push(
+                    error_at(
+                        cx.file,
+                        expires_node,
+                        format!(
+                            "token `{}` would expire on {date}, which is not in the future",
+                            token.name
+                        ),
+                    )
+                    .with_help("use a later date, a period such as `90 days`, or `never`"),
+                );
+                continue;
+            }
+            Ok(expires) => expires,
+            Err(message) => {
+                diagnostics.push(
+                    error_at(cx.file, expires_node, message).with_help(
+                        "write `never`, a date (`2027-01-31`) or a period (`90 days`; units: minutes, hours, days, weeks, months, years)",
+                    ),
+                );
+                continue;
+            }
+        };
+        result.push(Token {
+            name: token.name,
+            permission: token.permission,
+            expires,
+            origin: origin(cx.file, item),
+        });
+    }
+    result
+}
+
+/// `never`, `YYYY-MM-DD`, or `<n> <unit>` with a unit TagoIO accepts (singular or plural).
+pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
+    let text = text.trim();
+    if text == "never" {
+        return Ok(Expiry::Never);
+    }
+    let unreadable = || format!("cannot read the expiry `{text}`");
+    if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Expiry::Date)
+            .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"));
+    }
+    let (amount, unit) = text.split_once(' ').ok_or_else(unreadable)?;
+    let amount: u32 = amount.parse().map_err(|_| unreadable())?;
+    let unit = unit.trim();
+    let unit = PeriodUnit::ALL
+        .into_iter()
+        .find(|u| unit == u.plural() || unit == u.plural().trim_end_matches('s'))
+        .ok_or_else(unreadable)?;
+    if amount == 0 {
+        return Err(format!(
+            "the expiry `{text}` is zero: the token would never be usable"
+        ));
+    }
+    Ok(Expiry::Period(Period { amount, unit }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_forms() {
+        assert_eq!(parse_expiry("never"), Ok(Expiry::Never));
+        assert_eq!(
+            parse_expiry("90 days"),
+            Ok(Expiry::Period(Period {
+                amount: 90,
+                unit: PeriodUnit::Days
+            }))
+        );
+        assert_eq!(
+            parse_expiry("1 month"),
+            Ok(Expiry::Period(Period {
+                amount: 1,
+                unit: PeriodUnit::Months
+            }))
+        );
+        assert_eq!(
+            parse_expiry("2027-01-31").map(|e| e.to_string()),
+            Ok("2027-01-31".to_owned())
+        );
+        assert_eq!(
+            parse_expiry("2027-02-30"),
+            Err("`2027-02-30` is not a date (YYYY-MM-DD)".to_owned())
+        );
+        assert_eq!(
+            parse_expiry("soon"),
+            Err("cannot read the expiry `soon`".to_owned())
+        );
+        assert_eq!(
+            parse_expiry("3 fortnights"),
+            Err("cannot read the expiry `3 fortnights`".to_owned())
+        );
+        assert!(parse_expiry("0 days").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("alice@acme.example"));
+        assert!(!is_email("alice"));
+        assert!(!is_email("alice@acme"));
+        assert!(!is_email("a b@acme.example"));
+        assert!(!is_email("@acme.example"));
+        assert!(!is_email("a@b@acme.example"));
+    }
+}

@@ -1,0 +1,271 @@
+//! Hostile input is refused with a clear, located error and bounded memory: the limits stop
+//! the parser while it streams events, before anything large is built.
+
+use std::path::Path;
+
+use tagoform::config::{self, Diagnostic};
+
+/// (line, column, message) of every diagnostic of loading `path`.
+fn found(path: &Path) -> Vec<(usize, usize, String)> {
+    let loaded = config::load(path).expect("load starts");
+    assert!(loaded.desired.is_none());
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d: &Diagnostic| (d.line, d.column, d.message.clone()))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+fn one(line: usize, column: usize, message: &str) -> Vec<(usize, usize, String)> {
+    vec![(line, column, message.to_owned())]
+}
+
+#[test]
+fn deep_nesting_is_refused_at_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("version: 1\nprofiles: {}", "[".repeat(40));
+    let path = write(dir.path(), "deep.yaml", text.as_bytes());
+    // The 32nd open bracket is the 33rd level (the top mapping is the first).
+    assert_eq!(found(&path), one(2, 42, "nesting deeper than 32 levels"));
+
+    let block: String = (0..40)
+        .map(|level| format!("{}k{level}:\n", "  ".repeat(level)))
+        .collect();
+    let path = write(dir.path(), "deep-block.yaml", block.as_bytes());
+    assert_eq!(found(&path), one(33, 65, "nesting deeper than 32 levels"));
+}
+
+#[test]
+fn a_flood_of_brackets_stops_at_the_scanner_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("version: 1\nprofiles: {}", "[".repeat(1_000_000));
+    let path = write(dir.path(), "flood.yaml", text.as_bytes());
+    // The scanner refuses before the parser hands out events: 256 levels.
+    assert_eq!(
+        found(&path),
+        one(2, 266, "YAML syntax error: recursion limit exceeded")
+    );
+}
+
+#[test]
+fn alias_bombs_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text =
+        String::from("version: 1\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let previous = format!("*a{}", level - 1);
+        let items = [previous.as_str(); 10].join(", ");
+        text.push_str(&format!("x{level}: &a{level} [{items}]\n"));
+    }
+    let path = write(dir.path(), "laughs.yaml", text.as_bytes());
+    let diagnostics = found(&path);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].2, "aliases expand to more than 200000 nodes");
+    // x4 holds about 111 000 nodes; with the copy kept for its anchor it crosses 200 000.
+    assert_eq!(
+        diagnostics[0].0, 6,
+        "refused at the first level that crosses the limit"
+    );
+}
+
+#[test]
+fn too_many_nodes_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("version: 1\nprofiles: [{}]\n", vec!["0"; 100_010].join(","));
+    let path = write(dir.path(), "wide.yaml", text.as_bytes());
+    let diagnostics = found(&path);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].2,
+        "more than 100000 YAML nodes in the configuration"
+    );
+}
+
+#[test]
+fn a_50_mb_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.yaml");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(50 * 1024 * 1024).expect("sparse file");
+    assert_eq!(
+        found(&path),
+        one(
+            1,
+            1,
+            "the file is larger than 10 MiB, the limit for a configuration file"
+        )
+    );
+}
+
+#[test]
+fn non_utf8_bytes_are_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "latin1.yaml",
+        b"version: 1\nprofiles:\n  acme:\n    name: Caf\xe9\n",
+    );
+    assert_eq!(found(&path), one(4, 14, "the file is not UTF-8 text"));
+}
+
+#[test]
+fn tags_several_documents_and_merge_keys_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tagged = write(dir.path(), "a/tagged.yaml", b"version: !!int 1\n");
+    assert_eq!(
+        found(&tagged),
+        one(1, 10, "YAML tags (`!name`) are not supported")
+    );
+    let two = write(dir.path(), "b/two.yaml", b"version: 1\n---\nversion: 1\n");
+    assert_eq!(
+        found(&two),
+        one(2, 1, "a file holds one YAML document; this is a second one")
+    );
+    let merge = write(
+        dir.path(),
+        "c/merge.yaml",
+        b"version: 1\nprofiles:\n  acme:\n    <<: {name: ACME}\n",
+    );
+    assert_eq!(
+        found(&merge),
+        vec![
+            (3, 3, "missing field `name` in profile `acme`".to_owned()),
+            (4, 5, "merge keys (`<<`) are not supported".to_owned()),
+        ]
+    );
+}
+
+const NETWORK_WITH_DECODER: &str = "version: 1
+profiles:
+  acme:
+    name: ACME
+networks:
+  acme-lorawan:
+    profile: acme
+    name: ACME LoRaWAN
+    payload_decoder_file: ";
+
+fn decoder_problem(dir: &Path, decoder: &str) -> Vec<(usize, usize, String)> {
+    write(
+        dir,
+        "config/tagoform.yaml",
+        format!("{NETWORK_WITH_DECODER}{decoder}\n").as_bytes(),
+    );
+    found(&dir.join("config"))
+}
+
+#[test]
+fn decoder_files_must_stay_inside_the_configuration_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "outside.js",
+        b"// not part of the configuration\n",
+    );
+    assert_eq!(
+        decoder_problem(dir.path(), "../outside.js"),
+        one(
+            9,
+            27,
+            &format!(
+                "script file `../outside.js` is a file outside the configuration folder `{}`",
+                dir.path().join("config").display()
+            )
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn decoder_symlinks_out_of_the_folder_and_special_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "config/decoders/.keep", b"");
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("config/decoders/link.js"))
+        .expect("symlink");
+    assert_eq!(
+        decoder_problem(dir.path(), "decoders/link.js"),
+        one(
+            9,
+            27,
+            &format!(
+            "script file `decoders/link.js` links to a file outside the configuration folder `{}`",
+            dir.path().join("config").display()
+        )
+        )
+    );
+    assert_eq!(
+        decoder_problem(dir.path(), "decoders"),
+        one(9, 27, "script file `decoders` is not a regular file")
+    );
+    let fifo = dir.path().join("config/decoders/fifo.js");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|status| status.success()) {
+        // Opening a FIFO for reading would block until a writer comes: it must not be opened.
+        assert_eq!(
+            decoder_problem(dir.path(), "decoders/fifo.js"),
+            one(
+                9,
+                27,
+                "script file `decoders/fifo.js` is not a regular file"
+            )
+        );
+    }
+}
+
+#[test]
+fn decoder_files_larger_than_1_mib_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = std::fs::File::create({
+        std::fs::create_dir_all(dir.path().join("config")).expect("mkdir");
+        dir.path().join("config/big.js")
+    })
+    .expect("create");
+    big.set_len(1024 * 1024 + 1).expect("sparse file");
+    assert_eq!(
+        decoder_problem(dir.path(), "big.js"),
+        one(9, 27, "script file `big.js` is larger than 1024 KiB")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn yaml_fifos_and_links_to_devices_are_refused_without_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.yaml", b"version: 1\n");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.yaml")).expect("symlink");
+    // A FIFO would block the open until a writer comes: it must not be opened at all.
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let loaded = config::load(dir.path()).expect("load starts");
+    let found: Vec<(String, usize, String)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.file.display().to_string(), d.line, d.message.clone()))
+        .collect();
+    let refused = |name: &str| {
+        let path = dir.path().join(name).display().to_string();
+        (path, 1, "not a regular file".to_owned())
+    };
+    assert_eq!(found, [refused("pipe.yaml"), refused("zero.yaml")]);
+}
+
+#[test]
+fn an_empty_folder_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".hidden/ignored.yaml", b"version: 1\n");
+    let error = config::load(dir.path()).expect_err("no files");
+    assert_eq!(
+        error.to_string(),
+        format!("no *.yaml or *.yml files under `{}`", dir.path().display())
+    );
+}
