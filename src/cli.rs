@@ -31,6 +31,14 @@ pub enum Command {
     ///
     /// Example: tagoform schema > schemas/tagoform.schema.json
     Schema,
+    /// Show what apply would change on TagoIO (reads the live API, changes nothing).
+    ///
+    /// Example: tagoform plan examples/quickstart --api local
+    Plan(PlanArgs),
+    /// Make TagoIO match the configuration: plan, confirm, then change only what the plan says.
+    ///
+    /// Example: tagoform apply examples/quickstart --api local --auto-approve
+    Apply(ApplyArgs),
     /// Run the TagoIO-compatible emulator on loopback.
     ///
     /// Example: tagoform emulator --listen 127.0.0.1:8787 --state api.json
@@ -60,6 +68,86 @@ pub struct ValidateArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// How a plan is printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// For people: grouped by profile, with field diffs.
+    Text,
+    /// The versioned plan document (docs/plan-format.md), for other tools.
+    Json,
+    /// For a pull-request comment.
+    Markdown,
+}
+
+/// When to colour the text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// What plan and apply both take.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Only operations on these keys (profiles, networks, connectors), and what they need.
+    #[arg(long = "target", value_name = "KEY")]
+    pub targets: Vec<String>,
+    /// How many requests may be in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+    /// Colour in the text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Arguments of `tagoform plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A YAML file, or a folder whose `*.yaml`/`*.yml` files are merged.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub reconcile: ReconcileArgs,
+    /// Also save the plan to this file, for `apply --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// Arguments of `tagoform apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A YAML file, or a folder whose `*.yaml`/`*.yml` files are merged.
+    #[arg(conflicts_with = "plan")]
+    pub path: Option<PathBuf>,
+    /// Apply this saved plan exactly (refused if what it touches changed since).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub reconcile: ReconcileArgs,
+    /// Do not ask for confirmation (needed when there is no terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Allow deleting profiles, networks and connectors marked `delete: true`.
+    #[arg(long)]
+    pub allow_delete: bool,
+    /// Refuse when more than this many members and shares would be removed.
+    #[arg(long, default_value_t = 10)]
+    pub max_removals: usize,
+    /// Write new token values to this file (JSON, mode 0600). Required when tokens are created.
+    #[arg(long, value_name = "FILE")]
+    pub tokens_out: Option<PathBuf>,
 }
 
 /// The TagoIO plan whose limits the emulator enforces.

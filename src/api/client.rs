@@ -48,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) page_size: u32,
     /// Requests sent (every attempt), shared with clients made by [`Client::with_token`].
     pub(crate) sent: Arc<AtomicU64>,
+    /// The server's clock (`Date` header) at its latest answer, shared likewise.
+    pub(crate) server_time: Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
 }
 
 impl fmt::Debug for Client {
@@ -167,6 +169,7 @@ impl ClientBuilder {
                 max_body_bytes: self.max_body_bytes,
                 page_size: self.page_size,
                 sent: Arc::new(AtomicU64::new(0)),
+                server_time: Arc::default(),
             }),
         })
     }
@@ -234,6 +237,7 @@ impl Client {
                 max_body_bytes: inner.max_body_bytes,
                 page_size: inner.page_size,
                 sent: inner.sent.clone(),
+                server_time: inner.server_time.clone(),
             }),
         }
     }
@@ -247,6 +251,12 @@ impl Client {
     /// have sent, retries included (for `-v` summaries and request budgets).
     pub fn requests_sent(&self) -> u64 {
         self.inner.sent.load(Ordering::Relaxed)
+    }
+
+    /// The server's time at its latest answer (from the `Date` header), if any. Expiry of
+    /// invitations and tokens is the server's call, so plans compare against its clock.
+    pub fn server_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.inner.server_time.lock().ok().and_then(|time| *time)
     }
 
     /// The pacer, to share with clients built separately.

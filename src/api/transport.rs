@@ -279,6 +279,7 @@ impl Client {
         }
         let mut response = request.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
+        self.note_server_time(response.headers());
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
@@ -311,6 +312,17 @@ impl Client {
             retry_after,
             body: Body::Complete(bytes),
         })
+    }
+
+    /// Remembers the server's clock from the `Date` header.
+    fn note_server_time(&self, headers: &reqwest::header::HeaderMap) {
+        let date = headers
+            .get(reqwest::header::DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| chrono::DateTime::parse_from_rfc2822(text).ok());
+        if let (Some(date), Ok(mut time)) = (date, self.inner.server_time.lock()) {
+            *time = Some(date.with_timezone(&chrono::Utc));
+        }
     }
 
     /// Hides the client's token and the call's own secrets.

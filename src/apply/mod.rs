@@ -8,6 +8,7 @@
 
 mod body;
 mod execute;
+pub mod tokens_file;
 
 use std::collections::BTreeMap;
 use std::fmt;

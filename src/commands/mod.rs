@@ -1,7 +1,10 @@
 //! Command glue: turn parsed arguments into settings, call the core, pick the exit code.
 //! Commands stay short; the work lives in the core modules.
 
+mod apply;
 mod emulator;
+mod plan;
+mod reconcile;
 mod schema;
 mod validate;
 
@@ -15,6 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Schema => schema::run(),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
         Command::Emulator(args) => emulator::run(&args),
     }
 }

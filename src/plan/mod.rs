@@ -10,10 +10,12 @@ mod identity;
 mod objects;
 mod operation;
 mod order;
+mod saved;
 mod team;
 mod tokens;
 
 pub use diff::plan;
+pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 pub use identity::{IdentityError, PlanError};
 pub use operation::{
     Action, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef,

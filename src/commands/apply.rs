@@ -1,0 +1,164 @@
+//! `tagoform apply`: plan (or load a saved plan), check the safety rules, confirm, execute.
+//!
+//! Exit codes: 0 every operation done (or nothing to do), 1 refused, failed or partly failed.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+
+use super::plan::print;
+use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
+use crate::apply::{self, tokens_file, Status};
+use crate::cli::{ApplyArgs, PlanFormat};
+use crate::config::Desired;
+use crate::plan::{stale_operations, Plan, SavedPlan};
+use crate::render::describe;
+
+pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
+    let (desired, saved) = match (&args.plan, &args.path) {
+        (Some(file), _) => {
+            let saved = read_saved(file)?;
+            (saved.desired.clone(), Some(saved))
+        }
+        (None, path) => (load_desired(path.as_deref().unwrap_or(".".as_ref()))?, None),
+    };
+    if let Some(path) = &args.tokens_out {
+        tokens_file::check(path)?;
+    }
+    runtime()?.block_on(async {
+        let connected = connect(&desired, &args.reconcile.api).await?;
+        let result = run_connected(args, &desired, saved, &connected).await;
+        connected.close().await;
+        result
+    })
+}
+
+async fn run_connected(
+    args: &ApplyArgs,
+    desired: &Desired,
+    saved: Option<SavedPlan>,
+    connected: &Connected,
+) -> anyhow::Result<ExitCode> {
+    let targets = match &saved {
+        Some(saved) => &saved.targets,
+        None => &args.reconcile.targets,
+    };
+    let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
+    let plan = match saved {
+        Some(saved) => {
+            let stale = stale_operations(&saved.plan, &fresh);
+            if !stale.is_empty() {
+                let mut message = String::from(
+                    "saved plan is stale: what these operations touch changed since the plan was made; \
+                     nothing was applied (run `tagoform plan` again):",
+                );
+                for operation in stale {
+                    message.push_str(&format!("\n  {}", describe(operation)));
+                }
+                bail!(message);
+            }
+            saved.plan
+        }
+        None => fresh,
+    };
+    print(&plan, PlanFormat::Text, style(args.reconcile.color))?;
+    if plan.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    check_safety(args, &plan, connected)?;
+    if !confirmed(args)? {
+        println!("Apply cancelled; nothing was changed.");
+        return Ok(ExitCode::from(1));
+    }
+    let parallelism = usize::from(args.reconcile.parallelism);
+    let report = apply::apply(&plan, &connected.access, parallelism, |operation, status| {
+        let line = describe(operation);
+        match status {
+            Status::Done => eprintln!("  done: {line}"),
+            Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
+            Status::Skipped { because_of } => {
+                eprintln!("  skipped: {line} (it needs operation {because_of}, which did not succeed)")
+            }
+        }
+    })
+    .await;
+    if let Some(path) = &args.tokens_out {
+        if !report.created_tokens.is_empty() {
+            tokens_file::write(path, &report.created_tokens)?;
+            eprintln!(
+                "Wrote {} new token value(s) to {}.",
+                report.created_tokens.len(),
+                path.display()
+            );
+        }
+    }
+    let (done, failed, skipped) = report.counts();
+    println!("Apply finished: {done} done, {failed} failed, {skipped} skipped.");
+    if failed + skipped > 0 {
+        println!("Run `tagoform apply` again to finish: operations are safe to repeat.");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
+    let text = std::fs::read(file).with_context(|| format!("cannot read the plan `{}`", file.display()))?;
+    serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "`{}` is not a plan saved by `tagoform plan --out` of this version",
+            file.display()
+        )
+    })
+}
+
+/// The rules that keep a mistaken YAML edit from locking people out or deleting things.
+fn check_safety(args: &ApplyArgs, plan: &Plan, connected: &Connected) -> anyhow::Result<()> {
+    let deletions: Vec<String> = plan.object_deletions().map(describe).collect();
+    if !deletions.is_empty() && !args.allow_delete {
+        bail!(
+            "the plan deletes {} object(s) ({}); nothing was changed. Re-run with --allow-delete if that is intended",
+            deletions.len(),
+            deletions.join("; ")
+        );
+    }
+    let removals = plan.access_removals();
+    if removals > args.max_removals {
+        bail!(
+            "the plan removes {removals} team members and shares, more than --max-removals {}; \
+             nothing was changed. Check the removals above, then raise --max-removals if they are intended",
+            args.max_removals
+        );
+    }
+    if plan.creates_tokens() {
+        if args.tokens_out.is_none() {
+            bail!(
+                "the plan creates tokens, and their values are shown only once: pass --tokens-out FILE \
+                 to keep them; nothing was changed"
+            );
+        }
+        if connected.access.credentials().is_none() {
+            bail!(
+                "the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
+                 TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was changed"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Asks on a terminal; without one, only `--auto-approve` goes ahead.
+fn confirmed(args: &ApplyArgs) -> anyhow::Result<bool> {
+    if args.auto_approve {
+        return Ok(true);
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("no terminal to confirm on: re-run with --auto-approve to apply without asking; nothing was changed");
+    }
+    print!("Apply these changes to TagoIO? Only `yes` is accepted: ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}

@@ -1,0 +1,152 @@
+//! What `plan` and `apply` share: load and validate the YAML, open the API, pick each profile's
+//! token, read the live state and compute the plan.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use crate::api::local::{self, Session};
+use crate::api::{ApiSettings, Endpoint, Secret};
+use crate::cli::{ApiArgs, ColorChoice};
+use crate::config::{self, diagnostic, Desired};
+use crate::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
+use crate::live::{self, Access, Credentials};
+use crate::plan::{self, Plan};
+use crate::render::Style;
+
+/// Loads the configuration exactly as `validate` does; diagnostics go to stderr and any error
+/// stops here, before the network is touched.
+pub fn load_desired(path: &Path) -> anyhow::Result<Desired> {
+    let loaded = config::load(path)
+        .with_context(|| format!("cannot read the configuration at `{}`", path.display()))?;
+    if !loaded.diagnostics.is_empty() {
+        diagnostic::write_text(&mut std::io::stderr().lock(), &loaded.diagnostics)?;
+    }
+    match loaded.desired {
+        Some(desired) => Ok(desired),
+        None => {
+            let (errors, _) = diagnostic::counts(&loaded.diagnostics);
+            bail!(
+                "the configuration has {errors} error(s); nothing was read from or sent to TagoIO \
+                 (run `tagoform validate {}` for details)",
+                path.display()
+            )
+        }
+    }
+}
+
+/// An open API session with a token for every profile that needs one.
+pub struct Connected {
+    /// Keeps the embedded emulator of `--api local` running until the command ends.
+    pub session: Session,
+    pub access: Access,
+}
+
+impl Connected {
+    /// Removes short-lived tokens; what cannot be removed expires on its own within the hour.
+    pub async fn close(self) {
+        for failure in self.access.close().await {
+            tracing::warn!("could not remove a short-lived profile token: {failure}");
+        }
+    }
+}
+
+/// Opens the API named by the arguments and gathers the credentials the configuration needs.
+pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connected> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let settings = ApiSettings::resolve(args, env)?;
+    let local_api = settings.endpoint == Endpoint::Local;
+    let directory = std::env::current_dir().context("cannot read the current directory")?;
+    let session = local::open(&settings, &directory, |builder| builder)
+        .await
+        .context("cannot open the TagoIO API")?;
+    let credentials = match (env("TAGOIO_EMAIL"), env("TAGOIO_PASSWORD")) {
+        (Some(email), Some(password)) => Some(Credentials {
+            email,
+            password: Secret::new(password),
+            pin: env("TAGOIO_PIN").map(Secret::new),
+        }),
+        // The embedded emulator's demo account, documented in docs/api.md.
+        _ if local_api => Some(Credentials {
+            email: DEMO_EMAIL.to_owned(),
+            password: Secret::new(DEMO_PASSWORD),
+            pin: None,
+        }),
+        _ => None,
+    };
+    let mut profile_tokens = BTreeMap::new();
+    for profile in desired.profiles.values() {
+        let Some(variable) = &profile.token_env else {
+            continue;
+        };
+        match env(variable) {
+            Some(token) => {
+                profile_tokens.insert(profile.key.clone(), Secret::new(token));
+            }
+            None if credentials.is_some() => tracing::warn!(
+                "profile `{}`: {variable} (its token_env) is not set; using a short-lived token instead",
+                profile.key
+            ),
+            None => bail!(
+                "profile `{}`: the variable {variable} named by its `token_env` is not set; \
+                 export it with a token of that profile, or set TAGOIO_EMAIL and TAGOIO_PASSWORD",
+                profile.key
+            ),
+        }
+    }
+    let access = Access::new(session.client.clone(), credentials, profile_tokens);
+    Ok(Connected { session, access })
+}
+
+/// Reads the live state and plans, restricted to `--target` keys when given.
+pub async fn compute_plan(
+    desired: &Desired,
+    connected: &Connected,
+    parallelism: u16,
+    targets: &[String],
+) -> anyhow::Result<Plan> {
+    let client = &connected.session.client;
+    let before = client.requests_sent();
+    let live = live::fetch(desired, &connected.access, usize::from(parallelism))
+        .await
+        .context("cannot read the live state from TagoIO")?;
+    tracing::info!(
+        "read the live state in {} request(s)",
+        client.requests_sent() - before
+    );
+    // Invitations and tokens expire by the server's clock, not this machine's.
+    let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    let plan = plan::plan(desired, &live, now)?;
+    for target in targets {
+        let known = desired.profiles.contains_key(target)
+            || desired.networks.contains_key(target)
+            || desired.connectors.contains_key(target)
+            || desired.external_profiles.contains_key(target);
+        if !known {
+            bail!("--target {target}: no profile, network or connector has that key");
+        }
+    }
+    Ok(plan::restrict(plan, targets))
+}
+
+/// Colour on a terminal unless `NO_COLOR` is set, or as `--color` says.
+pub fn style(choice: ColorChoice) -> Style {
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    Style { color }
+}
+
+/// A tokio runtime for one command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

@@ -1,0 +1,109 @@
+//! Saved plans (`plan --out`, `apply --plan`) and `--target`.
+//!
+//! A saved plan carries the desired state it was computed from, so that `apply --plan` can read
+//! the live state again, plan again, and refuse when any saved operation is no longer exactly
+//! what the live state calls for: something it touches changed since the plan was reviewed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::operation::{Operation, OperationKind, Plan};
+use crate::config::Desired;
+
+/// Version of the saved-plan file format.
+pub const SAVED_FORMAT_VERSION: u32 = 1;
+
+/// What `plan --out` writes. Holds no secret: tokens are named, never valued.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SavedPlan {
+    pub saved_format_version: u32,
+    pub plan: Plan,
+    pub targets: Vec<String>,
+    pub desired: Desired,
+}
+
+/// The saved operations that a fresh plan no longer contains as they are: the objects they
+/// touch changed since the plan was made.
+pub fn stale_operations<'a>(saved: &'a Plan, fresh: &Plan) -> Vec<&'a Operation> {
+    saved
+        .operations
+        .iter()
+        .filter(|op| {
+            !fresh.operations.iter().any(|new| {
+                new.kind == op.kind && new.changes == op.changes && new.profile == op.profile
+            })
+        })
+        .collect()
+}
+
+/// Keeps the operations about the given keys (profiles, networks, connectors, share
+/// recipients), and every operation they depend on.
+pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
+    if targets.is_empty() {
+        return plan;
+    }
+    let mut keep: BTreeSet<usize> = plan
+        .operations
+        .iter()
+        .filter(|op| keys(op).iter().any(|key| targets.iter().any(|t| t == key)))
+        .map(|op| op.index)
+        .collect();
+    let mut pending: Vec<usize> = keep.iter().copied().collect();
+    while let Some(index) = pending.pop() {
+        for &dependency in &plan.operations[index].depends_on {
+            if keep.insert(dependency) {
+                pending.push(dependency);
+            }
+        }
+    }
+    let renumber: BTreeMap<usize, usize> = keep
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
+    let operations = plan
+        .operations
+        .into_iter()
+        .filter_map(|mut op| {
+            op.index = *renumber.get(&op.index)?;
+            op.depends_on = op
+                .depends_on
+                .iter()
+                .filter_map(|d| renumber.get(d).copied())
+                .collect();
+            Some(op)
+        })
+        .collect();
+    Plan {
+        operations,
+        ..plan
+    }
+}
+
+/// The configuration keys an operation is about.
+fn keys(operation: &Operation) -> Vec<&str> {
+    let mut keys = vec![operation.profile.as_str()];
+    match &operation.kind {
+        OperationKind::CreateObject { object, .. }
+        | OperationKind::UpdateObject { object, .. }
+        | OperationKind::DeleteObject { object, .. }
+        | OperationKind::RequestPublication { object, .. } => keys.push(&object.key),
+        OperationKind::Share {
+            object, recipient, ..
+        } => {
+            keys.push(&object.key);
+            keys.push(&recipient.key);
+        }
+        OperationKind::Unshare {
+            object,
+            recipient_key,
+            ..
+        } => {
+            keys.push(&object.key);
+            keys.extend(recipient_key.as_deref());
+        }
+        _ => {}
+    }
+    keys
+}
