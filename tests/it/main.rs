@@ -1,3 +1,12 @@
 //! The one integration test binary: a module per area keeps link time down.
 
+mod emulator_admin;
+mod emulator_auth;
+mod emulator_durability;
+mod emulator_integrations;
+mod emulator_limits;
+mod emulator_profiles;
+mod emulator_sharing;
+mod emulator_support;
+mod emulator_team;
 mod emulator_wire;

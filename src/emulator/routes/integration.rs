@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::{Map, Value};
 
-use super::{check_id, ok, require_name, Auth, Body};
+use super::{check_id, invalid_body, ok, require_name, Auth, Body};
 use crate::api::types::{
     ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
     NetworkCreateResponse,
@@ -233,8 +233,7 @@ pub async fn remove(
 /// `public` cannot be set (only an approved publication request makes an object public),
 /// and a decoder must be base64, as TagoIO stores it.
 fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
-    let invalid =
-        |error: serde_json::Error| ApiError::bad_request(format!("Invalid request body: {error}"));
+    let invalid = |error: serde_json::Error| invalid_body(&error);
     let typed = match kind {
         Kind::Network => {
             let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;
