@@ -29,6 +29,11 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
             args.listen
         )
     })?;
+    if !listen.ip().is_loopback() {
+        anyhow::bail!(
+            "--listen `{listen}` is not a loopback address: the emulator only serves this machine"
+        );
+    }
     let seed = match &args.seed {
         Some(path) => Seed::load(path)?,
         None => Seed::demo(),

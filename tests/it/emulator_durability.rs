@@ -160,3 +160,46 @@ async fn a_graceful_restart_keeps_the_state_and_the_clock() {
         .unwrap();
     assert_eq!(clock["result"]["now"], json!("2030-01-01T00:00:00Z"));
 }
+
+#[tokio::test]
+async fn concurrent_writes_share_file_rewrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("state.json");
+    let config = tagoform::emulator::EmulatorConfig {
+        state_file: Some(state_file.clone()),
+        ..Default::default()
+    };
+    let api = super::emulator_support::Api::with(config).await;
+    let store = api.emulator.state().clone();
+    let mut writes = tokio::task::JoinSet::new();
+    for index in 0..500 {
+        let store = store.clone();
+        writes.spawn(async move {
+            store
+                .write(|context| {
+                    let profile = context
+                        .state
+                        .profiles
+                        .get_mut(super::emulator_support::ACME)
+                        .unwrap();
+                    profile.name = format!("rename {index}");
+                    Ok(())
+                })
+                .await
+        });
+    }
+    while let Some(done) = writes.join_next().await {
+        done.unwrap().unwrap();
+    }
+    // Each write waited for a flush covering it, yet far fewer than 500 rewrites happened.
+    assert!(
+        store.flushes() <= 5,
+        "{} rewrites for 500 writes",
+        store.flushes()
+    );
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
+    assert_eq!(
+        saved["profiles"][super::emulator_support::ACME]["name"],
+        json!("rename 499")
+    );
+}

@@ -32,6 +32,8 @@ async fn two_profiles_may_have_the_same_name() {
         .filter(|p| p["name"] == json!("Twin"))
         .collect();
     assert_eq!(twins.len(), 2);
+    let current = api.get("/profile/current", DEMO).await;
+    assert_eq!(current.result()["info"]["id"], json!(ACME));
     let info = api.get(&format!("/profile/{second}"), DEMO).await;
     assert_eq!(info.result()["info"]["name"], json!("Twin"));
     assert_eq!(
