@@ -203,3 +203,36 @@ async fn concurrent_writes_share_file_rewrites() {
         json!("rename 499")
     );
 }
+
+#[test]
+fn sigterm_stops_the_emulator_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(&dir.path().join("state.json"));
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn the_emulator_refuses_to_listen_beyond_loopback() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args(["emulator", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, b"");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: --listen `0.0.0.0:0` is not a loopback address: the emulator only serves this machine"),
+        "{stderr}"
+    );
+}
