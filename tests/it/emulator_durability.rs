@@ -236,3 +236,66 @@ fn the_emulator_refuses_to_listen_beyond_loopback() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_seed_file_replaces_the_demo_seed() {
+    let seed = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/emulator/seed-small.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--seed"])
+        .arg(&seed)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let server = Server {
+        child,
+        url: line.trim().trim_start_matches("listening on ").to_string(),
+    };
+    let http = reqwest::Client::new();
+    let listed: Value = http
+        .get(format!("{}/profile", server.url))
+        .header("token", "ops-read-token")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["result"],
+        json!([{"id": "6500a1b2c3d4e5f6012345f1", "name": "Production", "logo_url": null, "from_share": false, "account": "6500a1b2c3d4e5f6012345f0"}])
+    );
+    let demo = http
+        .get(format!("{}/profile", server.url))
+        .header("token", DEMO)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(demo.status(), 401);
+}
+
+#[test]
+fn an_invalid_seed_file_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    std::fs::write(&seed, "accounts:\n  - email: a@b.c\n    pasword: typo\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args(["emulator", "--seed"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: invalid seed file {}: accounts[0]: unknown field `pasword`",
+            seed.display()
+        )),
+        "{stderr}"
+    );
+}
