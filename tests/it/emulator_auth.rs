@@ -92,6 +92,15 @@ async fn read_tokens_cannot_write_and_write_tokens_cannot_delete() {
 }
 
 #[tokio::test]
+async fn deny_tokens_can_do_nothing() {
+    let seed = "accounts: [{email: d@x.example, password: p, name: D, profiles: [{name: P, tokens: [{name: no, permission: deny, token: deny-token}]}]}]";
+    let api = Api::with_seed(seed).await;
+    api.get("/profile", "deny-token")
+        .await
+        .assert_error(403, "Authorization denied: a deny token cannot be used");
+}
+
+#[tokio::test]
 async fn login_checks_password_and_second_factor() {
     let api = Api::with_seed(TWO_FACTOR_SEED).await;
     let login = |body| api.call(Method::POST, "/account/login", None, Some(body));

@@ -46,6 +46,27 @@ async fn sharing_names_a_recipient_profile_once_and_never_the_owner() {
         ),
         (&json!(GLOBEX), &json!("Globex"))
     );
+    // The owner reads shares and publication state from the list itself.
+    let owned = api
+        .get(
+            "/integration/connector?fields[0]=name&fields[1]=shared_with&fields[2]=publication",
+            DEMO,
+        )
+        .await;
+    assert_eq!(
+        owned.result(),
+        &json!([{"name": "acme-th", "shared_with": [GLOBEX], "publication": {"status": "none"}}])
+    );
+    let theirs = api
+        .get(&format!("/integration/connector/{id}"), PARTNER)
+        .await;
+    assert_eq!(
+        (
+            theirs.result().get("shared_with"),
+            theirs.result().get("publication")
+        ),
+        (None, None)
+    );
     assert_eq!(
         api.delete(&format!("{share}/{GLOBEX}"), DEMO)
             .await

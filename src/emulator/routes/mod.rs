@@ -253,6 +253,11 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
     if allowed {
         return Ok(());
     }
+    if permission == Permission::Deny {
+        return Err(ApiError::forbidden(
+            "Authorization denied: a deny token cannot be used",
+        ));
+    }
     let action = if *method == Method::DELETE {
         "delete"
     } else {
