@@ -684,3 +684,18 @@ pub struct FreezeClockRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<DateTime<Utc>>,
 }
+
+/// A network or connector as its owning profile reads it: TagoIO's object plus, in
+/// tagoform's model, whom it is shared with and its latest publication request, so a
+/// reconciler reads shares and publication state from the list, not once per object.
+/// (Both keys are absent for other profiles' objects, and when `fields` leaves them out.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnedIntegration<T> {
+    #[serde(flatten)]
+    pub object: T,
+    /// Recipient profile ids, sorted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_with: Option<Vec<Id>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<PublicationInfo>,
+}

@@ -29,6 +29,11 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
             args.listen
         )
     })?;
+    if !listen.ip().is_loopback() {
+        anyhow::bail!(
+            "--listen `{listen}` is not a loopback address: the emulator only serves this machine"
+        );
+    }
     let seed = match &args.seed {
         Some(path) => Seed::load(path)?,
         None => Seed::demo(),
@@ -51,6 +56,9 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
 }
 
 async fn serve(config: EmulatorConfig) -> anyhow::Result<()> {
+    // Listen for signals before announcing the address, so a stop sent right after the
+    // first line is never missed.
+    let stop = StopSignal::install()?;
     let running = emulator::start(config)
         .await
         .context("cannot start the emulator")?;
@@ -59,25 +67,48 @@ async fn serve(config: EmulatorConfig) -> anyhow::Result<()> {
         writeln!(stdout, "listening on {}", running.url()).context("cannot write to stdout")?;
         stdout.flush().context("cannot write to stdout")?;
     }
-    wait_for_stop_signal().await?;
+    stop.wait().await;
     tracing::info!("stopping the emulator");
     running.stop().await;
     Ok(())
 }
 
-async fn wait_for_stop_signal() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
+/// Ctrl-C (SIGINT) or SIGTERM.
+#[cfg(unix)]
+struct StopSignal {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignal {
+    fn install() -> anyhow::Result<Self> {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            terminate: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        })
+    }
+
+    async fn wait(mut self) {
         tokio::select! {
-            result = tokio::signal::ctrl_c() => result.context("cannot listen for Ctrl-C")?,
-            _ = terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c()
-        .await
-        .context("cannot listen for Ctrl-C")?;
-    Ok(())
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+struct StopSignal;
+
+#[cfg(not(unix))]
+impl StopSignal {
+    fn install() -> anyhow::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -8,78 +8,105 @@ use axum::Json;
 
 use crate::api::types::ApiFailure;
 
-/// A refused request: status, TagoIO-style message, and for 429 the wait in seconds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub message: String,
-    pub retry_after: Option<u64>,
+/// A refused request, by kind; each kind has one HTTP status. Messages are TagoIO-style
+/// and never contain a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request itself is wrong (including a reached resource limit).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no token, an unknown or expired token, or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller is known but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: no such object (or not visible to the caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: the request conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// 429: over the plan's rate limit until the next minute, `retry_after` seconds away.
+    #[error("Too many requests (Retry-After: {retry_after})")]
+    TooManyRequests { retry_after: u64 },
+    /// 500: the emulator itself failed (e.g. the state file could not be written).
+    #[error("{0}")]
+    Internal(String),
+    /// 503: an injected fault (`--fail-rate`).
+    #[error("Service unavailable, try again")]
+    Unavailable,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    /// 400: the request itself is wrong.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
+        Self::BadRequest(message.into())
     }
 
-    /// 401: no token, an unknown token or an expired token.
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message)
+        Self::Unauthorized(message.into())
     }
 
-    /// 403: the caller is known but not allowed to do this.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, message)
+        Self::Forbidden(message.into())
     }
 
-    /// 404: no such object (or not visible to the caller).
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, message)
+        Self::NotFound(message.into())
     }
 
-    /// 409: the request conflicts with the current state.
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, message)
+        Self::Conflict(message.into())
     }
 
-    /// 429 with the wait as TagoIO writes it, in the message and in `Retry-After`.
     pub fn too_many_requests(retry_after: u64) -> Self {
-        Self {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: format!("Too many requests (Retry-After: {retry_after})"),
-            retry_after: Some(retry_after),
+        Self::TooManyRequests { retry_after }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::Internal(message.into())
+    }
+
+    pub fn unavailable() -> Self {
+        Self::Unavailable
+    }
+
+    /// A credential failure answered with `status` (401 on the sign-in routes, 400 where a
+    /// valid token already authenticated the caller).
+    pub fn credentials(status: StatusCode, message: impl Into<String>) -> Self {
+        if status == StatusCode::UNAUTHORIZED {
+            Self::unauthorized(message)
+        } else {
+            Self::bad_request(message)
         }
     }
 
-    /// 500: the emulator itself failed (e.g. the state file could not be written).
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
     }
 
-    /// 503: an injected fault (`--fail-rate`).
-    pub fn unavailable() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service unavailable, try again",
-        )
+    /// The message of the answer's body.
+    pub fn message(&self) -> String {
+        self.to_string()
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(ApiFailure::new(self.message))).into_response();
-        if let Some(seconds) = self.retry_after {
+        let mut response = (self.status(), Json(ApiFailure::new(self.message()))).into_response();
+        if let Self::TooManyRequests { retry_after } = self {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

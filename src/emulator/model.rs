@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -51,11 +51,13 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// The current instant, to the millisecond (TagoIO's precision).
     pub fn now(&self) -> DateTime<Utc> {
-        match self.frozen_at {
+        let now = match self.frozen_at {
             Some(at) => at,
             None => Utc::now() + Duration::seconds(self.offset_seconds),
-        }
+        };
+        now.trunc_subsecs(3)
     }
 }
 

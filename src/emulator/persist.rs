@@ -22,6 +22,9 @@ pub struct Durable {
     pub version: u64,
     /// The last failed flush: the version it tried to save, and why it failed.
     pub failure: Option<(u64, String)>,
+    /// How many times the state file was rewritten since start (group commit keeps this
+    /// far below the number of writes under load).
+    pub flushes: u64,
 }
 
 /// The state under its lock, with the version of its last change.
@@ -45,9 +48,15 @@ impl Persister {
         let (sender, durable) = watch::channel(Durable {
             version,
             failure: None,
+            flushes: 0,
         });
         tokio::spawn(run(path, shared, Arc::clone(&wake), sender));
         Self { wake, durable }
+    }
+
+    /// How many times the state file was rewritten since start.
+    pub fn flushes(&self) -> u64 {
+        self.durable.borrow().flushes
     }
 
     /// Waits until `version` is on disk; the error says why it could not be saved.
@@ -81,7 +90,11 @@ async fn run(
 ) {
     let mut saved = sender.borrow().version;
     loop {
-        wake.notified().await;
+        // Ends once every handle (and so the store) is gone.
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = sender.closed() => return,
+        }
         let snapshot = match shared.lock() {
             Ok(guard) if guard.version > saved => {
                 serde_json::to_vec_pretty(&guard.state).map(|bytes| (guard.version, bytes))
@@ -108,7 +121,10 @@ async fn run(
         match outcome {
             Ok(version) => {
                 saved = version;
-                sender.send_modify(|durable| durable.version = version);
+                sender.send_modify(|durable| {
+                    durable.version = version;
+                    durable.flushes += 1;
+                });
             }
             Err((version, reason)) => {
                 tracing::error!("{reason}");

@@ -238,7 +238,7 @@ mod tests {
     fn refuses_amounts_over_the_cap() {
         let error = ListQuery::parse(Some("amount=100000"), ("name", true)).unwrap_err();
         assert_eq!(
-            error.message,
+            error.message(),
             format!("Invalid amount `100000`: must be a whole number from 1 to {MAX_PAGE_AMOUNT}")
         );
     }

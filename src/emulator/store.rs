@@ -186,6 +186,11 @@ impl AppState {
         Ok(lock(&self.inner.stats)?.clone())
     }
 
+    /// How many times the state file was rewritten since start (0 without `--state`).
+    pub fn flushes(&self) -> u64 {
+        self.inner.persister.as_ref().map_or(0, Persister::flushes)
+    }
+
     /// The request counts, keyed by route, for in-process callers.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
         self.inner

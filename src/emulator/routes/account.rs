@@ -29,7 +29,7 @@ pub fn verify_credentials<'a>(
     let account = state
         .account_by_email(email)
         .filter(|account| !account.password.is_empty() && account.password == password)
-        .ok_or_else(|| ApiError::new(status, "Invalid email or password"))?;
+        .ok_or_else(|| ApiError::credentials(status, "Invalid email or password"))?;
     if account.two_factor {
         let expected = account.pin_code.as_deref().unwrap_or("123456");
         match pin_code {
@@ -38,7 +38,9 @@ pub fn verify_credentials<'a>(
                     "pin_code is required: two-factor authentication is enabled on this account",
                 ))
             }
-            Some(pin) if pin != expected => return Err(ApiError::new(status, "Invalid pin_code")),
+            Some(pin) if pin != expected => {
+                return Err(ApiError::credentials(status, "Invalid pin_code"))
+            }
             Some(_) => {}
         }
     }

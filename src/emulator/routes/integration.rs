@@ -7,7 +7,8 @@ use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::{Map, Value};
 
-use super::{check_id, ok, require_name, Auth, Body};
+use super::sharing::{latest, publication_info};
+use super::{check_id, invalid_body, ok, require_name, Auth, Body};
 use crate::api::types::{
     ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
     NetworkCreateResponse,
@@ -63,8 +64,31 @@ pub fn owned<'a>(
     Ok(object)
 }
 
-fn list_items<'a>(objects: impl Iterator<Item = &'a Integration>) -> Vec<Map<String, Value>> {
-    objects.map(Integration::to_json).collect()
+/// The object as `profile` reads it: the owner also sees `shared_with` and `publication`.
+pub fn view(data: &Data, object: &Integration, profile: &str) -> Map<String, Value> {
+    let mut json = object.to_json();
+    if object.profile == profile {
+        let shared_with: Vec<Value> = object
+            .shares
+            .keys()
+            .map(|id| Value::from(id.clone()))
+            .collect();
+        json.insert("shared_with".into(), Value::Array(shared_with));
+        let publication = publication_info(latest(data, &object.id));
+        json.insert(
+            "publication".into(),
+            serde_json::to_value(publication).unwrap_or(Value::Null),
+        );
+    }
+    json
+}
+
+fn list_items<'a>(
+    data: &Data,
+    objects: impl Iterator<Item = &'a Integration>,
+    profile: &str,
+) -> Vec<Map<String, Value>> {
+    objects.map(|object| view(data, object, profile)).collect()
 }
 
 pub async fn list(
@@ -79,7 +103,7 @@ pub async fn list(
             .integrations
             .values()
             .filter(|o| o.kind == kind && o.profile == auth.profile);
-        Ok(query.apply(list_items(mine), DEFAULT_FIELDS))
+        Ok(query.apply(list_items(data, mine, &auth.profile), DEFAULT_FIELDS))
     })?;
     Ok(ok(items))
 }
@@ -96,7 +120,7 @@ pub async fn shared(
             .integrations
             .values()
             .filter(|o| o.kind == kind && o.shares.contains_key(&auth.profile));
-        Ok(query.apply(list_items(shared), DEFAULT_FIELDS))
+        Ok(query.apply(list_items(data, shared, &auth.profile), DEFAULT_FIELDS))
     })?;
     Ok(ok(items))
 }
@@ -109,7 +133,13 @@ pub async fn info(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ApiSuccess<Value>>> {
     let wanted = query::fields(raw.as_deref()).unwrap_or_default();
-    let object = state.read(|data, _| Ok(visible(data, kind, &auth.profile, &id)?.to_json()))?;
+    let object = state.read(|data, _| {
+        Ok(view(
+            data,
+            visible(data, kind, &auth.profile, &id)?,
+            &auth.profile,
+        ))
+    })?;
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     Ok(ok(query::project(object, &wanted)))
 }
@@ -233,8 +263,7 @@ pub async fn remove(
 /// `public` cannot be set (only an approved publication request makes an object public),
 /// and a decoder must be base64, as TagoIO stores it.
 fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
-    let invalid =
-        |error: serde_json::Error| ApiError::bad_request(format!("Invalid request body: {error}"));
+    let invalid = |error: serde_json::Error| invalid_body(&error);
     let typed = match kind {
         Kind::Network => {
             let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;

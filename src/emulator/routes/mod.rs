@@ -253,6 +253,11 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
     if allowed {
         return Ok(());
     }
+    if permission == Permission::Deny {
+        return Err(ApiError::forbidden(
+            "Authorization denied: a deny token cannot be used",
+        ));
+    }
     let action = if *method == Method::DELETE {
         "delete"
     } else {
@@ -280,8 +285,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         };
         serde_json::from_slice(bytes)
             .map(Body)
-            .map_err(|error| ApiError::bad_request(format!("Invalid request body: {error}")))
+            .map_err(|error| invalid_body(&error))
     }
+}
+
+/// A 400 for a body that does not decode, without serde's line and column.
+pub fn invalid_body(error: &serde_json::Error) -> ApiError {
+    let text = error.to_string();
+    let text = text.split(" at line ").next().unwrap_or_default();
+    ApiError::bad_request(format!("Invalid request body: {text}"))
 }
 
 /// `{"status": true, "result": value}`.

@@ -77,6 +77,12 @@ pub async fn info(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiSuccess<ProfileInfo>>> {
     let plan = state.plan();
+    // TagoIO accepts `current` for the token's own profile.
+    let id = if id == "current" {
+        auth.profile.clone()
+    } else {
+        id
+    };
     let info = state.read(|data, _| {
         let profile = openable(data, &auth.account, &id)?;
         Ok(ProfileInfo {

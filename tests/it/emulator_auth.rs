@@ -1,0 +1,176 @@
+//! Tokens and credentials: missing, unknown and expired tokens (401), permissions (read
+//! cannot write, write cannot delete: 403), login with and without two-factor, and
+//! malformed ids (400, never a panic).
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::emulator_support::*;
+
+const TWO_FACTOR_SEED: &str = r#"
+accounts:
+  - email: carol@globex.example
+    password: carol-password
+    name: Carol
+    two_factor: true
+    pin_code: "246810"
+    profiles:
+      - name: Carol's
+        id: 6500a1b2c3d4e5f6012345c1
+        tokens: [{name: ci, permission: full, token: carol-token}]
+"#;
+
+#[tokio::test]
+async fn missing_unknown_and_expired_tokens_are_401() {
+    let api = Api::start().await;
+    let answer = api.call(Method::GET, "/profile", None, None).await;
+    answer.assert_error(401, "Authorization denied: no token in the `token` header");
+    api.get("/profile", "not-a-token")
+        .await
+        .assert_error(401, "Authorization denied: invalid token");
+
+    api.freeze("2026-03-01T10:00:00Z").await;
+    let body = json!({"name": "short", "permission": "full", "expire_time": "3 hours", "email": "demo@tagoform.local", "password": "demo-password"});
+    let created = api
+        .post(&format!("/profile/{ACME}/token"), DEMO, body)
+        .await;
+    assert_eq!(
+        created.result()["expire_date"],
+        json!("2026-03-01T13:00:00.000Z")
+    );
+    let short = created.result()["token"].as_str().unwrap().to_string();
+    api.advance(3 * 3600 - 1).await;
+    assert_eq!(api.get("/profile", &short).await.status, 200);
+    api.advance(1).await;
+    api.get("/profile", &short)
+        .await
+        .assert_error(401, "Authorization denied: token expired");
+}
+
+#[tokio::test]
+async fn read_tokens_cannot_write_and_write_tokens_cannot_delete() {
+    let api = Api::start().await;
+    let read = api.token_with("read").await;
+    let write = api.token_with("write").await;
+    assert_eq!(
+        api.get("/profile", &read)
+            .await
+            .result()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    api.post("/profile", &read, json!({"name": "x"}))
+        .await
+        .assert_error(403, "Authorization denied: a read token cannot write");
+    let network = api.network(&write, "by write token").await;
+    api.delete(&format!("/integration/network/{network}"), &write)
+        .await
+        .assert_error(403, "Authorization denied: a write token cannot delete");
+    assert_eq!(
+        api.get(&format!("/integration/network/{network}"), DEMO)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        api.get("/profile", DEMO)
+            .await
+            .result()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        api.delete(&format!("/integration/network/{network}"), DEMO)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn deny_tokens_can_do_nothing() {
+    let seed = "accounts: [{email: d@x.example, password: p, name: D, profiles: [{name: P, tokens: [{name: no, permission: deny, token: deny-token}]}]}]";
+    let api = Api::with_seed(seed).await;
+    api.get("/profile", "deny-token")
+        .await
+        .assert_error(403, "Authorization denied: a deny token cannot be used");
+}
+
+#[tokio::test]
+async fn login_checks_password_and_second_factor() {
+    let api = Api::with_seed(TWO_FACTOR_SEED).await;
+    let login = |body| api.call(Method::POST, "/account/login", None, Some(body));
+    login(json!({"email": "carol@globex.example", "password": "wrong"}))
+        .await
+        .assert_error(401, "Invalid email or password");
+    login(json!({"email": "carol@globex.example", "password": "carol-password"}))
+        .await
+        .assert_error(
+            400,
+            "pin_code is required: two-factor authentication is enabled on this account",
+        );
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "000000"}))
+        .await
+        .assert_error(401, "Invalid pin_code");
+    let ok = login(json!({"email": "CAROL@globex.example", "password": "carol-password", "pin_code": "246810"})).await;
+    assert_eq!(
+        ok.result()["profiles"][0]["id"],
+        json!("6500a1b2c3d4e5f6012345c1")
+    );
+    assert_eq!(ok.result()["profiles"][0]["from_share"], json!(false));
+}
+
+#[tokio::test]
+async fn signing_in_to_a_profile_creates_a_login_token() {
+    let api = Api::start().await;
+    api.freeze("2026-03-01T10:00:00Z").await;
+    let token = api
+        .sign_in("demo@tagoform.local", "demo-password", ACME)
+        .await;
+    let tokens = api.get(&format!("/profile/{ACME}/token?fields[0]=name&fields[1]=token&fields[2]=type&fields[3]=expire_time"), &token).await;
+    let login = tokens
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["token"] == json!(token))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        login,
+        json!({"name": "test", "token": token, "type": "login", "expire_time": "2026-03-02T10:00:00.000Z"})
+    );
+    let stranger = json!({"email": "partner@tagoform.local", "password": "partner-password", "profile_id": ACME, "name": "x"});
+    api.call(Method::POST, "/account/profile/token", None, Some(stranger))
+        .await
+        .assert_error(404, "Profile not found");
+}
+
+#[tokio::test]
+async fn malformed_ids_are_refused_without_a_panic() {
+    let api = Api::start().await;
+    api.get("/profile/not-an-id", DEMO)
+        .await
+        .assert_error(400, "Invalid profile id `not-an-id`");
+    api.get("/profile/ABCDEFABCDEFABCDEFABCDEF", DEMO)
+        .await
+        .assert_error(400, "Invalid profile id `ABCDEFABCDEFABCDEFABCDEF`");
+    api.get("/integration/connector/%2e%2e%2f%2e%2e", DEMO)
+        .await
+        .assert_error(400, "Invalid connector id `../..`");
+    api.get("/profile/aaaaaaaaaaaaaaaaaaaaaaaa", DEMO)
+        .await
+        .assert_error(404, "Profile not found");
+    api.delete(&format!("/profile/{ACME}/team/zz"), DEMO)
+        .await
+        .assert_error(400, "Invalid account id `zz`");
+    api.get("/no/such/route", DEMO)
+        .await
+        .assert_error(404, "Route not found");
+    // The server is still answering.
+    assert_eq!(api.get("/profile", DEMO).await.status, 200);
+}

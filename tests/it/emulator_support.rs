@@ -1,0 +1,190 @@
+//! Shared helpers of the emulator tests: an emulator on 127.0.0.1:0 and a plain reqwest
+//! caller that returns the status, the JSON body and the headers of each answer.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tagoform::emulator::seed::{DEMO_PROFILE_ID, PARTNER_PROFILE_ID};
+use tagoform::emulator::{
+    self, EmulatorConfig, Plan, RunningEmulator, Seed, DEMO_TOKEN, PARTNER_TOKEN,
+};
+
+pub const DEMO: &str = DEMO_TOKEN;
+pub const PARTNER: &str = PARTNER_TOKEN;
+pub const ACME: &str = DEMO_PROFILE_ID;
+pub const GLOBEX: &str = PARTNER_PROFILE_ID;
+pub const TTN: &str = "5a00000000000000000000a1";
+
+/// One answer: status, JSON body, headers.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: HeaderMap,
+}
+
+impl Answer {
+    /// The `result` of a success envelope (panics on a failure, with the message).
+    pub fn result(&self) -> &Value {
+        assert_eq!(
+            self.body["status"],
+            json!(true),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
+        &self.body["result"]
+    }
+
+    /// Asserts a failure with exactly this status and message.
+    pub fn assert_error(&self, status: u16, message: &str) {
+        assert_eq!(
+            (self.status.as_u16(), &self.body),
+            (status, &json!({"status": false, "message": message}))
+        );
+    }
+}
+
+pub struct Api {
+    pub emulator: RunningEmulator,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    /// The demo seed, no limits, no faults.
+    pub async fn start() -> Self {
+        Self::with(EmulatorConfig::default()).await
+    }
+
+    pub async fn with_plan(plan: Plan) -> Self {
+        Self::with(EmulatorConfig {
+            plan,
+            ..EmulatorConfig::default()
+        })
+        .await
+    }
+
+    pub async fn with_seed(yaml: &str) -> Self {
+        let seed: Seed = serde_yaml::from_str(yaml).unwrap();
+        Self::with(EmulatorConfig {
+            seed,
+            ..EmulatorConfig::default()
+        })
+        .await
+    }
+
+    pub async fn with(config: EmulatorConfig) -> Self {
+        let emulator = emulator::start(config).await.unwrap();
+        Self {
+            emulator,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.emulator.url()));
+        if let Some(token) = token {
+            request = request.header("token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {status} {text}"));
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Admin route (no token).
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call(method, &format!("/_emulator{path}"), None, body)
+            .await
+    }
+
+    /// Freezes the emulator's clock at `at` (RFC 3339), so minute windows and expiries are exact.
+    pub async fn freeze(&self, at: &str) {
+        self.admin(Method::POST, "/clock/freeze", Some(json!({"at": at})))
+            .await
+            .result();
+    }
+
+    pub async fn advance(&self, seconds: i64) {
+        self.admin(
+            Method::POST,
+            "/clock/advance",
+            Some(json!({"seconds": seconds})),
+        )
+        .await
+        .result();
+    }
+
+    /// A fresh token for `profile_id` obtained with an account's credentials.
+    pub async fn sign_in(&self, email: &str, password: &str, profile_id: &str) -> String {
+        let body =
+            json!({"email": email, "password": password, "profile_id": profile_id, "name": "test"});
+        let answer = self
+            .call(Method::POST, "/account/profile/token", None, Some(body))
+            .await;
+        answer.result()["token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a network in the token's profile and returns its id.
+    pub async fn network(&self, token: &str, name: &str) -> String {
+        let answer = self
+            .post("/integration/network", token, json!({"name": name}))
+            .await;
+        answer.result()["network"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a connector in the token's profile over `networks` and returns its id.
+    pub async fn connector(&self, token: &str, name: &str, networks: &[&str]) -> String {
+        let answer = self
+            .post(
+                "/integration/connector",
+                token,
+                json!({"name": name, "networks": networks}),
+            )
+            .await;
+        answer.result()["connector"].as_str().unwrap().to_string()
+    }
+
+    /// A token of the demo account with the given permission, for ACME Production.
+    pub async fn token_with(&self, permission: &str) -> String {
+        let body = json!({"name": permission, "permission": permission, "email": "demo@tagoform.local", "password": "demo-password"});
+        let answer = self
+            .post(&format!("/profile/{ACME}/token"), DEMO, body)
+            .await;
+        answer.result()["token"].as_str().unwrap().to_string()
+    }
+}
