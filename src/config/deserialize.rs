@@ -109,6 +109,7 @@ pub fn deserialize<T: DeserializeOwned>(
     let mut working = to_yaml(node);
     let mut removed: HashMap<Vec<Step>, Vec<usize>> = HashMap::new();
     let mut reported: HashSet<Vec<Step>> = HashSet::new();
+    let mut suggested: HashSet<Vec<Step>> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
         let error = match serde_path_to_error::deserialize::<_, T>(working.clone()) {
             Ok(value) if reported.is_empty() => return Some(value),
@@ -121,7 +122,8 @@ pub fn deserialize<T: DeserializeOwned>(
         if let Some(field) = quoted_after(&message, "missing field `") {
             let mut field_path = path.clone();
             field_path.push(Step::Key(field.to_owned()));
-            if !reported.contains(&field_path) {
+            // Already reported: removed by us, or the fix of a misspelled field we named.
+            if !reported.contains(&field_path) && !suggested.contains(&field_path) {
                 let found = locate::find(node, &path);
                 let at = found
                     .key
@@ -148,7 +150,12 @@ pub fn deserialize<T: DeserializeOwned>(
             let at = found.key.unwrap_or(found.value);
             let known: Vec<&str> = backquoted(&message).into_iter().skip(1).collect();
             let help = match locate::closest(field, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
+                Some(close) => {
+                    let mut close_path = path[..path.len() - 1].to_vec();
+                    close_path.push(Step::Key(close.to_owned()));
+                    suggested.insert(close_path);
+                    format!("did you mean `{close}`?")
+                }
                 None if known.is_empty() => "remove it".to_owned(),
                 None => format!("known fields: {}", known.join(", ")),
             };
