@@ -328,6 +328,9 @@ impl<'a> Checker<'a> {
             let Some(network) = self.desired.networks.get(key) else {
                 return; // undefined or broken: reported elsewhere
             };
+            if self.is_broken("networks", key) {
+                return; // its shares may be incomplete: reported elsewhere
+            }
             let shared = self
                 .shares
                 .get(key.as_str())
