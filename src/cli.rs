@@ -48,7 +48,7 @@ pub enum Command {
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagnosticFormat {
-    /// `file:line:column: message`, the offending line and a help line.
+    /// `file:line:column: error: message`, the offending line and a help line.
     Text,
     /// The same diagnostics as a JSON document.
     Json,
@@ -57,6 +57,9 @@ pub enum DiagnosticFormat {
 }
 
 /// Arguments of `tagoform validate`.
+///
+/// Exit status: 0 when the configuration is valid, 1 when it is not (or, with `--strict`,
+/// when it has warnings).
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// A YAML file, or a folder whose `*.yaml`/`*.yml` files are merged.
@@ -65,7 +68,7 @@ pub struct ValidateArgs {
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
     pub format: DiagnosticFormat,
-    /// Treat warnings as errors.
+    /// Treat warnings as errors: exit 1 when there is any.
     #[arg(long)]
     pub strict: bool,
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::deserialize::{deserialize, to_yaml};
+use super::deserialize::{deserialize, to_yaml, Translation};
 use super::diagnostic::Diagnostic;
 use super::locate::{self, closest, error_at, origin, text};
 use super::model::{Desired, ExternalProfile, Origin, Recipient, ShareTarget, TagoId};
@@ -51,6 +51,18 @@ pub struct Context<'a> {
     pub key_node: &'a Node,
     pub node: &'a Node,
     pub today: NaiveDate,
+    /// Maps paths of the deserialized entry back to the tree (see `deserialize`).
+    pub translation: Translation,
+}
+
+impl<'a> Context<'a> {
+    /// The same place, with the translation of a deserialization that removed faulty parts.
+    pub fn translated(&self, translation: Translation) -> Context<'a> {
+        Context {
+            translation,
+            ..*self
+        }
+    }
 }
 
 impl Merger {
@@ -188,6 +200,7 @@ impl Merger {
                 key_node: &entry.key,
                 node: &entry.value,
                 today: self.today,
+                translation: Translation::default(),
             };
             let before = self.diagnostics.len();
             let desired = &mut self.desired;
@@ -242,7 +255,7 @@ impl Merger {
 /// An entry of `external_profiles`: a key and a profile id.
 fn external(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<ExternalProfile> {
     let what = format!("external profile `{}`", context.key);
-    let id: String = deserialize(
+    let (id, _): (String, _) = deserialize(
         context.file,
         context.key_node,
         context.node,

@@ -2,7 +2,9 @@
 //!
 //! serde stops at the first error. To report them all, the failing field is removed from a
 //! working copy and deserialization is tried again (at most [`MAX_ROUNDS`] times); each error's
-//! path (from serde_path_to_error) is mapped back to the original tree to locate it.
+//! path (from serde_path_to_error) is mapped back to the original tree to locate it. When the
+//! copy finally deserializes, the value is still returned with a [`Translation`], so that the
+//! checks inside the entry run too and locate their findings in the original tree.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -97,22 +99,51 @@ fn is_core_float(text: &str) -> bool {
     mantissa_ok && exponent_ok && (fraction.is_some() || exponent.is_some())
 }
 
-/// Deserializes `node` as `T`, pushing a located diagnostic for every error found. `None`
-/// when there was at least one error.
+/// What was removed from an entry to deserialize it: maps paths in the value back to the
+/// tree, and tells which parts were lost (already reported, so not to be checked again).
+#[derive(Debug, Default)]
+pub struct Translation {
+    /// Original indices of the items removed from each sequence, by its original path.
+    removed: HashMap<Vec<Step>, Vec<usize>>,
+    /// Original paths of what was reported and removed.
+    lost: HashSet<Vec<Step>>,
+}
+
+impl Translation {
+    /// The path in the original tree of a path in the deserialized value.
+    pub fn original(&self, path: &[Step]) -> Vec<Step> {
+        original_path(path, &self.removed)
+    }
+
+    /// Whether anything at or below this original path was reported and removed.
+    pub fn lost_under(&self, prefix: &[Step]) -> bool {
+        self.lost.iter().any(|path| path.starts_with(prefix))
+    }
+}
+
+/// Deserializes `node` as `T`, pushing a located diagnostic for every error found. With
+/// errors, the value is what remains once the faulty parts are removed; `None` when nothing
+/// sensible remains.
 pub fn deserialize<T: DeserializeOwned>(
     file: &Path,
     key: &Node,
     node: &Node,
     what: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<T> {
+) -> Option<(T, Translation)> {
     let mut working = to_yaml(node);
     let mut removed: HashMap<Vec<Step>, Vec<usize>> = HashMap::new();
     let mut reported: HashSet<Vec<Step>> = HashSet::new();
+    let mut suggested: HashSet<Vec<Step>> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
         let error = match serde_path_to_error::deserialize::<_, T>(working.clone()) {
-            Ok(value) if reported.is_empty() => return Some(value),
-            Ok(_) => return None,
+            Ok(value) => {
+                let translation = Translation {
+                    removed,
+                    lost: reported,
+                };
+                return Some((value, translation));
+            }
             Err(error) => error,
         };
         let working_path = steps(error.path());
@@ -121,7 +152,8 @@ pub fn deserialize<T: DeserializeOwned>(
         if let Some(field) = quoted_after(&message, "missing field `") {
             let mut field_path = path.clone();
             field_path.push(Step::Key(field.to_owned()));
-            if !reported.contains(&field_path) {
+            // Already reported: removed by us, or the fix of a misspelled field we named.
+            if !reported.contains(&field_path) && !suggested.contains(&field_path) {
                 let found = locate::find(node, &path);
                 let at = found
                     .key
@@ -148,7 +180,12 @@ pub fn deserialize<T: DeserializeOwned>(
             let at = found.key.unwrap_or(found.value);
             let known: Vec<&str> = backquoted(&message).into_iter().skip(1).collect();
             let help = match locate::closest(field, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
+                Some(close) => {
+                    let mut close_path = path[..path.len() - 1].to_vec();
+                    close_path.push(Step::Key(close.to_owned()));
+                    suggested.insert(close_path);
+                    format!("did you mean `{close}`?")
+                }
                 None if known.is_empty() => "remove it".to_owned(),
                 None => format!("known fields: {}", known.join(", ")),
             };

@@ -1,15 +1,18 @@
 //! Desired state: YAML → validated model, with located diagnostics. Never touches the network.
 //!
-//! The pipeline, one module per step:
-//! - [`read`](self): find the files (one file, or every `*.yaml`/`*.yml` below a folder in
-//!   sorted path order) and read them with size and encoding limits;
+//! The pipeline, one private module per step:
+//! - `read`: find the files (one file, or every `*.yaml`/`*.yml` below a folder in sorted
+//!   path order) and read them as UTF-8 with size limits;
 //! - `yaml`: parse each file with a marked-event parser into a located tree (exact line and
 //!   column of every key and value), refusing hostile input (depth, aliases, tags) early;
-//! - `convert`: deserialize each entry into the strict [`wire`] structs with serde_yaml,
-//!   collecting every error, and turn them into the [`model`], merging files;
-//! - `rules`: the checks that span objects (references, shares, duplicates, expiry).
+//! - `deserialize`: build the serde value from that tree and deserialize the strict [`wire`]
+//!   structs with serde_yaml, reporting every error at its place;
+//! - `convert` and `entries`: merge the files and turn each entry into the [`model`], with the
+//!   checks that need only that entry (ids, emails, expiry, scripts through `scripts`);
+//! - `rules`: the checks across entries (references, ownership, shares, duplicates).
 //!
-//! Diagnostics carry file, line and column; [`diagnostic`] renders them.
+//! [`load`] runs them all; [`diagnostic`] renders what they found. The limits that keep
+//! hostile input cheap ([`MAX_FILE_BYTES`] and the others) are re-exported here.
 
 pub mod diagnostic;
 pub mod model;

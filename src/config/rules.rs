@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::diagnostic::Diagnostic;
 use super::locate::{closest, error_at, error_at_origin};
-use super::model::{Connector, Desired, NetworkTarget, Origin, ShareTarget, TagoId};
+use super::model::{Connector, Desired, NetworkTarget, Origin, Profile, ShareTarget, TagoId};
 use super::yaml::Node;
 
 /// A value that should be a TagoIO id and is not.
@@ -93,8 +93,15 @@ impl<'a> Checker<'a> {
 
     /// Profiles must be told apart on TagoIO: by id pin, or by a name no other profile has.
     fn profiles(&mut self) {
-        let mut by_name: BTreeMap<&str, Vec<&super::model::Profile>> = BTreeMap::new();
-        for profile in self.desired.profiles.values() {
+        // Broken profiles may have lost their `id`: they are left out rather than misjudged.
+        let desired = self.desired;
+        let profiles: Vec<&Profile> = desired
+            .profiles
+            .values()
+            .filter(|p| !self.is_broken("profiles", &p.key))
+            .collect();
+        let mut by_name: BTreeMap<&str, Vec<&Profile>> = BTreeMap::new();
+        for &profile in &profiles {
             by_name.entry(&profile.name).or_default().push(profile);
         }
         for same in by_name.values().filter(|same| same.len() > 1) {
@@ -117,7 +124,7 @@ impl<'a> Checker<'a> {
             }
         }
         let mut by_id: BTreeMap<&TagoId, &str> = BTreeMap::new();
-        for profile in self.desired.profiles.values() {
+        for profile in profiles {
             let Some(id) = &profile.id else { continue };
             if let Some(first) = by_id.insert(id, &profile.key) {
                 let at = field(&profile.field_origins, "id", &profile.origin);
@@ -328,6 +335,9 @@ impl<'a> Checker<'a> {
             let Some(network) = self.desired.networks.get(key) else {
                 return; // undefined or broken: reported elsewhere
             };
+            if self.is_broken("networks", key) {
+                return; // its shares may be incomplete: reported elsewhere
+            }
             let shared = self
                 .shares
                 .get(key.as_str())
@@ -361,6 +371,13 @@ impl<'a> Checker<'a> {
             let Some(publish) = &connector.publish else {
                 continue;
             };
+            let broken = connector.networks.iter().any(|r| match &r.target {
+                NetworkTarget::Configured(key) => self.is_broken("networks", key),
+                NetworkTarget::Public(_) => false,
+            });
+            if broken {
+                continue; // a network may have lost its own `publish`: reported elsewhere
+            }
             let publishable = connector.networks.iter().any(|r| match &r.target {
                 NetworkTarget::Public(_) => true,
                 NetworkTarget::Configured(key) => self

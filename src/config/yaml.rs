@@ -285,7 +285,7 @@ impl Builder<'_> {
             return Err(self.refuse(
                 span,
                 &format!("more than {MAX_NODES} YAML nodes in the configuration"),
-                "split the configuration into several files in one folder",
+                "this is far larger than any TagoIO account needs; check that this is the right folder",
             ));
         }
         if self.budget.expanded > MAX_EXPANDED_NODES {

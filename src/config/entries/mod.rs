@@ -16,7 +16,7 @@ use super::yaml::{Node, Value};
 
 /// The node at a path below the entry (the deepest one that exists).
 pub(super) fn node_at<'a>(cx: &Context<'a>, path: &[Step]) -> &'a Node {
-    locate::find(cx.node, path).value
+    locate::find(cx.node, &cx.translation.original(path)).value
 }
 
 pub(super) fn key(name: &str) -> Step {

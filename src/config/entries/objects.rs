@@ -95,7 +95,9 @@ fn serial_number(serial: Option<wire::SerialNumber>) -> Option<SerialNumber> {
 
 pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
     let what = format!("network `{}`", cx.key);
-    let wire: wire::Network = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let (wire, translation): (wire::Network, _) =
+        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let cx = &cx.translated(translation);
     let payload_encoder = scripts::resolve(
         cx,
         "payload_encoder",
@@ -139,7 +141,9 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
 
 pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Connector> {
     let what = format!("connector `{}`", cx.key);
-    let wire: wire::Connector = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let (wire, translation): (wire::Connector, _) =
+        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let cx = &cx.translated(translation);
     let networks = network_refs(cx, wire.networks, wire.delete, diagnostics);
     let payload_encoder = scripts::resolve(
         cx,
@@ -188,7 +192,10 @@ fn network_refs(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<NetworkRef> {
     let help = "list the networks its devices can use: `networks: [<key under networks>]`, or `{id: <network id>}` for a public network";
+    // Networks already reported as malformed do not count as missing.
+    let reported = cx.translation.lost_under(&[key("networks")]);
     match &refs {
+        _ if reported => {}
         None if !delete => diagnostics.push(
             error_at(
                 cx.file,

@@ -14,7 +14,9 @@ use crate::config::{rules, wire};
 
 pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
     let what = format!("profile `{}`", cx.key);
-    let wire: wire::Profile = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let (wire, translation): (wire::Profile, _) =
+        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let cx = &cx.translated(translation);
     let id = wire.id.as_deref().and_then(|id| {
         let parsed = TagoId::parse(id);
         if parsed.is_none() {
