@@ -56,11 +56,18 @@ mod tests {
             FieldChange::new("description", Some(json!("a")), json!("b")),
             FieldChange::new("networks", None, json!(["(new network `x`)"])),
         ];
-        let body: ConnectorCreateInfo =
-            object_body(Some("TH"), &changes, Some(vec!["bbbbbbbbbbbbbbbbbbbbbbb1".into()])).unwrap();
+        let body: ConnectorCreateInfo = object_body(
+            Some("TH"),
+            &changes,
+            Some(vec!["bbbbbbbbbbbbbbbbbbbbbbb1".into()]),
+        )
+        .unwrap();
         assert_eq!(body.name.as_deref(), Some("TH"));
         assert_eq!(body.payload_decoder.as_deref(), Some("Ly8gaGkK"));
         assert_eq!(body.description.as_deref(), Some("b"));
-        assert_eq!(body.networks, Some(vec!["bbbbbbbbbbbbbbbbbbbbbbb1".to_string()]));
+        assert_eq!(
+            body.networks,
+            Some(vec!["bbbbbbbbbbbbbbbbbbbbbbb1".to_string()])
+        );
     }
 }

@@ -97,7 +97,9 @@ impl<'a> Executor<'a> {
                     logo_url: new("logo_url"),
                     banner_url: None,
                 };
-                account.profile_edit(&self.profile_id(target).await?, &edit).await?;
+                account
+                    .profile_edit(&self.profile_id(target).await?, &edit)
+                    .await?;
                 Ok(())
             }
             OperationKind::DeleteProfile { target, .. } => {
@@ -141,7 +143,8 @@ impl<'a> Executor<'a> {
                 expires,
             } => {
                 let id = self.profile_id(target).await?;
-                self.create_token(target, &id, name, *permission, expires, &[]).await
+                self.create_token(target, &id, name, *permission, expires, &[])
+                    .await
             }
             OperationKind::ReplaceToken {
                 target,
@@ -155,7 +158,11 @@ impl<'a> Executor<'a> {
                     .await?;
                 let live = account.tokens_list(&id).await?;
                 for old in live.iter().filter(|t| is_stamped(t, name, replaces)) {
-                    gone_is_done(account.token_delete(&id, &Token::new(old.token.clone())).await)?;
+                    gone_is_done(
+                        account
+                            .token_delete(&id, &Token::new(old.token.clone()))
+                            .await,
+                    )?;
                 }
                 Ok(())
             }
@@ -168,7 +175,11 @@ impl<'a> Executor<'a> {
                 let live = account.tokens_list(&id).await?;
                 let stamps = std::slice::from_ref(stamp);
                 for old in live.iter().filter(|t| is_stamped(t, name, stamps)) {
-                    gone_is_done(account.token_delete(&id, &Token::new(old.token.clone())).await)?;
+                    gone_is_done(
+                        account
+                            .token_delete(&id, &Token::new(old.token.clone()))
+                            .await,
+                    )?;
                 }
                 Ok(())
             }
@@ -179,7 +190,9 @@ impl<'a> Executor<'a> {
             } => {
                 let client = self.profile_client(target).await?;
                 let networks = self.network_ids(networks).await?;
-                let id = self.create_object(&client, object, operation, networks).await?;
+                let id = self
+                    .create_object(&client, object, operation, networks)
+                    .await?;
                 self.objects
                     .lock()
                     .await
@@ -200,11 +213,13 @@ impl<'a> Executor<'a> {
                 let changes = &operation.changes;
                 match object.kind {
                     ObjectKind::Network => {
-                        let body: NetworkCreateInfo = object_body(None, changes, None).map_err(invalid)?;
+                        let body: NetworkCreateInfo =
+                            object_body(None, changes, None).map_err(invalid)?;
                         client.network_edit(&id, &body).await?;
                     }
                     ObjectKind::Connector => {
-                        let body: ConnectorCreateInfo = object_body(None, changes, networks).map_err(invalid)?;
+                        let body: ConnectorCreateInfo =
+                            object_body(None, changes, networks).map_err(invalid)?;
                         client.connector_edit(&id, &body).await?;
                     }
                 }
@@ -246,7 +261,11 @@ impl<'a> Executor<'a> {
             } => {
                 let client = self.profile_client(target).await?;
                 let id = self.object_id(object).await?;
-                gone_is_done(client.share_remove(wire_kind(object.kind), &id, recipient_id).await)
+                gone_is_done(
+                    client
+                        .share_remove(wire_kind(object.kind), &id, recipient_id)
+                        .await,
+                )
             }
             OperationKind::RequestPublication {
                 target,
@@ -256,14 +275,19 @@ impl<'a> Executor<'a> {
                 let client = self.profile_client(target).await?;
                 let id = self.object_id(object).await?;
                 let kind = wire_kind(object.kind);
-                match client.publication_submit(kind, &id, message.as_deref()).await {
+                match client
+                    .publication_submit(kind, &id, message.as_deref())
+                    .await
+                {
                     Ok(_) => Ok(()),
                     Err(error) if error.answer_lost() => {
                         let status = client.publication_status(kind, &id).await?;
                         if status.message == *message {
                             return Ok(());
                         }
-                        client.publication_submit(kind, &id, message.as_deref()).await?;
+                        client
+                            .publication_submit(kind, &id, message.as_deref())
+                            .await?;
                         Ok(())
                     }
                     Err(error) => there_is_done::<()>(Err(error)),
@@ -282,7 +306,9 @@ impl<'a> Executor<'a> {
             .await
             .get(&profile.key)
             .cloned()
-            .ok_or_else(|| ExecuteError::Unmet(format!("profile `{}` was not created", profile.key)))
+            .ok_or_else(|| {
+                ExecuteError::Unmet(format!("profile `{}` was not created", profile.key))
+            })
     }
 
     async fn profile_client(&self, profile: &ProfileRef) -> Result<Client, ExecuteError> {
@@ -299,7 +325,9 @@ impl<'a> Executor<'a> {
             .await
             .get(&(object.kind, object.key.clone()))
             .cloned()
-            .ok_or_else(|| ExecuteError::Unmet(format!("{} `{}` was not created", object.kind, object.key)))
+            .ok_or_else(|| {
+                ExecuteError::Unmet(format!("{} `{}` was not created", object.kind, object.key))
+            })
     }
 
     async fn network_ids(&self, networks: &[NetworkRef]) -> Result<Vec<Id>, ExecuteError> {
@@ -333,14 +361,28 @@ impl<'a> Executor<'a> {
         let find = |client: Client| async move {
             let query = ListQuery::default().filter("name", name);
             let found = match object.kind {
-                ObjectKind::Network => client.networks_list(&query).await?.into_iter().map(|n| (n.id, n.fields.name)).collect::<Vec<_>>(),
-                ObjectKind::Connector => client.connectors_list(&query).await?.into_iter().map(|c| (c.id, c.fields.name)).collect(),
+                ObjectKind::Network => client
+                    .networks_list(&query)
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.id, n.fields.name))
+                    .collect::<Vec<_>>(),
+                ObjectKind::Connector => client
+                    .connectors_list(&query)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.id, c.fields.name))
+                    .collect(),
             };
-            Ok(found.into_iter().find(|(_, n)| n.as_deref() == Some(name)).map(|(id, _)| id))
+            Ok(found
+                .into_iter()
+                .find(|(_, n)| n.as_deref() == Some(name))
+                .map(|(id, _)| id))
         };
         match object.kind {
             ObjectKind::Network => {
-                let body: NetworkCreateInfo = object_body(Some(name), changes, None).map_err(invalid)?;
+                let body: NetworkCreateInfo =
+                    object_body(Some(name), changes, None).map_err(invalid)?;
                 create_or_find(|| client.network_create(&body), || find(client.clone())).await
             }
             ObjectKind::Connector => {
@@ -364,7 +406,10 @@ impl<'a> Executor<'a> {
     ) -> Result<(), ExecuteError> {
         let account = self.access.account();
         let credentials = self.access.credentials().ok_or_else(|| {
-            ExecuteError::Unmet("creating a token needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD".into())
+            ExecuteError::Unmet(
+                "creating a token needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD"
+                    .into(),
+            )
         })?;
         let request = TokenCreateRequest {
             name: name.to_owned(),
@@ -456,7 +501,8 @@ fn wire_kind(kind: ObjectKind) -> IntegrationKind {
 }
 
 fn wire_permission(permission: Permission) -> Result<WirePermission, ExecuteError> {
-    serde_json::from_value(serde_json::Value::String(permission.as_str().to_owned())).map_err(invalid)
+    serde_json::from_value(serde_json::Value::String(permission.as_str().to_owned()))
+        .map_err(invalid)
 }
 
 fn invalid(error: serde_json::Error) -> ExecuteError {

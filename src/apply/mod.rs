@@ -28,7 +28,9 @@ pub enum Status {
     Done,
     Failed(String),
     /// Not attempted because an operation it depends on failed or was skipped.
-    Skipped { because_of: usize },
+    Skipped {
+        because_of: usize,
+    },
 }
 
 /// The outcome of one operation, in plan order.

@@ -103,7 +103,8 @@ async fn run_connected(
 }
 
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
-    let text = std::fs::read(file).with_context(|| format!("cannot read the plan `{}`", file.display()))?;
+    let text = std::fs::read(file)
+        .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     serde_json::from_slice(&text).with_context(|| {
         format!(
             "`{}` is not a plan saved by `tagoform plan --out` of this version",

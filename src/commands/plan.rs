@@ -17,7 +17,13 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let plan = runtime()?.block_on(async {
         let connected = connect(&desired, &args.reconcile.api).await?;
         let reconcile = &args.reconcile;
-        let plan = compute_plan(&desired, &connected, reconcile.parallelism, &reconcile.targets).await;
+        let plan = compute_plan(
+            &desired,
+            &connected,
+            reconcile.parallelism,
+            &reconcile.targets,
+        )
+        .await;
         connected.close().await;
         plan
     })?;

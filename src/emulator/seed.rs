@@ -26,6 +26,8 @@ pub const DEMO_PROFILE_ID: &str = "6500a1b2c3d4e5f601234501";
 pub const DEMO_STAGING_PROFILE_ID: &str = "6500a1b2c3d4e5f601234502";
 /// "Globex", the partner account's profile.
 pub const PARTNER_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab34cd";
+/// "Globex Labs", the partner account's second profile (a share recipient in the examples).
+pub const PARTNER_LABS_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab56ef";
 
 /// The account and profile that own TagoIO's public networks (cannot sign in).
 pub const TAGOIO_ACCOUNT_ID: &str = "5a0000000000000000000001";
@@ -198,11 +200,14 @@ impl Seed {
                     "partner@tagoform.local",
                     "partner-password",
                     "Partner User",
-                    vec![profile(
-                        PARTNER_PROFILE_ID,
-                        "Globex",
-                        vec![full_token("partner", PARTNER_TOKEN)],
-                    )],
+                    vec![
+                        profile(
+                            PARTNER_PROFILE_ID,
+                            "Globex",
+                            vec![full_token("partner", PARTNER_TOKEN)],
+                        ),
+                        profile(PARTNER_LABS_PROFILE_ID, "Globex Labs", vec![]),
+                    ],
                 ),
                 account(
                     "6500a1b2c3d4e5f6012345a0",

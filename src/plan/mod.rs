@@ -15,12 +15,12 @@ mod team;
 mod tokens;
 
 pub use diff::plan;
-pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 pub use identity::{IdentityError, PlanError};
 pub use operation::{
     Action, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef,
     Summary, TokenStamp, FORMAT_VERSION,
 };
+pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 
 #[cfg(test)]
 mod tests;

@@ -75,10 +75,7 @@ pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
             Some(op)
         })
         .collect();
-    Plan {
-        operations,
-        ..plan
-    }
+    Plan { operations, ..plan }
 }
 
 /// The configuration keys an operation is about.
