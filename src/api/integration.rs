@@ -12,8 +12,8 @@ use super::route::{Method, PathArg, Route};
 use super::transport::Call;
 use super::types::{
     ConnectorCreateInfo, ConnectorCreateResponse, ConnectorInfo, Id, NetworkCreateInfo,
-    NetworkCreateResponse, NetworkInfo, PublicationInfo, PublishRequest, PublishResponse,
-    ShareItem, ShareRequest,
+    NetworkCreateResponse, NetworkInfo, OwnedIntegration, PublicationInfo, PublishRequest,
+    PublishResponse, ShareItem, ShareRequest,
 };
 
 /// Networks and connectors share their sharing and publication routes.
@@ -82,7 +82,26 @@ fn with_default_fields(query: &ListQuery, fields: &[&str]) -> ListQuery {
     }
 }
 
+/// The owner-only fields a list can carry: recipients and publication state. A server that
+/// does not send them leaves them `None`, and the caller reads them per object instead.
+const OWNER_FIELDS: [&str; 2] = ["shared_with", "publication"];
+
 impl Client {
+    /// `GET /integration/{kind}` as the owner reads it: every field, plus `shared_with` and
+    /// `publication` where the server provides them, every page.
+    pub async fn owned_list<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: IntegrationKind,
+    ) -> Result<Vec<OwnedIntegration<T>>, ApiError> {
+        let (path, fields): (&str, &[&str]) = match kind {
+            IntegrationKind::Network => ("/integration/network", &NETWORK_FIELDS),
+            IntegrationKind::Connector => ("/integration/connector", &CONNECTOR_FIELDS),
+        };
+        let route = Route::new(Method::Get, path, &[])?;
+        let query = ListQuery::default().fields(fields.iter().chain(OWNER_FIELDS.iter()).copied());
+        self.list_all(route, &query, false).await
+    }
+
     /// `GET /integration/network`, every page. Without `fields`, all of them.
     pub async fn networks_list(&self, query: &ListQuery) -> Result<Vec<NetworkInfo>, ApiError> {
         let route = Route::new(Method::Get, "/integration/network", &[])?;

@@ -1,8 +1,9 @@
 //! [`fetch`]: read the live state of what the configuration manages, and nothing else.
 //!
 //! Reads go through list endpoints at the largest page size, so the request count grows with
-//! pages, not objects; the only per-object reads are an object's shares and its publication
-//! status, and only for objects whose configuration manages them. All reads of all profiles
+//! pages, not objects. The lists carry each object's shares and publication state where the
+//! server provides them (the emulator does); otherwise those are read per object, and only for
+//! objects whose configuration manages them. All reads of all profiles
 //! run concurrently (bounded by `parallelism`), paced by the client under the rate limits.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use serde_json::Value;
 use super::access::{Access, AccessError};
 use super::snapshot::*;
 use crate::api::types::{self, ConnectorInfo, NetworkInfo, PublicationStatus, TOKEN_TYPE_ACCOUNT};
-use crate::api::{ApiError, Client, IntegrationKind, ListQuery};
+use crate::api::{ApiError, Client, IntegrationKind};
 use crate::config::Desired;
 
 /// Why the live state could not be read.
@@ -131,13 +132,13 @@ async fn read_profile(
     };
     let networks = async {
         client
-            .networks_list(&ListQuery::default())
+            .owned_list::<NetworkInfo>(IntegrationKind::Network)
             .await
             .map_err(reading(on("the networks")))
     };
     let connectors = async {
         client
-            .connectors_list(&ListQuery::default())
+            .owned_list::<ConnectorInfo>(IntegrationKind::Connector)
             .await
             .map_err(reading(on("the connectors")))
     };
@@ -145,13 +146,19 @@ async fn read_profile(
         tokio::try_join!(team, tokens, networks, connectors)?;
     let mut networks: Vec<LiveObject> = networks
         .into_iter()
-        .filter(|n| n.profile.as_deref().is_none_or(|owner| owner == id))
-        .map(network)
+        .filter(|n| n.object.profile.as_deref().is_none_or(|owner| owner == id))
+        .map(|owned| with_owner_view(network(owned.object), owned.shared_with, owned.publication))
         .collect();
     let mut connectors: Vec<LiveObject> = connectors
         .into_iter()
-        .filter(|c| c.profile.as_deref().is_none_or(|owner| owner == id))
-        .map(connector)
+        .filter(|c| c.object.profile.as_deref().is_none_or(|owner| owner == id))
+        .map(|owned| {
+            with_owner_view(
+                connector(owned.object),
+                owned.shared_with,
+                owned.publication,
+            )
+        })
         .collect();
     let reads = object_reads(desired, profile.key, &networks, &connectors);
     let results: Vec<ObjectRead> = stream::iter(reads)
@@ -191,8 +198,20 @@ struct ObjectRead {
     publication: Option<Publication>,
 }
 
-/// The per-object reads the configuration needs: shares of objects whose `shared_with` it
-/// manages, publication status of objects it asks to publish (unless already public).
+/// Shares and publication state from the list, when the server sent them.
+fn with_owner_view(
+    mut object: LiveObject,
+    shared_with: Option<Vec<Id>>,
+    publication_info: Option<types::PublicationInfo>,
+) -> LiveObject {
+    object.shares = shared_with;
+    object.publication = publication_info.map(publication);
+    object
+}
+
+/// The per-object reads the configuration still needs: shares of objects whose `shared_with`
+/// it manages, publication status of objects it asks to publish (unless already public), each
+/// only when the list did not carry it already.
 fn object_reads(
     desired: &Desired,
     profile: &str,
@@ -201,7 +220,7 @@ fn object_reads(
 ) -> Vec<ObjectRead> {
     let mut reads = Vec::new();
     let mut add = |kind, object: &LiveObject, shares: bool, publish: bool| {
-        if shares {
+        if shares && object.shares.is_none() {
             reads.push(ObjectRead {
                 kind,
                 id: object.id.clone(),
@@ -210,7 +229,7 @@ fn object_reads(
                 publication: None,
             });
         }
-        if publish && !object.public {
+        if publish && !object.public && object.publication.is_none() {
             reads.push(ObjectRead {
                 kind,
                 id: object.id.clone(),

@@ -189,7 +189,17 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         tokio::time::sleep(latency).await;
         return ApiError::unavailable().into_response();
     }
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // The `Date` header tells clients the emulator's clock (which tests move forward), so
+    // expiry is judged by the server's time, as against TagoIO.
+    if let Ok(now) = state.read(|_, now| Ok(now)) {
+        let date = now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(value) = axum::http::HeaderValue::from_str(&date) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::DATE, value);
+        }
+    }
     tokio::time::sleep(latency).await;
     response
 }
