@@ -9,8 +9,10 @@
 //!   pacing, pagination, redaction of secrets).
 //! - [`emulator`]: a TagoIO-compatible server (axum) that enforces TagoIO's rules; the
 //!   `--api local` default and the adversary of every end-to-end test.
-//! - [`live`]: the live snapshot: plain values of what the configuration manages.
-//! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async.
+//! - [`live`]: `fetch` reads what the configuration manages into a `LiveSnapshot` of plain
+//!   values; `Access` picks the token each profile's routes need.
+//! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async. The
+//!   `Plan` is data: the same type is rendered, saved (`--out`) and applied (`--plan`).
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].

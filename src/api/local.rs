@@ -1,8 +1,5 @@
 //! `--api local`: opening a client on the emulator embedded in this process.
 //!
-//! Needs `crate::emulator::local` (the emulator's module): `src/api/mod.rs` declares this
-//! module only once both are in the same tree.
-//!
 //! [`open`] turns resolved settings into a [`Session`]: for a URL, just a client; for
 //! `local`, the emulator is started first over `<dir>/.tagoform/local-api.json` (so state
 //! carries from one command to the next) and the client uses its demo token unless

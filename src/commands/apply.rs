@@ -68,20 +68,30 @@ async fn run_connected(
     }
     check_safety(args, &plan, connected)?;
     if !confirmed(args)? {
-        println!("Apply cancelled; nothing was changed.");
+        writeln!(std::io::stdout(), "Apply cancelled; nothing was changed.")?;
         return Ok(ExitCode::from(1));
     }
     let parallelism = usize::from(args.reconcile.parallelism);
-    let report = apply::apply(&plan, &connected.access, parallelism, |operation, status| {
-        let line = describe(operation);
-        match status {
-            Status::Done => eprintln!("  done: {line}"),
-            Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
-            Status::Skipped { because_of } => {
-                eprintln!("  skipped: {line} (it needs operation {because_of}, which did not succeed)")
+    let report = apply::apply(
+        &plan,
+        &connected.access,
+        parallelism,
+        |operation, status| {
+            let line = describe(operation);
+            match status {
+                Status::Done => eprintln!("  done: {line}"),
+                Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
+                Status::Skipped { because_of } => {
+                    let needed = plan
+                        .operations
+                        .get(*because_of)
+                        .map(describe)
+                        .unwrap_or_default();
+                    eprintln!("  skipped: {line} (it needs: {needed}, which did not succeed)")
+                }
             }
-        }
-    })
+        },
+    )
     .await;
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {
@@ -94,9 +104,16 @@ async fn run_connected(
         }
     }
     let (done, failed, skipped) = report.counts();
-    println!("Apply finished: {done} done, {failed} failed, {skipped} skipped.");
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "Apply finished: {done} done, {failed} failed, {skipped} skipped."
+    )?;
     if failed + skipped > 0 {
-        println!("Run `tagoform apply` again to finish: operations are safe to repeat.");
+        writeln!(
+            out,
+            "Run `tagoform apply` again to finish: operations are safe to repeat."
+        )?;
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -157,7 +174,10 @@ fn confirmed(args: &ApplyArgs) -> anyhow::Result<bool> {
     if !stdin.is_terminal() {
         bail!("no terminal to confirm on: re-run with --auto-approve to apply without asking; nothing was changed");
     }
-    print!("Apply these changes to TagoIO? Only `yes` is accepted: ");
+    write!(
+        std::io::stdout(),
+        "Apply these changes to TagoIO? Only `yes` is accepted: "
+    )?;
     std::io::stdout().flush()?;
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
