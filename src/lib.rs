@@ -12,6 +12,7 @@
 //! - [`live`]: the live snapshot: plain values of what the configuration manages.
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async.
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
+//! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod emulator;
+pub mod export;
 pub mod live;
 pub mod plan;
 pub mod render;
