@@ -18,3 +18,5 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod export_roundtrip;
+mod export_support;
