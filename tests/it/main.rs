@@ -18,5 +18,6 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod export_random;
 mod export_roundtrip;
 mod export_support;
