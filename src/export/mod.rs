@@ -266,7 +266,8 @@ fn duplicates(snapshot: &LiveSnapshot, exported: &[&Id]) -> BTreeMap<Id, Vec<Str
             for object in list {
                 by_name.entry(&object.name).or_default().push(&object.id);
             }
-            for (name, ids) in by_name.into_iter().filter(|(_, ids)| ids.len() > 1) {
+            for (name, mut ids) in by_name.into_iter().filter(|(_, ids)| ids.len() > 1) {
+                ids.sort_unstable();
                 notes.entry((*id).clone()).or_default().push(format!(
                     "{} {kind}s are named `{name}` ({}): tagoform finds a {kind} by its name within its profile, so none of them is exported; rename all but one on TagoIO and export again",
                     ids.len(),

@@ -15,7 +15,7 @@ use crate::live::{self, Access, AccessError, FetchError, Id, LiveSnapshot};
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("reading the account's profiles")]
-    Profiles(#[source] ApiError),
+    Profiles(#[source] Box<ApiError>),
     #[error("no profile of this account has the id or the name `{0}`")]
     UnknownProfile(String),
     #[error(
@@ -34,7 +34,7 @@ pub enum ReadError {
         name: String,
         id: Id,
         #[source]
-        source: ApiError,
+        source: Box<ApiError>,
     },
 }
 
@@ -49,7 +49,7 @@ pub async fn read(
         .account()
         .profiles_list()
         .await
-        .map_err(ReadError::Profiles)?;
+        .map_err(|error| ReadError::Profiles(Box::new(error)))?;
     let owned: Vec<(Id, String)> = listed
         .into_iter()
         .filter(|p| p.from_share != Some(true))
@@ -85,7 +85,7 @@ pub async fn read(
                         kind: kind.as_str(),
                         name,
                         id: id.clone(),
-                        source,
+                        source: Box::new(source),
                     })?;
             Ok::<_, ReadError>((
                 profile,

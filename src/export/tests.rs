@@ -184,7 +184,7 @@ fn a_folder_gets_a_file_per_profile_and_decoder_files_beside_them() {
         &exported
             .files
             .iter()
-            .find(|f| f.path == PathBuf::from(path))
+            .find(|f| f.path == std::path::Path::new(path))
             .unwrap()
             .text
     };

@@ -20,4 +20,5 @@ mod emulator_team;
 mod emulator_wire;
 mod export_random;
 mod export_roundtrip;
+mod export_shares;
 mod export_support;
