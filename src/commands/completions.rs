@@ -12,13 +12,14 @@ use crate::cli::{Cli, CompletionsArgs, Shell};
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    write(args.shell, &mut out)?;
+    out.write_all(&script(args.shell))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the completion script for `shell`.
-pub fn write(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
+/// The completion script for `shell`. Generated into memory: clap_complete panics when its
+/// writer fails (a closed pipe), and no panic may reach a user.
+pub fn script(shell: Shell) -> Vec<u8> {
     let target = match shell {
         Shell::Bash => Target::Bash,
         Shell::Zsh => Target::Zsh,
@@ -26,6 +27,34 @@ pub fn write(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
         Shell::Powershell => Target::PowerShell,
     };
     let mut command = Cli::command();
-    clap_complete::generate(target, &mut command, "tagoform", out);
-    Ok(())
+    let mut script = Vec::new();
+    clap_complete::generate(target, &mut command, "tagoform", &mut script);
+    script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(shell: Shell) -> String {
+        String::from_utf8(script(shell)).unwrap()
+    }
+
+    #[test]
+    fn every_shell_gets_a_script_that_knows_the_subcommands_and_their_options() {
+        let bash = text(Shell::Bash);
+        assert!(bash.starts_with("_tagoform() {\n"), "{bash}");
+        assert!(bash.contains("cmd=\"tagoform__subcmd__export\""), "{bash}");
+        assert!(bash.contains("--profile"));
+        let zsh = text(Shell::Zsh);
+        assert!(zsh.starts_with("#compdef tagoform\n"));
+        assert!(zsh.contains("'--detailed-exitcode["));
+        let fish = text(Shell::Fish);
+        assert!(fish.contains(
+            "complete -c tagoform -n \"__fish_tagoform_needs_command\" -f -a \"export\" -d 'Write the live account (or some of its profiles) as tagoform YAML, to adopt it'\n"
+        ));
+        let powershell = text(Shell::Powershell);
+        assert!(powershell.contains("Register-ArgumentCompleter -Native -CommandName 'tagoform'"));
+        assert!(powershell.contains("'tagoform;completions'"));
+    }
 }
