@@ -138,6 +138,14 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// The same configuration as on the target branch (a checkout of it): the plan is split
+    /// into what this change causes and drift that was already there. One read of TagoIO.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// With --format markdown: print at most N characters (a GitHub comment holds 65536),
+    /// keeping the summary and counting every operation left out.
+    #[arg(long, value_name = "N")]
+    pub max_chars: Option<usize>,
 }
 
 /// Arguments of `tagoform apply`.

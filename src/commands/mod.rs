@@ -2,6 +2,7 @@
 //! Commands stay short; the work lives in the core modules.
 
 mod apply;
+mod baseline;
 mod completions;
 mod emulator;
 mod export;

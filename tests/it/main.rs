@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area keeps link time down.
 
+mod baseline_plan;
 mod client_api;
 mod client_emulator;
 mod client_faults;
