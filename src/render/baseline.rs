@@ -171,3 +171,96 @@ pub fn markdown(
     };
     out.write_all(text.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::Origin;
+    use crate::plan::{FieldChange, OperationKind, ProfileRef, FORMAT_VERSION};
+
+    fn invite(index: usize, email: &str, line: usize) -> Operation {
+        Operation {
+            index,
+            profile: "acme".into(),
+            kind: OperationKind::InviteMember {
+                target: ProfileRef {
+                    key: "acme".into(),
+                    id: Some("aaaaaaaaaaaaaaaaaaaaaaa1".into()),
+                },
+                email: email.into(),
+                reinvite: false,
+            },
+            changes: vec![],
+            origin: Some(Origin {
+                file: "tagoform.yaml".into(),
+                line,
+                column: 7,
+            }),
+            depends_on: vec![],
+        }
+    }
+
+    fn plan(operations: Vec<Operation>) -> Plan {
+        Plan {
+            format_version: FORMAT_VERSION,
+            operations,
+            notices: vec![],
+        }
+    }
+
+    #[test]
+    fn operations_the_baseline_makes_too_are_drift_wherever_they_are_written() {
+        let change = plan(vec![
+            invite(0, "alice@acme.example", 10),
+            invite(1, "bob@acme.example", 11),
+            invite(2, "carol@acme.example", 12),
+        ]);
+        let baseline = plan(vec![
+            invite(0, "bob@acme.example", 40),
+            invite(1, "dave@acme.example", 41),
+            invite(2, "erin@acme.example", 42),
+        ]);
+        assert_eq!(
+            split(&change, &baseline),
+            Split {
+                caused_by_change: vec![0, 2],
+                drift: vec![1],
+                settled: 2,
+            }
+        );
+    }
+
+    #[test]
+    fn the_same_operation_with_other_field_changes_is_caused_by_the_change() {
+        let mut ours = invite(0, "alice@acme.example", 10);
+        ours.changes = vec![FieldChange::new(
+            "description",
+            Some(json!("a")),
+            json!("b"),
+        )];
+        let mut theirs = ours.clone();
+        theirs.changes = vec![FieldChange::new(
+            "description",
+            Some(json!("a")),
+            json!("c"),
+        )];
+        let result = split(&plan(vec![ours]), &plan(vec![theirs]));
+        assert_eq!(
+            (result.caused_by_change, result.drift, result.settled),
+            (vec![0], vec![], 1)
+        );
+    }
+
+    #[test]
+    fn each_baseline_operation_matches_once() {
+        let change = plan(vec![
+            invite(0, "a@b.example", 1),
+            invite(1, "a@b.example", 2),
+        ]);
+        let baseline = plan(vec![invite(0, "a@b.example", 1)]);
+        let result = split(&change, &baseline);
+        assert_eq!((result.caused_by_change, result.drift), (vec![1], vec![0]));
+    }
+}
