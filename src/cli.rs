@@ -146,6 +146,10 @@ pub struct PlanArgs {
     /// keeping the summary and counting every operation left out.
     #[arg(long, value_name = "N")]
     pub max_chars: Option<usize>,
+    /// Also write the whole plan, never cut, in the same format to FILE: the build artifact
+    /// next to a comment cut by --max-chars (one read of TagoIO for both).
+    #[arg(long, value_name = "FILE")]
+    pub artifact: Option<PathBuf>,
 }
 
 /// Arguments of `tagoform apply`.

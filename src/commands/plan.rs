@@ -49,7 +49,21 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         max_chars: args.max_chars,
         split: split.as_ref(),
     };
-    print_with(&plan, &options)?;
+    if let Some(path) = &args.artifact {
+        let whole = PrintOptions {
+            style: render::Style { color: false },
+            max_chars: None,
+            ..options
+        };
+        let mut file = std::fs::File::create(path)
+            .with_context(|| format!("cannot write the plan to `{}`", path.display()))?;
+        write_plan(&plan, &whole, &mut file)
+            .with_context(|| format!("cannot write the plan to `{}`", path.display()))?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_plan(&plan, &options, &mut out)?;
+    out.flush()?;
     Ok(if args.detailed_exitcode && !plan.is_empty() {
         ExitCode::from(2)
     } else {
@@ -113,6 +127,7 @@ async fn plan_and_split(
 }
 
 /// How to print a plan.
+#[derive(Clone, Copy)]
 pub struct PrintOptions<'a> {
     pub format: PlanFormat,
     pub style: render::Style,
@@ -138,20 +153,22 @@ pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::R
 fn print_with(plan: &Plan, options: &PrintOptions<'_>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match (options.format, options.split) {
-        (PlanFormat::Text, None) => render::text::render(plan, options.style, &mut out)?,
-        (PlanFormat::Text, Some(split)) => {
-            render::baseline::text(plan, split, options.style, &mut out)?
-        }
-        (PlanFormat::Json, split) => render::json_split(plan, split, &mut out)?,
-        (PlanFormat::Markdown, Some(split)) => {
-            render::baseline::markdown(plan, split, options.max_chars, &mut out)?
-        }
-        (PlanFormat::Markdown, None) => match options.max_chars {
-            Some(max) => render::markdown::render_limited(plan, max, &mut out)?,
-            None => render::markdown::render(plan, &mut out)?,
-        },
-    }
+    write_plan(plan, options, &mut out)?;
     out.flush()?;
     Ok(())
+}
+
+fn write_plan(plan: &Plan, options: &PrintOptions<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    match (options.format, options.split) {
+        (PlanFormat::Text, None) => render::text::render(plan, options.style, out),
+        (PlanFormat::Text, Some(split)) => render::baseline::text(plan, split, options.style, out),
+        (PlanFormat::Json, split) => render::json_split(plan, split, out),
+        (PlanFormat::Markdown, Some(split)) => {
+            render::baseline::markdown(plan, split, options.max_chars, out)
+        }
+        (PlanFormat::Markdown, None) => match options.max_chars {
+            Some(max) => render::markdown::render_limited(plan, max, out),
+            None => render::markdown::render(plan, out),
+        },
+    }
 }

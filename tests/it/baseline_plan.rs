@@ -222,5 +222,21 @@ async fn max_chars_is_for_markdown_only() {
     assert!(markdown
         .starts_with("### tagoform plan\n\n**Plan: 0 to add, 2 to change, 0 to remove.**\n"));
     assert!(markdown.ends_with(" The whole plan is attached to the build as an artifact.\n"));
+    // One run gives the cut comment and the whole plan for the artifact.
+    let artifact = folder.path().join("plan.md");
+    let args = ["--format", "markdown", "--max-chars", "300", "--artifact"];
+    let output = plan(
+        &account,
+        folder.path(),
+        &[&args[..], &[artifact.to_str().unwrap()]].concat(),
+    )
+    .await;
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), markdown);
+    let whole = plan(&account, folder.path(), &["--format", "markdown"]).await;
+    assert_eq!(
+        std::fs::read_to_string(&artifact).unwrap(),
+        String::from_utf8(whole.stdout).unwrap()
+    );
+    assert!(markdown.chars().count() < std::fs::read_to_string(&artifact).unwrap().chars().count());
     account.access.close().await;
 }
