@@ -126,3 +126,27 @@ fn section<T: Serialize>(
     text.push_str(&serde_yaml::to_string(&wrapper)?);
     Ok(())
 }
+
+pub fn profile_header(name: &str, id: &str, notes: &[String]) -> Vec<String> {
+    let mut header = vec![format!(
+        "The profile `{name}` ({id}), exported from TagoIO by `tagoform export`."
+    )];
+    if !notes.is_empty() {
+        header.push(String::new());
+        header.push("Not exported (left as it is on TagoIO):".to_owned());
+        header.extend(notes.iter().map(|n| format!("- {n}")));
+    }
+    header
+}
+
+pub fn external_header(notes: &[String]) -> Vec<String> {
+    let mut header = vec![
+        "Profiles that networks and connectors are shared with, outside this export. TagoIO"
+            .to_owned(),
+        "shows a profile's name only to its owner, so profiles of other accounts get keys made"
+            .to_owned(),
+        "from their ids: rename them as you like, in every `shared_with` too.".to_owned(),
+    ];
+    header.extend(notes.iter().map(|n| format!("- {n}")));
+    header
+}

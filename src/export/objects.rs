@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::document::{Fields, NetworkRef, Object};
+use super::document::{Document, Fields, NetworkRef, Object};
 use crate::config::wire;
 use crate::live::{Id, LiveObject, ObjectKind};
 
@@ -160,4 +160,36 @@ fn without_nulls(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
         other => other,
     }
+}
+
+/// The configuration refuses a connector shared with a profile that can use none of its
+/// networks; TagoIO may hold one (a network unshared later). Said before `validate` does.
+pub fn access_warnings(document: &Document) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (key, connector) in &document.connectors {
+        for recipient in connector.shared_with.iter().flatten() {
+            if !can_use_a_network(document, connector, recipient) {
+                warnings.push(format!(
+                    "connector `{key}` is shared with `{recipient}`, which can use none of its networks: `tagoform validate` refuses that until one of them is shared with `{recipient}` too"
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+fn can_use_a_network(document: &Document, connector: &Object, recipient: &str) -> bool {
+    connector
+        .networks
+        .iter()
+        .flatten()
+        .any(|network| match network {
+            NetworkRef::Id { .. } => true,
+            NetworkRef::Key(key) => document.networks.get(key).is_none_or(|n| {
+                n.profile == recipient
+                    || n.shared_with
+                        .as_ref()
+                        .is_none_or(|keys| keys.iter().any(|k| k == recipient))
+            }),
+        })
 }

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::*;
-use crate::live::{LiveProfile, LiveProfileState, LiveToken, TokenOrigin};
+use crate::live::{LiveObject, LiveProfile, LiveProfileState, LiveToken, TokenOrigin};
 
 const ACME_1: &str = "6500a1b2c3d4e5f601234501";
 const ACME_2: &str = "6500a1b2c3d4e5f601234502";
