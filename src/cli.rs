@@ -41,6 +41,11 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write the live account (or some of its profiles) as tagoform YAML, to adopt it.
     ///
+    /// Reads each profile with a short-lived token: needs TAGOIO_TOKEN, TAGOIO_EMAIL and
+    /// TAGOIO_PASSWORD (not with `--api local`). Token values are never exported. Networks
+    /// and connectors whose name repeats within a profile are left out and listed on stderr
+    /// and in the file: rename all but one on TagoIO, then export again (docs/export.md).
+    ///
     /// Example: tagoform export --api local --out tagoio/ && tagoform plan tagoio/ --api local
     Export(ExportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
@@ -243,11 +248,6 @@ pub struct ApiArgs {
 }
 
 /// Arguments of `tagoform export`.
-///
-/// Reads every profile with a short-lived token: set TAGOIO_EMAIL and TAGOIO_PASSWORD (not
-/// needed with `--api local`). Token values are never exported. Networks and connectors whose
-/// name repeats within a profile cannot be told apart by a plan, so they are left out (the
-/// file's header lists them): rename all but one on TagoIO and export again.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]

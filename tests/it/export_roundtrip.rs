@@ -7,8 +7,22 @@ use crate::export_support::{example, load, text, write, Account};
 #[tokio::test]
 async fn the_multi_customer_example_exports_to_yaml_that_plans_no_changes() {
     let account = Account::start().await;
-    account.apply(&example("multi-customer")).await;
+    let token_values = account.apply(&example("multi-customer")).await;
     let (folder, exported) = account.export_to_folder().await;
+    // Tokens are exported by name; no value, neither new ones nor the one export read with.
+    assert_eq!(token_values.len(), 3);
+    for file in &exported.files {
+        for value in token_values
+            .iter()
+            .chain([&crate::emulator_support::DEMO.to_owned()])
+        {
+            assert!(
+                !file.text.contains(value.as_str()),
+                "{}",
+                file.path.display()
+            );
+        }
+    }
     let paths: Vec<String> = exported
         .files
         .iter()

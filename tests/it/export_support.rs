@@ -50,12 +50,18 @@ impl Account {
         plan::plan(desired, &live, self.now()).unwrap()
     }
 
-    /// Applies the configuration at `path`; every operation must succeed.
-    pub async fn apply(&self, path: &Path) {
+    /// Applies the configuration at `path`; every operation must succeed. Returns the values
+    /// of the tokens it created.
+    pub async fn apply(&self, path: &Path) -> Vec<String> {
         let desired = load(path);
         let plan = self.plan(&desired).await;
         let report = tagoform::apply::apply(&plan, &self.access, 8, |_, _| {}).await;
         assert!(report.succeeded(), "{:?}", report.outcomes);
+        report
+            .created_tokens
+            .iter()
+            .map(|created| created.token.expose().to_owned())
+            .collect()
     }
 
     /// Exports the profiles named in `selection` (all when empty).
