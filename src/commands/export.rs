@@ -45,7 +45,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let exported = export::export(&snapshot, &Options { layout, now })?;
     for note in &exported.notes {
-        tracing::warn!("not exported: {note}");
+        tracing::warn!("export: {note}");
     }
     match &args.out {
         None => {

@@ -133,7 +133,7 @@ pub fn profile_header(name: &str, id: &str, notes: &[String]) -> Vec<String> {
     )];
     if !notes.is_empty() {
         header.push(String::new());
-        header.push("Not exported (left as it is on TagoIO):".to_owned());
+        header.push("Notes: what is left out stays as it is on TagoIO, unmanaged.".to_owned());
         header.extend(notes.iter().map(|n| format!("- {n}")));
     }
     header

@@ -1,8 +1,10 @@
 //! Keys for exported objects: readable, unique, and stable.
 //!
 //! A key is the slug of the live name (`ACME Production` → `acme-production`). Keys depend
-//! only on names and ids, never on the order things were read or on which profiles were
-//! selected, so exporting again (or exporting one more profile) gives the same keys.
+//! only on names and ids, never on the order things were read, so exporting the same account
+//! again gives the same keys. Profile keys are made over every profile of the account, so
+//! they do not change with `--profile` either; network and connector keys are made over the
+//! objects exported together (a name another exported profile also uses gets qualified).
 //! When slugs collide, the colliding keys get a qualifier (the owning profile's key, the
 //! kind, then the end of the id); a name that collides with nothing keeps its plain slug.
 

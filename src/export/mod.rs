@@ -274,7 +274,7 @@ fn single_file(
     ];
     if !notes.is_empty() {
         header.push(String::new());
-        header.push("Not exported (left as it is on TagoIO):".to_owned());
+        header.push("Notes: what is left out stays as it is on TagoIO, unmanaged.".to_owned());
         header.extend(notes.iter().map(|n| format!("- {n}")));
     }
     Ok(File {

@@ -303,3 +303,20 @@ fn the_same_account_gives_the_same_text() {
     reordered.profiles.reverse();
     assert_eq!(first, single(&reordered));
 }
+
+#[test]
+fn a_connector_shared_where_none_of_its_networks_is_gets_a_warning() {
+    let mut snapshot = account();
+    let north = snapshot.details.get_mut(NORTH).unwrap();
+    north.connectors[0].networks = vec!["6600000000000000000000n1".into()];
+    north.connectors[0].shares = Some(vec![ACME_2.into()]);
+    let exported = single(&snapshot);
+    assert_eq!(
+        exported.notes,
+        ["profile `northwind`: connector `th-sensor` is shared with `acme-234502`, which can use none of its networks: `tagoform validate` refuses that until one of them is shared with `acme-234502` too"]
+    );
+    // With a public network among them, every recipient can use it.
+    let north = snapshot.details.get_mut(NORTH).unwrap();
+    north.connectors[0].networks.push(TTN.into());
+    assert_eq!(single(&snapshot).notes, Vec::<String>::new());
+}

@@ -248,7 +248,7 @@ async fn two_connectors_of_the_same_name_are_left_out_with_the_fix_in_the_header
             "# yaml-language-server: $schema=tagoform.schema.json\n\
              # The profile `ACME Production` (6500a1b2c3d4e5f601234501), exported from TagoIO by `tagoform export`.\n\
              #\n\
-             # Not exported (left as it is on TagoIO):\n\
+             # Notes: what is left out stays as it is on TagoIO, unmanaged.\n\
              # - {note}\n\
              version: 1\n"
         )),
