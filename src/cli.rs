@@ -39,6 +39,23 @@ pub enum Command {
     ///
     /// Example: tagoform apply examples/quickstart --api local --auto-approve
     Apply(ApplyArgs),
+    /// Write the live account (or some of its profiles) as tagoform YAML, to adopt it.
+    ///
+    /// Reads each profile with a short-lived token: needs TAGOIO_TOKEN, TAGOIO_EMAIL and
+    /// TAGOIO_PASSWORD (not with `--api local`). Token values are never exported. Networks
+    /// and connectors whose name repeats within a profile are left out and listed on stderr
+    /// and in the file: rename all but one on TagoIO, then export again (docs/export.md).
+    ///
+    /// Example: tagoform export --api local --out tagoio/ && tagoform plan tagoio/ --api local
+    Export(ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    ///
+    /// Example: tagoform completions bash > ~/.local/share/bash-completion/completions/tagoform
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of tagoform and its subcommands.
+    ///
+    /// Example: tagoform man > ~/.local/share/man/man1/tagoform.1
+    Man,
     /// Run the TagoIO-compatible emulator on loopback.
     ///
     /// Example: tagoform emulator --listen 127.0.0.1:8787 --state api.json
@@ -126,6 +143,18 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// The same configuration as on the target branch (a checkout of it): the plan is split
+    /// into what this change causes and drift that was already there. One read of TagoIO.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// With --format markdown: print at most N characters (a GitHub comment holds 65536),
+    /// keeping the summary and counting every operation left out.
+    #[arg(long, value_name = "N")]
+    pub max_chars: Option<usize>,
+    /// Also write the whole plan, never cut, in the same format to FILE: the build artifact
+    /// next to a comment cut by --max-chars (one read of TagoIO for both).
+    #[arg(long, value_name = "FILE")]
+    pub artifact: Option<PathBuf>,
 }
 
 /// Arguments of `tagoform apply`.
@@ -216,4 +245,38 @@ pub struct ApiArgs {
     /// carried out (429, or no connection made).
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
+}
+
+/// Arguments of `tagoform export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Export only this profile (its id or its name); repeat for several. Default: all.
+    #[arg(long = "profile", value_name = "ID_OR_NAME")]
+    pub profiles: Vec<String>,
+    /// Write one file per profile into this folder (new or empty), decoders under
+    /// `decoders/`. Default: one document on stdout, decoders inline.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How many requests may be in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+}
+
+/// Arguments of `tagoform completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `tagoform completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }

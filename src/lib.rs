@@ -14,6 +14,7 @@
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async. The
 //!   `Plan` is data: the same type is rendered, saved (`--out`) and applied (`--plan`).
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
+//! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod emulator;
+pub mod export;
 pub mod live;
 pub mod plan;
 pub mod render;

@@ -2,7 +2,11 @@
 //! Commands stay short; the work lives in the core modules.
 
 mod apply;
+mod baseline;
+mod completions;
 mod emulator;
+mod export;
+mod man;
 mod plan;
 mod reconcile;
 mod schema;
@@ -21,6 +25,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Emulator(args) => emulator::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
 

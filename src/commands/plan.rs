@@ -1,32 +1,37 @@
 //! `tagoform plan`: show what apply would change; optionally save it for `apply --plan`.
 //!
+//! With `--baseline PATH` the same live read is also planned against the target branch's
+//! configuration, and the plan is shown in two parts: what this change causes, and drift
+//! that was already there. With `--max-chars N`, a markdown plan is cut to fit a comment.
+//!
 //! Exit codes: 0 success (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 
+use super::baseline::{plan_both, union};
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style};
 use crate::cli::{PlanArgs, PlanFormat};
+use crate::config::Desired;
+use crate::live::LiveProfile;
 use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
-use crate::render;
+use crate::render::{self, baseline::Split};
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    if args.max_chars.is_some() && args.format != PlanFormat::Markdown {
+        bail!("--max-chars applies to --format markdown (a pull-request comment) only");
+    }
     let desired = load_desired(&args.path)?;
-    let plan = runtime()?.block_on(async {
-        let connected = connect(&desired, &args.reconcile.api).await?;
-        let reconcile = &args.reconcile;
-        let plan = compute_plan(
-            &desired,
-            &connected,
-            reconcile.parallelism,
-            &reconcile.targets,
-        )
-        .await;
-        connected.close().await;
-        plan
-    })?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            load_desired(path)
+                .with_context(|| format!("the baseline at `{}` is not valid", path.display()))?,
+        ),
+        None => None,
+    };
+    let (plan, split) = runtime()?.block_on(plan_and_split(args, &desired, baseline.as_ref()))?;
     if let Some(out) = &args.out {
         let saved = SavedPlan {
             saved_format_version: SAVED_FORMAT_VERSION,
@@ -38,7 +43,27 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(out, json)
             .with_context(|| format!("cannot write the plan to `{}`", out.display()))?;
     }
-    print(&plan, args.format, style(args.reconcile.color))?;
+    let options = PrintOptions {
+        format: args.format,
+        style: style(args.reconcile.color),
+        max_chars: args.max_chars,
+        split: split.as_ref(),
+    };
+    if let Some(path) = &args.artifact {
+        let whole = PrintOptions {
+            style: render::Style { color: false },
+            max_chars: None,
+            ..options
+        };
+        let mut file = std::fs::File::create(path)
+            .with_context(|| format!("cannot write the plan to `{}`", path.display()))?;
+        write_plan(&plan, &whole, &mut file)
+            .with_context(|| format!("cannot write the plan to `{}`", path.display()))?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_plan(&plan, &options, &mut out)?;
+    out.flush()?;
     Ok(if args.detailed_exitcode && !plan.is_empty() {
         ExitCode::from(2)
     } else {
@@ -46,15 +71,104 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The plan, and with a baseline, its operations split by cause.
+async fn plan_and_split(
+    args: &PlanArgs,
+    desired: &Desired,
+    baseline: Option<&Desired>,
+) -> anyhow::Result<(Plan, Option<Split>)> {
+    let reconcile = &args.reconcile;
+    let Some(baseline) = baseline else {
+        let connected = connect(desired, &reconcile.api).await?;
+        let plan = compute_plan(
+            desired,
+            &connected,
+            reconcile.parallelism,
+            &reconcile.targets,
+        )
+        .await;
+        connected.close().await;
+        return Ok((plan?, None));
+    };
+    // Every token either configuration names, before knowing which profiles are the same.
+    let connected = connect(&union(desired, baseline, &[]), &reconcile.api).await?;
+    let planned = async {
+        let listed = connected
+            .access
+            .account()
+            .profiles_list()
+            .await
+            .context("cannot read the account's profiles from TagoIO")?;
+        let live: Vec<LiveProfile> = listed
+            .into_iter()
+            .filter(|p| p.from_share != Some(true))
+            .map(|p| LiveProfile {
+                id: p.id,
+                name: p.name,
+                logo_url: p.logo_url,
+            })
+            .collect();
+        let read = union(desired, baseline, &live);
+        plan_both(
+            desired,
+            baseline,
+            &read,
+            &connected,
+            reconcile.parallelism,
+            &reconcile.targets,
+        )
+        .await
+    }
+    .await;
+    connected.close().await;
+    let (plan, base) = planned?;
+    let split = render::baseline::split(&plan, &base);
+    Ok((plan, Some(split)))
+}
+
+/// How to print a plan.
+#[derive(Clone, Copy)]
+pub struct PrintOptions<'a> {
+    pub format: PlanFormat,
+    pub style: render::Style,
+    /// Markdown only: the most characters to print.
+    pub max_chars: Option<usize>,
+    /// From `--baseline`: the operations by cause.
+    pub split: Option<&'a Split>,
+}
+
 /// Writes the plan to stdout in the chosen format.
 pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::Result<()> {
+    print_with(
+        plan,
+        &PrintOptions {
+            format,
+            style,
+            max_chars: None,
+            split: None,
+        },
+    )
+}
+
+fn print_with(plan: &Plan, options: &PrintOptions<'_>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match format {
-        PlanFormat::Text => render::text::render(plan, style, &mut out)?,
-        PlanFormat::Json => render::json(plan, &mut out)?,
-        PlanFormat::Markdown => render::markdown::render(plan, &mut out)?,
-    }
+    write_plan(plan, options, &mut out)?;
     out.flush()?;
     Ok(())
+}
+
+fn write_plan(plan: &Plan, options: &PrintOptions<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    match (options.format, options.split) {
+        (PlanFormat::Text, None) => render::text::render(plan, options.style, out),
+        (PlanFormat::Text, Some(split)) => render::baseline::text(plan, split, options.style, out),
+        (PlanFormat::Json, split) => render::json_split(plan, split, out),
+        (PlanFormat::Markdown, Some(split)) => {
+            render::baseline::markdown(plan, split, options.max_chars, out)
+        }
+        (PlanFormat::Markdown, None) => match options.max_chars {
+            Some(max) => render::markdown::render_limited(plan, max, out),
+            None => render::markdown::render(plan, out),
+        },
+    }
 }

@@ -1,6 +1,7 @@
 //! Renderers: functions over `&Plan` writing to any `io::Write`. Only these and `main` decide
 //! what a person sees; the plan itself stays data.
 
+pub mod baseline;
 mod describe;
 pub mod markdown;
 pub mod text;
@@ -15,18 +16,31 @@ pub use describe::{describe, describe_notice, symbol};
 pub use text::Style;
 
 /// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.
+/// With `plan --baseline`, `baseline` says which operations the change causes.
 #[derive(Serialize)]
 struct JsonPlan<'a> {
     #[serde(flatten)]
     plan: &'a Plan,
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a baseline::Split>,
 }
 
 /// Writes the plan as one JSON document, for other tools.
 pub fn json(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    json_split(plan, None, out)
+}
+
+/// [`json`], with the operations split by cause when a baseline was planned too.
+pub fn json_split(
+    plan: &Plan,
+    split: Option<&baseline::Split>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let document = JsonPlan {
         plan,
         summary: plan.summary(),
+        baseline: split,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

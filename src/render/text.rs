@@ -42,8 +42,24 @@ pub fn render(plan: &Plan, style: Style, out: &mut dyn Write) -> io::Result<()> 
         write_notices(plan, out)?;
         return Ok(());
     }
-    let (removals, rest): (Vec<&Operation>, Vec<&Operation>) = plan
-        .operations
+    let operations: Vec<&Operation> = plan.operations.iter().collect();
+    write_body(&operations, style, out)?;
+    write_notices(plan, out)?;
+    let summary = plan.summary();
+    writeln!(
+        out,
+        "Plan: {} to add, {} to change, {} to remove.",
+        summary.add, summary.change, summary.remove
+    )
+}
+
+/// Removals first (with their profile named), then one group per profile.
+pub(super) fn write_body(
+    operations: &[&Operation],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (removals, rest): (Vec<&Operation>, Vec<&Operation>) = operations
         .iter()
         .partition(|op| op.action() == Action::Delete);
     if !removals.is_empty() {
@@ -67,13 +83,7 @@ pub fn render(plan: &Plan, style: Style, out: &mut dyn Write) -> io::Result<()> 
         }
         writeln!(out)?;
     }
-    write_notices(plan, out)?;
-    let summary = plan.summary();
-    writeln!(
-        out,
-        "Plan: {} to add, {} to change, {} to remove.",
-        summary.add, summary.change, summary.remove
-    )
+    Ok(())
 }
 
 fn write_operation(
@@ -140,7 +150,7 @@ pub(super) fn show(value: &Value) -> String {
     value.to_string()
 }
 
-fn write_notices(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_notices(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     if plan.notices.is_empty() {
         return Ok(());
     }

@@ -71,7 +71,12 @@ fn schema_command_prints_the_committed_schema() {
 
 #[test]
 fn every_example_starts_with_the_modeline_and_satisfies_the_schema() {
-    let files = yaml_files(&root().join("examples"));
+    // examples/ci holds CI pipelines, not tagoform configurations.
+    let ci = root().join("examples/ci");
+    let files: Vec<PathBuf> = yaml_files(&root().join("examples"))
+        .into_iter()
+        .filter(|file| !file.starts_with(&ci))
+        .collect();
     assert_eq!(files.len(), 3, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read example");

@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area keeps link time down.
 
+mod baseline_plan;
 mod client_api;
 mod client_emulator;
 mod client_faults;
@@ -18,3 +19,7 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod export_random;
+mod export_roundtrip;
+mod export_shares;
+mod export_support;

@@ -1,0 +1,152 @@
+//! The exported YAML: serializable mirrors of the configuration format, and the text of
+//! each file (modeline, a comment header, one blank line between sections).
+//!
+//! These mirror [`crate::config::wire`] field for field; the round-trip tests (export, then
+//! load and plan) are what keep the two in step.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::wire::VERSION;
+
+/// The modeline that gives editors the schema; `tagoform export --out` writes the schema
+/// file beside the YAML under this name.
+pub const SCHEMA_FILE: &str = "tagoform.schema.json";
+
+/// The sections of one file.
+#[derive(Debug, Default, Serialize)]
+pub struct Document {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub external_profiles: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<String, Profile>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub networks: BTreeMap<String, Object>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub connectors: BTreeMap<String, Object>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Profile {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// `None` when the team was not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Token {
+    pub name: String,
+    pub permission: String,
+    pub expires: String,
+}
+
+/// A network or a connector: `profile`, `name`, connector `networks`, then the fields in the
+/// configuration's order, then `shared_with`.
+#[derive(Debug, Serialize)]
+pub struct Object {
+    pub profile: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub networks: Option<Vec<NetworkRef>>,
+    #[serde(flatten)]
+    pub fields: Fields,
+    /// `None` when the shares were not read (then they are not managed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_with: Option<Vec<String>>,
+}
+
+/// The fields of a network or connector in the order of the configuration format (a
+/// `BTreeMap` would sort them alphabetically, which reads worse).
+#[derive(Debug, Default)]
+pub struct Fields(pub Vec<(String, Value)>);
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A connector's network: the key of a network exported beside it, or `{id: ...}`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum NetworkRef {
+    Key(String),
+    Id { id: String },
+}
+
+/// Why a section could not be written as YAML (never expected: the values are plain).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the exported YAML")]
+pub struct RenderError(#[from] serde_yaml::Error);
+
+/// The text of one file: the modeline, `header` as comment lines, `version: 1`, then each
+/// section after a blank line.
+pub fn render(document: &Document, header: &[String]) -> Result<String, RenderError> {
+    let mut text = format!("# yaml-language-server: $schema={SCHEMA_FILE}\n");
+    for line in header {
+        if line.is_empty() {
+            text.push_str("#\n");
+        } else {
+            text.push_str(&format!("# {line}\n"));
+        }
+    }
+    text.push_str(&format!("version: {VERSION}\n"));
+    section(&mut text, "external_profiles", &document.external_profiles)?;
+    section(&mut text, "profiles", &document.profiles)?;
+    section(&mut text, "networks", &document.networks)?;
+    section(&mut text, "connectors", &document.connectors)?;
+    Ok(text)
+}
+
+fn section<T: Serialize>(
+    text: &mut String,
+    name: &str,
+    entries: &BTreeMap<String, T>,
+) -> Result<(), RenderError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut wrapper = BTreeMap::new();
+    wrapper.insert(name, entries);
+    text.push('\n');
+    text.push_str(&serde_yaml::to_string(&wrapper)?);
+    Ok(())
+}
+
+pub fn profile_header(name: &str, id: &str, notes: &[String]) -> Vec<String> {
+    let mut header = vec![format!(
+        "The profile `{name}` ({id}), exported from TagoIO by `tagoform export`."
+    )];
+    if !notes.is_empty() {
+        header.push(String::new());
+        header.push("Notes: what is left out stays as it is on TagoIO, unmanaged.".to_owned());
+        header.extend(notes.iter().map(|n| format!("- {n}")));
+    }
+    header
+}
+
+pub fn external_header(notes: &[String]) -> Vec<String> {
+    let mut header = vec![
+        "Profiles that networks and connectors are shared with, outside this export. TagoIO"
+            .to_owned(),
+        "shows a profile's name only to its owner, so profiles of other accounts get keys made"
+            .to_owned(),
+        "from their ids: rename them as you like, in every `shared_with` too.".to_owned(),
+    ];
+    header.extend(notes.iter().map(|n| format!("- {n}")));
+    header
+}

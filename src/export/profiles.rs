@@ -1,0 +1,197 @@
+//! Profiles, their teams and their tokens, as the configuration writes them.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::document::{Profile, Token};
+use crate::live::SHORT_LIVED_TOKEN_NAME;
+use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken, TokenOrigin};
+
+/// The permissions the configuration can manage.
+const PERMISSIONS: [&str; 3] = ["full", "write", "read"];
+
+/// One exported profile, and what was left out of it (for the file's header and stderr).
+pub fn profile(
+    live: &LiveProfile,
+    state: &LiveProfileState,
+    pin: bool,
+    now: DateTime<Utc>,
+    notes: &mut Vec<String>,
+) -> Profile {
+    Profile {
+        name: live.name.clone(),
+        id: pin.then(|| live.id.clone()),
+        logo_url: live.logo_url.clone().filter(|url| !url.is_empty()),
+        team: state.team.as_deref().map(|team| members(team, now)),
+        tokens: state
+            .tokens
+            .as_deref()
+            .map(|tokens| tokens_of(tokens, now, notes))
+            .unwrap_or_default(),
+    }
+}
+
+/// Active members and invitations that can still be accepted, by email. An expired
+/// invitation no longer counts on TagoIO (a plan would send it again), so it is left out.
+fn members(team: &[LiveMember], now: DateTime<Utc>) -> Vec<String> {
+    let mut emails: Vec<String> = team
+        .iter()
+        .filter(|m| m.active || m.expires_at.is_none_or(|at| at > now))
+        .map(|m| m.email.clone())
+        .collect();
+    emails.sort_by_key(|email| email.to_lowercase());
+    emails.dedup_by_key(|email| email.to_lowercase());
+    emails
+}
+
+/// Account tokens by name, permission and expiry (as a date, or `never`); never their values.
+///
+/// Left out, with a note: tokens TagoIO made at a login and tagoform's own short-lived ones
+/// (not managed), expired tokens or tokens that expire today (the configuration only accepts
+/// future dates), permissions the configuration does not know, and names that several tokens
+/// share (tokens are managed by name, so a plan would delete all but one).
+fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) -> Vec<Token> {
+    let today = now.date_naive();
+    let mut exported: Vec<Token> = Vec::new();
+    let mut twins = BTreeSet::new();
+    let managed: Vec<&LiveToken> = tokens
+        .iter()
+        .filter(|t| t.origin == TokenOrigin::Account && t.name != SHORT_LIVED_TOKEN_NAME)
+        .collect();
+    for token in &managed {
+        let name = &token.name;
+        if managed.iter().filter(|t| &t.name == name).count() > 1 {
+            if twins.insert(name.clone()) {
+                notes.push(format!(
+                    "token `{name}`: several tokens have this name; tokens are managed by name, so give each its own name on TagoIO and export again"
+                ));
+            }
+            continue;
+        }
+        if !PERMISSIONS.contains(&token.permission.as_str()) {
+            notes.push(format!(
+                "token `{name}`: permission `{}` is not one tagoform manages (full, write, read)",
+                token.permission
+            ));
+            continue;
+        }
+        let expires = match token.expires_at {
+            None => "never".to_owned(),
+            Some(at) if at.date_naive() <= today => {
+                notes.push(format!(
+                    "token `{name}`: it expires on {} (not after today), so there is nothing to keep",
+                    at.date_naive()
+                ));
+                continue;
+            }
+            Some(at) => at.date_naive().format("%Y-%m-%d").to_string(),
+        };
+        exported.push(Token {
+            name: name.clone(),
+            permission: token.permission.clone(),
+            expires,
+        });
+    }
+    exported.sort_by(|a, b| a.name.cmp(&b.name));
+    exported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn token(
+        name: &str,
+        permission: &str,
+        expires: Option<&str>,
+        origin: TokenOrigin,
+    ) -> LiveToken {
+        LiveToken {
+            name: name.to_owned(),
+            permission: permission.to_owned(),
+            expires_at: expires.map(at),
+            created_at: Some(at("2026-01-01T00:00:00Z")),
+            origin,
+        }
+    }
+
+    #[test]
+    fn tokens_keep_name_permission_and_expiry_date_only() {
+        let now = at("2026-11-22T12:00:00Z");
+        let live = [
+            token("ci", "write", None, TokenOrigin::Account),
+            token(
+                "grafana",
+                "read",
+                Some("2027-02-20T12:00:00Z"),
+                TokenOrigin::Account,
+            ),
+            token("web login", "full", None, TokenOrigin::Session),
+            token(
+                SHORT_LIVED_TOKEN_NAME,
+                "full",
+                Some("2026-11-22T13:00:00Z"),
+                TokenOrigin::Account,
+            ),
+            token(
+                "old",
+                "read",
+                Some("2026-11-01T00:00:00Z"),
+                TokenOrigin::Account,
+            ),
+            token(
+                "today",
+                "read",
+                Some("2026-11-22T18:00:00Z"),
+                TokenOrigin::Account,
+            ),
+            token("twin", "read", None, TokenOrigin::Account),
+            token("twin", "write", None, TokenOrigin::Account),
+            token("odd", "deny", None, TokenOrigin::Account),
+        ];
+        let mut notes = Vec::new();
+        let exported = tokens_of(&live, now, &mut notes);
+        let shown: Vec<String> = exported
+            .iter()
+            .map(|t| format!("{} {} {}", t.name, t.permission, t.expires))
+            .collect();
+        assert_eq!(shown, ["ci write never", "grafana read 2027-02-20"]);
+        assert_eq!(
+            notes,
+            [
+                "token `old`: it expires on 2026-11-01 (not after today), so there is nothing to keep",
+                "token `today`: it expires on 2026-11-22 (not after today), so there is nothing to keep",
+                "token `twin`: several tokens have this name; tokens are managed by name, so give each its own name on TagoIO and export again",
+                "token `odd`: permission `deny` is not one tagoform manages (full, write, read)",
+            ]
+        );
+    }
+
+    #[test]
+    fn team_keeps_members_and_live_invitations_sorted_by_email() {
+        let now = at("2026-11-22T12:00:00Z");
+        let member = |email: &str, active: bool, expires: Option<&str>| LiveMember {
+            account_id: "6500a1b2c3d4e5f6012345a0".into(),
+            email: email.into(),
+            active,
+            invited_at: None,
+            expires_at: expires.map(at),
+        };
+        let team = [
+            member("bob@acme.example", true, None),
+            member("Alice@acme.example", false, Some("2026-11-29T12:00:00Z")),
+            member("gone@acme.example", false, Some("2026-11-20T12:00:00Z")),
+        ];
+        assert_eq!(
+            members(&team, now),
+            ["Alice@acme.example", "bob@acme.example"]
+        );
+    }
+}
