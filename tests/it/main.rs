@@ -18,3 +18,5 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod reconcile_examples;
+mod reconcile_support;

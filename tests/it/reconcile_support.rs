@@ -1,0 +1,393 @@
+//! Shared helpers of the end-to-end `plan`/`apply` tests: an emulator on 127.0.0.1:0 (from
+//! `emulator_support`) with its clock frozen, a temporary working folder, the real binary run
+//! in it against the emulator, exact request counts around each run, and a second "front
+//! door" onto the same emulator that injects deterministic faults.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub use super::emulator_support::*;
+pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID};
+
+pub const EMAIL: &str = "demo@tagoform.local";
+pub const PASSWORD: &str = "demo-password";
+/// The emulator's clock is frozen here, so dates in plans are exact.
+pub const NOW: &str = "2027-03-01T10:00:00Z";
+pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;
+pub const GLOBEX_LABS: &str = PARTNER_LABS_PROFILE_ID;
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// Requests by `METHOD /route/{template}`, as the emulator counts them.
+pub type Counts = BTreeMap<String, u64>;
+
+/// The requests that are not reads.
+pub fn writes(counts: &Counts) -> Counts {
+    counts
+        .iter()
+        .filter(|(route, _)| !route.starts_with("GET "))
+        .map(|(route, count)| (route.clone(), *count))
+        .collect()
+}
+
+/// Builds a `Counts` from pairs, for exact comparisons.
+pub fn counts(pairs: &[(&str, u64)]) -> Counts {
+    pairs.iter().map(|(r, n)| (r.to_string(), *n)).collect()
+}
+
+/// The short-lived profile token that tagoform obtains and removes, `n` times: the only
+/// writes a run makes on a profile without `token_env` when nothing changes.
+pub fn sign_ins(n: u64) -> Counts {
+    counts(&[
+        ("DELETE /profile/{id}/token/{token}", n),
+        ("POST /account/profile/token", n),
+    ])
+}
+
+/// An emulator, a working folder, and the environment the binary runs with.
+pub struct World {
+    pub api: Api,
+    pub dir: tempfile::TempDir,
+    pub env: BTreeMap<String, String>,
+    /// Where the binary is pointed (`--api`): the emulator, or a faulty front door.
+    pub url: String,
+}
+
+impl World {
+    /// The demo seed, no limits, clock frozen at [`NOW`].
+    pub async fn start() -> Self {
+        Self::on(Api::start().await).await
+    }
+
+    pub async fn on(api: Api) -> Self {
+        api.freeze(NOW).await;
+        let env = [
+            ("TAGOIO_TOKEN", DEMO),
+            ("TAGOIO_EMAIL", EMAIL),
+            ("TAGOIO_PASSWORD", PASSWORD),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let url = api.emulator.url();
+        World {
+            api,
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            url,
+        }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Copies `examples/<name>` into the working folder; returns its relative path.
+    pub fn example(&self, name: &str) -> String {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+        copy_dir(&from, &self.path(name));
+        name.to_owned()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    /// Replaces `from` (which must occur) by `to` in a file of the working folder.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "`{from}` not in {relative}");
+        self.write(relative, &text.replacen(from, to, 1));
+    }
+
+    /// Runs `tagoform <args> --api <url>` in the working folder, with no terminal.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
+        command
+            .args(args)
+            .arg("--api")
+            .arg(&self.url)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        for (name, _) in std::env::vars_os() {
+            let inherited = name.to_string_lossy().into_owned();
+            if inherited.starts_with("TAGOIO_")
+                || ["TAGOFORM_LOG", "NO_COLOR", "RUST_LOG"].contains(&inherited.as_str())
+            {
+                command.env_remove(&name);
+            }
+        }
+        command.envs(&self.env);
+        let output = command.output().await.unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// Runs the binary and returns what it did with the requests it made, exactly.
+    pub async fn measured(&self, args: &[&str]) -> (Run, Counts) {
+        let before = self.stats().await;
+        let run = self.run(args).await;
+        let after = self.stats().await;
+        let delta = after
+            .into_iter()
+            .filter_map(|(route, n)| {
+                let d = n - before.get(&route).copied().unwrap_or(0);
+                (d > 0).then_some((route, d))
+            })
+            .collect();
+        (run, delta)
+    }
+
+    pub async fn stats(&self) -> Counts {
+        let answer = self.api.admin(Method::GET, "/stats", None).await;
+        serde_json::from_value(answer.result()["requests"].clone()).unwrap()
+    }
+
+    /// The ids of the demo account's profiles with this name.
+    pub async fn profile_ids(&self, name: &str) -> Vec<String> {
+        let answer = self.api.get("/profile", DEMO).await;
+        answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["name"] == json!(name) && p["from_share"] != json!(true))
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The one demo profile with this name.
+    pub async fn profile_id(&self, name: &str) -> String {
+        let ids = self.profile_ids(name).await;
+        assert_eq!(ids.len(), 1, "profiles named {name}: {ids:?}");
+        ids[0].clone()
+    }
+
+    /// A token of a demo profile (the demo token for ACME Production, else a sign-in).
+    pub async fn token_of(&self, profile_id: &str) -> String {
+        if profile_id == ACME {
+            return DEMO.to_owned();
+        }
+        self.api.sign_in(EMAIL, PASSWORD, profile_id).await
+    }
+
+    /// The profile's own networks or connectors with these fields, by name.
+    pub async fn objects(&self, token: &str, kind: &str, fields: &[&str]) -> Value {
+        let fields: String = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("&fields[{i}]={f}"))
+            .collect();
+        let path = format!("/integration/{kind}?amount=1000&orderBy=name,asc{fields}");
+        self.api.get(&path, token).await.result().clone()
+    }
+
+    /// The team of a profile as (email, active) pairs.
+    pub async fn team(&self, profile_id: &str) -> Vec<(String, bool)> {
+        let answer = self
+            .api
+            .get(&format!("/profile/{profile_id}/team"), DEMO)
+            .await;
+        answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["email"].as_str().unwrap().to_owned(),
+                    m["active"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The account tokens of a profile as (name, permission, type) triples, oldest first.
+    pub async fn tokens(&self, profile_id: &str) -> Vec<(String, String, String)> {
+        let path = format!(
+            "/profile/{profile_id}/token?amount=1000&orderBy=created_at,asc&fields[0]=name&fields[1]=permission&fields[2]=type"
+        );
+        let answer = self.api.get(&path, DEMO).await;
+        answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let s = |k: &str| t[k].as_str().unwrap().to_owned();
+                (s("name"), s("permission"), s("type"))
+            })
+            .collect()
+    }
+
+    /// Accepts a pending invitation, as the invited person would.
+    pub async fn accept(&self, profile_id: &str, email: &str) {
+        self.api
+            .admin(
+                Method::POST,
+                "/invitation/accept",
+                Some(json!({"profile_id": profile_id, "email": email})),
+            )
+            .await
+            .result();
+    }
+
+    /// Points the binary at a front door of the same emulator that injects `faults`.
+    pub async fn faulty(&mut self, faults: Vec<Fault>) -> FaultyDoor {
+        let door = FaultyDoor::open(&self.api, faults).await;
+        self.url = door.url.clone();
+        door
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// What a fault does to the request it hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultMode {
+    /// Answered 503 before the emulator sees it: nothing was done.
+    Refuse,
+    /// The emulator carries it out, then the answer is replaced by a 503: done, answer lost.
+    LoseAnswer,
+}
+
+/// Hits the `nth` (from 1) request with this method and exact path.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub method: Method,
+    pub path: String,
+    pub nth: usize,
+    pub mode: FaultMode,
+    seen: usize,
+}
+
+impl Fault {
+    pub fn new(method: Method, path: &str, nth: usize, mode: FaultMode) -> Self {
+        Fault {
+            method,
+            path: path.to_owned(),
+            nth,
+            mode,
+            seen: 0,
+        }
+    }
+}
+
+type Faults = Arc<Mutex<Vec<Fault>>>;
+
+/// A second listener serving the same emulator state through a fault-injecting layer.
+/// Stops when dropped.
+pub struct FaultyDoor {
+    pub url: String,
+    faults: Faults,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FaultyDoor {
+    async fn open(api: &Api, faults: Vec<Fault>) -> Self {
+        let faults: Faults = Arc::new(Mutex::new(faults));
+        let router = tagoform::emulator::app(api.emulator.state().clone()).layer(
+            axum::middleware::from_fn_with_state(faults.clone(), inject),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        FaultyDoor { url, faults, task }
+    }
+
+    /// How many faults were injected so far.
+    pub fn injected(&self) -> usize {
+        self.faults
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|f| f.seen >= f.nth)
+            .count()
+    }
+}
+
+impl Drop for FaultyDoor {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
+    let hit = {
+        let mut faults = faults.lock().unwrap();
+        let path = request.uri().path().trim_end_matches('/').to_owned();
+        let mut hit = None;
+        for fault in faults.iter_mut() {
+            if fault.method == *request.method() && fault.path == path {
+                fault.seen += 1;
+                if fault.seen == fault.nth {
+                    hit = Some(fault.mode);
+                }
+            }
+        }
+        hit
+    };
+    let unavailable = || {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"status": false, "message": "Service unavailable, try again"})),
+        )
+            .into_response()
+    };
+    match hit {
+        Some(FaultMode::Refuse) => unavailable(),
+        Some(FaultMode::LoseAnswer) => {
+            let _ = next.run(request).await;
+            unavailable()
+        }
+        None => next.run(request).await,
+    }
+}
