@@ -18,5 +18,6 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_support;

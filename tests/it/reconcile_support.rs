@@ -391,3 +391,28 @@ async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> R
         None => next.run(request).await,
     }
 }
+
+impl World {
+    /// Applies `path` (with `extra` flags) and expects every operation to succeed.
+    pub async fn applied(&self, path: &str, extra: &[&str]) {
+        let mut args = vec!["apply", path, "--auto-approve"];
+        args.extend_from_slice(extra);
+        let run = self.run(&args).await;
+        run.code(0);
+        assert!(run.stdout.contains(", 0 failed, 0 skipped.\n") || run.stdout.starts_with("No changes"), "{}", run.stdout);
+    }
+
+    /// The id of the one object of the token's profile with this name.
+    pub async fn object_id(&self, token: &str, kind: &str, name: &str) -> String {
+        let objects = self.objects(token, kind, &["id", "name"]).await;
+        let ids: Vec<&Value> = objects
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["name"] == json!(name))
+            .map(|o| &o["id"])
+            .collect();
+        assert_eq!(ids.len(), 1, "{kind}s named {name}: {objects}");
+        ids[0].as_str().unwrap().to_owned()
+    }
+}
