@@ -20,4 +20,5 @@ mod emulator_team;
 mod emulator_wire;
 mod reconcile_drift;
 mod reconcile_examples;
+mod reconcile_identity;
 mod reconcile_support;
