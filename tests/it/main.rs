@@ -22,3 +22,4 @@ mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_identity;
 mod reconcile_support;
+mod reconcile_team;
