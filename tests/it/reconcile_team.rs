@@ -56,7 +56,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
     let team = world.api.get(&format!("/profile/{ACME}/team"), DEMO).await;
     assert_eq!(
         (&team.result()[0]["email"], &team.result()[0]["active"], &team.result()[0]["expire_at"]),
-        (&json!("alice@acme.example"), &json!(false), &json!("2027-03-16T10:00:00.000Z"))
+        (&json!("alice@acme.example"), &json!(false), &json!("2027-03-16T10:00:00Z"))
     );
     world.accept(ACME, "alice@acme.example").await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
