@@ -23,3 +23,4 @@ mod reconcile_examples;
 mod reconcile_identity;
 mod reconcile_support;
 mod reconcile_team;
+mod reconcile_tokens;
