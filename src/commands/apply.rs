@@ -77,9 +77,14 @@ async fn run_connected(
         match status {
             Status::Done => eprintln!("  done: {line}"),
             Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
-            Status::Skipped { because_of } => {
-                eprintln!("  skipped: {line} (it needs operation {because_of}, which did not succeed)")
-            }
+            // Operation numbers appear nowhere in the printed plan: name the blocker.
+            Status::Skipped { because_of } => match plan.operations.get(*because_of) {
+                Some(blocker) if blocker.index != operation.index => eprintln!(
+                    "  skipped: {line} (it needs: {}, which did not succeed)",
+                    describe(blocker)
+                ),
+                _ => eprintln!("  skipped: {line}"),
+            },
         }
     })
     .await;
