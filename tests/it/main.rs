@@ -20,6 +20,7 @@ mod emulator_team;
 mod emulator_wire;
 mod reconcile_drift;
 mod reconcile_examples;
+mod reconcile_failures;
 mod reconcile_identity;
 mod reconcile_support;
 mod reconcile_team;

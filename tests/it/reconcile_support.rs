@@ -297,7 +297,8 @@ pub enum FaultMode {
     LoseAnswer,
 }
 
-/// Hits the `nth` (from 1) request with this method and exact path.
+/// Hits the `nth` (from 1) request with this method and path; `{...}` segments of the
+/// path match any segment (`/integration/network/{id}/share`).
 #[derive(Debug, Clone)]
 pub struct Fault {
     pub method: Method,
@@ -360,13 +361,23 @@ impl Drop for FaultyDoor {
     }
 }
 
+fn template_matches(template: &str, path: &str) -> bool {
+    let template: Vec<&str> = template.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| t == p || t.starts_with('{'))
+}
+
 async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
     let hit = {
         let mut faults = faults.lock().unwrap();
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let mut hit = None;
         for fault in faults.iter_mut() {
-            if fault.method == *request.method() && fault.path == path {
+            if fault.method == *request.method() && template_matches(&fault.path, &path) {
                 fault.seen += 1;
                 if fault.seen == fault.nth {
                     hit = Some(fault.mode);

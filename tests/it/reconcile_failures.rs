@@ -1,0 +1,193 @@
+//! Failures half-way: a failed operation does not stop independent ones, dependents are
+//! skipped and listed, the summary counts all three and the exit code is 1; the next apply
+//! finishes the job. A create whose answer was lost is never simply repeated: nothing is
+//! ever duplicated.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::reconcile_support::*;
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[tokio::test]
+async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without_duplicates() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+    // The network's create is refused twice: its first attempt, and the one made after the
+    // list showed nothing was created.
+    let door = world
+        .faulty(vec![
+            Fault::new(Method::POST, "/integration/network", 1, FaultMode::Refuse),
+            Fault::new(Method::POST, "/integration/network", 2, FaultMode::Refuse),
+        ])
+        .await;
+    let plan = world.run(&["plan", &path]).await;
+    plan.code(0);
+    let apply = world.run(&["apply", &path, "--auto-approve"]).await;
+    apply.code(1);
+    assert_eq!(door.injected(), 2);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             operations are safe to repeat.\n",
+            plan.stdout
+        )
+    );
+    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
+    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
+    assert_eq!(
+        sorted_lines(&apply.stderr),
+        sorted_lines(&format!(
+            "  done: create profile `acme` named \"ACME\"
+  done: invite alice@acme.example to the team
+  FAILED: {network}: POST /integration/network: 503 Service unavailable, try again
+  skipped: {connector} (it needs: {network}, which did not succeed)
+  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
+  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
+"
+        ))
+    );
+    drop(door);
+
+    world.url = world.api.emulator.url();
+    let rest = format!(
+        r#"Profile acme:
+  + create network `acme-lorawan` named "ACME LoRaWAN"  # quickstart/tagoform.yaml:22:3
+      description: "Private LoRaWAN network server of ACME"
+      middleware_endpoint: "lns.acme.example"
+  + create connector `acme-th-sensor` named "ACME TH Sensor"  # quickstart/tagoform.yaml:32:3
+"#
+    );
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert!(again.stdout.starts_with(&rest), "{}", again.stdout);
+    assert!(
+        again.stdout.ends_with(
+            "Notes:
+  • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+
+Plan: 4 to add, 0 to change, 0 to remove.
+Apply finished: 4 done, 0 failed, 0 skipped.
+"
+        ),
+        "{}",
+        again.stdout
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[
+        ("POST /integration/connector", 1),
+        ("POST /integration/connector/{id}/share", 1),
+        ("POST /integration/network", 1),
+        ("POST /integration/network/{id}/share", 1),
+    ]));
+    assert_eq!(writes(&requests), expected);
+    let acme = world.profile_id("ACME").await;
+    assert_eq!(world.team(&acme).await, [("alice@acme.example".to_owned(), false)]);
+    let token = world.token_of(&acme).await;
+    assert_eq!(
+        world.objects(&token, "network", &["name", "shared_with"]).await,
+        json!([{"name": "ACME LoRaWAN", "shared_with": [GLOBEX]}])
+    );
+    assert_eq!(
+        world.objects(&token, "connector", &["name", "shared_with"]).await,
+        json!([{"name": "ACME TH Sensor", "shared_with": [GLOBEX]}])
+    );
+}
+
+#[tokio::test]
+async fn creates_whose_answers_were_lost_are_found_not_repeated() {
+    let mut world = World::start().await;
+    let path = world.example("multi-customer");
+    let lost = |path: &str| Fault::new(Method::POST, path, 1, FaultMode::LoseAnswer);
+    let door = world
+        .faulty(vec![
+            lost("/profile"),
+            lost("/profile/{id}/team"),
+            lost("/profile/{id}/token"),
+            lost("/integration/network"),
+            lost("/integration/connector"),
+            lost("/integration/network/{id}/share"),
+            lost("/integration/connector/{id}/share"),
+            lost("/integration/network/{id}/publish"),
+            lost("/integration/connector/{id}/publish"),
+        ])
+        .await;
+    let apply = world
+        .run(&["apply", &path, "--auto-approve", "--tokens-out", "tokens.json"])
+        .await;
+    apply.code(0);
+    assert_eq!(door.injected(), 9);
+    assert!(
+        apply
+            .stdout
+            .ends_with("Apply finished: 24 done, 0 failed, 0 skipped.\n"),
+        "{}",
+        apply.stdout
+    );
+    drop(door);
+    world.url = world.api.emulator.url();
+
+    // Exactly one of everything.
+    let northwind = world.profile_id("Northwind IoT").await;
+    world.profile_id("Initech").await;
+    let mut team = world.team(ACME).await;
+    team.extend(world.team(&northwind).await);
+    assert_eq!(
+        team,
+        [
+            ("alice@acme.example".to_owned(), false),
+            ("bob@acme.example".to_owned(), false),
+            ("carol@globex.example".to_owned(), false)
+        ]
+    );
+    let mut tokens: Vec<String> = world
+        .tokens(ACME)
+        .await
+        .into_iter()
+        .chain(world.tokens(&northwind).await)
+        .filter(|(_, _, kind)| kind == "account")
+        .map(|(name, _, _)| name)
+        .collect();
+    tokens.sort();
+    assert_eq!(
+        tokens,
+        ["acme-dashboard", "ci-deploy", "grafana-readonly", "tagoform demo"]
+    );
+    // Every created value reached --tokens-out, lost answers included.
+    let written: serde_json::Value = serde_json::from_str(&world.read("tokens.json")).unwrap();
+    assert_eq!(written.as_array().unwrap().len(), 3);
+    for entry in written.as_array().unwrap() {
+        let profile = if entry["profile"] == json!("acme") { ACME.to_owned() } else { northwind.clone() };
+        let listed = world
+            .api
+            .get(&format!("/profile/{profile}/token?amount=1000&fields[0]=name&fields[1]=token"), DEMO)
+            .await;
+        assert!(
+            listed.result().as_array().unwrap().contains(&json!({"name": entry["name"], "token": entry["token"]})),
+            "{entry}"
+        );
+    }
+    let token = world.token_of(&northwind).await;
+    assert_eq!(
+        world.objects(&token, "network", &["name"]).await,
+        json!([{"name": "Northwind LoRaWAN"}])
+    );
+    assert_eq!(
+        world.objects(&token, "connector", &["name"]).await,
+        json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
+    );
+    let publications = world
+        .api
+        .admin(Method::GET, "/publications", None)
+        .await;
+    assert_eq!(publications.result().as_array().unwrap().len(), 2);
+    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert!(plan.stdout.starts_with("No changes. TagoIO matches the configuration.\n"));
+}
