@@ -104,7 +104,7 @@ async fn deleting_a_profile_needs_allow_delete_and_the_password() {
     );
     let removal = format!(
         "Removals (review these first):
-  - delete profile `temp` ({temp}) named \"Temporary\" and everything in it in profile temp  # tagoform.yaml:3:3
+  - delete profile `temp` ({temp}) named \"Temporary\" and everything in it  # tagoform.yaml:3:3
 
 Plan: 0 to add, 0 to change, 1 to remove.
 "
