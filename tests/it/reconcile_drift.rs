@@ -198,3 +198,53 @@ Plan: 0 to add, 1 to change, 0 to remove.
         json!([{"documentation_url": "https://example.com/doc", "logo_url": "https://example.com/l.png"}])
     );
 }
+
+/// An update sends only the fields that differ: the request bodies, exactly.
+#[tokio::test]
+async fn an_update_sends_only_the_fields_that_differ() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
+    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    world
+        .api
+        .put(
+            &format!("/integration/network/{network}"),
+            &token,
+            json!({"middleware_endpoint": "elsewhere.example"}),
+        )
+        .await
+        .result();
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "description: Temperature and humidity sensor",
+        "description: Temperature and humidity sensor, v2",
+    );
+    let door = world.faulty(vec![]).await;
+    world.applied(&path, &[]).await;
+    let mut writes: Vec<(String, String, serde_json::Value)> = door
+        .writes()
+        .into_iter()
+        .filter(|(method, _, _)| method == "PUT")
+        .collect();
+    // Independent operations run concurrently: compare in path order.
+    writes.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        writes,
+        [
+            (
+                "PUT".to_owned(),
+                format!("/integration/connector/{connector}"),
+                json!({"description": "Temperature and humidity sensor, v2"})
+            ),
+            (
+                "PUT".to_owned(),
+                format!("/integration/network/{network}"),
+                json!({"middleware_endpoint": "lns.acme.example"})
+            ),
+        ]
+    );
+}

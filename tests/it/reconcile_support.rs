@@ -320,38 +320,54 @@ impl Fault {
     }
 }
 
-type Faults = Arc<Mutex<Vec<Fault>>>;
+/// The faults to inject, and every write that came through: (method, path, JSON body).
+#[derive(Clone, Default)]
+struct Door {
+    faults: Arc<Mutex<Vec<Fault>>>,
+    writes: Arc<Mutex<Vec<(String, String, Value)>>>,
+}
 
 /// A second listener serving the same emulator state through a fault-injecting layer.
 /// Stops when dropped.
 pub struct FaultyDoor {
     pub url: String,
-    faults: Faults,
+    door: Door,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl FaultyDoor {
     async fn open(api: &Api, faults: Vec<Fault>) -> Self {
-        let faults: Faults = Arc::new(Mutex::new(faults));
+        let door = Door {
+            faults: Arc::new(Mutex::new(faults)),
+            ..Door::default()
+        };
         let router = tagoform::emulator::app(api.emulator.state().clone()).layer(
-            axum::middleware::from_fn_with_state(faults.clone(), inject),
+            axum::middleware::from_fn_with_state(door.clone(), inject),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
-        FaultyDoor { url, faults, task }
+        FaultyDoor { url, door, task }
     }
 
     /// How many faults were injected so far.
     pub fn injected(&self) -> usize {
-        self.faults
+        self.door
+            .faults
             .lock()
             .unwrap()
             .iter()
             .filter(|f| f.seen >= f.nth)
             .count()
+    }
+}
+
+impl FaultyDoor {
+    /// The writes that came through so far, with their JSON bodies (`null` when none).
+    pub fn writes(&self) -> Vec<(String, String, Value)> {
+        self.door.writes.lock().unwrap().clone()
     }
 }
 
@@ -371,9 +387,22 @@ fn template_matches(template: &str, path: &str) -> bool {
             .all(|(t, p)| t == p || t.starts_with('{'))
 }
 
-async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
+async fn inject(State(door): State<Door>, request: Request, next: Next) -> Response {
+    let request = if request.method() == Method::GET {
+        request
+    } else {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        door.writes.lock().unwrap().push((
+            parts.method.to_string(),
+            parts.uri.path().to_owned(),
+            json,
+        ));
+        Request::from_parts(parts, axum::body::Body::from(bytes))
+    };
     let hit = {
-        let mut faults = faults.lock().unwrap();
+        let mut faults = door.faults.lock().unwrap();
         let path = request.uri().path().trim_end_matches('/').to_owned();
         let mut hit = None;
         for fault in faults.iter_mut() {
