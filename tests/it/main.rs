@@ -23,6 +23,7 @@ mod reconcile_examples;
 mod reconcile_failures;
 mod reconcile_identity;
 mod reconcile_output;
+mod reconcile_publication;
 mod reconcile_requests;
 mod reconcile_safety;
 mod reconcile_saved_plan;

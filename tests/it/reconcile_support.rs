@@ -217,13 +217,14 @@ impl World {
         self.api.get(&path, token).await.result().clone()
     }
 
-    /// The team of a profile as (email, active) pairs.
+    /// The team of a profile as (email, active) pairs, by email (invitations sent
+    /// concurrently at one frozen instant have no other order).
     pub async fn team(&self, profile_id: &str) -> Vec<(String, bool)> {
         let answer = self
             .api
             .get(&format!("/profile/{profile_id}/team"), DEMO)
             .await;
-        answer
+        let mut team: Vec<(String, bool)> = answer
             .result()
             .as_array()
             .unwrap()
@@ -234,7 +235,9 @@ impl World {
                     m["active"].as_bool().unwrap(),
                 )
             })
-            .collect()
+            .collect();
+        team.sort();
+        team
     }
 
     /// The account tokens of a profile as (name, permission, type) triples, oldest first.
