@@ -13,8 +13,8 @@ use tokio::sync::Mutex;
 use super::body::object_body;
 use super::CreatedToken;
 use crate::api::types::{
-    ConnectorCreateInfo, NetworkCreateInfo, Permission as WirePermission, ProfileDeleteRequest,
-    ProfileEditRequest, TokenCreateRequest, TokenListItem,
+    ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
+    ProfileDeleteRequest, ProfileEditRequest, TokenCreateRequest, TokenListItem,
 };
 use crate::api::{ApiError, Client, IntegrationKind, ListQuery, Secret, Token};
 use crate::config::Permission;
@@ -145,6 +145,7 @@ impl<'a> Executor<'a> {
                 let id = self.profile_id(target).await?;
                 self.create_token(target, &id, name, *permission, expires, &[])
                     .await
+                    .map(drop)
             }
             OperationKind::ReplaceToken {
                 target,
@@ -154,10 +155,16 @@ impl<'a> Executor<'a> {
                 replaces,
             } => {
                 let id = self.profile_id(target).await?;
-                self.create_token(target, &id, name, *permission, expires, replaces)
+                let new = self
+                    .create_token(target, &id, name, *permission, expires, replaces)
                     .await?;
                 let live = account.tokens_list(&id).await?;
-                for old in live.iter().filter(|t| is_stamped(t, name, replaces)) {
+                // The new token may share the old one's stamp (same permission, made in the
+                // same instant): never delete the value just made.
+                let old_ones = live
+                    .iter()
+                    .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces));
+                for old in old_ones {
                     gone_is_done(
                         account
                             .token_delete(&id, &Token::new(old.token.clone()))
@@ -394,7 +401,7 @@ impl<'a> Executor<'a> {
     }
 
     /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
-    /// lost, the token list (which carries values) tells whether it was made.
+    /// lost, the token list (which carries values) tells whether it was made. Returns the value.
     async fn create_token(
         &self,
         target: &ProfileRef,
@@ -403,7 +410,7 @@ impl<'a> Executor<'a> {
         permission: Permission,
         expires: &str,
         replaces: &[TokenStamp],
-    ) -> Result<(), ExecuteError> {
+    ) -> Result<Secret, ExecuteError> {
         let account = self.access.account();
         let credentials = self.access.credentials().ok_or_else(|| {
             ExecuteError::Unmet(
@@ -441,10 +448,10 @@ impl<'a> Executor<'a> {
         self.tokens.lock().await.push(CreatedToken {
             profile: target.key.clone(),
             name: name.to_owned(),
-            token,
+            token: token.clone(),
             expires: expires.to_owned(),
         });
-        Ok(())
+        Ok(token)
     }
 }
 
@@ -488,8 +495,13 @@ fn there_is_done<T>(result: Result<T, ApiError>) -> Result<(), ExecuteError> {
 fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool {
     token.name == name
         && stamps.iter().any(|stamp| {
+            let expires_at = match token.expire_time {
+                Expiry::Never => None,
+                Expiry::At(at) => Some(at),
+            };
             stamp.permission == token.permission.to_string()
                 && stamp.created_at.is_none_or(|at| at == token.created_at)
+                && stamp.expires_at == expires_at
         })
 }
 
