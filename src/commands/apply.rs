@@ -72,21 +72,26 @@ async fn run_connected(
         return Ok(ExitCode::from(1));
     }
     let parallelism = usize::from(args.reconcile.parallelism);
-    let report = apply::apply(&plan, &connected.access, parallelism, |operation, status| {
-        let line = describe(operation);
-        match status {
-            Status::Done => eprintln!("  done: {line}"),
-            Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
-            // Operation numbers appear nowhere in the printed plan: name the blocker.
-            Status::Skipped { because_of } => match plan.operations.get(*because_of) {
-                Some(blocker) if blocker.index != operation.index => eprintln!(
-                    "  skipped: {line} (it needs: {}, which did not succeed)",
-                    describe(blocker)
-                ),
-                _ => eprintln!("  skipped: {line}"),
-            },
-        }
-    })
+    let report = apply::apply(
+        &plan,
+        &connected.access,
+        parallelism,
+        |operation, status| {
+            let line = describe(operation);
+            match status {
+                Status::Done => eprintln!("  done: {line}"),
+                Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
+                // Operation numbers appear nowhere in the printed plan: name the blocker.
+                Status::Skipped { because_of } => match plan.operations.get(*because_of) {
+                    Some(blocker) if blocker.index != operation.index => eprintln!(
+                        "  skipped: {line} (it needs: {}, which did not succeed)",
+                        describe(blocker)
+                    ),
+                    _ => eprintln!("  skipped: {line}"),
+                },
+            }
+        },
+    )
     .await;
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {

@@ -31,13 +31,12 @@ async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly
     )
     .await
     .result();
-    let decoder: String = serde_yaml::from_str::<serde_json::Value>(
-        &world.read("quickstart/tagoform.yaml"),
-    )
-    .unwrap()["connectors"]["acme-th-sensor"]["payload_decoder"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let decoder: String =
+        serde_yaml::from_str::<serde_json::Value>(&world.read("quickstart/tagoform.yaml")).unwrap()
+            ["connectors"]["acme-th-sensor"]["payload_decoder"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let edited = decoder.replace("readInt16BE(0) / 10,", "readInt16BE(0) / 100,");
     assert_ne!(edited, decoder);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&edited);
@@ -116,14 +115,28 @@ Plan: 2 to add, 2 to change, 1 to remove.
     );
     assert_eq!(
         world
-            .objects(&token, "network", &["name", "description", "middleware_endpoint", "shared_with"])
+            .objects(
+                &token,
+                "network",
+                &["name", "description", "middleware_endpoint", "shared_with"]
+            )
             .await,
         json!([{"name": "ACME LoRaWAN", "description": "Private LoRaWAN network server of ACME",
             "middleware_endpoint": "lns.acme.example", "shared_with": [GLOBEX]}])
     );
     assert_eq!(
         world
-            .objects(&token, "connector", &["name", "description", "networks", "payload_decoder", "shared_with"])
+            .objects(
+                &token,
+                "connector",
+                &[
+                    "name",
+                    "description",
+                    "networks",
+                    "payload_decoder",
+                    "shared_with"
+                ]
+            )
             .await,
         json!([{"name": "ACME TH Sensor", "description": "Temperature and humidity sensor",
             "networks": [network],
@@ -132,7 +145,9 @@ Plan: 2 to add, 2 to change, 1 to remove.
     );
     let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
     plan.code(0);
-    assert!(plan.stdout.starts_with("No changes. TagoIO matches the configuration.\n"));
+    assert!(plan
+        .stdout
+        .starts_with("No changes. TagoIO matches the configuration.\n"));
 }
 
 /// A field the YAML leaves out is left as it is on TagoIO, whatever it was changed to.

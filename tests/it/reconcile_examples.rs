@@ -104,7 +104,13 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         .objects(
             &token,
             "network",
-            &["id", "name", "description", "middleware_endpoint", "shared_with"],
+            &[
+                "id",
+                "name",
+                "description",
+                "middleware_endpoint",
+                "shared_with",
+            ],
         )
         .await;
     let network_id = networks[0]["id"].clone();
@@ -125,7 +131,13 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
             .objects(
                 &token,
                 "connector",
-                &["name", "description", "networks", "payload_decoder", "shared_with"],
+                &[
+                    "name",
+                    "description",
+                    "networks",
+                    "payload_decoder",
+                    "shared_with"
+                ],
             )
             .await,
         json!([{"name": "ACME TH Sensor", "description": "Temperature and humidity sensor",
@@ -220,7 +232,10 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     apply.code(0);
     assert_eq!(
         apply.stdout,
-        format!("{}Apply finished: 24 done, 0 failed, 0 skipped.\n", plan.stdout)
+        format!(
+            "{}Apply finished: 24 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
     );
     assert_eq!(
         writes(&requests),
@@ -279,7 +294,13 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         .objects(
             &token,
             "network",
-            &["id", "name", "payload_decoder", "shared_with", "publication"],
+            &[
+                "id",
+                "name",
+                "payload_decoder",
+                "shared_with",
+                "publication",
+            ],
         )
         .await;
     let network_id = networks[0]["id"].clone();
@@ -296,8 +317,18 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         json!("Northwind's LoRaWAN network server, used by the Northwind tracker.")
     );
     assert_eq!(
-        (networks.as_array().unwrap().len(), &networks[0]["name"], &networks[0]["payload_decoder"], &networks[0]["shared_with"]),
-        (1, &json!("Northwind LoRaWAN"), &json!(base64(&network_decoder)), &json!(recipients))
+        (
+            networks.as_array().unwrap().len(),
+            &networks[0]["name"],
+            &networks[0]["payload_decoder"],
+            &networks[0]["shared_with"]
+        ),
+        (
+            1,
+            &json!("Northwind LoRaWAN"),
+            &json!(base64(&network_decoder)),
+            &json!(recipients)
+        )
     );
     let mut th_recipients = vec![ACME, STAGING, GLOBEX, GLOBEX_LABS];
     th_recipients.sort();
@@ -305,7 +336,11 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     tracker_recipients.sort();
     assert_eq!(
         world
-            .objects(&token, "connector", &["name", "networks", "payload_decoder", "shared_with"])
+            .objects(
+                &token,
+                "connector",
+                &["name", "networks", "payload_decoder", "shared_with"]
+            )
             .await,
         json!([
             {"name": "Northwind TH Sensor", "networks": [network_id],
@@ -331,9 +366,7 @@ Notes:
     plan.code(0);
     assert_eq!(plan.stdout, done);
 
-    let (again, requests) = world
-        .measured(&["apply", &path, "--auto-approve"])
-        .await;
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, done);
     assert_eq!(writes(&requests), sign_ins(4));

@@ -88,14 +88,21 @@ Apply finished: 4 done, 0 failed, 0 skipped.
     ]));
     assert_eq!(writes(&requests), expected);
     let acme = world.profile_id("ACME").await;
-    assert_eq!(world.team(&acme).await, [("alice@acme.example".to_owned(), false)]);
+    assert_eq!(
+        world.team(&acme).await,
+        [("alice@acme.example".to_owned(), false)]
+    );
     let token = world.token_of(&acme).await;
     assert_eq!(
-        world.objects(&token, "network", &["name", "shared_with"]).await,
+        world
+            .objects(&token, "network", &["name", "shared_with"])
+            .await,
         json!([{"name": "ACME LoRaWAN", "shared_with": [GLOBEX]}])
     );
     assert_eq!(
-        world.objects(&token, "connector", &["name", "shared_with"]).await,
+        world
+            .objects(&token, "connector", &["name", "shared_with"])
+            .await,
         json!([{"name": "ACME TH Sensor", "shared_with": [GLOBEX]}])
     );
 }
@@ -119,7 +126,13 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         ])
         .await;
     let apply = world
-        .run(&["apply", &path, "--auto-approve", "--tokens-out", "tokens.json"])
+        .run(&[
+            "apply",
+            &path,
+            "--auto-approve",
+            "--tokens-out",
+            "tokens.json",
+        ])
         .await;
     apply.code(0);
     assert_eq!(door.injected(), 9);
@@ -157,19 +170,35 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
     tokens.sort();
     assert_eq!(
         tokens,
-        ["acme-dashboard", "ci-deploy", "grafana-readonly", "tagoform demo"]
+        [
+            "acme-dashboard",
+            "ci-deploy",
+            "grafana-readonly",
+            "tagoform demo"
+        ]
     );
     // Every created value reached --tokens-out, lost answers included.
     let written: serde_json::Value = serde_json::from_str(&world.read("tokens.json")).unwrap();
     assert_eq!(written.as_array().unwrap().len(), 3);
     for entry in written.as_array().unwrap() {
-        let profile = if entry["profile"] == json!("acme") { ACME.to_owned() } else { northwind.clone() };
+        let profile = if entry["profile"] == json!("acme") {
+            ACME.to_owned()
+        } else {
+            northwind.clone()
+        };
         let listed = world
             .api
-            .get(&format!("/profile/{profile}/token?amount=1000&fields[0]=name&fields[1]=token"), DEMO)
+            .get(
+                &format!("/profile/{profile}/token?amount=1000&fields[0]=name&fields[1]=token"),
+                DEMO,
+            )
             .await;
         assert!(
-            listed.result().as_array().unwrap().contains(&json!({"name": entry["name"], "token": entry["token"]})),
+            listed
+                .result()
+                .as_array()
+                .unwrap()
+                .contains(&json!({"name": entry["name"], "token": entry["token"]})),
             "{entry}"
         );
     }
@@ -182,12 +211,11 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         world.objects(&token, "connector", &["name"]).await,
         json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
     );
-    let publications = world
-        .api
-        .admin(Method::GET, "/publications", None)
-        .await;
+    let publications = world.api.admin(Method::GET, "/publications", None).await;
     assert_eq!(publications.result().as_array().unwrap().len(), 2);
     let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
     plan.code(0);
-    assert!(plan.stdout.starts_with("No changes. TagoIO matches the configuration.\n"));
+    assert!(plan
+        .stdout
+        .starts_with("No changes. TagoIO matches the configuration.\n"));
 }

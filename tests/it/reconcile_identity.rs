@@ -149,7 +149,11 @@ Plan: 1 to add, 0 to change, 0 to remove.
     );
     world.applied(".", &["--allow-delete"]).await;
     let theirs = world
-        .objects(PARTNER, "connector", &["id", "name", "description", "networks", "shared_with"])
+        .objects(
+            PARTNER,
+            "connector",
+            &["id", "name", "description", "networks", "shared_with"],
+        )
         .await;
     assert_eq!(
         theirs,
@@ -170,7 +174,10 @@ Plan: 1 to add, 0 to change, 0 to remove.
     );
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }
 
 #[tokio::test]

@@ -17,7 +17,10 @@ async fn json_is_one_versioned_document_with_every_operation() {
     let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["format_version", "notices", "operations", "summary"]);
     assert_eq!(document["format_version"], json!(1));
-    assert_eq!(document["summary"], json!({"add": 6, "change": 0, "remove": 0}));
+    assert_eq!(
+        document["summary"],
+        json!({"add": 6, "change": 0, "remove": 0})
+    );
     assert_eq!(document["notices"], json!([]));
     let outline: Vec<(u64, &str, Value)> = document["operations"]
         .as_array()
@@ -160,9 +163,7 @@ fn outline(stdout: &str) -> Vec<(String, String, String)> {
 async fn target_keeps_the_operations_on_a_key_and_what_they_need() {
     let world = World::start().await;
     let path = world.example("multi-customer");
-    let (unknown, requests) = world
-        .measured(&["plan", &path, "--target", "initec"])
-        .await;
+    let (unknown, requests) = world.measured(&["plan", &path, "--target", "initec"]).await;
     unknown.code(1);
     assert_eq!(
         unknown.stderr,
@@ -174,7 +175,8 @@ async fn target_keeps_the_operations_on_a_key_and_what_they_need() {
         .run(&["plan", &path, "--target", "initech", "--format", "json"])
         .await;
     plan.code(0);
-    let o = |op: &str, profile: &str, what: &str| (op.to_owned(), profile.to_owned(), what.to_owned());
+    let o =
+        |op: &str, profile: &str, what: &str| (op.to_owned(), profile.to_owned(), what.to_owned());
     let initech = vec![
         o("create_profile", "initech", ""),
         o("create_profile", "northwind", ""),
@@ -190,7 +192,9 @@ async fn target_keeps_the_operations_on_a_key_and_what_they_need() {
         .await;
     apply.code(0);
     assert!(
-        apply.stdout.ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"),
+        apply
+            .stdout
+            .ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"),
         "{}",
         apply.stdout
     );
@@ -246,7 +250,11 @@ async fn detailed_exitcode_is_one_on_any_error_and_an_invalid_configuration_read
         "{}",
         run.stderr
     );
-    assert!(run.stderr.starts_with("tagoform.yaml:4:5: error: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("tagoform.yaml:4:5: error: "),
+        "{}",
+        run.stderr
+    );
     assert_eq!(requests, counts(&[]));
 
     // An API that cannot be reached is an error too.

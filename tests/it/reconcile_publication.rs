@@ -87,7 +87,10 @@ Notes:
     );
     assert_eq!(writes(&requests), sign_ins(1));
 
-    world.write("tagoform.yaml", &publish_yaml("Documented at https://acme.example/doc"));
+    world.write(
+        "tagoform.yaml",
+        &publish_yaml("Documented at https://acme.example/doc"),
+    );
     let submit = "Profile acme:
   + request publication of network `field`  # tagoform.yaml:9:5
       message: \"Documented at https://acme.example/doc\"
@@ -107,7 +110,10 @@ Plan: 1 to add, 0 to change, 0 to remove.
     review(&world, "approved", None).await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
     assert_eq!(
         world.objects(DEMO, "network", &["name", "public"]).await,
         json!([{"name": "Field LoRaWAN", "public": true}])

@@ -67,9 +67,13 @@ async fn fifty_profiles_are_read_with_exactly_the_pages_they_need() {
             let api = &world.api;
             let owner = &owner;
             async move {
-                api.post("/integration/network", owner, json!({"name": format!("net {n:04}")}))
-                    .await
-                    .result();
+                api.post(
+                    "/integration/network",
+                    owner,
+                    json!({"name": format!("net {n:04}")}),
+                )
+                .await
+                .result();
             }
         })
         .buffer_unordered(16)
@@ -93,9 +97,7 @@ async fn fifty_profiles_are_read_with_exactly_the_pages_they_need() {
     };
 
     world.write("tagoform.yaml", &configuration(true));
-    let (plan, requests) = world
-        .measured(&["-v", "plan", "--detailed-exitcode"])
-        .await;
+    let (plan, requests) = world.measured(&["-v", "plan", "--detailed-exitcode"]).await;
     plan.code(0);
     assert!(
         plan.stdout
@@ -105,7 +107,8 @@ async fn fifty_profiles_are_read_with_exactly_the_pages_they_need() {
     );
     assert_eq!(requests, reads(0));
     assert!(
-        plan.stderr.contains(" read the live state in 205 request(s)\n"),
+        plan.stderr
+            .contains(" read the live state in 205 request(s)\n"),
         "{}",
         plan.stderr
     );

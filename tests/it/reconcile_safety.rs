@@ -82,7 +82,9 @@ Plan: 0 to add, 0 to change, 5 to remove.
     assert_eq!(writes(&requests), expected);
     assert_eq!(world.team(ACME).await, []);
     assert_eq!(
-        world.objects(DEMO, "connector", &["id", "shared_with"]).await,
+        world
+            .objects(DEMO, "connector", &["id", "shared_with"])
+            .await,
         json!([{"id": connector, "shared_with": []}])
     );
 }
@@ -136,7 +138,10 @@ Plan: 0 to add, 0 to change, 1 to remove.
     assert_eq!(world.profile_ids("Temporary").await, Vec::<String>::new());
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }
 
 #[tokio::test]
@@ -178,9 +183,7 @@ async fn a_tombstone_of_the_multi_customer_example_is_deleted_only_with_allow_de
         .await;
     let (refused, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     refused.code(1);
-    let line = format!(
-        "delete connector `legacy-gps` named \"Northwind GPS (legacy)\" ({legacy})"
-    );
+    let line = format!("delete connector `legacy-gps` named \"Northwind GPS (legacy)\" ({legacy})");
     assert!(
         refused.stdout.starts_with(&format!(
             "Removals (review these first):\n  - {line} in profile northwind  # multi-customer/northwind.yaml:61:3\n"
@@ -196,9 +199,7 @@ async fn a_tombstone_of_the_multi_customer_example_is_deleted_only_with_allow_de
         )
     );
     assert_eq!(writes(&requests), sign_ins(4));
-    world
-        .applied(&path, &["--allow-delete"])
-        .await;
+    world.applied(&path, &["--allow-delete"]).await;
     assert_eq!(
         world.objects(&token, "connector", &["name"]).await,
         json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])

@@ -28,10 +28,13 @@ async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
         .run(&["plan", &path, "--out", "plan.json", "--detailed-exitcode"])
         .await;
     plan.code(2);
-    let update = format!(
-        "update network `acme-lorawan` named \"ACME LoRaWAN\" ({network})"
+    let update = format!("update network `acme-lorawan` named \"ACME LoRaWAN\" ({network})");
+    assert!(
+        plan.stdout
+            .starts_with(&format!("Profile acme:\n  ~ {update}")),
+        "{}",
+        plan.stdout
     );
-    assert!(plan.stdout.starts_with(&format!("Profile acme:\n  ~ {update}")), "{}", plan.stdout);
 
     // Someone edits the network by hand after the review.
     world
@@ -89,7 +92,11 @@ async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since(
         .run(&["apply", &path, "--plan", "plan.json", "--auto-approve"])
         .await;
     both.code(2);
-    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
 
     let (apply, requests) = world
         .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
@@ -97,13 +104,18 @@ async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since(
     apply.code(0);
     assert_eq!(
         apply.stdout,
-        format!("{}Apply finished: 1 done, 0 failed, 0 skipped.\n", plan.stdout)
+        format!(
+            "{}Apply finished: 1 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
     );
     let mut expected = sign_ins(1);
     expected.extend(counts(&[("PUT /integration/network/{id}", 1)]));
     assert_eq!(writes(&requests), expected);
     assert_eq!(
-        world.objects(&token, "network", &["id", "description"]).await,
+        world
+            .objects(&token, "network", &["id", "description"])
+            .await,
         json!([{"id": network, "description": "ACME's LoRaWAN network server"}])
     );
     assert_eq!(

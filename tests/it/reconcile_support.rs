@@ -110,7 +110,9 @@ impl World {
 
     /// Copies `examples/<name>` into the working folder; returns its relative path.
     pub fn example(&self, name: &str) -> String {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
         copy_dir(&from, &self.path(name));
         name.to_owned()
     }
@@ -344,9 +346,8 @@ impl FaultyDoor {
             faults: Arc::new(Mutex::new(faults)),
             ..Door::default()
         };
-        let router = tagoform::emulator::app(api.emulator.state().clone()).layer(
-            axum::middleware::from_fn_with_state(door.clone(), inject),
-        );
+        let router = tagoform::emulator::app(api.emulator.state().clone())
+            .layer(axum::middleware::from_fn_with_state(door.clone(), inject));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
@@ -442,7 +443,11 @@ impl World {
         args.extend_from_slice(extra);
         let run = self.run(&args).await;
         run.code(0);
-        assert!(run.stdout.contains(", 0 failed, 0 skipped.\n") || run.stdout.starts_with("No changes"), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(", 0 failed, 0 skipped.\n") || run.stdout.starts_with("No changes"),
+            "{}",
+            run.stdout
+        );
     }
 
     /// The id of the one object of the token's profile with this name.

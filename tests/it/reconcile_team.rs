@@ -27,9 +27,7 @@ Notes:
   • acme: the invitation of Alice@ACME.example is pending since 2027-03-01, expires 2027-03-08; not sent again
 
 ";
-    let (plan, requests) = world
-        .measured(&["apply", "--auto-approve"])
-        .await;
+    let (plan, requests) = world.measured(&["apply", "--auto-approve"]).await;
     plan.code(0);
     assert_eq!(plan.stdout, pending);
     assert_eq!(writes(&requests), sign_ins(1));
@@ -55,13 +53,24 @@ Plan: 1 to add, 0 to change, 0 to remove.
     assert_eq!(writes(&requests), expected);
     let team = world.api.get(&format!("/profile/{ACME}/team"), DEMO).await;
     assert_eq!(
-        (&team.result()[0]["email"], &team.result()[0]["active"], &team.result()[0]["expire_at"]),
-        (&json!("alice@acme.example"), &json!(false), &json!("2027-03-16T10:00:00Z"))
+        (
+            &team.result()[0]["email"],
+            &team.result()[0]["active"],
+            &team.result()[0]["expire_at"]
+        ),
+        (
+            &json!("alice@acme.example"),
+            &json!(false),
+            &json!("2027-03-16T10:00:00Z")
+        )
     );
     world.accept(ACME, "alice@acme.example").await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +117,8 @@ Plan: 0 to add, 0 to change, 2 to remove.
 }
 
 #[tokio::test]
-async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_left_out_is_not_managed() {
+async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_left_out_is_not_managed(
+) {
     let world = World::start().await;
     world
         .api
@@ -138,12 +148,21 @@ async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_lef
     );
     let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
-    assert!(!requests.contains_key("GET /profile/{id}/team"), "{requests:?}");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+    assert!(
+        !requests.contains_key("GET /profile/{id}/team"),
+        "{requests:?}"
+    );
 
     // `team: [alice]`: Bob's invitation expired and can no longer be accepted; nothing to do.
     world.write("tagoform.yaml", &team_yaml("alice@acme.example"));
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }

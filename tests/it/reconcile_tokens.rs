@@ -87,7 +87,13 @@ Plan: 1 to add, 0 to change, 0 to remove.
     outputs.push(refused);
 
     let (apply, requests) = world
-        .measured(&["-vv", "apply", "--auto-approve", "--tokens-out", "first.json"])
+        .measured(&[
+            "-vv",
+            "apply",
+            "--auto-approve",
+            "--tokens-out",
+            "first.json",
+        ])
         .await;
     apply.code(0);
     assert_eq!(
@@ -174,7 +180,10 @@ Plan: 1 to add, 0 to change, 1 to remove.
     outputs.push(apply);
     let plan = world.run(&["-vv", "plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
     outputs.push(plan);
 
     // Not a byte of any output, log, or other file holds a secret.
@@ -183,8 +192,14 @@ Plan: 1 to add, 0 to change, 1 to remove.
         .enumerate()
         .flat_map(|(i, run)| {
             [
-                (format!("stdout of run {i}"), run.stdout.clone().into_bytes()),
-                (format!("stderr of run {i}"), run.stderr.clone().into_bytes()),
+                (
+                    format!("stdout of run {i}"),
+                    run.stdout.clone().into_bytes(),
+                ),
+                (
+                    format!("stderr of run {i}"),
+                    run.stderr.clone().into_bytes(),
+                ),
             ]
         })
         .collect();
@@ -194,9 +209,17 @@ Plan: 1 to add, 0 to change, 1 to remove.
             haystacks.push((entry.display().to_string(), std::fs::read(&entry).unwrap()));
         }
     }
-    assert!(haystacks.iter().any(|(name, _)| name.ends_with("saved.json")));
+    assert!(haystacks
+        .iter()
+        .any(|(name, _)| name.ends_with("saved.json")));
     assert!(outputs[1].stderr.contains("POST"), "-vv logs requests");
-    for secret in [first.as_str(), second.as_str(), login.as_str(), DEMO, PASSWORD] {
+    for secret in [
+        first.as_str(),
+        second.as_str(),
+        login.as_str(),
+        DEMO,
+        PASSWORD,
+    ] {
         for (name, bytes) in &haystacks {
             assert!(
                 !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
@@ -227,7 +250,10 @@ async fn a_token_with_a_period_is_in_line_until_it_expires_then_replaced() {
     world.api.advance(29 * 24 * 3600).await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 
     world.api.advance(2 * 24 * 3600).await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
@@ -267,4 +293,37 @@ async fn creating_a_token_without_the_password_is_refused_before_any_change() {
     );
     assert_eq!(writes(&requests), counts(&[]));
     assert!(!world.path("t.json").exists());
+}
+
+#[tokio::test]
+async fn a_replacement_made_at_the_same_instant_as_the_old_token_keeps_the_new_one() {
+    // The emulator's clock is frozen: the old and the new token share their creation time
+    // and permission, and only the new one may stay.
+    let world = World::start().await;
+    world.write("tagoform.yaml", &tokens_yaml("read", "never"));
+    world.applied(".", &["--tokens-out", "first.json"]).await;
+    world.write("tagoform.yaml", &tokens_yaml("read", "2030-12-31"));
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        "Profile acme:
+  -/+ replace token `ci` with a new one (read access, expires 2030-12-31); the old one is deleted after  # tagoform.yaml:6:9
+      expires: \"never\" → \"2030-12-31\"
+
+Plan: 1 to add, 0 to change, 1 to remove.
+"
+    );
+    world.applied(".", &["--tokens-out", "second.json"]).await;
+    let second = tokens_out(&world, "second.json");
+    assert_eq!(
+        live_ci(&world).await,
+        [(
+            second[0]["token"].as_str().unwrap().to_owned(),
+            "read".to_owned(),
+            "account".to_owned()
+        )]
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
 }
