@@ -161,17 +161,11 @@ impl<'a> Executor<'a> {
                 let live = account.tokens_list(&id).await?;
                 // The new token may share the old one's stamp (same permission, made in the
                 // same instant): never delete the value just made.
-                let old_ones = live
+                let old_ones: Vec<&TokenListItem> = live
                     .iter()
-                    .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces));
-                for old in old_ones {
-                    gone_is_done(
-                        account
-                            .token_delete(&id, &Token::new(old.token.clone()))
-                            .await,
-                    )?;
-                }
-                Ok(())
+                    .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces))
+                    .collect();
+                self.delete_tokens(&id, name, &old_ones).await
             }
             OperationKind::DeleteToken {
                 target,
@@ -181,14 +175,11 @@ impl<'a> Executor<'a> {
                 let id = self.profile_id(target).await?;
                 let live = account.tokens_list(&id).await?;
                 let stamps = std::slice::from_ref(stamp);
-                for old in live.iter().filter(|t| is_stamped(t, name, stamps)) {
-                    gone_is_done(
-                        account
-                            .token_delete(&id, &Token::new(old.token.clone()))
-                            .await,
-                    )?;
-                }
-                Ok(())
+                let old_ones: Vec<&TokenListItem> = live
+                    .iter()
+                    .filter(|t| is_stamped(t, name, stamps))
+                    .collect();
+                self.delete_tokens(&id, name, &old_ones).await
             }
             OperationKind::CreateObject {
                 target,
@@ -301,6 +292,37 @@ impl<'a> Executor<'a> {
                 }
             }
         }
+    }
+
+    /// Deletes outdated tokens, except one this run authenticates with: deleting it would
+    /// make every later request fail, so it is kept and the operation fails with what to do.
+    async fn delete_tokens(
+        &self,
+        profile_id: &str,
+        name: &str,
+        old_ones: &[&TokenListItem],
+    ) -> Result<(), ExecuteError> {
+        let mut in_use = false;
+        for old in old_ones {
+            if self.access.authenticates_with(&old.token) {
+                in_use = true;
+                continue;
+            }
+            gone_is_done(
+                self.access
+                    .account()
+                    .token_delete(profile_id, &Token::new(old.token.clone()))
+                    .await,
+            )?;
+        }
+        if in_use {
+            return Err(ExecuteError::Unmet(format!(
+                "the old token `{name}` is the one this run authenticates with, so it was kept; \
+                 switch to the new one (its value went to --tokens-out when it was made), then \
+                 apply again to delete the old one"
+            )));
+        }
+        Ok(())
     }
 
     /// The live id of a profile: known at plan time, or created by an earlier operation.
