@@ -56,17 +56,15 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
     drop(door);
 
     world.url = world.api.emulator.url();
-    let rest = format!(
-        r#"Profile acme:
+    let rest = r#"Profile acme:
   + create network `acme-lorawan` named "ACME LoRaWAN"  # quickstart/tagoform.yaml:22:3
       description: "Private LoRaWAN network server of ACME"
       middleware_endpoint: "lns.acme.example"
   + create connector `acme-th-sensor` named "ACME TH Sensor"  # quickstart/tagoform.yaml:32:3
-"#
-    );
+"#;
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
-    assert!(again.stdout.starts_with(&rest), "{}", again.stdout);
+    assert!(again.stdout.starts_with(rest), "{}", again.stdout);
     assert!(
         again.stdout.ends_with(
             "Notes:

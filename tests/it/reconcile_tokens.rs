@@ -327,3 +327,86 @@ Plan: 1 to add, 0 to change, 1 to remove.
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
 }
+
+#[tokio::test]
+async fn the_token_this_run_authenticates_with_is_replaced_but_kept_until_no_longer_in_use() {
+    let mut world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1
+profiles:
+  acme:
+    name: ACME Production
+    team: [alice@acme.example]
+    tokens:
+      - name: tagoform demo
+        permission: full
+        expires: 2030-12-31
+",
+    );
+    // One operation at a time, replacement first: the invitation after it must still work.
+    let (apply, requests) = world
+        .measured(&[
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+            "--tokens-out",
+            "t.json",
+        ])
+        .await;
+    apply.code(1);
+    assert!(
+        apply
+            .stdout
+            .ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nRun `tagoform apply` again to finish: operations are safe to repeat.\n"),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(
+        apply.stderr,
+        "  FAILED: replace token `tagoform demo` with a new one (full access, expires 2030-12-31); \
+         the old one is deleted after: the old token `tagoform demo` is the one this run \
+         authenticates with, so it was kept; switch to the new one (its value went to \
+         --tokens-out when it was made), then apply again to delete the old one
+  done: invite alice@acme.example to the team
+Wrote 1 new token value(s) to t.json.
+"
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[
+        ("POST /profile/{id}/team", 1),
+        ("POST /profile/{id}/token", 1),
+    ]));
+    assert_eq!(writes(&requests), expected);
+    let new = tokens_out(&world, "t.json")[0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Switched to the new token: the old one goes.
+    world.env.insert("TAGOIO_TOKEN".into(), new.clone());
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert!(
+        apply.stdout.starts_with(
+            "Removals (review these first):\n  - delete the outdated token `tagoform demo` (full access, created "
+        ),
+        "{}",
+        apply.stdout
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("DELETE /profile/{id}/token/{token}", 2)]));
+    assert_eq!(writes(&requests), expected);
+    let listed = world
+        .api
+        .get(
+            &format!("/profile/{ACME}/token?fields[0]=name&fields[1]=token&fields[2]=permission"),
+            &new,
+        )
+        .await;
+    assert_eq!(
+        listed.result(),
+        &json!([{"name": "tagoform demo", "token": new, "permission": "full"}])
+    );
+}
