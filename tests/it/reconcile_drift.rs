@@ -263,3 +263,78 @@ async fn an_update_sends_only_the_fields_that_differ() {
         ]
     );
 }
+
+/// A connector moved onto a network this plan creates, off one it deletes: create, move,
+/// then delete, whatever the parallelism.
+#[tokio::test]
+async fn a_connector_moves_to_a_new_network_before_the_old_one_is_deleted() {
+    let world = World::start().await;
+    let yaml = |old: &str, connector_network: &str| {
+        format!(
+            "version: 1
+profiles:
+  acme:
+    name: ACME Production
+networks:
+  old:
+    profile: acme
+    name: Old LoRaWAN
+{old}  new:
+    profile: acme
+    name: New LoRaWAN
+connectors:
+  sensor:
+    profile: acme
+    name: Sensor
+    networks: [{connector_network}]
+"
+        )
+    };
+    world.write("tagoform.yaml", &yaml("", "old"));
+    world.applied(".", &[]).await;
+    let old = world.object_id(DEMO, "network", "Old LoRaWAN").await;
+    let new = world.object_id(DEMO, "network", "New LoRaWAN").await;
+    let sensor = world.object_id(DEMO, "connector", "Sensor").await;
+    // Delete `new` by hand, so that the plan creates it again.
+    world
+        .api
+        .delete(&format!("/integration/network/{new}"), DEMO)
+        .await
+        .result();
+
+    world.write("tagoform.yaml", &yaml("    delete: true\n", "new"));
+    let plan = format!(
+        r#"Removals (review these first):
+  - delete network `old` named "Old LoRaWAN" ({old}) in profile acme  # tagoform.yaml:6:3
+
+Profile acme:
+  ~ update connector `sensor` named "Sensor" ({sensor})  # tagoform.yaml:14:3
+      networks: ["{old}"] → ["(new network `new`)"]
+  + create network `new` named "New LoRaWAN"  # tagoform.yaml:10:3
+
+Plan: 1 to add, 1 to change, 1 to remove.
+"#
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(2);
+    assert_eq!(run.stdout, plan);
+    let apply = world
+        .run(&["apply", "--auto-approve", "--allow-delete", "--parallelism", "8"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{plan}Apply finished: 3 done, 0 failed, 0 skipped.\n")
+    );
+    let new = world.object_id(DEMO, "network", "New LoRaWAN").await;
+    assert_eq!(
+        world.objects(DEMO, "network", &["name"]).await,
+        json!([{"name": "New LoRaWAN"}])
+    );
+    assert_eq!(
+        world.objects(DEMO, "connector", &["id", "networks"]).await,
+        json!([{"id": sensor, "networks": [new]}])
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(0);
+}

@@ -241,3 +241,39 @@ Plan: 0 to add, 0 to change, 2 to remove.
     assert_eq!(world.objects(DEMO, "network", &["id"]).await, json!([]));
     assert_eq!(world.objects(DEMO, "connector", &["id"]).await, json!([]));
 }
+
+#[tokio::test]
+async fn a_pinned_profile_is_renamed_and_its_logo_changed_in_place() {
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        &format!(
+            "version: 1\nprofiles:\n  acme:\n    id: {ACME}\n    name: ACME Prod\n    logo_url: https://acme.example/logo.png\n"
+        ),
+    );
+    let plan = format!(
+        r#"Profile acme:
+  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
+      name: "ACME Production" → "ACME Prod"
+      logo_url: "https://acme.example/logo.png"
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(2);
+    assert_eq!(run.stdout, plan);
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("PUT /profile/{id}", 1)]));
+    assert_eq!(writes(&requests), expected);
+    let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
+    assert_eq!(
+        (&info.result()["info"]["name"], &info.result()["info"]["logo_url"]),
+        (&json!("ACME Prod"), &json!("https://acme.example/logo.png"))
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(0);
+    assert_eq!(run.stdout, "No changes. TagoIO matches the configuration.\n");
+}
