@@ -18,6 +18,7 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod reconcile_access;
 mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_failures;

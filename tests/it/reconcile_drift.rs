@@ -319,7 +319,13 @@ Plan: 1 to add, 1 to change, 1 to remove.
     run.code(2);
     assert_eq!(run.stdout, plan);
     let apply = world
-        .run(&["apply", "--auto-approve", "--allow-delete", "--parallelism", "8"])
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-delete",
+            "--parallelism",
+            "8",
+        ])
         .await;
     apply.code(0);
     assert_eq!(

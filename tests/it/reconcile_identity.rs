@@ -270,10 +270,16 @@ Plan: 0 to add, 1 to change, 0 to remove.
     assert_eq!(writes(&requests), expected);
     let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
     assert_eq!(
-        (&info.result()["info"]["name"], &info.result()["info"]["logo_url"]),
+        (
+            &info.result()["info"]["name"],
+            &info.result()["info"]["logo_url"]
+        ),
         (&json!("ACME Prod"), &json!("https://acme.example/logo.png"))
     );
     let run = world.run(&["plan", "--detailed-exitcode"]).await;
     run.code(0);
-    assert_eq!(run.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        run.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }

@@ -136,11 +136,16 @@ impl World {
 
     /// Runs `tagoform <args> --api <url>` in the working folder, with no terminal.
     pub async fn run(&self, args: &[&str]) -> Run {
+        let mut args = args.to_vec();
+        args.extend(["--api", &self.url]);
+        self.run_as_given(&args).await
+    }
+
+    /// Runs `tagoform <args>` in the working folder, with no terminal and no `--api` added.
+    pub async fn run_as_given(&self, args: &[&str]) -> Run {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
         command
             .args(args)
-            .arg("--api")
-            .arg(&self.url)
             .current_dir(self.dir.path())
             .stdin(Stdio::null());
         for (name, _) in std::env::vars_os() {
