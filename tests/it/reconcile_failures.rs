@@ -217,3 +217,96 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         .stdout
         .starts_with("No changes. TagoIO matches the configuration.\n"));
 }
+
+/// The emulator's own `--fail-rate`, without retries: runs fail at random places (reads,
+/// sign-ins, writes); repeating apply converges, and the result is exactly the configuration,
+/// once. (At 5%, a run's ~20 reads all succeed about a third of the time: 100 runs never
+/// all fail in practice.)
+#[tokio::test]
+async fn applies_that_fail_at_random_places_converge_without_duplicates() {
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("api.json");
+    let flaky = Api::with(tagoform::emulator::EmulatorConfig {
+        state_file: Some(state_file.clone()),
+        fail_rate: 0.05,
+        rng_seed: Some(7),
+        ..tagoform::emulator::EmulatorConfig::default()
+    })
+    .await;
+    let mut world = World::on(flaky).await;
+    let path = world.example("multi-customer");
+    let mut runs = Vec::new();
+    loop {
+        let run = world
+            .run(&[
+                "apply",
+                &path,
+                "--auto-approve",
+                "--max-attempts",
+                "1",
+                "--tokens-out",
+                &format!("tokens-{}.json", runs.len()),
+            ])
+            .await;
+        let finished = run.code == 0;
+        runs.push(run);
+        if finished || runs.len() == 100 {
+            break;
+        }
+    }
+    assert_eq!(runs.last().unwrap().code, 0, "{:?}", runs.last());
+
+    // The same state behind a healthy emulator.
+    let flaky = std::mem::replace(
+        &mut world.api,
+        Api::with(tagoform::emulator::EmulatorConfig {
+            state_file: Some(state_file),
+            ..tagoform::emulator::EmulatorConfig::default()
+        })
+        .await,
+    );
+    flaky.emulator.stop().await;
+    world.url = world.api.emulator.url();
+    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert!(
+        plan.stdout
+            .starts_with("No changes. TagoIO matches the configuration.\n"),
+        "{}",
+        plan.stdout
+    );
+    let northwind = world.profile_id("Northwind IoT").await;
+    world.profile_id("Initech").await;
+    let token = world.token_of(&northwind).await;
+    assert_eq!(
+        world.objects(&token, "network", &["name"]).await,
+        json!([{"name": "Northwind LoRaWAN"}])
+    );
+    assert_eq!(
+        world.objects(&token, "connector", &["name"]).await,
+        json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
+    );
+    let mut team = world.team(ACME).await;
+    team.extend(world.team(&northwind).await);
+    assert_eq!(team.len(), 3);
+    let mut tokens: Vec<String> = world
+        .tokens(ACME)
+        .await
+        .into_iter()
+        .chain(world.tokens(&northwind).await)
+        .filter(|(_, _, kind)| kind == "account")
+        .map(|(name, _, _)| name)
+        .collect();
+    tokens.sort();
+    assert_eq!(
+        tokens,
+        [
+            "acme-dashboard",
+            "ci-deploy",
+            "grafana-readonly",
+            "tagoform demo"
+        ]
+    );
+    let publications = world.api.admin(Method::GET, "/publications", None).await;
+    assert_eq!(publications.result().as_array().unwrap().len(), 2);
+}
