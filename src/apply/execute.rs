@@ -7,10 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::Path;
 
 use tokio::sync::Mutex;
 
 use super::body::object_body;
+use super::tokens_file::{self, TokensFileError};
 use super::CreatedToken;
 use crate::api::types::{
     ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
@@ -28,6 +30,8 @@ pub enum ExecuteError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Access(#[from] AccessError),
+    #[error("the new token was made, but its value could not be saved")]
+    TokensFile(#[from] TokensFileError),
     #[error("{0}")]
     Unmet(String),
 }
@@ -35,15 +39,17 @@ pub enum ExecuteError {
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
 pub struct Executor<'a> {
     access: &'a Access,
+    tokens_out: Option<&'a Path>,
     profiles: Mutex<BTreeMap<String, Id>>,
     objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
     tokens: Mutex<Vec<CreatedToken>>,
 }
 
 impl<'a> Executor<'a> {
-    pub fn new(access: &'a Access) -> Self {
+    pub fn new(access: &'a Access, tokens_out: Option<&'a Path>) -> Self {
         Executor {
             access,
+            tokens_out,
             profiles: Mutex::new(BTreeMap::new()),
             objects: Mutex::new(BTreeMap::new()),
             tokens: Mutex::new(Vec::new()),
@@ -467,12 +473,18 @@ impl<'a> Executor<'a> {
             }
             Err(error) => return Err(error.into()),
         };
-        self.tokens.lock().await.push(CreatedToken {
+        let mut tokens = self.tokens.lock().await;
+        tokens.push(CreatedToken {
             profile: target.key.clone(),
             name: name.to_owned(),
             token: token.clone(),
             expires: expires.to_owned(),
         });
+        // Written now, not at the end of the run: a crash must not lose a value that TagoIO
+        // shows only once.
+        if let Some(path) = self.tokens_out {
+            tokens_file::write(path, &tokens)?;
+        }
         Ok(token)
     }
 }

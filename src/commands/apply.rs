@@ -76,6 +76,7 @@ async fn run_connected(
         &plan,
         &connected.access,
         parallelism,
+        args.tokens_out.as_deref(),
         |operation, status| {
             let line = describe(operation);
             match status {
@@ -95,7 +96,6 @@ async fn run_connected(
     .await;
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {
-            tokens_file::write(path, &report.created_tokens)?;
             eprintln!(
                 "Wrote {} new token value(s) to {}.",
                 report.created_tokens.len(),
