@@ -310,3 +310,108 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     let publications = world.api.admin(Method::GET, "/publications", None).await;
     assert_eq!(publications.result().as_array().unwrap().len(), 2);
 }
+
+/// An apply killed while a create is in flight (carried out, never answered): the next one
+/// finds what was made, finishes, and duplicates nothing; the token value made before the
+/// crash is already in --tokens-out.
+#[tokio::test]
+async fn an_apply_killed_half_way_is_finished_by_the_next_one() {
+    let mut world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        &format!(
+            "version: 1
+external_profiles:
+  globex: {GLOBEX}
+profiles:
+  acme:
+    name: ACME Production
+    tokens:
+      - name: ci
+        permission: read
+        expires: never
+networks:
+  field:
+    profile: acme
+    name: Field LoRaWAN
+    shared_with: [globex]
+connectors:
+  sensor:
+    profile: acme
+    name: Sensor
+    networks: [field]
+    shared_with: [globex]
+"
+        ),
+    );
+    let door = world
+        .faulty(vec![Fault::new(
+            Method::POST,
+            "/integration/network",
+            1,
+            FaultMode::Hang,
+        )])
+        .await;
+    // One operation at a time: the token, then the network, whose answer never comes.
+    let mut child = world.spawn(&[
+        "apply",
+        "--auto-approve",
+        "--parallelism",
+        "1",
+        "--tokens-out",
+        "tokens.json",
+    ]);
+    door.crashed().await;
+    child.kill().await.unwrap();
+    drop(door);
+    world.url = world.api.emulator.url();
+
+    let written: serde_json::Value = serde_json::from_str(&world.read("tokens.json")).unwrap();
+    let live = world
+        .api
+        .get(
+            &format!("/profile/{ACME}/token?fields[0]=name&fields[1]=token"),
+            DEMO,
+        )
+        .await;
+    let ci: Vec<&serde_json::Value> = live
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == json!("ci"))
+        .collect();
+    assert_eq!(
+        written,
+        json!([{"profile": "acme", "name": "ci", "token": ci[0]["token"], "expires": "never"}])
+    );
+
+    let network = world.object_id(DEMO, "network", "Field LoRaWAN").await;
+    let rest = format!(
+        r#"Profile acme:
+  + create connector `sensor` named "Sensor"  # tagoform.yaml:17:3
+      networks: ["{network}"]
+  + share network `field` with `globex` ({GLOBEX})  # tagoform.yaml:15:19
+  + share connector `sensor` with `globex` ({GLOBEX})  # tagoform.yaml:21:19
+
+Plan: 3 to add, 0 to change, 0 to remove.
+Apply finished: 3 done, 0 failed, 0 skipped.
+"#
+    );
+    let apply = world.run(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(apply.stdout, rest);
+    assert_eq!(
+        world
+            .objects(DEMO, "network", &["name", "shared_with"])
+            .await,
+        json!([{"name": "Field LoRaWAN", "shared_with": [GLOBEX]}])
+    );
+    assert_eq!(
+        world
+            .objects(DEMO, "connector", &["name", "shared_with"])
+            .await,
+        json!([{"name": "Sensor", "shared_with": [GLOBEX]}])
+    );
+    assert_eq!(ci.len(), 1);
+}

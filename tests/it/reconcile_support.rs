@@ -165,6 +165,27 @@ impl World {
         }
     }
 
+    /// Starts `tagoform <args> --api <url>` in the working folder and returns the child, to
+    /// be killed by the test.
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
+        command
+            .args(args)
+            .args(["--api", &self.url])
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("TAGOIO_") {
+                command.env_remove(&name);
+            }
+        }
+        command.envs(&self.env);
+        command.spawn().unwrap()
+    }
+
     /// Runs the binary and returns what it did with the requests it made, exactly.
     pub async fn measured(&self, args: &[&str]) -> (Run, Counts) {
         let before = self.stats().await;
@@ -305,6 +326,9 @@ pub enum FaultMode {
     Refuse,
     /// The emulator carries it out, then the answer is replaced by a 503: done, answer lost.
     LoseAnswer,
+    /// The emulator carries it out, then the answer never comes, and the door tells the test
+    /// ([`FaultyDoor::crashed`]), which kills the caller: a crash at the worst moment.
+    Hang,
 }
 
 /// Hits the `nth` (from 1) request with this method and path; `{...}` segments of the
@@ -334,6 +358,7 @@ impl Fault {
 #[derive(Clone, Default)]
 struct Door {
     faults: Arc<Mutex<Vec<Fault>>>,
+    hung: Arc<tokio::sync::Notify>,
     writes: Arc<Mutex<Vec<(String, String, Value)>>>,
 }
 
@@ -374,6 +399,11 @@ impl FaultyDoor {
 }
 
 impl FaultyDoor {
+    /// Returns once a [`FaultMode::Hang`] fault has held a request.
+    pub async fn crashed(&self) {
+        self.door.hung.notified().await;
+    }
+
     /// The writes that came through so far, with their JSON bodies (`null` when none).
     pub fn writes(&self) -> Vec<(String, String, Value)> {
         self.door.writes.lock().unwrap().clone()
@@ -436,6 +466,11 @@ async fn inject(State(door): State<Door>, request: Request, next: Next) -> Respo
         Some(FaultMode::LoseAnswer) => {
             let _ = next.run(request).await;
             unavailable()
+        }
+        Some(FaultMode::Hang) => {
+            let _ = next.run(request).await;
+            door.hung.notify_one();
+            std::future::pending().await
         }
         None => next.run(request).await,
     }
