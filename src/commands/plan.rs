@@ -46,15 +46,19 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Writes the plan to stdout in the chosen format.
+/// Writes the plan to stdout in the chosen format. A reader that stops early
+/// (`tagoform plan | head`) is not an error.
 pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match format {
-        PlanFormat::Text => render::text::render(plan, style, &mut out)?,
-        PlanFormat::Json => render::json(plan, &mut out)?,
-        PlanFormat::Markdown => render::markdown::render(plan, &mut out)?,
+    let written = match format {
+        PlanFormat::Text => render::text::render(plan, style, &mut out),
+        PlanFormat::Json => render::json(plan, &mut out),
+        PlanFormat::Markdown => render::markdown::render(plan, &mut out),
     }
-    out.flush()?;
-    Ok(())
+    .and_then(|()| out.flush());
+    match written {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
