@@ -275,3 +275,25 @@ async fn detailed_exitcode_is_one_on_any_error_and_an_invalid_configuration_read
         run.stderr
     );
 }
+
+/// `tagoform plan | head`: a reader that stops early is not an error.
+#[tokio::test]
+async fn a_reader_that_stops_early_is_not_an_error() {
+    let world = World::start().await;
+    let path = world.example("multi-customer");
+    let mut command = world.command(&["plan", &path, "--format", "json", "--api", &world.url]);
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    // Closed before the plan can exist: the emulator answers only once this test awaits.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().await.unwrap();
+    assert_eq!(
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned()
+        ),
+        (Some(0), String::new())
+    );
+}

@@ -141,13 +141,15 @@ impl World {
         self.run_as_given(&args).await
     }
 
-    /// Runs `tagoform <args>` in the working folder, with no terminal and no `--api` added.
-    pub async fn run_as_given(&self, args: &[&str]) -> Run {
+    /// `tagoform <args>` in the working folder, with no terminal, with the world's
+    /// environment and none of the caller's TAGOIO_* variables.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
         command
             .args(args)
             .current_dir(self.dir.path())
-            .stdin(Stdio::null());
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
         for (name, _) in std::env::vars_os() {
             let inherited = name.to_string_lossy().into_owned();
             if inherited.starts_with("TAGOIO_")
@@ -157,7 +159,12 @@ impl World {
             }
         }
         command.envs(&self.env);
-        let output = command.output().await.unwrap();
+        command
+    }
+
+    /// Runs `tagoform <args>` in the working folder, with no terminal and no `--api` added.
+    pub async fn run_as_given(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().await.unwrap();
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8(output.stdout).unwrap(),
@@ -168,21 +175,10 @@ impl World {
     /// Starts `tagoform <args> --api <url>` in the working folder and returns the child, to
     /// be killed by the test.
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
-        command
-            .args(args)
-            .args(["--api", &self.url])
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true);
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("TAGOIO_") {
-                command.env_remove(&name);
-            }
-        }
-        command.envs(&self.env);
+        let mut args = args.to_vec();
+        args.extend(["--api", &self.url]);
+        let mut command = self.command(&args);
+        command.stdout(Stdio::null()).stderr(Stdio::null());
         command.spawn().unwrap()
     }
 
