@@ -205,3 +205,47 @@ async fn a_tombstone_of_the_multi_customer_example_is_deleted_only_with_allow_de
         json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
     );
 }
+
+/// The default limit is 10: ten removals go through, eleven are refused.
+#[tokio::test]
+async fn the_default_max_removals_is_ten() {
+    let world = World::start().await;
+    let yaml = |shares: [&str; 4]| {
+        let mut yaml = format!(
+            "version: 1\nexternal_profiles:\n  globex: {GLOBEX}\n  labs: {GLOBEX_LABS}\nprofiles:\n  acme:\n    name: ACME Production\n  staging:\n    name: ACME Staging\nconnectors:\n"
+        );
+        for (n, shared_with) in shares.iter().enumerate() {
+            yaml.push_str(&format!(
+                "  c{n}:\n    profile: acme\n    name: C{n}\n    networks: [{{id: {TTN}}}]\n    shared_with: [{shared_with}]\n"
+            ));
+        }
+        yaml
+    };
+    let all = "globex, labs, staging";
+    world.write("tagoform.yaml", &yaml([all, all, all, "globex, labs"]));
+    world.applied(".", &[]).await;
+    world.write("tagoform.yaml", &yaml(["", "", "", ""]));
+    let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    refused.code(1);
+    assert!(
+        refused
+            .stdout
+            .ends_with("Plan: 0 to add, 0 to change, 11 to remove.\n"),
+        "{}",
+        refused.stdout
+    );
+    assert!(refused.stderr.starts_with(
+        "error: the plan removes 11 team members and shares, more than --max-removals 10;"
+    ));
+    assert_eq!(writes(&requests), sign_ins(2));
+
+    world.write("tagoform.yaml", &yaml(["", "", "", "globex"]));
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    let mut expected = sign_ins(2);
+    expected.extend(counts(&[(
+        "DELETE /integration/connector/{id}/share/{profile_id}",
+        10,
+    )]));
+    assert_eq!(writes(&requests), expected);
+}
