@@ -17,6 +17,10 @@ use crate::render::describe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let (desired, saved) = match (&args.plan, &args.path) {
+        (Some(_), _) if !args.reconcile.targets.is_empty() => bail!(
+            "--target cannot be used with --plan: a saved plan is applied with the targets it \
+             was made with (`tagoform plan --target ... --out FILE`)"
+        ),
         (Some(file), _) => {
             let saved = read_saved(file)?;
             (saved.desired.clone(), Some(saved))
