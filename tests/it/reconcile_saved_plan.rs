@@ -141,3 +141,41 @@ async fn a_file_that_is_not_a_saved_plan_is_refused() {
     );
     assert_eq!(requests, counts(&[]));
 }
+
+#[tokio::test]
+async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
+    let world = World::start().await;
+    let path = world.example("multi-customer");
+    let plan = world
+        .run(&["plan", &path, "--target", "initech", "--out", "plan.json"])
+        .await;
+    plan.code(0);
+    let (refused, requests) = world
+        .measured(&[
+            "apply",
+            "--plan",
+            "plan.json",
+            "--target",
+            "acme",
+            "--auto-approve",
+        ])
+        .await;
+    refused.code(1);
+    assert_eq!(
+        refused.stderr,
+        "error: --target cannot be used with --plan: a saved plan is applied with the targets it \
+         was made with (`tagoform plan --target ... --out FILE`)\n"
+    );
+    assert_eq!(requests, counts(&[]));
+    let apply = world
+        .run(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 6 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
+    );
+}
