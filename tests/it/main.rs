@@ -19,6 +19,7 @@ mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
 mod reconcile_access;
+mod reconcile_door;
 mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_failures;
