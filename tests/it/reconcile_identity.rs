@@ -283,3 +283,42 @@ Plan: 0 to add, 1 to change, 0 to remove.
         "No changes. TagoIO matches the configuration.\n"
     );
 }
+
+/// `logo_url: ""` clears a logo; once cleared, there is nothing left to do.
+#[tokio::test]
+async fn an_empty_logo_url_clears_the_logo_once() {
+    let world = World::start().await;
+    world
+        .api
+        .put(
+            &format!("/profile/{ACME}"),
+            DEMO,
+            json!({"logo_url": "https://acme.example/old.png"}),
+        )
+        .await
+        .result();
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    logo_url: \"\"\n",
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
+      logo_url: "https://acme.example/old.png" → ""
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+        )
+    );
+    world.applied(".", &[]).await;
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
