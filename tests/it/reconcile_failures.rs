@@ -415,3 +415,63 @@ Apply finished: 3 done, 0 failed, 0 skipped.
     );
     assert_eq!(ci.len(), 1);
 }
+
+/// A removal whose answer was lost is repeated; "already gone" then counts as done.
+#[tokio::test]
+async fn removals_whose_answers_were_lost_are_done() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    world.accept(&acme, "alice@acme.example").await;
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "      - alice@acme.example\n",
+        "      []\n",
+    );
+    // The connector's shares (the last line of the file), not the network's.
+    let yaml = world.read("quickstart/tagoform.yaml");
+    let (head, tail) = yaml.rsplit_once("shared_with: [partner]").unwrap();
+    world.write(
+        "quickstart/tagoform.yaml",
+        &format!("{head}shared_with: []{tail}"),
+    );
+    let door = world
+        .faulty(vec![
+            Fault::new(
+                Method::DELETE,
+                "/profile/{id}/team/{account_id}",
+                1,
+                FaultMode::LoseAnswer,
+            ),
+            Fault::new(
+                Method::DELETE,
+                "/integration/connector/{id}/share/{profile_id}",
+                1,
+                FaultMode::LoseAnswer,
+            ),
+        ])
+        .await;
+    let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    apply.code(0);
+    assert!(
+        apply
+            .stdout
+            .ends_with("Plan: 0 to add, 0 to change, 2 to remove.\nApply finished: 2 done, 0 failed, 0 skipped.\n"),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(door.injected(), 2);
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[
+        ("DELETE /integration/connector/{id}/share/{profile_id}", 2),
+        ("DELETE /profile/{id}/team/{account_id}", 2),
+    ]));
+    assert_eq!(writes(&requests), expected);
+    assert_eq!(world.team(&acme).await, []);
+    let token = world.token_of(&acme).await;
+    assert_eq!(
+        world.objects(&token, "connector", &["shared_with"]).await,
+        json!([{"shared_with": []}])
+    );
+}
