@@ -24,6 +24,7 @@ mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_failures;
 mod reconcile_identity;
+mod reconcile_lost_answers;
 mod reconcile_output;
 mod reconcile_publication;
 mod reconcile_requests;
