@@ -382,4 +382,34 @@ Notes:
             ("POST /account/profile/token", 4),
         ])
     );
+
+    // With each profile's own token (`token_env`), not a single write.
+    let mut world = world;
+    for (name, variable) in [
+        ("Northwind IoT", "T_NORTHWIND"),
+        ("ACME Production", "T_ACME"),
+        ("ACME Staging", "T_STAGING"),
+        ("Initech", "T_INITECH"),
+    ] {
+        world.edit(
+            "multi-customer/profiles.yaml",
+            &format!("    name: {name}\n"),
+            &format!("    name: {name}\n    token_env: {variable}\n"),
+        );
+        let token = world.token_of(&world.profile_id(name).await).await;
+        world.env.insert(variable.into(), token);
+    }
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    assert_eq!(
+        requests,
+        counts(&[
+            ("GET /integration/connector", 4),
+            ("GET /integration/network", 4),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 3),
+            ("GET /profile/{id}/token", 2),
+        ])
+    );
 }
