@@ -3,6 +3,7 @@
 //! refusal prints the whole plan first and writes nothing.
 
 use serde_json::json;
+use tokio::io::AsyncWriteExt;
 
 use super::reconcile_support::*;
 
@@ -248,4 +249,63 @@ async fn the_default_max_removals_is_ten() {
         10,
     )]));
     assert_eq!(writes(&requests), expected);
+}
+
+/// On a terminal apply asks, and only `yes` goes ahead. The terminal is a pseudo-terminal
+/// from util-linux `script`.
+#[tokio::test]
+async fn on_a_terminal_only_yes_applies() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: util-linux `script` (a pseudo-terminal) is not installed");
+        return;
+    }
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [alice@acme.example]\n",
+    );
+    let binary = env!("CARGO_BIN_EXE_tagoform");
+    let line = format!("{binary} apply --color never --api {}", world.url);
+    for (answer, code, last, invited) in [
+        ("y", 1, "Apply cancelled; nothing was changed.", false),
+        (
+            "yes",
+            0,
+            "Apply finished: 1 done, 0 failed, 0 skipped.",
+            true,
+        ),
+    ] {
+        let mut script = world.command_of("script", &["-qec", &line, "/dev/null"]);
+        script
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = script.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{answer}\n").as_bytes())
+            .await
+            .unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().await.unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+        assert_eq!(output.status.code(), Some(code), "{stdout}");
+        assert!(
+            stdout.contains("Apply these changes to TagoIO? Only `yes` is accepted: "),
+            "{stdout}"
+        );
+        assert!(stdout.contains(last), "{stdout}");
+        assert_eq!(
+            world.team(ACME).await,
+            if invited {
+                vec![("alice@acme.example".to_owned(), false)]
+            } else {
+                vec![]
+            }
+        );
+    }
 }

@@ -141,7 +141,12 @@ impl World {
     /// `tagoform <args>` in the working folder, with no terminal, with the world's
     /// environment and none of the caller's TAGOIO_* variables.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"));
+        self.command_of(env!("CARGO_BIN_EXE_tagoform"), args)
+    }
+
+    /// `program <args>` run as [`World::command`] runs the binary.
+    pub fn command_of(&self, program: &str, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(program);
         command
             .args(args)
             .current_dir(self.dir.path())
