@@ -100,6 +100,9 @@ async fn run_connected(
     .await;
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {
+            // Each value was saved as it was made; writing them all once more makes the
+            // count below true even if one of those writes failed.
+            tokens_file::write(path, &report.created_tokens)?;
             eprintln!(
                 "Wrote {} new token value(s) to {}.",
                 report.created_tokens.len(),
