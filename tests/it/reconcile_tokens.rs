@@ -410,3 +410,45 @@ Wrote 1 new token value(s) to t.json.
         &json!([{"name": "tagoform demo", "token": new, "permission": "full"}])
     );
 }
+
+#[tokio::test]
+async fn a_tokens_out_that_cannot_be_written_is_refused_before_anything_is_read() {
+    let world = World::start().await;
+    world.write("tagoform.yaml", &tokens_yaml("read", "never"));
+    let (refused, requests) = world
+        .measured(&[
+            "apply",
+            "--auto-approve",
+            "--tokens-out",
+            "missing/tokens.json",
+        ])
+        .await;
+    refused.code(1);
+    assert_eq!(
+        refused.stderr,
+        "error: cannot write `missing/tokens.json`\n  caused by: No such file or directory (os error 2)\n"
+    );
+    assert_eq!(requests, counts(&[]));
+
+    // Readable by others: refused too, before anything is read.
+    world.write("open.json", "[]");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            world.path("open.json"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        let (refused, requests) = world
+            .measured(&["apply", "--auto-approve", "--tokens-out", "open.json"])
+            .await;
+        refused.code(1);
+        assert_eq!(
+            refused.stderr,
+            "error: `open.json` exists with permissions 644, readable by others; remove it or `chmod 600` it\n"
+        );
+        assert_eq!(requests, counts(&[]));
+    }
+    assert_eq!(live_ci(&world).await, []);
+}
