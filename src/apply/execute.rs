@@ -7,14 +7,16 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::Path;
 
 use tokio::sync::Mutex;
 
 use super::body::object_body;
+use super::tokens_file::{self, TokensFileError};
 use super::CreatedToken;
 use crate::api::types::{
-    ConnectorCreateInfo, NetworkCreateInfo, Permission as WirePermission, ProfileDeleteRequest,
-    ProfileEditRequest, TokenCreateRequest, TokenListItem,
+    ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
+    ProfileDeleteRequest, ProfileEditRequest, TokenCreateRequest, TokenListItem,
 };
 use crate::api::{ApiError, Client, IntegrationKind, ListQuery, Secret, Token};
 use crate::config::Permission;
@@ -28,6 +30,8 @@ pub enum ExecuteError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Access(#[from] AccessError),
+    #[error("the new token was made, but its value could not be saved")]
+    TokensFile(#[from] TokensFileError),
     #[error("{0}")]
     Unmet(String),
 }
@@ -35,15 +39,17 @@ pub enum ExecuteError {
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
 pub struct Executor<'a> {
     access: &'a Access,
+    tokens_out: Option<&'a Path>,
     profiles: Mutex<BTreeMap<String, Id>>,
     objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
     tokens: Mutex<Vec<CreatedToken>>,
 }
 
 impl<'a> Executor<'a> {
-    pub fn new(access: &'a Access) -> Self {
+    pub fn new(access: &'a Access, tokens_out: Option<&'a Path>) -> Self {
         Executor {
             access,
+            tokens_out,
             profiles: Mutex::new(BTreeMap::new()),
             objects: Mutex::new(BTreeMap::new()),
             tokens: Mutex::new(Vec::new()),
@@ -145,6 +151,7 @@ impl<'a> Executor<'a> {
                 let id = self.profile_id(target).await?;
                 self.create_token(target, &id, name, *permission, expires, &[])
                     .await
+                    .map(drop)
             }
             OperationKind::ReplaceToken {
                 target,
@@ -154,17 +161,17 @@ impl<'a> Executor<'a> {
                 replaces,
             } => {
                 let id = self.profile_id(target).await?;
-                self.create_token(target, &id, name, *permission, expires, replaces)
+                let new = self
+                    .create_token(target, &id, name, *permission, expires, replaces)
                     .await?;
                 let live = account.tokens_list(&id).await?;
-                for old in live.iter().filter(|t| is_stamped(t, name, replaces)) {
-                    gone_is_done(
-                        account
-                            .token_delete(&id, &Token::new(old.token.clone()))
-                            .await,
-                    )?;
-                }
-                Ok(())
+                // The new token may share the old one's stamp (same permission, made in the
+                // same instant): never delete the value just made.
+                let old_ones: Vec<&TokenListItem> = live
+                    .iter()
+                    .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces))
+                    .collect();
+                self.delete_tokens(&id, name, &old_ones).await
             }
             OperationKind::DeleteToken {
                 target,
@@ -174,14 +181,11 @@ impl<'a> Executor<'a> {
                 let id = self.profile_id(target).await?;
                 let live = account.tokens_list(&id).await?;
                 let stamps = std::slice::from_ref(stamp);
-                for old in live.iter().filter(|t| is_stamped(t, name, stamps)) {
-                    gone_is_done(
-                        account
-                            .token_delete(&id, &Token::new(old.token.clone()))
-                            .await,
-                    )?;
-                }
-                Ok(())
+                let old_ones: Vec<&TokenListItem> = live
+                    .iter()
+                    .filter(|t| is_stamped(t, name, stamps))
+                    .collect();
+                self.delete_tokens(&id, name, &old_ones).await
             }
             OperationKind::CreateObject {
                 target,
@@ -296,6 +300,37 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// Deletes outdated tokens, except one this run authenticates with: deleting it would
+    /// make every later request fail, so it is kept and the operation fails with what to do.
+    async fn delete_tokens(
+        &self,
+        profile_id: &str,
+        name: &str,
+        old_ones: &[&TokenListItem],
+    ) -> Result<(), ExecuteError> {
+        let mut in_use = false;
+        for old in old_ones {
+            if self.access.authenticates_with(&old.token) {
+                in_use = true;
+                continue;
+            }
+            gone_is_done(
+                self.access
+                    .account()
+                    .token_delete(profile_id, &Token::new(old.token.clone()))
+                    .await,
+            )?;
+        }
+        if in_use {
+            return Err(ExecuteError::Unmet(format!(
+                "the old token `{name}` is the one this run authenticates with, so it was kept; \
+                 switch to the new one (its value went to --tokens-out when it was made), then \
+                 apply again to delete the old one"
+            )));
+        }
+        Ok(())
+    }
+
     /// The live id of a profile: known at plan time, or created by an earlier operation.
     async fn profile_id(&self, profile: &ProfileRef) -> Result<Id, ExecuteError> {
         if let Some(id) = &profile.id {
@@ -394,7 +429,7 @@ impl<'a> Executor<'a> {
     }
 
     /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
-    /// lost, the token list (which carries values) tells whether it was made.
+    /// lost, the token list (which carries values) tells whether it was made. Returns the value.
     async fn create_token(
         &self,
         target: &ProfileRef,
@@ -403,7 +438,7 @@ impl<'a> Executor<'a> {
         permission: Permission,
         expires: &str,
         replaces: &[TokenStamp],
-    ) -> Result<(), ExecuteError> {
+    ) -> Result<Secret, ExecuteError> {
         let account = self.access.account();
         let credentials = self.access.credentials().ok_or_else(|| {
             ExecuteError::Unmet(
@@ -438,13 +473,19 @@ impl<'a> Executor<'a> {
             }
             Err(error) => return Err(error.into()),
         };
-        self.tokens.lock().await.push(CreatedToken {
+        let mut tokens = self.tokens.lock().await;
+        tokens.push(CreatedToken {
             profile: target.key.clone(),
             name: name.to_owned(),
-            token,
+            token: token.clone(),
             expires: expires.to_owned(),
         });
-        Ok(())
+        // Written now, not at the end of the run: a crash must not lose a value that TagoIO
+        // shows only once.
+        if let Some(path) = self.tokens_out {
+            tokens_file::write(path, &tokens)?;
+        }
+        Ok(token)
     }
 }
 
@@ -488,8 +529,13 @@ fn there_is_done<T>(result: Result<T, ApiError>) -> Result<(), ExecuteError> {
 fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool {
     token.name == name
         && stamps.iter().any(|stamp| {
+            let expires_at = match token.expire_time {
+                Expiry::Never => None,
+                Expiry::At(at) => Some(at),
+            };
             stamp.permission == token.permission.to_string()
                 && stamp.created_at.is_none_or(|at| at == token.created_at)
+                && stamp.expires_at == expires_at
         })
 }
 

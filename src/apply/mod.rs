@@ -12,6 +12,7 @@ pub mod tokens_file;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
@@ -94,13 +95,16 @@ impl Report {
 
 /// Runs `plan` through `access`, at most `parallelism` operations at a time. `progress` is
 /// called as each operation ends, in completion order, so the caller can report as it goes.
+/// Each new token value is written to `tokens_out` as soon as it exists, so that a crash
+/// later in the run cannot lose it.
 pub async fn apply(
     plan: &Plan,
     access: &Access,
     parallelism: usize,
+    tokens_out: Option<&Path>,
     mut progress: impl FnMut(&Operation, &Status),
 ) -> Report {
-    let executor = execute::Executor::new(access);
+    let executor = execute::Executor::new(access, tokens_out);
     let operations = &plan.operations;
     let mut status: BTreeMap<usize, Status> = BTreeMap::new();
     let mut started = vec![false; operations.len()];

@@ -24,11 +24,12 @@ pub enum TokensFileError {
     },
 }
 
-/// Checks, before anything is changed, that token values can be written to `path`.
+/// Checks, before anything is changed, that token values can be written to `path`: a token
+/// made when its value cannot be saved is a token whose value is lost.
 pub fn check(path: &Path) -> Result<(), TokensFileError> {
     let shown = path.display().to_string();
     match std::fs::symlink_metadata(path) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => check_folder(path, shown),
         Err(source) => Err(TokensFileError::Io {
             path: shown,
             source,
@@ -41,6 +42,25 @@ pub fn check(path: &Path) -> Result<(), TokensFileError> {
             }
             Ok(())
         }
+    }
+}
+
+/// The folder a new file would be created in must exist.
+fn check_folder(path: &Path, shown: String) -> Result<(), TokensFileError> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(folder) {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(TokensFileError::Io {
+            path: shown,
+            source: io::Error::new(io::ErrorKind::NotADirectory, "its folder is not a folder"),
+        }),
+        Err(source) => Err(TokensFileError::Io {
+            path: shown,
+            source,
+        }),
     }
 }
 

@@ -17,6 +17,10 @@ use crate::render::describe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let (desired, saved) = match (&args.plan, &args.path) {
+        (Some(_), _) if !args.reconcile.targets.is_empty() => bail!(
+            "--target cannot be used with --plan: a saved plan is applied with the targets it \
+             was made with (`tagoform plan --target ... --out FILE`)"
+        ),
         (Some(file), _) => {
             let saved = read_saved(file)?;
             (saved.desired.clone(), Some(saved))
@@ -76,25 +80,28 @@ async fn run_connected(
         &plan,
         &connected.access,
         parallelism,
+        args.tokens_out.as_deref(),
         |operation, status| {
             let line = describe(operation);
             match status {
                 Status::Done => eprintln!("  done: {line}"),
                 Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
-                Status::Skipped { because_of } => {
-                    let needed = plan
-                        .operations
-                        .get(*because_of)
-                        .map(describe)
-                        .unwrap_or_default();
-                    eprintln!("  skipped: {line} (it needs: {needed}, which did not succeed)")
-                }
+                // Operation numbers appear nowhere in the printed plan: name the blocker.
+                Status::Skipped { because_of } => match plan.operations.get(*because_of) {
+                    Some(blocker) if blocker.index != operation.index => eprintln!(
+                        "  skipped: {line} (it needs: {}, which did not succeed)",
+                        describe(blocker)
+                    ),
+                    _ => eprintln!("  skipped: {line}"),
+                },
             }
         },
     )
     .await;
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {
+            // Each value was saved as it was made; writing them all once more makes the
+            // count below true even if one of those writes failed.
             tokens_file::write(path, &report.created_tokens)?;
             eprintln!(
                 "Wrote {} new token value(s) to {}.",

@@ -137,7 +137,8 @@ pub struct PrintOptions<'a> {
     pub split: Option<&'a Split>,
 }
 
-/// Writes the plan to stdout in the chosen format.
+/// Writes the plan to stdout in the chosen format. A reader that stops early
+/// (`tagoform plan | head`) is not an error.
 pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::Result<()> {
     print_with(
         plan,
@@ -153,9 +154,11 @@ pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::R
 fn print_with(plan: &Plan, options: &PrintOptions<'_>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    write_plan(plan, options, &mut out)?;
-    out.flush()?;
-    Ok(())
+    let written = write_plan(plan, options, &mut out).and_then(|()| out.flush());
+    match written {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn write_plan(plan: &Plan, options: &PrintOptions<'_>, out: &mut dyn Write) -> std::io::Result<()> {

@@ -107,6 +107,16 @@ pub async fn compute_plan(
     parallelism: u16,
     targets: &[String],
 ) -> anyhow::Result<Plan> {
+    // A mistyped key is known from the YAML alone: refuse it before reading anything.
+    for target in targets {
+        let known = desired.profiles.contains_key(target)
+            || desired.networks.contains_key(target)
+            || desired.connectors.contains_key(target)
+            || desired.external_profiles.contains_key(target);
+        if !known {
+            bail!("--target {target}: no profile, network or connector has that key");
+        }
+    }
     let client = &connected.session.client;
     let before = client.requests_sent();
     let live = live::fetch(desired, &connected.access, usize::from(parallelism))
@@ -119,15 +129,6 @@ pub async fn compute_plan(
     // Invitations and tokens expire by the server's clock, not this machine's.
     let now = client.server_time().unwrap_or_else(chrono::Utc::now);
     let plan = plan::plan(desired, &live, now)?;
-    for target in targets {
-        let known = desired.profiles.contains_key(target)
-            || desired.networks.contains_key(target)
-            || desired.connectors.contains_key(target)
-            || desired.external_profiles.contains_key(target);
-        if !known {
-            bail!("--target {target}: no profile, network or connector has that key");
-        }
-    }
     Ok(plan::restrict(plan, targets))
 }
 

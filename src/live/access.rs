@@ -93,6 +93,15 @@ impl Access {
         self.credentials.as_ref()
     }
 
+    /// True when this run authenticates with the token `value` (`TAGOIO_TOKEN` or a
+    /// `token_env` variable): deleting it would cut off every request that follows.
+    pub fn authenticates_with(&self, value: &str) -> bool {
+        let account = self.account.inner.token.iter();
+        account
+            .chain(self.profile_tokens.values())
+            .any(|token| token.expose() == value)
+    }
+
     /// A client holding a token of profile `id` (configured as `key`).
     pub async fn profile(&self, key: &str, id: &str) -> Result<Client, AccessError> {
         let mut clients = self.clients.lock().await;

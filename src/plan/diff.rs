@@ -155,8 +155,10 @@ impl<'a> Differ<'a> {
                     ));
                 }
                 if let Some(logo) = &profile.logo_url {
-                    if live.logo_url.as_ref() != Some(logo) {
-                        let old = live.logo_url.as_ref().map(|l| json!(l));
+                    // An empty URL clears the logo, and TagoIO then has none: the same thing.
+                    let live_logo = live.logo_url.as_deref().filter(|l| !l.is_empty());
+                    if live_logo != Some(logo.as_str()).filter(|l| !l.is_empty()) {
+                        let old = live_logo.map(|l| json!(l));
                         changes.push(FieldChange::new("logo_url", old, json!(logo)));
                     }
                 }

@@ -253,6 +253,16 @@ fn a_matching_account_needs_nothing() {
 }
 
 #[test]
+fn an_empty_logo_url_matches_a_profile_without_a_logo() {
+    let mut desired = quickstart();
+    for profile in desired.profiles.values_mut() {
+        profile.logo_url = Some(String::new());
+    }
+    let plan = plan(&desired, &quickstart_live(), now()).unwrap();
+    assert!(plan.is_empty(), "{:#?}", plan.operations);
+}
+
+#[test]
 fn the_same_inputs_give_the_same_plan_byte_for_byte() {
     let first =
         serde_json::to_string(&plan(&quickstart(), &LiveSnapshot::default(), now()).unwrap())

@@ -138,6 +138,17 @@ pub fn describe_notice(notice: &Notice) -> String {
     }
 }
 
+/// True for operations on the profile itself, whose description names it already: a
+/// removal needs no " in profile X" after "delete profile `X`".
+pub fn is_about_the_profile(operation: &Operation) -> bool {
+    matches!(
+        operation.kind,
+        OperationKind::CreateProfile { .. }
+            | OperationKind::UpdateProfile { .. }
+            | OperationKind::DeleteProfile { .. }
+    )
+}
+
 fn profile(target: &ProfileRef) -> String {
     match &target.id {
         Some(id) => format!("`{}` ({id})", target.key),

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::describe::{describe, describe_notice, symbol};
+use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
 use super::text::{show, unified_diff};
 use crate::plan::{Action, Operation, Plan, Summary};
 
@@ -249,7 +249,7 @@ pub(super) fn sections(operations: &[&Operation], title: &str) -> Vec<Section> {
 
 fn piece(operation: &Operation, with_profile: bool) -> Piece {
     let mut line = format!("- `{}` {}", symbol(operation.action()), describe(operation));
-    if with_profile {
+    if with_profile && !is_about_the_profile(operation) {
         line.push_str(&format!(" in profile `{}`", operation.profile));
     }
     if let Some(origin) = &operation.origin {

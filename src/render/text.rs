@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 use similar::TextDiff;
 
-use super::describe::{describe, describe_notice, symbol};
+use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
 use crate::plan::{Action, FieldChange, Operation, Plan};
 
 /// Whether to colour the output; the caller decides from `--color`, the terminal and `NO_COLOR`.
@@ -94,7 +94,7 @@ fn write_operation(
 ) -> io::Result<()> {
     let action = operation.action();
     let mut line = format!("  {} {}", symbol(action), describe(operation));
-    if with_profile {
+    if with_profile && !is_about_the_profile(operation) {
         line.push_str(&format!(" in profile {}", operation.profile));
     }
     write!(out, "{}", style.action(action, &line))?;

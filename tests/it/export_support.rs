@@ -55,7 +55,7 @@ impl Account {
     pub async fn apply(&self, path: &Path) -> Vec<String> {
         let desired = load(path);
         let plan = self.plan(&desired).await;
-        let report = tagoform::apply::apply(&plan, &self.access, 8, |_, _| {}).await;
+        let report = tagoform::apply::apply(&plan, &self.access, 8, None, |_, _| {}).await;
         assert!(report.succeeded(), "{:?}", report.outcomes);
         report
             .created_tokens

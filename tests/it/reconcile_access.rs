@@ -1,0 +1,167 @@
+//! How tagoform reaches the API: the account token from `TAGOIO_TOKEN` or `--token-file`,
+//! profile tokens from `token_env` or short-lived ones made with the account's credentials
+//! (and its two-factor pin), and the embedded emulator of `--api local`.
+
+use serde_json::json;
+use tagoform::emulator::{EmulatorConfig, Seed};
+
+use super::reconcile_support::*;
+
+const PIN: &str = "975310";
+const TWO_FACTOR_TOKEN: &str = "2f2f2f2f-0000-4000-8000-000000000001";
+
+fn two_factor_seed() -> Seed {
+    serde_json::from_value(json!({"accounts": [{
+        "email": EMAIL, "password": PASSWORD, "name": "Demo", "two_factor": true, "pin_code": PIN,
+        "profiles": [{"name": "Secure", "tokens": [
+            {"name": "ci", "permission": "full", "token": TWO_FACTOR_TOKEN}
+        ]}]
+    }]}))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn with_two_factor_on_the_pin_is_needed_and_never_shown() {
+    let api = Api::with(EmulatorConfig {
+        seed: two_factor_seed(),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let mut world = World::on(api).await;
+    world
+        .env
+        .insert("TAGOIO_TOKEN".into(), TWO_FACTOR_TOKEN.into());
+    world.write(
+        "tagoform.yaml",
+        "version: 1
+profiles:
+  secure:
+    name: Secure
+    tokens:
+      - name: grafana
+        permission: read
+        expires: never
+",
+    );
+    let (run, requests) = world.measured(&["plan"]).await;
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot read the live state from TagoIO\n  caused by: could not obtain a short-lived token for profile `secure` ("
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("pin_code is required"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        writes(&requests),
+        counts(&[("POST /account/profile/token", 1)])
+    );
+
+    world.env.insert("TAGOIO_PIN".into(), PIN.into());
+    let apply = world
+        .run(&["-vv", "apply", "--auto-approve", "--tokens-out", "t.json"])
+        .await;
+    apply.code(0);
+    assert!(
+        apply
+            .stdout
+            .ends_with("Apply finished: 1 done, 0 failed, 0 skipped.\n"),
+        "{}",
+        apply.stdout
+    );
+    for secret in [PIN, PASSWORD, TWO_FACTOR_TOKEN] {
+        assert!(!apply.stdout.contains(secret) && !apply.stderr.contains(secret));
+    }
+}
+
+#[tokio::test]
+async fn the_account_token_may_come_from_a_file() {
+    let mut world = World::start().await;
+    world.env.remove("TAGOIO_TOKEN");
+    world.write("account-token", &format!("{DEMO}\n"));
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: []\n",
+    );
+    let run = world
+        .run(&[
+            "plan",
+            "--token-file",
+            "account-token",
+            "--detailed-exitcode",
+        ])
+        .await;
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
+#[tokio::test]
+async fn shares_left_out_of_the_configuration_are_not_managed() {
+    let world = World::start().await;
+    let network = world.api.network(DEMO, "Field LoRaWAN").await;
+    world
+        .api
+        .post(
+            &format!("/integration/network/{network}/share"),
+            DEMO,
+            json!({"profile_id": GLOBEX}),
+        )
+        .await
+        .result();
+    world.write(
+        "tagoform.yaml",
+        "version: 1
+profiles:
+  acme:
+    name: ACME Production
+networks:
+  field:
+    profile: acme
+    name: Field LoRaWAN
+",
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
+/// The README's first commands: apply, then plan, on the embedded emulator.
+#[tokio::test]
+async fn the_quickstart_on_the_local_api_applies_then_has_no_changes() {
+    let mut world = World::start().await;
+    world.env.clear();
+    let path = world.example("quickstart");
+    let apply = world
+        .run_as_given(&["apply", &path, "--api", "local", "--auto-approve"])
+        .await;
+    apply.code(0);
+    assert!(
+        apply
+            .stdout
+            .ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"),
+        "{}",
+        apply.stdout
+    );
+    let plan = world
+        .run_as_given(&["plan", &path, "--api", "local", "--detailed-exitcode"])
+        .await;
+    plan.code(0);
+    assert!(
+        plan.stdout
+            .starts_with("No changes. TagoIO matches the configuration.\n"),
+        "{}",
+        plan.stdout
+    );
+    assert!(world.path(".tagoform/local-api.json").is_file());
+}

@@ -1,0 +1,346 @@
+//! Drift: changes made by hand on TagoIO behind tagoform's back. The plan shows exactly the
+//! repair, field by field; apply makes exactly those requests; then nothing is left to do.
+
+use base64::Engine;
+use serde_json::json;
+
+use super::reconcile_support::*;
+
+const ALICE: &str = "6500a1b2c3d4e5f6012345a0";
+
+#[tokio::test]
+async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly() {
+    let world = World::start().await;
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
+    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+
+    // By hand: alice joins, then is removed; the connector's share goes; its decoder is
+    // edited; the network's description changes and it gains a share nobody asked for.
+    world.accept(&acme, "alice@acme.example").await;
+    let api = &world.api;
+    api.delete(&format!("/profile/{acme}/team/{ALICE}"), DEMO)
+        .await
+        .result();
+    api.delete(
+        &format!("/integration/connector/{connector}/share/{GLOBEX}"),
+        &token,
+    )
+    .await
+    .result();
+    let decoder: String =
+        serde_yaml::from_str::<serde_json::Value>(&world.read("quickstart/tagoform.yaml")).unwrap()
+            ["connectors"]["acme-th-sensor"]["payload_decoder"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let edited = decoder.replace("readInt16BE(0) / 10,", "readInt16BE(0) / 100,");
+    assert_ne!(edited, decoder);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&edited);
+    api.put(
+        &format!("/integration/connector/{connector}"),
+        &token,
+        json!({"payload_decoder": encoded}),
+    )
+    .await
+    .result();
+    api.put(
+        &format!("/integration/network/{network}"),
+        &token,
+        json!({"description": "Changed by hand"}),
+    )
+    .await
+    .result();
+    api.post(
+        &format!("/integration/network/{network}/share"),
+        &token,
+        json!({"profile_id": GLOBEX_LABS}),
+    )
+    .await
+    .result();
+
+    let repair = format!(
+        r#"Removals (review these first):
+  - unshare network `acme-lorawan` from {GLOBEX_LABS} (not in the configuration) in profile acme
+
+Profile acme:
+  ~ update network `acme-lorawan` named "ACME LoRaWAN" ({network})  # quickstart/tagoform.yaml:22:3
+      description: "Changed by hand" → "Private LoRaWAN network server of ACME"
+  ~ update connector `acme-th-sensor` named "ACME TH Sensor" ({connector})  # quickstart/tagoform.yaml:32:3
+      payload_decoder:
+        --- live
+        +++ configuration
+        @@ -3,7 +3,7 @@
+         if (raw) {{
+           const bytes = Buffer.from(raw.value, "hex");
+           payload = [
+        -    {{ variable: "temperature", value: bytes.readInt16BE(0) / 100, unit: "°C", group: raw.group }},
+        +    {{ variable: "temperature", value: bytes.readInt16BE(0) / 10, unit: "°C", group: raw.group }},
+             {{ variable: "humidity", value: bytes.readUInt16BE(2) / 10, unit: "%", group: raw.group }},
+           ];
+         }}
+  + invite alice@acme.example to the team  # quickstart/tagoform.yaml:19:9
+  + share connector `acme-th-sensor` with `partner` ({GLOBEX})  # quickstart/tagoform.yaml:47:19
+
+Plan: 2 to add, 2 to change, 1 to remove.
+"#
+    );
+    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(plan.stdout, repair);
+
+    let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{repair}Apply finished: 5 done, 0 failed, 0 skipped.\n")
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[
+        ("DELETE /integration/network/{id}/share/{profile_id}", 1),
+        ("POST /integration/connector/{id}/share", 1),
+        ("POST /profile/{id}/team", 1),
+        ("PUT /integration/connector/{id}", 1),
+        ("PUT /integration/network/{id}", 1),
+    ]));
+    assert_eq!(writes(&requests), expected);
+
+    // Repaired, and nothing else moved.
+    assert_eq!(
+        world.team(&acme).await,
+        [("alice@acme.example".to_owned(), false)]
+    );
+    assert_eq!(
+        world
+            .objects(
+                &token,
+                "network",
+                &["name", "description", "middleware_endpoint", "shared_with"]
+            )
+            .await,
+        json!([{"name": "ACME LoRaWAN", "description": "Private LoRaWAN network server of ACME",
+            "middleware_endpoint": "lns.acme.example", "shared_with": [GLOBEX]}])
+    );
+    assert_eq!(
+        world
+            .objects(
+                &token,
+                "connector",
+                &[
+                    "name",
+                    "description",
+                    "networks",
+                    "payload_decoder",
+                    "shared_with"
+                ]
+            )
+            .await,
+        json!([{"name": "ACME TH Sensor", "description": "Temperature and humidity sensor",
+            "networks": [network],
+            "payload_decoder": base64::engine::general_purpose::STANDARD.encode(&decoder),
+            "shared_with": [GLOBEX]}])
+    );
+    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert!(plan
+        .stdout
+        .starts_with("No changes. TagoIO matches the configuration.\n"));
+}
+
+/// A field the YAML leaves out is left as it is on TagoIO, whatever it was changed to.
+#[tokio::test]
+async fn fields_the_configuration_leaves_out_are_not_drift() {
+    let world = World::start().await;
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
+    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    world
+        .api
+        .put(
+            &format!("/integration/network/{network}"),
+            &token,
+            json!({"documentation_url": "https://example.com/doc", "logo_url": "https://example.com/l.png"}),
+        )
+        .await
+        .result();
+    world
+        .api
+        .put(
+            &format!("/integration/connector/{connector}"),
+            &token,
+            json!({"install_text": "By hand", "networks": [network, TTN]}),
+        )
+        .await
+        .result();
+    let (plan, requests) = world
+        .measured(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    // The connector's networks are configured, so the extra public network is drift; the
+    // other fields are not configured and stay.
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  ~ update connector `acme-th-sensor` named "ACME TH Sensor" ({connector})  # quickstart/tagoform.yaml:32:3
+      networks: ["{network}","{TTN}"] → ["{network}"]
+
+Notes:
+  • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+        )
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+    world.applied(&path, &[]).await;
+    assert_eq!(
+        world
+            .objects(&token, "connector", &["install_text", "networks"])
+            .await,
+        json!([{"install_text": "By hand", "networks": [network]}])
+    );
+    assert_eq!(
+        world
+            .objects(&token, "network", &["documentation_url", "logo_url"])
+            .await,
+        json!([{"documentation_url": "https://example.com/doc", "logo_url": "https://example.com/l.png"}])
+    );
+}
+
+/// An update sends only the fields that differ: the request bodies, exactly.
+#[tokio::test]
+async fn an_update_sends_only_the_fields_that_differ() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
+    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    world
+        .api
+        .put(
+            &format!("/integration/network/{network}"),
+            &token,
+            json!({"middleware_endpoint": "elsewhere.example"}),
+        )
+        .await
+        .result();
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "description: Temperature and humidity sensor",
+        "description: Temperature and humidity sensor, v2",
+    );
+    let door = world.faulty(vec![]).await;
+    world.applied(&path, &[]).await;
+    let mut writes: Vec<(String, String, serde_json::Value)> = door
+        .writes()
+        .into_iter()
+        .filter(|(method, _, _)| method == "PUT")
+        .collect();
+    // Independent operations run concurrently: compare in path order.
+    writes.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        writes,
+        [
+            (
+                "PUT".to_owned(),
+                format!("/integration/connector/{connector}"),
+                json!({"description": "Temperature and humidity sensor, v2"})
+            ),
+            (
+                "PUT".to_owned(),
+                format!("/integration/network/{network}"),
+                json!({"middleware_endpoint": "lns.acme.example"})
+            ),
+        ]
+    );
+}
+
+/// A connector moved onto a network this plan creates, off one it deletes: create, move,
+/// then delete, whatever the parallelism.
+#[tokio::test]
+async fn a_connector_moves_to_a_new_network_before_the_old_one_is_deleted() {
+    let world = World::start().await;
+    let yaml = |old: &str, connector_network: &str| {
+        format!(
+            "version: 1
+profiles:
+  acme:
+    name: ACME Production
+networks:
+  old:
+    profile: acme
+    name: Old LoRaWAN
+{old}  new:
+    profile: acme
+    name: New LoRaWAN
+connectors:
+  sensor:
+    profile: acme
+    name: Sensor
+    networks: [{connector_network}]
+"
+        )
+    };
+    world.write("tagoform.yaml", &yaml("", "old"));
+    world.applied(".", &[]).await;
+    let old = world.object_id(DEMO, "network", "Old LoRaWAN").await;
+    let new = world.object_id(DEMO, "network", "New LoRaWAN").await;
+    let sensor = world.object_id(DEMO, "connector", "Sensor").await;
+    // Delete `new` by hand, so that the plan creates it again.
+    world
+        .api
+        .delete(&format!("/integration/network/{new}"), DEMO)
+        .await
+        .result();
+
+    world.write("tagoform.yaml", &yaml("    delete: true\n", "new"));
+    let plan = format!(
+        r#"Removals (review these first):
+  - delete network `old` named "Old LoRaWAN" ({old}) in profile acme  # tagoform.yaml:6:3
+
+Profile acme:
+  ~ update connector `sensor` named "Sensor" ({sensor})  # tagoform.yaml:14:3
+      networks: ["{old}"] → ["(new network `new`)"]
+  + create network `new` named "New LoRaWAN"  # tagoform.yaml:10:3
+
+Plan: 1 to add, 1 to change, 1 to remove.
+"#
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(2);
+    assert_eq!(run.stdout, plan);
+    let apply = world
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-delete",
+            "--parallelism",
+            "8",
+        ])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{plan}Apply finished: 3 done, 0 failed, 0 skipped.\n")
+    );
+    let new = world.object_id(DEMO, "network", "New LoRaWAN").await;
+    assert_eq!(
+        world.objects(DEMO, "network", &["name"]).await,
+        json!([{"name": "New LoRaWAN"}])
+    );
+    assert_eq!(
+        world.objects(DEMO, "connector", &["id", "networks"]).await,
+        json!([{"id": sensor, "networks": [new]}])
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(0);
+}

@@ -1,0 +1,415 @@
+//! The shipped examples applied to a fresh emulator: the exact plan, the exact writes, the
+//! live state read back, then `No changes` and a second apply that changes nothing.
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use super::reconcile_support::*;
+
+fn base64(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// A decoder as the example's YAML spells it (inline or from its file).
+fn example_decoder(world: &World, file: &str, section: &str, key: &str) -> String {
+    let yaml: Value = serde_yaml::from_str(&world.read(file)).unwrap();
+    let object = &yaml[section][key];
+    match object["payload_decoder"].as_str() {
+        Some(text) => text.to_owned(),
+        None => {
+            let folder = std::path::Path::new(file).parent().unwrap();
+            let relative = object["payload_decoder_file"].as_str().unwrap();
+            world.read(folder.join(relative).to_str().unwrap())
+        }
+    }
+}
+
+const QUICKSTART_PLAN: &str = r#"Profile acme:
+  + create profile `acme` named "ACME"  # quickstart/tagoform.yaml:16:3
+      name: "ACME"
+  + invite alice@acme.example to the team  # quickstart/tagoform.yaml:19:9
+  + create network `acme-lorawan` named "ACME LoRaWAN"  # quickstart/tagoform.yaml:22:3
+      description: "Private LoRaWAN network server of ACME"
+      middleware_endpoint: "lns.acme.example"
+  + create connector `acme-th-sensor` named "ACME TH Sensor"  # quickstart/tagoform.yaml:32:3
+      description: "Temperature and humidity sensor"
+      payload_decoder:
+        --- live
+        +++ configuration
+        @@ -0,0 +1,9 @@
+        +// Uplink: bytes 0-1 temperature (0.1 °C, signed), bytes 2-3 humidity (0.1 %).
+        +const raw = payload.find((item) => item.variable === "payload");
+        +if (raw) {
+        +  const bytes = Buffer.from(raw.value, "hex");
+        +  payload = [
+        +    { variable: "temperature", value: bytes.readInt16BE(0) / 10, unit: "°C", group: raw.group },
+        +    { variable: "humidity", value: bytes.readUInt16BE(2) / 10, unit: "%", group: raw.group },
+        +  ];
+        +}
+      networks: ["(new network `acme-lorawan`)"]
+  + share network `acme-lorawan` with `partner` (64f1c2a9e3b1d40012ab34cd)  # quickstart/tagoform.yaml:29:19
+  + share connector `acme-th-sensor` with `partner` (64f1c2a9e3b1d40012ab34cd)  # quickstart/tagoform.yaml:47:19
+
+Plan: 6 to add, 0 to change, 0 to remove.
+"#;
+
+const QUICKSTART_DONE: &str = "No changes. TagoIO matches the configuration.
+Notes:
+  • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+
+";
+
+#[tokio::test]
+async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+
+    let (plan, reads) = world
+        .measured(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    plan.code(2);
+    assert_eq!(plan.stdout, QUICKSTART_PLAN);
+    // Only the profile list: the profile `ACME` does not exist yet, so nothing else to read.
+    assert_eq!(reads, counts(&[("GET /profile", 1)]));
+
+    let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{QUICKSTART_PLAN}Apply finished: 6 done, 0 failed, 0 skipped.\n")
+    );
+    assert_eq!(
+        requests,
+        counts(&[
+            ("DELETE /profile/{id}/token/{token}", 1),
+            ("GET /profile", 1),
+            ("POST /account/profile/token", 1),
+            ("POST /integration/connector", 1),
+            ("POST /integration/connector/{id}/share", 1),
+            ("POST /integration/network", 1),
+            ("POST /integration/network/{id}/share", 1),
+            ("POST /profile", 1),
+            ("POST /profile/{id}/team", 1),
+        ])
+    );
+
+    // The live state, read back.
+    let acme = world.profile_id("ACME").await;
+    assert_eq!(
+        world.team(&acme).await,
+        [("alice@acme.example".to_owned(), false)]
+    );
+    let token = world.token_of(&acme).await;
+    let networks = world
+        .objects(
+            &token,
+            "network",
+            &[
+                "id",
+                "name",
+                "description",
+                "middleware_endpoint",
+                "shared_with",
+            ],
+        )
+        .await;
+    let network_id = networks[0]["id"].clone();
+    assert_eq!(
+        networks,
+        json!([{"id": network_id, "name": "ACME LoRaWAN",
+            "description": "Private LoRaWAN network server of ACME",
+            "middleware_endpoint": "lns.acme.example", "shared_with": [GLOBEX]}])
+    );
+    let decoder = example_decoder(
+        &world,
+        "quickstart/tagoform.yaml",
+        "connectors",
+        "acme-th-sensor",
+    );
+    assert_eq!(
+        world
+            .objects(
+                &token,
+                "connector",
+                &[
+                    "name",
+                    "description",
+                    "networks",
+                    "payload_decoder",
+                    "shared_with"
+                ],
+            )
+            .await,
+        json!([{"name": "ACME TH Sensor", "description": "Temperature and humidity sensor",
+            "networks": [network_id], "payload_decoder": base64(&decoder),
+            "shared_with": [GLOBEX]}])
+    );
+
+    let (plan, _) = world
+        .measured(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    plan.code(0);
+    assert_eq!(plan.stdout, QUICKSTART_DONE);
+
+    // A second apply reads, and changes nothing: its only writes are the short-lived
+    // profile token it signs in with and removes.
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, QUICKSTART_DONE);
+    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(
+        requests,
+        counts(&[
+            ("DELETE /profile/{id}/token/{token}", 1),
+            ("GET /integration/connector", 1),
+            ("GET /integration/network", 1),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 1),
+            ("POST /account/profile/token", 1),
+        ])
+    );
+
+    // With the profile's own token (`token_env`), not a single write.
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "    name: ACME\n",
+        "    name: ACME\n    token_env: ACME_TOKEN\n",
+    );
+    world.env.insert("ACME_TOKEN".into(), token);
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, QUICKSTART_DONE);
+    assert_eq!(
+        requests,
+        counts(&[
+            ("GET /integration/connector", 1),
+            ("GET /integration/network", 1),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 1),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
+    let world = World::start().await;
+    let path = world.example("multi-customer");
+
+    let (plan, reads) = world
+        .measured(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    plan.code(2);
+    assert!(
+        plan.stdout
+            .ends_with("Plan: 24 to add, 0 to change, 0 to remove.\n"),
+        "{}",
+        plan.stdout
+    );
+    // ACME Production and ACME Staging exist: their teams (acme only), tokens (acme only),
+    // networks and connectors, through a short-lived token each.
+    assert_eq!(
+        reads,
+        counts(&[
+            ("DELETE /profile/{id}/token/{token}", 2),
+            ("GET /integration/connector", 2),
+            ("GET /integration/network", 2),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 1),
+            ("GET /profile/{id}/token", 1),
+            ("POST /account/profile/token", 2),
+        ])
+    );
+
+    let (apply, requests) = world
+        .measured(&[
+            "apply",
+            &path,
+            "--auto-approve",
+            "--tokens-out",
+            "tokens.json",
+        ])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 24 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
+    );
+    assert_eq!(
+        writes(&requests),
+        counts(&[
+            // Reading ACME Production and ACME Staging, then acting in Northwind IoT.
+            ("DELETE /profile/{id}/token/{token}", 3),
+            ("POST /account/profile/token", 3),
+            ("POST /integration/connector", 2),
+            ("POST /integration/connector/{id}/publish", 1),
+            ("POST /integration/connector/{id}/share", 6),
+            ("POST /integration/network", 1),
+            ("POST /integration/network/{id}/publish", 1),
+            ("POST /integration/network/{id}/share", 5),
+            ("POST /profile", 2),
+            ("POST /profile/{id}/team", 3),
+            ("POST /profile/{id}/token", 3),
+            ("PUT /profile/{id}", 1),
+        ])
+    );
+
+    // The live state, read back.
+    let northwind = world.profile_id("Northwind IoT").await;
+    let initech = world.profile_id("Initech").await;
+    assert_eq!(
+        world.team(&northwind).await,
+        [("carol@globex.example".to_owned(), false)]
+    );
+    assert_eq!(
+        world.team(ACME).await,
+        [
+            ("alice@acme.example".to_owned(), false),
+            ("bob@acme.example".to_owned(), false)
+        ]
+    );
+    assert_eq!(world.team(&initech).await, []);
+    let account_tokens = |names: &[(&str, &str)]| -> Vec<(String, String, String)> {
+        names
+            .iter()
+            .map(|(n, p)| (n.to_string(), p.to_string(), "account".to_owned()))
+            .collect()
+    };
+    let mut northwind_tokens = world.tokens(&northwind).await;
+    northwind_tokens.sort();
+    assert_eq!(
+        northwind_tokens,
+        account_tokens(&[("ci-deploy", "write"), ("grafana-readonly", "read")])
+    );
+    assert_eq!(
+        world.tokens(ACME).await,
+        account_tokens(&[("tagoform demo", "full"), ("acme-dashboard", "read")])
+    );
+    let token = world.token_of(&northwind).await;
+    let mut recipients = vec![ACME, STAGING, &initech, GLOBEX, GLOBEX_LABS];
+    recipients.sort();
+    let networks = world
+        .objects(
+            &token,
+            "network",
+            &[
+                "id",
+                "name",
+                "payload_decoder",
+                "shared_with",
+                "publication",
+            ],
+        )
+        .await;
+    let network_id = networks[0]["id"].clone();
+    let decoder = |key| example_decoder(&world, "multi-customer/northwind.yaml", "connectors", key);
+    let network_decoder = example_decoder(
+        &world,
+        "multi-customer/northwind.yaml",
+        "networks",
+        "northwind-lorawan",
+    );
+    assert_eq!(networks[0]["publication"]["status"], json!("pending"));
+    assert_eq!(
+        networks[0]["publication"]["message"],
+        json!("Northwind's LoRaWAN network server, used by the Northwind tracker.")
+    );
+    assert_eq!(
+        (
+            networks.as_array().unwrap().len(),
+            &networks[0]["name"],
+            &networks[0]["payload_decoder"],
+            &networks[0]["shared_with"]
+        ),
+        (
+            1,
+            &json!("Northwind LoRaWAN"),
+            &json!(base64(&network_decoder)),
+            &json!(recipients)
+        )
+    );
+    let mut th_recipients = vec![ACME, STAGING, GLOBEX, GLOBEX_LABS];
+    th_recipients.sort();
+    let mut tracker_recipients = vec![GLOBEX, initech.as_str()];
+    tracker_recipients.sort();
+    assert_eq!(
+        world
+            .objects(
+                &token,
+                "connector",
+                &["name", "networks", "payload_decoder", "shared_with"]
+            )
+            .await,
+        json!([
+            {"name": "Northwind TH Sensor", "networks": [network_id],
+             "payload_decoder": base64(&decoder("acme-th-sensor")), "shared_with": th_recipients},
+            {"name": "Northwind Tracker", "networks": [network_id],
+             "payload_decoder": base64(&decoder("northwind-tracker")), "shared_with": tracker_recipients},
+        ])
+    );
+
+    // Planned again: nothing to do, pending things shown as pending.
+    let done = "No changes. TagoIO matches the configuration.
+Notes:
+  • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+  • acme: the invitation of bob@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+  • northwind: the invitation of carol@globex.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+  • northwind: publication of network `northwind-lorawan` is waiting for TagoIO's review (requested 2027-03-01)
+  • northwind: publication of connector `northwind-tracker` is waiting for TagoIO's review (requested 2027-03-01)
+
+";
+    let (plan, _) = world
+        .measured(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    plan.code(0);
+    assert_eq!(plan.stdout, done);
+
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    assert_eq!(writes(&requests), sign_ins(4));
+    assert_eq!(
+        requests,
+        counts(&[
+            ("DELETE /profile/{id}/token/{token}", 4),
+            ("GET /integration/connector", 4),
+            ("GET /integration/network", 4),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 3),
+            ("GET /profile/{id}/token", 2),
+            ("POST /account/profile/token", 4),
+        ])
+    );
+
+    // With each profile's own token (`token_env`), not a single write.
+    let mut world = world;
+    for (name, variable) in [
+        ("Northwind IoT", "T_NORTHWIND"),
+        ("ACME Production", "T_ACME"),
+        ("ACME Staging", "T_STAGING"),
+        ("Initech", "T_INITECH"),
+    ] {
+        world.edit(
+            "multi-customer/profiles.yaml",
+            &format!("    name: {name}\n"),
+            &format!("    name: {name}\n    token_env: {variable}\n"),
+        );
+        let token = world.token_of(&world.profile_id(name).await).await;
+        world.env.insert(variable.into(), token);
+    }
+    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    assert_eq!(
+        requests,
+        counts(&[
+            ("GET /integration/connector", 4),
+            ("GET /integration/network", 4),
+            ("GET /profile", 1),
+            ("GET /profile/{id}/team", 3),
+            ("GET /profile/{id}/token", 2),
+        ])
+    );
+}

@@ -1,0 +1,324 @@
+//! Which live object a configured one is: profiles by pin or by a unique name, objects by a
+//! unique name in their profile; what others share with a managed profile is never touched;
+//! `exclusive: true` removes what the configuration does not name.
+
+use serde_json::json;
+
+use super::reconcile_support::*;
+
+#[tokio::test]
+async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_pinned() {
+    let world = World::start().await;
+    let twin = world
+        .api
+        .post("/profile", DEMO, json!({"name": "ACME Production"}))
+        .await
+        .result()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: []\n",
+    );
+    for args in [
+        vec!["plan", "--detailed-exitcode"],
+        vec!["apply", "--auto-approve"],
+    ] {
+        let (run, requests) = world.measured(&args).await;
+        run.code(1);
+        assert_eq!(run.stdout, "");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: tagoform.yaml:3:3: profile `acme`: 2 live profiles are named `ACME Production` \
+                 ({ACME}, {twin}); pin the right one with `id:` under profiles.acme\n"
+            )
+        );
+        // Neither profile was read further, and nothing was written.
+        assert_eq!(requests, counts(&[("GET /profile", 1)]));
+    }
+
+    world.write(
+        "tagoform.yaml",
+        &format!("version: 1\nprofiles:\n  acme:\n    id: {twin}\n    name: ACME Production\n    team: [alice@acme.example]\n"),
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        "Profile acme:
+  + invite alice@acme.example to the team  # tagoform.yaml:6:12
+
+Plan: 1 to add, 0 to change, 0 to remove.
+"
+    );
+    world.applied(".", &[]).await;
+    assert_eq!(
+        world.team(&twin).await,
+        [("alice@acme.example".to_owned(), false)]
+    );
+    assert_eq!(world.team(ACME).await, []);
+}
+
+#[tokio::test]
+async fn two_live_networks_with_the_configured_name_stop_the_plan() {
+    let world = World::start().await;
+    let first = world.api.network(DEMO, "Field LoRaWAN").await;
+    let second = world.api.network(DEMO, "Field LoRaWAN").await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1
+profiles:
+  acme:
+    name: ACME Production
+networks:
+  field:
+    profile: acme
+    name: Field LoRaWAN
+    description: the one
+",
+    );
+    let (run, requests) = world.measured(&["plan"]).await;
+    run.code(1);
+    let mut ids = [first, second];
+    ids.sort();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: tagoform.yaml:6:3: network `field`: 2 live networks of profile `acme` are named \
+             `Field LoRaWAN` ({}, {}); rename or delete all but one on TagoIO\n",
+            ids[0], ids[1]
+        )
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+}
+
+#[tokio::test]
+async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for_change() {
+    let world = World::start().await;
+    // The partner's network and connector, shared with ACME Production.
+    let network = world.api.network(PARTNER, "Globex LoRaWAN").await;
+    let connector = world
+        .api
+        .connector(PARTNER, "Globex Sensor", &[&network])
+        .await;
+    for (kind, id) in [("network", &network), ("connector", &connector)] {
+        world
+            .api
+            .post(
+                &format!("/integration/{kind}/{id}/share"),
+                PARTNER,
+                json!({"profile_id": ACME}),
+            )
+            .await
+            .result();
+    }
+    // ACME manages its profile exclusively, and even configures a connector of the same
+    // name: its own, which is created; the partner's is neither changed nor deleted.
+    world.write(
+        "tagoform.yaml",
+        &format!(
+            "version: 1
+profiles:
+  acme:
+    name: ACME Production
+    exclusive: true
+connectors:
+  sensor:
+    profile: acme
+    name: Globex Sensor
+    description: ours
+    networks: [{{id: {TTN}}}]
+"
+        ),
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  + create connector `sensor` named "Globex Sensor"  # tagoform.yaml:7:3
+      description: "ours"
+      networks: ["{TTN}"]
+
+Plan: 1 to add, 0 to change, 0 to remove.
+"#
+        )
+    );
+    world.applied(".", &["--allow-delete"]).await;
+    let theirs = world
+        .objects(
+            PARTNER,
+            "connector",
+            &["id", "name", "description", "networks", "shared_with"],
+        )
+        .await;
+    assert_eq!(
+        theirs,
+        json!([{"id": connector, "name": "Globex Sensor", "networks": [network], "shared_with": [ACME]}])
+    );
+    assert_eq!(
+        world
+            .objects(PARTNER, "network", &["id", "shared_with"])
+            .await,
+        json!([{"id": network, "shared_with": [ACME]}])
+    );
+    let ours = world
+        .objects(DEMO, "connector", &["name", "description", "networks"])
+        .await;
+    assert_eq!(
+        ours,
+        json!([{"name": "Globex Sensor", "description": "ours", "networks": [TTN]}])
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
+#[tokio::test]
+async fn unnamed_objects_are_listed_unless_the_profile_is_exclusive_then_deleted_in_order() {
+    let world = World::start().await;
+    let network = world.api.network(DEMO, "Old LoRaWAN").await;
+    let connector = world.api.connector(DEMO, "Old Sensor", &[&network]).await;
+    let yaml = "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n";
+    world.write("tagoform.yaml", yaml);
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            "No changes. TagoIO matches the configuration.
+Notes:
+  • acme: network `Old LoRaWAN` ({network}) is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)
+  • acme: connector `Old Sensor` ({connector}) is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)
+
+"
+        )
+    );
+
+    world.write("tagoform.yaml", &format!("{yaml}    exclusive: true\n"));
+    let removals = format!(
+        "Removals (review these first):
+  - delete network `Old LoRaWAN` ({network}) in profile acme  # tagoform.yaml:3:3
+  - delete connector `Old Sensor` ({connector}) in profile acme  # tagoform.yaml:3:3
+
+Plan: 0 to add, 0 to change, 2 to remove.
+"
+    );
+    let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    refused.code(1);
+    assert_eq!(refused.stdout, removals);
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "error: the plan deletes 2 object(s) (delete network `Old LoRaWAN` ({network}); delete \
+             connector `Old Sensor` ({connector})); nothing was changed. Re-run with --allow-delete \
+             if that is intended\n"
+        )
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+
+    // The connector goes first: TagoIO refuses to delete a network a connector uses.
+    let (apply, requests) = world
+        .measured(&["apply", "--auto-approve", "--allow-delete"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{removals}Apply finished: 2 done, 0 failed, 0 skipped.\n")
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[
+        ("DELETE /integration/connector/{id}", 1),
+        ("DELETE /integration/network/{id}", 1),
+    ]));
+    assert_eq!(writes(&requests), expected);
+    assert_eq!(world.objects(DEMO, "network", &["id"]).await, json!([]));
+    assert_eq!(world.objects(DEMO, "connector", &["id"]).await, json!([]));
+}
+
+#[tokio::test]
+async fn a_pinned_profile_is_renamed_and_its_logo_changed_in_place() {
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        &format!(
+            "version: 1\nprofiles:\n  acme:\n    id: {ACME}\n    name: ACME Prod\n    logo_url: https://acme.example/logo.png\n"
+        ),
+    );
+    let plan = format!(
+        r#"Profile acme:
+  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
+      name: "ACME Production" → "ACME Prod"
+      logo_url: "https://acme.example/logo.png"
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(2);
+    assert_eq!(run.stdout, plan);
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("PUT /profile/{id}", 1)]));
+    assert_eq!(writes(&requests), expected);
+    let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
+    assert_eq!(
+        (
+            &info.result()["info"]["name"],
+            &info.result()["info"]["logo_url"]
+        ),
+        (&json!("ACME Prod"), &json!("https://acme.example/logo.png"))
+    );
+    let run = world.run(&["plan", "--detailed-exitcode"]).await;
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
+/// `logo_url: ""` clears a logo; once cleared, there is nothing left to do.
+#[tokio::test]
+async fn an_empty_logo_url_clears_the_logo_once() {
+    let world = World::start().await;
+    world
+        .api
+        .put(
+            &format!("/profile/{ACME}"),
+            DEMO,
+            json!({"logo_url": "https://acme.example/old.png"}),
+        )
+        .await
+        .result();
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    logo_url: \"\"\n",
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
+      logo_url: "https://acme.example/old.png" → ""
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+        )
+    );
+    world.applied(".", &[]).await;
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}

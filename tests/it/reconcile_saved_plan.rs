@@ -1,0 +1,181 @@
+//! Saved plans: `plan --out FILE` then `apply --plan FILE` applies exactly what was reviewed,
+//! and refuses, before any write, when something it touches changed since.
+
+use serde_json::json;
+
+use super::reconcile_support::*;
+
+/// Quickstart applied, then its network's description changed in the YAML.
+async fn reviewed_change(world: &World) -> (String, String, String) {
+    let path = world.example("quickstart");
+    world.applied(&path, &[]).await;
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "description: Private LoRaWAN network server of ACME",
+        "description: ACME's LoRaWAN network server",
+    );
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
+    (path, token, network)
+}
+
+#[tokio::test]
+async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
+    let world = World::start().await;
+    let (path, token, network) = reviewed_change(&world).await;
+    let plan = world
+        .run(&["plan", &path, "--out", "plan.json", "--detailed-exitcode"])
+        .await;
+    plan.code(2);
+    let update = format!("update network `acme-lorawan` named \"ACME LoRaWAN\" ({network})");
+    assert!(
+        plan.stdout
+            .starts_with(&format!("Profile acme:\n  ~ {update}")),
+        "{}",
+        plan.stdout
+    );
+
+    // Someone edits the network by hand after the review.
+    world
+        .api
+        .put(
+            &format!("/integration/network/{network}"),
+            &token,
+            json!({"description": "Edited by hand"}),
+        )
+        .await
+        .result();
+    let (refused, requests) = world
+        .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    refused.code(1);
+    assert_eq!(refused.stdout, "");
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "error: saved plan is stale: what these operations touch changed since the plan was \
+             made; nothing was applied (run `tagoform plan` again):\n  {update}\n"
+        )
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(
+        world.objects(&token, "network", &["description"]).await,
+        json!([{"description": "Edited by hand"}])
+    );
+}
+
+#[tokio::test]
+async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since() {
+    let world = World::start().await;
+    let (path, token, network) = reviewed_change(&world).await;
+    let plan = world.run(&["plan", &path, "--out", "plan.json"]).await;
+    plan.code(0);
+    // After the review: the YAML changes again, and an unrelated share goes by hand.
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "description: ACME's LoRaWAN network server",
+        "description: Something not reviewed",
+    );
+    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    world
+        .api
+        .delete(
+            &format!("/integration/connector/{connector}/share/{GLOBEX}"),
+            &token,
+        )
+        .await
+        .result();
+
+    // The saved plan holds what apply needs: a path is neither needed nor allowed.
+    let both = world
+        .run(&["apply", &path, "--plan", "plan.json", "--auto-approve"])
+        .await;
+    both.code(2);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+
+    let (apply, requests) = world
+        .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 1 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("PUT /integration/network/{id}", 1)]));
+    assert_eq!(writes(&requests), expected);
+    assert_eq!(
+        world
+            .objects(&token, "network", &["id", "description"])
+            .await,
+        json!([{"id": network, "description": "ACME's LoRaWAN network server"}])
+    );
+    assert_eq!(
+        world.objects(&token, "connector", &["shared_with"]).await,
+        json!([{"shared_with": []}])
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_saved_plan_is_refused() {
+    let world = World::start().await;
+    world.write("plan.json", "{\"format_version\": 1, \"operations\": []}");
+    let (run, requests) = world
+        .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: `plan.json` is not a plan saved by `tagoform plan --out` of this version\n  caused by: "
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(requests, counts(&[]));
+}
+
+#[tokio::test]
+async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
+    let world = World::start().await;
+    let path = world.example("multi-customer");
+    let plan = world
+        .run(&["plan", &path, "--target", "initech", "--out", "plan.json"])
+        .await;
+    plan.code(0);
+    let (refused, requests) = world
+        .measured(&[
+            "apply",
+            "--plan",
+            "plan.json",
+            "--target",
+            "acme",
+            "--auto-approve",
+        ])
+        .await;
+    refused.code(1);
+    assert_eq!(
+        refused.stderr,
+        "error: --target cannot be used with --plan: a saved plan is applied with the targets it \
+         was made with (`tagoform plan --target ... --out FILE`)\n"
+    );
+    assert_eq!(requests, counts(&[]));
+    let apply = world
+        .run(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 6 done, 0 failed, 0 skipped.\n",
+            plan.stdout
+        )
+    );
+}

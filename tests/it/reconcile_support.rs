@@ -1,0 +1,347 @@
+//! Shared helpers of the end-to-end `plan`/`apply` tests: an emulator on 127.0.0.1:0 (from
+//! `emulator_support`) with its clock frozen, a temporary working folder, the real binary run
+//! in it against the emulator, exact request counts around each run, and read-backs of the
+//! live state. Fault injection lives in `reconcile_door`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+pub use super::emulator_support::*;
+pub use super::reconcile_door::{Fault, FaultMode, FaultyDoor};
+pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID};
+
+pub const EMAIL: &str = "demo@tagoform.local";
+pub const PASSWORD: &str = "demo-password";
+/// The emulator's clock is frozen here, so dates in plans are exact.
+pub const NOW: &str = "2027-03-01T10:00:00Z";
+pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;
+pub const GLOBEX_LABS: &str = PARTNER_LABS_PROFILE_ID;
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// Requests by `METHOD /route/{template}`, as the emulator counts them.
+pub type Counts = BTreeMap<String, u64>;
+
+/// The requests that are not reads.
+pub fn writes(counts: &Counts) -> Counts {
+    counts
+        .iter()
+        .filter(|(route, _)| !route.starts_with("GET "))
+        .map(|(route, count)| (route.clone(), *count))
+        .collect()
+}
+
+/// Builds a `Counts` from pairs, for exact comparisons.
+pub fn counts(pairs: &[(&str, u64)]) -> Counts {
+    pairs.iter().map(|(r, n)| (r.to_string(), *n)).collect()
+}
+
+/// The short-lived profile token that tagoform obtains and removes, `n` times: the only
+/// writes a run makes on a profile without `token_env` when nothing changes.
+pub fn sign_ins(n: u64) -> Counts {
+    counts(&[
+        ("DELETE /profile/{id}/token/{token}", n),
+        ("POST /account/profile/token", n),
+    ])
+}
+
+/// An emulator, a working folder, and the environment the binary runs with.
+pub struct World {
+    pub api: Api,
+    pub dir: tempfile::TempDir,
+    pub env: BTreeMap<String, String>,
+    /// Where the binary is pointed (`--api`): the emulator, or a faulty front door.
+    pub url: String,
+}
+
+impl World {
+    /// The demo seed, no limits, clock frozen at [`NOW`].
+    pub async fn start() -> Self {
+        Self::on(Api::start().await).await
+    }
+
+    pub async fn on(api: Api) -> Self {
+        api.freeze(NOW).await;
+        let env = [
+            ("TAGOIO_TOKEN", DEMO),
+            ("TAGOIO_EMAIL", EMAIL),
+            ("TAGOIO_PASSWORD", PASSWORD),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let url = api.emulator.url();
+        World {
+            api,
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            url,
+        }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Copies `examples/<name>` into the working folder; returns its relative path.
+    pub fn example(&self, name: &str) -> String {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        copy_dir(&from, &self.path(name));
+        name.to_owned()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    /// Replaces `from` (which must occur) by `to` in a file of the working folder.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "`{from}` not in {relative}");
+        self.write(relative, &text.replacen(from, to, 1));
+    }
+
+    /// Runs `tagoform <args> --api <url>` in the working folder, with no terminal.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let mut args = args.to_vec();
+        args.extend(["--api", &self.url]);
+        self.run_as_given(&args).await
+    }
+
+    /// `tagoform <args>` in the working folder, with no terminal, with the world's
+    /// environment and none of the caller's TAGOIO_* variables.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        self.command_of(env!("CARGO_BIN_EXE_tagoform"), args)
+    }
+
+    /// `program <args>` run as [`World::command`] runs the binary.
+    pub fn command_of(&self, program: &str, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(program);
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        for (name, _) in std::env::vars_os() {
+            let inherited = name.to_string_lossy().into_owned();
+            if inherited.starts_with("TAGOIO_")
+                || ["TAGOFORM_LOG", "NO_COLOR", "RUST_LOG"].contains(&inherited.as_str())
+            {
+                command.env_remove(&name);
+            }
+        }
+        command.envs(&self.env);
+        command
+    }
+
+    /// Runs `tagoform <args>` in the working folder, with no terminal and no `--api` added.
+    pub async fn run_as_given(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().await.unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// Starts `tagoform <args> --api <url>` in the working folder and returns the child, to
+    /// be killed by the test.
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        let mut args = args.to_vec();
+        args.extend(["--api", &self.url]);
+        let mut command = self.command(&args);
+        command.stdout(Stdio::null()).stderr(Stdio::null());
+        command.spawn().unwrap()
+    }
+
+    /// Runs the binary and returns what it did with the requests it made, exactly.
+    pub async fn measured(&self, args: &[&str]) -> (Run, Counts) {
+        let before = self.stats().await;
+        let run = self.run(args).await;
+        let after = self.stats().await;
+        let delta = after
+            .into_iter()
+            .filter_map(|(route, n)| {
+                let d = n - before.get(&route).copied().unwrap_or(0);
+                (d > 0).then_some((route, d))
+            })
+            .collect();
+        (run, delta)
+    }
+
+    pub async fn stats(&self) -> Counts {
+        let answer = self.api.admin(Method::GET, "/stats", None).await;
+        serde_json::from_value(answer.result()["requests"].clone()).unwrap()
+    }
+
+    /// The ids of the demo account's profiles with this name.
+    pub async fn profile_ids(&self, name: &str) -> Vec<String> {
+        let answer = self.api.get("/profile", DEMO).await;
+        answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["name"] == json!(name) && p["from_share"] != json!(true))
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The one demo profile with this name.
+    pub async fn profile_id(&self, name: &str) -> String {
+        let ids = self.profile_ids(name).await;
+        assert_eq!(ids.len(), 1, "profiles named {name}: {ids:?}");
+        ids[0].clone()
+    }
+
+    /// A token of a demo profile (the demo token for ACME Production, else a sign-in).
+    pub async fn token_of(&self, profile_id: &str) -> String {
+        if profile_id == ACME {
+            return DEMO.to_owned();
+        }
+        self.api.sign_in(EMAIL, PASSWORD, profile_id).await
+    }
+
+    /// The profile's own networks or connectors with these fields, by name.
+    pub async fn objects(&self, token: &str, kind: &str, fields: &[&str]) -> Value {
+        let fields: String = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("&fields[{i}]={f}"))
+            .collect();
+        let path = format!("/integration/{kind}?amount=1000&orderBy=name,asc{fields}");
+        self.api.get(&path, token).await.result().clone()
+    }
+
+    /// The team of a profile as (email, active) pairs, by email (invitations sent
+    /// concurrently at one frozen instant have no other order).
+    pub async fn team(&self, profile_id: &str) -> Vec<(String, bool)> {
+        let answer = self
+            .api
+            .get(&format!("/profile/{profile_id}/team"), DEMO)
+            .await;
+        let mut team: Vec<(String, bool)> = answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["email"].as_str().unwrap().to_owned(),
+                    m["active"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        team.sort();
+        team
+    }
+
+    /// The account tokens of a profile as (name, permission, type) triples, oldest first.
+    pub async fn tokens(&self, profile_id: &str) -> Vec<(String, String, String)> {
+        let path = format!(
+            "/profile/{profile_id}/token?amount=1000&orderBy=created_at,asc&fields[0]=name&fields[1]=permission&fields[2]=type"
+        );
+        let answer = self.api.get(&path, DEMO).await;
+        answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let s = |k: &str| t[k].as_str().unwrap().to_owned();
+                (s("name"), s("permission"), s("type"))
+            })
+            .collect()
+    }
+
+    /// Accepts a pending invitation, as the invited person would.
+    pub async fn accept(&self, profile_id: &str, email: &str) {
+        self.api
+            .admin(
+                Method::POST,
+                "/invitation/accept",
+                Some(json!({"profile_id": profile_id, "email": email})),
+            )
+            .await
+            .result();
+    }
+
+    /// Points the binary at a front door of the same emulator that injects `faults`.
+    pub async fn faulty(&mut self, faults: Vec<Fault>) -> FaultyDoor {
+        let door = FaultyDoor::open(&self.api, faults).await;
+        self.url = door.url.clone();
+        door
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl World {
+    /// Applies `path` (with `extra` flags) and expects every operation to succeed.
+    pub async fn applied(&self, path: &str, extra: &[&str]) {
+        let mut args = vec!["apply", path, "--auto-approve"];
+        args.extend_from_slice(extra);
+        let run = self.run(&args).await;
+        run.code(0);
+        assert!(
+            run.stdout.contains(", 0 failed, 0 skipped.\n") || run.stdout.starts_with("No changes"),
+            "{}",
+            run.stdout
+        );
+    }
+
+    /// The id of the one object of the token's profile with this name.
+    pub async fn object_id(&self, token: &str, kind: &str, name: &str) -> String {
+        let objects = self.objects(token, kind, &["id", "name"]).await;
+        let ids: Vec<&Value> = objects
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["name"] == json!(name))
+            .map(|o| &o["id"])
+            .collect();
+        assert_eq!(ids.len(), 1, "{kind}s named {name}: {objects}");
+        ids[0].as_str().unwrap().to_owned()
+    }
+}

@@ -1,0 +1,168 @@
+//! Teams: the configured list is complete; emails compare case-insensitively; a pending
+//! invitation is not sent again until it expires (by the server's clock); one for an email the
+//! list no longer names is revoked.
+
+use serde_json::json;
+
+use super::reconcile_support::*;
+
+fn team_yaml(members: &str) -> String {
+    format!("version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [{members}]\n")
+}
+
+#[tokio::test]
+async fn a_pending_invitation_is_not_sent_again_until_it_expired() {
+    let world = World::start().await;
+    world.write("tagoform.yaml", &team_yaml("Alice@ACME.example"));
+    world.applied(".", &[]).await;
+    assert_eq!(
+        world.team(ACME).await,
+        [("alice@acme.example".to_owned(), false)]
+    );
+
+    // Six days on: still pending, shown with its age and expiry, not sent again.
+    world.api.advance(6 * 24 * 3600).await;
+    let pending = "No changes. TagoIO matches the configuration.
+Notes:
+  • acme: the invitation of Alice@ACME.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+
+";
+    let (plan, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, pending);
+    assert_eq!(writes(&requests), sign_ins(1));
+
+    // Eight days after it was sent, it expired: sent again.
+    world.api.advance(2 * 24 * 3600).await;
+    let again = "Profile acme:
+  + invite Alice@ACME.example again (the earlier invitation expired)  # tagoform.yaml:5:12
+
+Plan: 1 to add, 0 to change, 0 to remove.
+";
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(plan.stdout, again);
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{again}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("POST /profile/{id}/team", 1)]));
+    assert_eq!(writes(&requests), expected);
+    let team = world.api.get(&format!("/profile/{ACME}/team"), DEMO).await;
+    assert_eq!(
+        (
+            &team.result()[0]["email"],
+            &team.result()[0]["active"],
+            &team.result()[0]["expire_at"]
+        ),
+        (
+            &json!("alice@acme.example"),
+            &json!(false),
+            &json!("2027-03-16T10:00:00Z")
+        )
+    );
+    world.accept(ACME, "alice@acme.example").await;
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
+#[tokio::test]
+async fn members_and_live_invitations_the_list_no_longer_names_are_removed() {
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        &team_yaml("alice@acme.example, bob@acme.example"),
+    );
+    world.applied(".", &[]).await;
+    world.accept(ACME, "alice@acme.example").await;
+
+    // Bob's invitation is still pending: revoked, or he could still accept it later.
+    world.write("tagoform.yaml", &team_yaml(""));
+    let removals = "Removals (review these first):
+  - remove alice@acme.example from the team in profile acme
+  - revoke the pending invitation of bob@acme.example in profile acme
+
+Plan: 0 to add, 0 to change, 2 to remove.
+";
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(plan.stdout, removals);
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{removals}Apply finished: 2 done, 0 failed, 0 skipped.\n")
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("DELETE /profile/{id}/team/{account_id}", 2)]));
+    assert_eq!(writes(&requests), expected);
+    assert_eq!(world.team(ACME).await, []);
+    // Bob can no longer accept.
+    let accept = world
+        .api
+        .admin(
+            reqwest::Method::POST,
+            "/invitation/accept",
+            Some(json!({"profile_id": ACME, "email": "bob@acme.example"})),
+        )
+        .await;
+    assert_eq!(accept.status.as_u16(), 404);
+}
+
+#[tokio::test]
+async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_left_out_is_not_managed(
+) {
+    let world = World::start().await;
+    world
+        .api
+        .post(
+            &format!("/profile/{ACME}/team"),
+            DEMO,
+            json!({"email": "bob@acme.example"}),
+        )
+        .await
+        .result();
+    world
+        .api
+        .post(
+            &format!("/profile/{ACME}/team"),
+            DEMO,
+            json!({"email": "alice@acme.example"}),
+        )
+        .await
+        .result();
+    world.accept(ACME, "alice@acme.example").await;
+    world.api.advance(8 * 24 * 3600).await;
+
+    // No `team`: nobody is touched.
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n",
+    );
+    let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+    assert!(
+        !requests.contains_key("GET /profile/{id}/team"),
+        "{requests:?}"
+    );
+
+    // `team: [alice]`: Bob's invitation expired and can no longer be accepted; nothing to do.
+    world.write("tagoform.yaml", &team_yaml("alice@acme.example"));
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
