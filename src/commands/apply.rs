@@ -15,7 +15,8 @@ use crate::config::Desired;
 use crate::plan::{stale_operations, Plan, SavedPlan};
 use crate::render::describe;
 
-pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
+/// `quiet` (`-q`) keeps only failures on stderr.
+pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let (desired, saved) = match (&args.plan, &args.path) {
         (Some(_), _) if !args.reconcile.targets.is_empty() => bail!(
             "--target cannot be used with --plan: a saved plan is applied with the targets it \
@@ -32,7 +33,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     runtime()?.block_on(async {
         let connected = connect(&desired, &args.reconcile.api).await?;
-        let result = run_connected(args, &desired, saved, &connected).await;
+        let result = run_connected(args, quiet, &desired, saved, &connected).await;
         connected.close().await;
         result
     })
@@ -40,6 +41,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
 
 async fn run_connected(
     args: &ApplyArgs,
+    quiet: bool,
     desired: &Desired,
     saved: Option<SavedPlan>,
     connected: &Connected,
@@ -84,6 +86,7 @@ async fn run_connected(
         |operation, status| {
             let line = describe(operation);
             match status {
+                Status::Done if quiet => {}
                 Status::Done => eprintln!("  done: {line}"),
                 Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
                 // Operation numbers appear nowhere in the printed plan: name the blocker.

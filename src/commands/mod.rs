@@ -12,6 +12,7 @@ mod reconcile;
 mod schema;
 mod validate;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -23,7 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(&args),
         Command::Schema => schema::run(),
         Command::Plan(args) => plan::run(&args),
-        Command::Apply(args) => apply::run(&args),
+        Command::Apply(args) => apply::run(&args, cli.quiet),
         Command::Emulator(args) => emulator::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
@@ -41,8 +42,10 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("TAGOFORM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tagoform={level}")));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
