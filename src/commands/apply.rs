@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::plan::print;
+use super::progress::ApplyProgress;
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
 use crate::apply::{self, tokens_file, Status};
 use crate::cli::{ApplyArgs, PlanFormat};
@@ -78,6 +79,7 @@ async fn run_connected(
         return Ok(ExitCode::from(1));
     }
     let parallelism = usize::from(args.reconcile.parallelism);
+    let progress = ApplyProgress::new(plan.operations.len(), quiet);
     let report = apply::apply(
         &plan,
         &connected.access,
@@ -86,21 +88,25 @@ async fn run_connected(
         |operation, status| {
             let line = describe(operation);
             match status {
-                Status::Done if quiet => {}
-                Status::Done => eprintln!("  done: {line}"),
-                Status::Failed(error) => eprintln!("  FAILED: {line}: {error}"),
+                Status::Done => progress.line(&format!("  done: {line}"), false),
+                Status::Failed(error) => progress.line(&format!("  FAILED: {line}: {error}"), true),
                 // Operation numbers appear nowhere in the printed plan: name the blocker.
-                Status::Skipped { because_of } => match plan.operations.get(*because_of) {
-                    Some(blocker) if blocker.index != operation.index => eprintln!(
-                        "  skipped: {line} (it needs: {}, which did not succeed)",
-                        describe(blocker)
-                    ),
-                    _ => eprintln!("  skipped: {line}"),
-                },
+                Status::Skipped { because_of } => {
+                    let text = match plan.operations.get(*because_of) {
+                        Some(blocker) if blocker.index != operation.index => format!(
+                            "  skipped: {line} (it needs: {}, which did not succeed)",
+                            describe(blocker)
+                        ),
+                        _ => format!("  skipped: {line}"),
+                    };
+                    progress.line(&text, true);
+                }
             }
+            progress.advance(&line);
         },
     )
     .await;
+    progress.finish();
     if let Some(path) = &args.tokens_out {
         if !report.created_tokens.is_empty() {
             // Each value was saved as it was made; writing them all once more makes the

@@ -8,6 +8,7 @@ mod emulator;
 mod export;
 mod man;
 mod plan;
+mod progress;
 mod reconcile;
 mod schema;
 mod validate;

@@ -119,9 +119,12 @@ pub async fn compute_plan(
     }
     let client = &connected.session.client;
     let before = client.requests_sent();
-    let live = live::fetch(desired, &connected.access, usize::from(parallelism))
-        .await
-        .context("cannot read the live state from TagoIO")?;
+    let spinner = super::progress::spinner("reading the live state from TagoIO");
+    let live = live::fetch(desired, &connected.access, usize::from(parallelism)).await;
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let live = live.context("cannot read the live state from TagoIO")?;
     tracing::info!(
         "read the live state in {} request(s)",
         client.requests_sent() - before
