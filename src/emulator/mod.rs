@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod expiry;
+pub mod faults;
 pub mod limits;
 pub mod local;
 pub mod model;
@@ -29,11 +30,13 @@ use rand::SeedableRng;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::Faults;
 pub use limits::Plan;
 pub use routes::app;
 pub use seed::{Seed, DEMO_TOKEN, PARTNER_TOKEN};
 pub use store::AppState;
 
+use faults::FaultInjector;
 use model::State;
 use persist::{Persister, Versioned};
 use store::StoreSettings;
@@ -51,6 +54,8 @@ pub struct EmulatorConfig {
     pub latency: Duration,
     /// Share of requests (0.0 to 1.0) answered 503 before anything is done.
     pub fail_rate: f64,
+    /// Faults after the work (dropped connections, slow answers) and bursts of 429/503.
+    pub faults: Faults,
     /// Seed of the random source (faults, ids, token values) for reproducible runs.
     pub rng_seed: Option<u64>,
 }
@@ -64,6 +69,7 @@ impl Default for EmulatorConfig {
             plan: Plan::Unlimited,
             latency: Duration::ZERO,
             fail_rate: 0.0,
+            faults: Faults::default(),
             rng_seed: None,
         }
     }
@@ -96,6 +102,8 @@ pub enum EmulatorError {
     Seed(#[from] seed::SeedError),
     #[error("--fail-rate must be between 0 and 1, got {0}")]
     FailRate(f64),
+    #[error(transparent)]
+    Faults(#[from] faults::FaultsError),
 }
 
 /// A running emulator. Stops when dropped; [`RunningEmulator::stop`] also waits for it.
@@ -157,6 +165,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     if !(0.0..=1.0).contains(&config.fail_rate) || config.fail_rate.is_nan() {
         return Err(EmulatorError::FailRate(config.fail_rate));
     }
+    config.faults.validate()?;
     let mut rng = match config.rng_seed {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_entropy(),
@@ -172,6 +181,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         plan: config.plan,
         latency: config.latency,
         fail_rate: config.fail_rate,
+        faults: FaultInjector::new(config.faults.clone(), config.rng_seed),
         rng,
     };
     let app_state = AppState::new(shared, persister, settings);
