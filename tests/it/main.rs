@@ -18,3 +18,5 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod hardening_faults;
+mod hardening_support;
