@@ -73,7 +73,7 @@ fn run_to_end(dir: &Path, url: &str) -> Output {
 async fn killed_applies_finish_on_a_rerun_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let spec = generate(dir.path(), 6, "");
-    let running = emulator_seeded(Faults::default(), seed(&spec)).await;
+    let running = emulator_seeded(Faults::default(), seed(&[&spec])).await;
     let url = running.url();
     run_to_end(dir.path(), &url);
     let full = requests(&running);

@@ -163,7 +163,7 @@ async fn soak_converges_to_the_configuration_without_duplicates() {
             unavailable_rate: 0.05,
             burst_length: 2,
         },
-        seed(&spec),
+        seed(&[&spec]),
     )
     .await;
     let started = Instant::now();

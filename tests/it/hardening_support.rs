@@ -43,7 +43,8 @@ pub struct Spec {
 
 /// Writes `tagoform.yaml` into `dir`: `count` profiles, each with a team of 3, 2 tokens, 2
 /// networks and 3 connectors, every object shared with the next profile and the partner.
-/// `variant` renames one connector and its team, for "two different configurations".
+/// A non-empty `variant` changes every team and shares connectors with the partner only,
+/// for "two different configurations" of the same objects.
 pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
     let mut yaml = format!(
         "version: 1\nexternal_profiles:\n  {PARTNER_KEY}: {PARTNER_PROFILE_ID}\nprofiles:\n"
@@ -64,11 +65,17 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
         for n in 0..2 {
             objects.push((Kind::Network, format!("{key} net {n}"), recipients.clone()));
         }
+        // The variant shares its connectors with the partner only.
+        let sensor_recipients = if variant.is_empty() {
+            recipients.clone()
+        } else {
+            vec![PARTNER_KEY.to_owned()]
+        };
         for c in 0..3 {
             objects.push((
                 Kind::Connector,
-                format!("{key} sensor {c}{variant}"),
-                recipients.clone(),
+                format!("{key} sensor {c}"),
+                sensor_recipients.clone(),
             ));
         }
         let _ = writeln!(yaml, "  {key}:\n    name: Soak {key}\n    team:");
@@ -129,11 +136,16 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
     }
 }
 
-/// The demo seed plus an account for every team member of `spec` (invitations go to
+/// The demo seed plus an account for every team member of `specs` (invitations go to
 /// existing accounts only).
-pub fn seed(spec: &Spec) -> Seed {
+pub fn seed(specs: &[&Spec]) -> Seed {
     let mut seed = Seed::demo();
-    for email in spec.profiles.iter().flat_map(|p| &p.team) {
+    let emails: BTreeSet<&String> = specs
+        .iter()
+        .flat_map(|spec| &spec.profiles)
+        .flat_map(|p| &p.team)
+        .collect();
+    for email in emails {
         seed.accounts.push(SeedAccount {
             id: None,
             email: email.clone(),
