@@ -58,7 +58,7 @@ async fn different_configurations_at_once_end_as_the_last_one_applied() {
     assert_state_matches(running.state(), &spec_a);
 }
 
-fn tagoform(url: &str) -> Command {
+fn tagoform() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tagoform"));
     command
         .env("TAGOIO_TOKEN", DEMO_TOKEN)
@@ -82,7 +82,7 @@ async fn a_saved_plan_made_before_another_apply_refuses() {
     let running = emulator_seeded(Faults::default(), seed(&[&spec_a, &spec_b])).await;
     let url = running.url();
     for (config, saved) in [(&dir_a, "a.json"), (&dir_b, "b.json")] {
-        let status = tagoform(&url)
+        let status = tagoform()
             .arg("plan")
             .arg(config)
             .args(["--api", &url, "--out"])
@@ -93,7 +93,7 @@ async fn a_saved_plan_made_before_another_apply_refuses() {
         assert_eq!(status.code(), Some(0));
     }
     let apply = |saved: &str| {
-        tagoform(&url)
+        tagoform()
             .current_dir(dir.path())
             .args(["apply", "--api", &url, "--auto-approve", "--tokens-out"])
             .arg(dir.path().join(format!("tokens-{saved}")))
