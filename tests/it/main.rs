@@ -21,4 +21,5 @@ mod emulator_wire;
 mod hardening_concurrent;
 mod hardening_crash;
 mod hardening_faults;
+mod hardening_malformed;
 mod hardening_support;
