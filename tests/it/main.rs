@@ -21,5 +21,6 @@ mod emulator_wire;
 mod hardening_concurrent;
 mod hardening_crash;
 mod hardening_faults;
+mod hardening_input;
 mod hardening_malformed;
 mod hardening_support;
