@@ -88,11 +88,9 @@ pub enum EmulatorError {
         path: String,
         source: std::io::Error,
     },
-    #[error("state file {path} is not an emulator state: {source}")]
-    ParseState {
-        path: String,
-        source: serde_json::Error,
-    },
+    /// `detail` is serde's message with quoted values hidden (they may be secrets).
+    #[error("state file {path} is not an emulator state: {detail}")]
+    ParseState { path: String, detail: String },
     #[error("cannot write state file {path}: {source}")]
     WriteState {
         path: String,
@@ -221,16 +219,16 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
     };
     let shown = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| EmulatorError::ParseState {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| EmulatorError::ParseState {
             path: shown,
-            source,
+            detail: hide_values(&error.to_string()),
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let state = config.seed.build(clock_start(), rng)?;
             let bytes =
-                serde_json::to_vec_pretty(&state).map_err(|source| EmulatorError::ParseState {
+                serde_json::to_vec_pretty(&state).map_err(|error| EmulatorError::ParseState {
                     path: shown.clone(),
-                    source,
+                    detail: error.to_string(),
                 })?;
             if let Some(folder) = path
                 .parent()
@@ -256,7 +254,59 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
     }
 }
 
+/// serde quotes the value it refused (`invalid type: string "…"`, `unknown variant `…``);
+/// in a seed or state file that value may be a password or a token, so it is hidden and the
+/// rest of the message (what was expected, where) kept.
+pub(crate) fn hide_values(message: &str) -> String {
+    const MARKERS: [(&str, char); 2] = [("string \"", '"'), ("variant `", '`')];
+    let mut shown = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((at, marker, close)) = MARKERS
+        .iter()
+        .filter_map(|(marker, close)| rest.find(marker).map(|at| (at, *marker, *close)))
+        .min_by_key(|(at, _, _)| *at)
+    {
+        shown.push_str(&rest[..at + marker.len()]);
+        let value = &rest[at + marker.len()..];
+        let mut escaped = false;
+        let end = value
+            .char_indices()
+            .find(|(_, c)| {
+                let found = *c == close && !escaped;
+                escaped = *c == '\\' && !escaped;
+                found
+            })
+            .map_or(value.len(), |(index, _)| index);
+        shown.push_str("<hidden>");
+        rest = &value[end..];
+        if let Some(after) = rest.strip_prefix(close) {
+            shown.push(close);
+            rest = after;
+        }
+    }
+    shown.push_str(rest);
+    shown
+}
+
 /// Seeds are built at the real current time (the clock offset starts at zero).
 fn clock_start() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hide_values;
+
+    #[test]
+    fn quoted_values_are_hidden() {
+        assert_eq!(
+            hide_values(r#"invalid type: string "s3cr\"et", expected u32 at line 2 column 50"#),
+            r#"invalid type: string "<hidden>", expected u32 at line 2 column 50"#
+        );
+        assert_eq!(
+            hide_values("a.permission: unknown variant `pw`, expected one of `full`, `write`"),
+            "a.permission: unknown variant `<hidden>`, expected one of `full`, `write`"
+        );
+        assert_eq!(hide_values("EOF while parsing"), "EOF while parsing");
+    }
 }
