@@ -23,4 +23,5 @@ mod hardening_crash;
 mod hardening_faults;
 mod hardening_input;
 mod hardening_malformed;
+mod hardening_secrets;
 mod hardening_support;
