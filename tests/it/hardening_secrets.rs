@@ -498,3 +498,130 @@ fn debug_never_prints_a_secret() {
     let state_text = format!("{state:?} {:?} {tokens:?}", state.accounts);
     assert!(!state_text.contains(secret), "{state_text}");
 }
+
+/// `apply --tokens-out FILE` with the demo account, in `dir`, for a profile with `tokens`.
+fn apply_tokens(dir: &Path, url: &str, tokens: &[&str], file: &Path) -> Output {
+    let mut yaml =
+        String::from("version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    tokens:\n");
+    for name in tokens {
+        yaml.push_str(&format!(
+            "      - {{name: {name}, permission: read, expires: never}}\n"
+        ));
+    }
+    std::fs::create_dir_all(dir.join("config")).unwrap();
+    std::fs::write(dir.join("config/tagoform.yaml"), yaml).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args([
+            "apply",
+            "config",
+            "--auto-approve",
+            "--api",
+            url,
+            "--tokens-out",
+        ])
+        .arg(file)
+        .current_dir(dir)
+        .env("TAGOIO_TOKEN", tagoform::emulator::seed::DEMO_TOKEN)
+        .env("TAGOIO_EMAIL", tagoform::emulator::seed::DEMO_EMAIL)
+        .env("TAGOIO_PASSWORD", tagoform::emulator::seed::DEMO_PASSWORD)
+        .env_remove("TAGOIO_API")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_out_is_private_and_refuses_unsafe_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let running = emulator::start(EmulatorConfig::default()).await.unwrap();
+    let url = running.url();
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().to_path_buf();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut refusals = Vec::new();
+        let open = work.join("open.json");
+        std::fs::write(&open, "[]").unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let target = work.join("elsewhere.json");
+        std::fs::write(&target, "[]").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink(&target, work.join("link.json")).unwrap();
+        std::fs::create_dir(work.join("folder.json")).unwrap();
+        let other = work.join("notes.txt");
+        std::fs::write(&other, "my notes").unwrap();
+        std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o600)).unwrap();
+        for name in ["open.json", "link.json", "folder.json", "notes.txt"] {
+            let output = apply_tokens(&work, &url, &["t1"], &work.join(name));
+            refusals.push((
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr).to_string(),
+            ));
+        }
+        let kept = [
+            std::fs::read_to_string(&open).unwrap(),
+            std::fs::read_to_string(&target).unwrap(),
+            std::fs::read_to_string(&other).unwrap(),
+        ];
+        // Two applies with the same file: the second adds its value to the first's.
+        let file = work.join("tokens.json");
+        let first = apply_tokens(&work, &url, &["t1"], &file);
+        let second = apply_tokens(&work, &url, &["t1", "t2"], &file);
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        let entries: Vec<serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        (
+            refusals,
+            kept,
+            first.status.code(),
+            second.status.code(),
+            mode,
+            entries,
+            work,
+        )
+    })
+    .await
+    .unwrap();
+    let (refusals, kept, first, second, mode, entries, work) = outcome;
+    let shown = |name: &str| work.join(name).display().to_string();
+    let expected = [
+        format!(
+            "`{}` exists with permissions 644, readable by others",
+            shown("open.json")
+        ),
+        format!(
+            "`{}` is a symbolic link; refusing to write token values through it",
+            shown("link.json")
+        ),
+        format!(
+            "`{}` is not a regular file; refusing to write token values to it",
+            shown("folder.json")
+        ),
+        format!(
+            "`{}` exists and is not a tokens file written by tagoform; move it away first",
+            shown("notes.txt")
+        ),
+    ];
+    for ((code, stderr), message) in refusals.iter().zip(&expected) {
+        assert_eq!(*code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains(message.as_str()),
+            "expected `{message}` in: {stderr}"
+        );
+    }
+    assert_eq!(kept, ["[]", "[]", "my notes"].map(String::from));
+    // Refused before any request: not even the live state was read.
+    assert_eq!(
+        running.state().request_counts().get("GET /profile"),
+        Some(&2)
+    );
+    assert_eq!((first, second, mode), (Some(0), Some(0), 0o600));
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["t1", "t2"]);
+    assert!(entries
+        .iter()
+        .all(|e| e["token"].as_str().is_some_and(|t| t.len() == 36)));
+}
