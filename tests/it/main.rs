@@ -18,6 +18,7 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod hardening_boundary;
 mod hardening_concurrent;
 mod hardening_crash;
 mod hardening_faults;
