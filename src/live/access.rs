@@ -17,7 +17,7 @@ use crate::live::Id;
 /// How long a short-lived profile token lives if tagoform cannot remove it (a crash).
 const SHORT_LIVED_EXPIRY: &str = "1 hour";
 /// How many times a short-lived token is asked for when answers are lost.
-const SHORT_LIVED_ATTEMPTS: u32 = 3;
+const SHORT_LIVED_ATTEMPTS: u32 = 5;
 /// The name of short-lived tokens, so a person who finds one knows what made it.
 pub const SHORT_LIVED_TOKEN_NAME: &str = "tagoform (short-lived)";
 
