@@ -154,6 +154,7 @@ async fn soak_converges_to_the_configuration_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let spec = generate(dir.path(), profiles, "");
     let desired = load(dir.path());
+    let changed_spec = generate(tempfile::tempdir().unwrap().path(), profiles, "-b");
     let running = emulator_seeded(
         Faults {
             drop_rate: 0.1,
@@ -163,7 +164,7 @@ async fn soak_converges_to_the_configuration_without_duplicates() {
             unavailable_rate: 0.05,
             burst_length: 2,
         },
-        seed(&[&spec]),
+        seed(&[&spec, &changed_spec]),
     )
     .await;
     let started = Instant::now();
@@ -178,5 +179,20 @@ async fn soak_converges_to_the_configuration_without_duplicates() {
         spec.operations,
         runs.len(),
         started.elapsed()
+    );
+    // Then a changed configuration through the same faults: invitations and removals,
+    // token replacements, unshares.
+    let changed_dir = tempfile::tempdir().unwrap();
+    let changed = generate(changed_dir.path(), profiles, "-b");
+    let changed_desired = load(changed_dir.path());
+    let runs = converge(&running.url(), &changed_desired, 25).await;
+    assert_state_matches(running.state(), &changed);
+    let first_read = runs.iter().find(|run| run.read_error.is_none()).unwrap();
+    // Per profile: 3 invitations, 3 removals, 1 token replaced, 3 connectors unshared once.
+    assert_eq!(first_read.planned, profiles * 10, "{first_read:?}");
+    eprintln!(
+        "soak, changed: {} operations, {} runs to converge",
+        first_read.planned,
+        runs.len()
     );
 }

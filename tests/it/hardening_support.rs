@@ -43,8 +43,9 @@ pub struct Spec {
 
 /// Writes `tagoform.yaml` into `dir`: `count` profiles, each with a team of 3, 2 tokens, 2
 /// networks and 3 connectors, every object shared with the next profile and the partner.
-/// A non-empty `variant` changes every team and shares connectors with the partner only,
-/// for "two different configurations" of the same objects.
+/// A non-empty `variant` changes every team, one token's permission, and shares connectors
+/// with the partner only: "a different configuration" of the same objects, whose plan
+/// invites, removes, replaces and unshares.
 pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
     let mut yaml = format!(
         "version: 1\nexternal_profiles:\n  {PARTNER_KEY}: {PARTNER_PROFILE_ID}\nprofiles:\n"
@@ -56,9 +57,11 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
         let team: Vec<String> = (0..3)
             .map(|member| format!("m{member}.{key}{variant}@soak.example"))
             .collect();
+        // The variant gives the second token another permission, which replaces it.
+        let second = if variant.is_empty() { "read" } else { "full" };
         let tokens = vec![
             (format!("{key}-deploy"), "write".to_owned()),
-            (format!("{key}-read"), "read".to_owned()),
+            (format!("{key}-read"), second.to_owned()),
         ];
         let recipients = vec![next.clone(), PARTNER_KEY.to_owned()];
         let mut objects = Vec::new();
