@@ -196,3 +196,56 @@ async fn soak_converges_to_the_configuration_without_duplicates() {
         runs.len()
     );
 }
+
+/// `tagoform emulator` with fault flags, as a process: the flags reach the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fault_flags_reach_the_emulator_process() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    for (flags, expected) in [
+        (vec!["--drop-rate", "1"], TransportFailure::Dropped),
+        (
+            vec!["--slow-rate", "1", "--slow-ms", "3000"],
+            TransportFailure::Timeout,
+        ),
+    ] {
+        let state = dir
+            .path()
+            .join(format!("{}.json", flags[0].trim_start_matches('-')));
+        let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
+            .args([
+                "emulator",
+                "--listen",
+                "127.0.0.1:0",
+                "--rng-seed",
+                "3",
+                "--state",
+            ])
+            .arg(&state)
+            .args(&flags)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
+        let client = fast_client(&url, Duration::from_millis(500), 1);
+        let error = client.profile_create("Made anyway").await.unwrap_err();
+        server.kill().unwrap();
+        server.wait().unwrap();
+        match error {
+            ApiError::Transport { failure, .. } => assert_eq!(failure, expected, "{flags:?}"),
+            other => panic!("{flags:?}: {other:?}"),
+        }
+        // The work was durable before the answer was lost.
+        let saved = std::fs::read_to_string(&state).unwrap();
+        assert_eq!(saved.matches("\"Made anyway\"").count(), 1, "{flags:?}");
+    }
+}
