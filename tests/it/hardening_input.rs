@@ -163,8 +163,8 @@ fn ids_that_are_not_tagoio_ids_are_refused() {
         .unwrap();
 }
 
-/// Cases kept from generated runs and by hand: each loads to the outcome recorded in its
-/// first line (`# valid` or `# invalid`).
+/// Cases kept by hand, each loading to the outcome recorded in its first line (`# valid` or
+/// `# invalid`), and inputs grown by the fuzz target.
 #[test]
 fn the_regression_corpus_loads_as_recorded() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hardening/corpus");
@@ -179,6 +179,14 @@ fn the_regression_corpus_loads_as_recorded() {
         seen += 1;
     }
     assert!(seen >= 8, "only {seen} corpus files");
+    // Inputs the fuzz target grew (kept as they are): each loads self-consistently.
+    let fuzzed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hardening/fuzzed");
+    let mut loaded = 0;
+    for entry in std::fs::read_dir(&fuzzed).unwrap() {
+        load_bytes(dir.path(), &std::fs::read(entry.unwrap().path()).unwrap());
+        loaded += 1;
+    }
+    assert_eq!(loaded, 24);
 }
 
 fn tagoform(args: &[&str]) -> std::process::Output {
