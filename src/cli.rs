@@ -217,7 +217,26 @@ pub struct EmulatorArgs {
     /// Answer this share of requests (0.0 to 1.0) with 503 before doing anything.
     #[arg(long, default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Seed of the random generator behind --fail-rate, for reproducible runs.
+    /// Carry out this share of requests, then close the connection without an answer.
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Carry out this share of requests, then answer only after --slow-ms.
+    #[arg(long, default_value_t = 0.0)]
+    pub slow_rate: f64,
+    /// How late a --slow-rate answer comes, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub slow_ms: u64,
+    /// Start a burst of 429 answers (nothing done) at this share of requests.
+    #[arg(long, default_value_t = 0.0)]
+    pub throttle_rate: f64,
+    /// Start a burst of 503 answers (nothing done) at this share of requests.
+    #[arg(long, default_value_t = 0.0)]
+    pub unavailable_rate: f64,
+    /// How many requests in a row a 429 or 503 burst answers.
+    #[arg(long, default_value_t = 1)]
+    pub burst_length: u32,
+    /// Seed of the random generator behind the faults, ids and token values, for
+    /// reproducible runs.
     #[arg(long)]
     pub rng_seed: Option<u64>,
 }

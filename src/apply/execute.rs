@@ -79,6 +79,7 @@ impl<'a> Executor<'a> {
                     },
                 )
                 .await?;
+                let id = self.keep_earliest_profile(id, name).await?;
                 if logo_url.is_some() {
                     let edit = ProfileEditRequest {
                         name: None,
@@ -394,37 +395,75 @@ impl<'a> Executor<'a> {
         let name = object.name.as_str();
         let changes = &operation.changes;
         let find = |client: Client| async move {
-            let query = ListQuery::default().filter("name", name);
-            let found = match object.kind {
-                ObjectKind::Network => client
-                    .networks_list(&query)
-                    .await?
-                    .into_iter()
-                    .map(|n| (n.id, n.fields.name))
-                    .collect::<Vec<_>>(),
-                ObjectKind::Connector => client
-                    .connectors_list(&query)
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.id, c.fields.name))
-                    .collect(),
-            };
-            Ok(found
-                .into_iter()
-                .find(|(_, n)| n.as_deref() == Some(name))
-                .map(|(id, _)| id))
+            let found = named_objects(&client, object.kind, name).await?;
+            Ok(found.into_iter().next().map(|(_, id)| id))
         };
-        match object.kind {
+        let id = match object.kind {
             ObjectKind::Network => {
                 let body: NetworkCreateInfo =
                     object_body(Some(name), changes, None).map_err(invalid)?;
-                create_or_find(|| client.network_create(&body), || find(client.clone())).await
+                create_or_find(|| client.network_create(&body), || find(client.clone())).await?
             }
             ObjectKind::Connector => {
                 let body: ConnectorCreateInfo =
                     object_body(Some(name), changes, Some(networks)).map_err(invalid)?;
-                create_or_find(|| client.connector_create(&body), || find(client.clone())).await
+                create_or_find(|| client.connector_create(&body), || find(client.clone())).await?
             }
+        };
+        // Another apply running at the same time may have made the same object: the earliest
+        // one is kept, by every run alike, and a later one is removed by the run that made it.
+        let same = named_objects(client, object.kind, name).await?;
+        match same.first() {
+            Some((_, earliest)) if *earliest != id => {
+                gone_is_done(match object.kind {
+                    ObjectKind::Network => client.network_delete(&id).await,
+                    ObjectKind::Connector => client.connector_delete(&id).await,
+                })?;
+                Ok(earliest.clone())
+            }
+            _ => Ok(id),
+        }
+    }
+
+    /// [`Self::create_object`]'s rule for profiles: of several profiles of this name, the
+    /// earliest is kept and a later one made by this run is deleted.
+    async fn keep_earliest_profile(&self, id: Id, name: &str) -> Result<Id, ExecuteError> {
+        let account = self.access.account();
+        let same: Vec<Id> = account
+            .profiles_list()
+            .await?
+            .into_iter()
+            .filter(|p| p.name == name && p.from_share != Some(true))
+            .map(|p| p.id)
+            .collect();
+        if same.len() < 2 {
+            return Ok(id);
+        }
+        let mut dated = Vec::with_capacity(same.len());
+        for other in same {
+            match account.profile_info(&other).await {
+                Ok(info) => dated.push((info.info.created_at, other)),
+                Err(error) if error.is_not_found() => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        dated.sort();
+        match dated.first() {
+            Some((_, earliest)) if *earliest != id => {
+                let credentials = self.access.credentials().ok_or_else(|| {
+                    ExecuteError::Unmet(format!(
+                        "another apply created profile `{name}` at the same time ({earliest}); \
+                         deleting this run's copy ({id}) needs TAGOIO_EMAIL and TAGOIO_PASSWORD"
+                    ))
+                })?;
+                let request = ProfileDeleteRequest {
+                    password: credentials.password.expose().to_owned(),
+                    pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+                };
+                gone_is_done(account.profile_delete(&id, &request).await)?;
+                Ok(earliest.clone())
+            }
+            _ => Ok(id),
         }
     }
 
@@ -473,20 +512,72 @@ impl<'a> Executor<'a> {
             }
             Err(error) => return Err(error.into()),
         };
-        let mut tokens = self.tokens.lock().await;
-        tokens.push(CreatedToken {
+        // Of several new tokens of this name (applies running at the same time), the
+        // earliest is kept by every run alike; a later one is removed by the run that made it.
+        let mut same: Vec<TokenListItem> = account
+            .tokens_list(profile_id)
+            .await?
+            .into_iter()
+            .filter(|t| {
+                t.name == name
+                    && t.permission.to_string() == permission.as_str()
+                    && !is_stamped(t, name, replaces)
+            })
+            .collect();
+        same.sort_by(|a, b| (a.created_at, &a.token).cmp(&(b.created_at, &b.token)));
+        let token = match same.first() {
+            Some(earliest) if earliest.token != token.expose() => {
+                gone_is_done(
+                    account
+                        .token_delete(profile_id, &Token::new(token.expose()))
+                        .await,
+                )?;
+                Secret::new(earliest.token.clone())
+            }
+            _ => token,
+        };
+        let created = CreatedToken {
             profile: target.key.clone(),
             name: name.to_owned(),
             token: token.clone(),
             expires: expires.to_owned(),
-        });
+        };
         // Written now, not at the end of the run: a crash must not lose a value that TagoIO
         // shows only once.
         if let Some(path) = self.tokens_out {
-            tokens_file::write(path, &tokens)?;
+            tokens_file::write(path, std::slice::from_ref(&created))?;
         }
+        self.tokens.lock().await.push(created);
         Ok(token)
     }
+}
+
+/// The ids of `kind` objects named exactly `name` visible to `client`, earliest first
+/// (creation time, then id).
+async fn named_objects(
+    client: &Client,
+    kind: ObjectKind,
+    name: &str,
+) -> Result<Vec<(Option<chrono::DateTime<chrono::Utc>>, Id)>, ApiError> {
+    let query = ListQuery::default().filter("name", name);
+    let mut found: Vec<_> = match kind {
+        ObjectKind::Network => client
+            .networks_list(&query)
+            .await?
+            .into_iter()
+            .filter(|n| n.fields.name.as_deref() == Some(name))
+            .map(|n| (n.created_at, n.id))
+            .collect(),
+        ObjectKind::Connector => client
+            .connectors_list(&query)
+            .await?
+            .into_iter()
+            .filter(|c| c.fields.name.as_deref() == Some(name))
+            .map(|c| (c.created_at, c.id))
+            .collect(),
+    };
+    found.sort();
+    Ok(found)
 }
 
 /// Creates, or, when the answer to the create was lost, finds what the lost create made and

@@ -1,7 +1,9 @@
 //! `--tokens-out`: the one file tagoform writes token values to.
 //!
 //! Created with mode 0600. An existing file is refused when it is a symbolic link (the values
-//! could land anywhere) or readable by others; a private regular file is replaced.
+//! could land anywhere), not a regular file, readable by others, or not a tokens file; a
+//! private tokens file is kept and the new values are added to it (values are shown only
+//! once: a second `apply` with the same file must not lose the first one's).
 
 use std::fs::OpenOptions;
 use std::io::{self, Write};
@@ -16,6 +18,10 @@ pub enum TokensFileError {
     Symlink(String),
     #[error("`{path}` exists with permissions {mode:o}, readable by others; remove it or `chmod 600` it")]
     TooOpen { path: String, mode: u32 },
+    #[error("`{0}` is not a regular file; refusing to write token values to it")]
+    NotRegular(String),
+    #[error("`{0}` exists and is not a tokens file written by tagoform; move it away first")]
+    NotTokens(String),
     #[error("cannot write `{path}`")]
     Io {
         path: String,
@@ -35,12 +41,13 @@ pub fn check(path: &Path) -> Result<(), TokensFileError> {
             source,
         }),
         Ok(metadata) if metadata.file_type().is_symlink() => Err(TokensFileError::Symlink(shown)),
+        Ok(metadata) if !metadata.is_file() => Err(TokensFileError::NotRegular(shown)),
         Ok(metadata) => {
             let mode = permissions(&metadata);
             if mode & 0o077 != 0 {
                 return Err(TokensFileError::TooOpen { path: shown, mode });
             }
-            Ok(())
+            read_existing(path).map(|_| ())
         }
     }
 }
@@ -64,6 +71,25 @@ fn check_folder(path: &Path, shown: String) -> Result<(), TokensFileError> {
     }
 }
 
+/// The entries of an existing tokens file (none when it is empty or absent).
+fn read_existing(path: &Path) -> Result<Vec<serde_json::Value>, TokensFileError> {
+    let shown = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(TokensFileError::Io {
+                path: shown,
+                source,
+            })
+        }
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    serde_json::from_slice(&bytes).map_err(|_| TokensFileError::NotTokens(shown))
+}
+
 #[cfg(unix)]
 fn permissions(metadata: &std::fs::Metadata) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -75,7 +101,10 @@ fn permissions(_metadata: &std::fs::Metadata) -> u32 {
     0o600
 }
 
-/// Writes the created tokens as a JSON array: profile, name, token, expires.
+/// Writes the created tokens as a JSON array (profile, name, token, expires), after the
+/// entries the file already holds; a value already in the file is not added twice, so writing
+/// the same tokens again (each as it is made, then all at the end) changes nothing. The new file is written aside and renamed into place, so
+/// a crash leaves the old file or the new one, never a cut one.
 pub fn write(path: &Path, tokens: &[CreatedToken]) -> Result<(), TokensFileError> {
     check(path)?;
     let shown = path.display().to_string();
@@ -83,18 +112,37 @@ pub fn write(path: &Path, tokens: &[CreatedToken]) -> Result<(), TokensFileError
         path: shown.clone(),
         source,
     };
+    let mut entries = read_existing(path)?;
+    for token in tokens {
+        let known = entries
+            .iter()
+            .any(|entry| entry.get("token").and_then(|v| v.as_str()) == Some(token.token.expose()));
+        if !known {
+            entries.push(serde_json::to_value(token).map_err(|e| io_error(e.into()))?);
+        }
+    }
+    let json = serde_json::to_vec_pretty(&entries).map_err(|e| io_error(e.into()))?;
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{}.tmp", std::process::id()));
+    let aside = std::path::PathBuf::from(aside);
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600).custom_flags(nofollow());
     }
-    let mut file = options.open(path).map_err(io_error)?;
-    let json = serde_json::to_vec_pretty(tokens).map_err(|e| io_error(e.into()))?;
-    file.write_all(&json).map_err(io_error)?;
-    file.write_all(b"\n").map_err(io_error)?;
-    file.sync_all().map_err(io_error)
+    let written = options.open(&aside).and_then(|mut file| {
+        file.write_all(&json)?;
+        file.write_all(b"\n")?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&aside, path));
+    if let Err(source) = renamed {
+        let _ = std::fs::remove_file(&aside);
+        return Err(io_error(source));
+    }
+    Ok(())
 }
 
 /// `O_NOFOLLOW`: a link swapped in after the check still cannot redirect the write.

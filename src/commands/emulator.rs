@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::cli::{EmulatorArgs, EmulatorPlan};
-use crate::emulator::{self, EmulatorConfig, Plan, Seed};
+use crate::emulator::{self, EmulatorConfig, Faults, Plan, Seed};
 
 pub fn run(args: &EmulatorArgs) -> anyhow::Result<ExitCode> {
     let config = settings(args)?;
@@ -51,6 +51,14 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         plan,
         latency: Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
+        faults: Faults {
+            drop_rate: args.drop_rate,
+            slow_rate: args.slow_rate,
+            slow_delay: Duration::from_millis(args.slow_ms),
+            throttle_rate: args.throttle_rate,
+            unavailable_rate: args.unavailable_rate,
+            burst_length: args.burst_length,
+        },
         rng_seed: args.rng_seed,
     })
 }

@@ -5,11 +5,14 @@
 //! - [`model`] is the state as plain data, [`seed`] what it starts from;
 //! - [`persist`] makes each write durable before its answer (group commit);
 //! - [`limits`] holds TagoIO's per-plan rate and resource limits;
+//! - [`faults`] injects what a bad network and a busy API do (lost answers after the work,
+//!   bursts of 429 and 503), for the tests that prove tagoform survives them;
 //! - [`start`] runs it on a socket and returns a handle that stops it on drop;
 //!   [`local::start`] is the in-process emulator behind `--api local`.
 
 pub mod error;
 pub mod expiry;
+pub mod faults;
 pub mod limits;
 pub mod local;
 pub mod model;
@@ -29,11 +32,13 @@ use rand::SeedableRng;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::Faults;
 pub use limits::Plan;
 pub use routes::app;
 pub use seed::{Seed, DEMO_TOKEN, PARTNER_TOKEN};
 pub use store::AppState;
 
+use faults::FaultInjector;
 use model::State;
 use persist::{Persister, Versioned};
 use store::StoreSettings;
@@ -51,6 +56,8 @@ pub struct EmulatorConfig {
     pub latency: Duration,
     /// Share of requests (0.0 to 1.0) answered 503 before anything is done.
     pub fail_rate: f64,
+    /// Faults after the work (dropped connections, slow answers) and bursts of 429/503.
+    pub faults: Faults,
     /// Seed of the random source (faults, ids, token values) for reproducible runs.
     pub rng_seed: Option<u64>,
 }
@@ -64,6 +71,7 @@ impl Default for EmulatorConfig {
             plan: Plan::Unlimited,
             latency: Duration::ZERO,
             fail_rate: 0.0,
+            faults: Faults::default(),
             rng_seed: None,
         }
     }
@@ -82,11 +90,9 @@ pub enum EmulatorError {
         path: String,
         source: std::io::Error,
     },
-    #[error("state file {path} is not an emulator state: {source}")]
-    ParseState {
-        path: String,
-        source: serde_json::Error,
-    },
+    /// `detail` is serde's message with quoted values hidden (they may be secrets).
+    #[error("state file {path} is not an emulator state: {detail}")]
+    ParseState { path: String, detail: String },
     #[error("cannot write state file {path}: {source}")]
     WriteState {
         path: String,
@@ -96,6 +102,8 @@ pub enum EmulatorError {
     Seed(#[from] seed::SeedError),
     #[error("--fail-rate must be between 0 and 1, got {0}")]
     FailRate(f64),
+    #[error(transparent)]
+    Faults(#[from] faults::FaultsError),
 }
 
 /// A running emulator. Stops when dropped; [`RunningEmulator::stop`] also waits for it.
@@ -157,6 +165,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     if !(0.0..=1.0).contains(&config.fail_rate) || config.fail_rate.is_nan() {
         return Err(EmulatorError::FailRate(config.fail_rate));
     }
+    config.faults.validate()?;
     let mut rng = match config.rng_seed {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_entropy(),
@@ -172,6 +181,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         plan: config.plan,
         latency: config.latency,
         fail_rate: config.fail_rate,
+        faults: FaultInjector::new(config.faults.clone(), config.rng_seed),
         rng,
     };
     let app_state = AppState::new(shared, persister, settings);
@@ -211,16 +221,16 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
     };
     let shown = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| EmulatorError::ParseState {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| EmulatorError::ParseState {
             path: shown,
-            source,
+            detail: hide_values(&error.to_string()),
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let state = config.seed.build(clock_start(), rng)?;
             let bytes =
-                serde_json::to_vec_pretty(&state).map_err(|source| EmulatorError::ParseState {
+                serde_json::to_vec_pretty(&state).map_err(|error| EmulatorError::ParseState {
                     path: shown.clone(),
-                    source,
+                    detail: error.to_string(),
                 })?;
             if let Some(folder) = path
                 .parent()
@@ -246,7 +256,59 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
     }
 }
 
+/// serde quotes the value it refused (`invalid type: string "…"`, `unknown variant `…``);
+/// in a seed or state file that value may be a password or a token, so it is hidden and the
+/// rest of the message (what was expected, where) kept.
+pub(crate) fn hide_values(message: &str) -> String {
+    const MARKERS: [(&str, char); 2] = [("string \"", '"'), ("variant `", '`')];
+    let mut shown = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((at, marker, close)) = MARKERS
+        .iter()
+        .filter_map(|(marker, close)| rest.find(marker).map(|at| (at, *marker, *close)))
+        .min_by_key(|(at, _, _)| *at)
+    {
+        shown.push_str(&rest[..at + marker.len()]);
+        let value = &rest[at + marker.len()..];
+        let mut escaped = false;
+        let end = value
+            .char_indices()
+            .find(|(_, c)| {
+                let found = *c == close && !escaped;
+                escaped = *c == '\\' && !escaped;
+                found
+            })
+            .map_or(value.len(), |(index, _)| index);
+        shown.push_str("<hidden>");
+        rest = &value[end..];
+        if let Some(after) = rest.strip_prefix(close) {
+            shown.push(close);
+            rest = after;
+        }
+    }
+    shown.push_str(rest);
+    shown
+}
+
 /// Seeds are built at the real current time (the clock offset starts at zero).
 fn clock_start() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hide_values;
+
+    #[test]
+    fn quoted_values_are_hidden() {
+        assert_eq!(
+            hide_values(r#"invalid type: string "s3cr\"et", expected u32 at line 2 column 50"#),
+            r#"invalid type: string "<hidden>", expected u32 at line 2 column 50"#
+        );
+        assert_eq!(
+            hide_values("a.permission: unknown variant `pw`, expected one of `full`, `write`"),
+            "a.permission: unknown variant `<hidden>`, expected one of `full`, `write`"
+        );
+        assert_eq!(hide_values("EOF while parsing"), "EOF while parsing");
+    }
 }

@@ -232,11 +232,18 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 impl State {
-    /// A fresh 24-hex id (timestamp prefix like TagoIO's, random tail), unused in this state.
+    /// A fresh 24-hex id, unused in this state, shaped like the MongoDB ObjectIds TagoIO
+    /// issues: seconds, a random part fixed for the process, and a counter. Ids made by one
+    /// emulator therefore increase in creation order, as TagoIO's do, which is what lets two
+    /// applies racing to create the same object agree on which copy is the first.
     pub fn new_id(&self, rng: &mut impl Rng, now: DateTime<Utc>) -> Id {
+        static PROCESS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let process = *PROCESS.get_or_init(|| rng.gen::<u64>() & 0xff_ffff_ffff);
         loop {
             let seconds = u32::try_from(now.timestamp().max(0)).unwrap_or(u32::MAX);
-            let id = format!("{seconds:08x}{:016x}", rng.gen::<u64>());
+            let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xff_ffff;
+            let id = format!("{seconds:08x}{process:010x}{count:06x}");
             if !self.id_in_use(&id) {
                 return id;
             }

@@ -122,11 +122,9 @@ pub enum SeedError {
         path: String,
         source: std::io::Error,
     },
-    #[error("invalid seed file {path}: {source}")]
-    Parse {
-        path: String,
-        source: serde_yaml::Error,
-    },
+    /// `detail` is serde's message with quoted values hidden (they may be secrets).
+    #[error("invalid seed file {path}: {detail}")]
+    Parse { path: String, detail: String },
     #[error("invalid seed: {0}")]
     Invalid(String),
 }
@@ -139,9 +137,9 @@ impl Seed {
             path: shown.clone(),
             source,
         })?;
-        serde_yaml::from_str(&text).map_err(|source| SeedError::Parse {
+        serde_yaml::from_str(&text).map_err(|error| SeedError::Parse {
             path: shown,
-            source,
+            detail: super::hide_values(&error.to_string()),
         })
     }
 

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 
 use super::error::{ApiError, ApiResult};
+use super::faults::{Fault, FaultInjector};
 use super::limits::{Plan, RateLimiter};
 use super::model::State;
 use super::persist::{Persister, Versioned};
@@ -32,6 +33,7 @@ struct Inner {
     plan: Plan,
     latency: Duration,
     fail_rate: f64,
+    faults: FaultInjector,
     rng: Mutex<StdRng>,
     limiter: Mutex<RateLimiter>,
     stats: Mutex<RequestStats>,
@@ -51,6 +53,7 @@ pub struct StoreSettings {
     pub plan: Plan,
     pub latency: Duration,
     pub fail_rate: f64,
+    pub faults: FaultInjector,
     pub rng: StdRng,
 }
 
@@ -75,6 +78,7 @@ impl AppState {
                 plan: settings.plan,
                 latency: settings.latency,
                 fail_rate: settings.fail_rate,
+                faults: settings.faults,
                 rng: Mutex::new(settings.rng),
                 limiter: Mutex::new(RateLimiter::default()),
                 stats: Mutex::new(RequestStats::default()),
@@ -157,6 +161,11 @@ impl AppState {
             Ok(mut rng) => rand::Rng::gen_bool(&mut *rng, self.inner.fail_rate.min(1.0)),
             Err(_) => false,
         }
+    }
+
+    /// The injected fault for this request (`--drop-rate`, `--slow-rate`, bursts).
+    pub fn roll_fault(&self) -> Fault {
+        self.inner.faults.roll()
     }
 
     /// Counts one request on `route` against `profile`'s per-minute limit.

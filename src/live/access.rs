@@ -16,6 +16,8 @@ use crate::live::Id;
 
 /// How long a short-lived profile token lives if tagoform cannot remove it (a crash).
 const SHORT_LIVED_EXPIRY: &str = "1 hour";
+/// How many times a short-lived token is asked for when answers are lost.
+const SHORT_LIVED_ATTEMPTS: u32 = 5;
 /// The name of short-lived tokens, so a person who finds one knows what made it.
 pub const SHORT_LIVED_TOKEN_NAME: &str = "tagoform (short-lived)";
 
@@ -133,15 +135,24 @@ impl Access {
             otp_type: None,
             pin_code: credentials.pin.as_ref().map(|pin| pin.expose().to_owned()),
         };
-        let response = self
-            .account
-            .profile_token_create(&request)
-            .await
-            .map_err(|source| AccessError::ShortLivedToken {
-                key: key.to_owned(),
-                id: id.to_owned(),
-                source,
-            })?;
+        let mut attempt = 1;
+        let response = loop {
+            match self.account.profile_token_create(&request).await {
+                Ok(response) => break response,
+                // A lost answer leaves at most an unknown token that expires within the hour,
+                // so asking again cannot pile anything up for long.
+                Err(error) if error.answer_lost() && attempt < SHORT_LIVED_ATTEMPTS => {
+                    attempt += 1;
+                }
+                Err(source) => {
+                    return Err(AccessError::ShortLivedToken {
+                        key: key.to_owned(),
+                        id: id.to_owned(),
+                        source,
+                    })
+                }
+            }
+        };
         let token = Token::new(response.token);
         self.short_lived
             .lock()

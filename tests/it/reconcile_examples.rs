@@ -80,9 +80,13 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     );
     assert_eq!(
         requests,
+        // Each create is followed by one list of that name, so that two applies running at
+        // once keep one copy (docs/reliability.md): the profile, the network, the connector.
         counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
-            ("GET /profile", 1),
+            ("GET /integration/connector", 1),
+            ("GET /integration/network", 1),
+            ("GET /profile", 2),
             ("POST /account/profile/token", 1),
             ("POST /integration/connector", 1),
             ("POST /integration/connector/{id}/share", 1),

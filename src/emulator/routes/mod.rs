@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{ApiError, ApiResult};
+use super::faults::{self, Fault};
 use super::model::Kind;
 use super::store::AppState;
 use crate::api::types::{is_valid_id, ApiSuccess, Id, Permission};
@@ -178,18 +179,30 @@ pub fn route_key(method: &Method, path: &str) -> String {
     }
 }
 
-/// Counts the request, then applies the fault settings; `/_emulator` routes are exempt.
+/// Counts the request, then applies the fault settings ([`super::faults`]): 429 and 503
+/// before the work, a dropped connection or a slow answer after it. `/_emulator` routes are
+/// exempt.
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.uri().path().starts_with("/_emulator") {
         return next.run(request).await;
     }
     state.record_request(route_key(request.method(), request.uri().path()));
     let latency = state.latency();
-    if state.roll_failure() {
+    let fault = state.roll_fault();
+    if state.roll_failure() || fault == Fault::Unavailable {
         tokio::time::sleep(latency).await;
         return ApiError::unavailable().into_response();
     }
+    if fault == Fault::Throttle {
+        tokio::time::sleep(latency).await;
+        return faults::throttled();
+    }
     let mut response = next.run(request).await;
+    match fault {
+        Fault::Drop => return faults::dropped(),
+        Fault::Slow(delay) => tokio::time::sleep(delay).await,
+        _ => {}
+    }
     // The `Date` header tells clients the emulator's clock (which tests move forward), so
     // expiry is judged by the server's time, as against TagoIO.
     if let Ok(now) = state.read(|_, now| Ok(now)) {
