@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use anyhow::Context;
+
 use tagoform::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
 use tagoform::api::IntegrationKind;
 use tagoform::emulator::model::{Kind, State};
 use tagoform::live::Access;
 
-use crate::generate::MAIN_PROFILE_ID;
+use super::generate::MAIN_PROFILE_ID;
 
 /// What was changed, as the routes that repair it, by customer profile name.
 #[derive(Debug, Default)]
@@ -21,20 +23,20 @@ impl Drift {
     pub fn repairs_of(&self, profile: &str) -> Vec<&'static str> {
         self.repairs.get(profile).cloned().unwrap_or_default()
     }
-
-    /// How many changes repair it.
-    pub fn count(&self) -> usize {
-        self.repairs.values().map(Vec::len).sum()
-    }
 }
 
 /// Drifts the account whose state is `state` (the emulator behind `access`).
 pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
     let mut drift = Drift::default();
+    let integrator = state
+        .profiles
+        .get(MAIN_PROFILE_ID)
+        .map(|p| p.account.clone())
+        .context("the integrator's profile is missing")?;
     let mut customers: Vec<_> = state
         .profiles
         .values()
-        .filter(|p| p.account == state.profiles[MAIN_PROFILE_ID].account && p.id != MAIN_PROFILE_ID)
+        .filter(|p| p.account == integrator && p.id != MAIN_PROFILE_ID)
         .collect();
     customers.sort_by(|a, b| a.name.cmp(&b.name));
     let account = access.account();

@@ -23,7 +23,7 @@ use clap::{Parser, ValueEnum};
 use tagoform::emulator::Plan;
 
 use generate::Size;
-use phases::{Bench, Phase};
+use phases::{round, Bench, Phase};
 
 #[derive(Parser, Debug)]
 #[command(about = "Benchmark tagoform's plan and apply against the request minimum")]
@@ -113,9 +113,4 @@ fn main() -> anyhow::Result<()> {
         println!("{}", result.to_json(&settings));
     }
     Ok(())
-}
-
-/// Three decimals are enough for seconds and megabytes.
-pub fn round(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }

@@ -1,6 +1,6 @@
 //! CPU time and memory of this process from Linux's `/proc` (no extra dependency).
 //!
-//! The emulator runs on threads named [`crate::server::THREAD_NAME`]; tagoform's CPU time is
+//! The emulator runs on threads named [`super::server::THREAD_NAME`]; tagoform's CPU time is
 //! the process's minus theirs. It includes everything tagoform does on its side of the
 //! socket: HTTP (hyper), JSON, pacing, planning, and the kernel's share of the loopback
 //! traffic that is charged to its threads. Peak memory is the whole process's (the

@@ -18,9 +18,9 @@ use std::collections::HashMap;
 
 use tagoform::emulator::Plan;
 
-use crate::drift::Drift;
-use crate::generate::{self, Size};
-use crate::schedule::{ideal_seconds, Job};
+use super::drift::Drift;
+use super::generate::{self, Size};
+use super::schedule::{ideal_seconds, Job};
 
 /// The integrator's bucket key.
 pub const MAIN: &str = "Integrator";

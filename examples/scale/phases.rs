@@ -18,11 +18,11 @@ use tagoform::emulator::{Plan, Seed};
 use tagoform::live::{self, Access, Credentials};
 use tagoform::{apply, plan};
 
-use crate::drift::{self, Drift};
-use crate::generate::{self, Size};
-use crate::measure;
-use crate::minimum::{self, Requests};
-use crate::server::{Server, THREAD_NAME};
+use super::drift::{self, Drift};
+use super::generate::{self, Size};
+use super::measure;
+use super::minimum::{self, Requests};
+use super::server::{Server, THREAD_NAME};
 
 /// Loads the generated configuration with the real loader, chunk by chunk (see
 /// [`generate::PROFILES_PER_CHUNK`]), and merges the chunks.
@@ -65,6 +65,11 @@ impl Phase {
     }
 }
 
+/// Three decimals are enough for seconds and megabytes.
+pub fn round(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
 /// What one phase measured.
 #[derive(Debug, Clone)]
 pub struct PhaseResult {
@@ -88,7 +93,6 @@ pub struct PhaseResult {
 
 impl PhaseResult {
     pub fn to_json(&self, settings: &serde_json::Value) -> serde_json::Value {
-        let round = crate::round;
         serde_json::json!({
             "phase": self.phase.name(),
             "settings": settings,

@@ -18,3 +18,4 @@ mod emulator_sharing;
 mod emulator_support;
 mod emulator_team;
 mod emulator_wire;
+mod scale_smoke;
