@@ -13,6 +13,7 @@ mod drift;
 mod generate;
 mod measure;
 mod minimum;
+mod naive;
 mod phases;
 mod schedule;
 mod server;
@@ -51,6 +52,10 @@ struct Args {
     /// Requests in flight at once (tagoform's `--parallelism`).
     #[arg(long, default_value_t = 8)]
     parallelism: usize,
+    /// Also run this naive SDK script (tests/sdk-compat/naive-sync.mjs) on the no-change
+    /// and drift states, for comparison.
+    #[arg(long)]
+    naive: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -108,9 +113,24 @@ fn main() -> anyhow::Result<()> {
         std::time::Duration::from_millis(args.latency_ms),
         args.parallelism,
     )?;
+    let mut requests = std::collections::BTreeMap::new();
     for phase in [Phase::ApplyFromEmpty, Phase::PlanNoChange, Phase::PlanAfterDrift, Phase::ApplyDrift] {
         let result = bench.run(phase)?;
+        requests.insert(phase.name(), result.requests);
         println!("{}", result.to_json(&settings));
+    }
+    if let Some(script) = &args.naive {
+        let desired_file = folder.path().join("desired.json");
+        std::fs::write(&desired_file, naive::desired_json(&bench.desired).to_string())?;
+        let runs = [
+            (Phase::PlanNoChange, bench.applied()?),
+            (Phase::ApplyDrift, bench.drifted_state()?),
+        ];
+        for (phase, state) in runs {
+            let tagoform = requests.get(phase.name()).copied().unwrap_or(0);
+            let line = naive::run(script, phase.name(), &desired_file, state, bench.server_settings(), tagoform)?;
+            println!("{line}");
+        }
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ impl PhaseResult {
 /// hand on to each other.
 pub struct Bench {
     size: Size,
-    desired: Desired,
+    pub desired: Desired,
     plan: Plan,
     latency: Duration,
     parallelism: usize,
@@ -186,7 +186,21 @@ impl Bench {
         Ok(result)
     }
 
-    fn applied(&self) -> anyhow::Result<State> {
+    /// The emulator settings of every phase: seed, plan and latency.
+    pub fn server_settings(&self) -> (Seed, Plan, Duration) {
+        (self.seed.clone(), self.plan, self.latency)
+    }
+
+    /// The state the drift phases start from (after they ran).
+    pub fn drifted_state(&self) -> anyhow::Result<State> {
+        self.drifted
+            .borrow()
+            .as_ref()
+            .map(|(state, _)| state.clone())
+            .context("run the drift phases first")
+    }
+
+    pub fn applied(&self) -> anyhow::Result<State> {
         self.applied
             .borrow()
             .clone()
