@@ -58,7 +58,12 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
             .values()
             .filter(|i| i.profile == profile.id)
             .collect();
-        owned.sort_by_key(|i| i.fields.get("name").and_then(|n| n.as_str()).map(str::to_owned));
+        owned.sort_by_key(|i| {
+            i.fields
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+        });
         for object in owned {
             let kind = match object.kind {
                 Kind::Network => IntegrationKind::Network,
@@ -68,12 +73,18 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
                 let description = Some("Edited by hand in the console".to_owned());
                 match kind {
                     IntegrationKind::Network => {
-                        let edit = NetworkCreateInfo { description, ..Default::default() };
+                        let edit = NetworkCreateInfo {
+                            description,
+                            ..Default::default()
+                        };
                         client.network_edit(&object.id, &edit).await?;
                         drift.add(&profile.name, "PUT /integration/network/{id}");
                     }
                     IntegrationKind::Connector => {
-                        let edit = ConnectorCreateInfo { description, ..Default::default() };
+                        let edit = ConnectorCreateInfo {
+                            description,
+                            ..Default::default()
+                        };
                         client.connector_edit(&object.id, &edit).await?;
                         drift.add(&profile.name, "PUT /integration/connector/{id}");
                     }
@@ -100,6 +111,9 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
 
 impl Drift {
     fn add(&mut self, profile: &str, route: &'static str) {
-        self.repairs.entry(profile.to_owned()).or_default().push(route);
+        self.repairs
+            .entry(profile.to_owned())
+            .or_default()
+            .push(route);
     }
 }

@@ -152,7 +152,10 @@ fn externals_yaml(size: &Size) -> String {
 /// One customer profile and everything it owns.
 pub fn profile_yaml(size: &Size, profile: usize) -> String {
     let key = profile_key(profile);
-    let mut text = format!("version: 1\nprofiles:\n  {key}:\n    name: {}\n    team:", profile_name(profile));
+    let mut text = format!(
+        "version: 1\nprofiles:\n  {key}:\n    name: {}\n    team:",
+        profile_name(profile)
+    );
     if size.members == 0 {
         text.push_str(" []\n");
     } else {

@@ -80,8 +80,7 @@ impl PlanArg {
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -114,21 +113,36 @@ fn main() -> anyhow::Result<()> {
         args.parallelism,
     )?;
     let mut requests = std::collections::BTreeMap::new();
-    for phase in [Phase::ApplyFromEmpty, Phase::PlanNoChange, Phase::PlanAfterDrift, Phase::ApplyDrift] {
+    for phase in [
+        Phase::ApplyFromEmpty,
+        Phase::PlanNoChange,
+        Phase::PlanAfterDrift,
+        Phase::ApplyDrift,
+    ] {
         let result = bench.run(phase)?;
         requests.insert(phase.name(), result.requests);
         println!("{}", result.to_json(&settings));
     }
     if let Some(script) = &args.naive {
         let desired_file = folder.path().join("desired.json");
-        std::fs::write(&desired_file, naive::desired_json(&bench.desired).to_string())?;
+        std::fs::write(
+            &desired_file,
+            naive::desired_json(&bench.desired).to_string(),
+        )?;
         let runs = [
             (Phase::PlanNoChange, bench.applied()?),
             (Phase::ApplyDrift, bench.drifted_state()?),
         ];
         for (phase, state) in runs {
             let tagoform = requests.get(phase.name()).copied().unwrap_or(0);
-            let line = naive::run(script, phase.name(), &desired_file, state, bench.server_settings(), tagoform)?;
+            let line = naive::run(
+                script,
+                phase.name(),
+                &desired_file,
+                state,
+                bench.server_settings(),
+                tagoform,
+            )?;
             println!("{line}");
         }
     }

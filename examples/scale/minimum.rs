@@ -68,7 +68,13 @@ impl Requests {
     }
 
     /// `count` requests one after the other (the pages of a list); returns the last.
-    pub fn chain(&mut self, profile: &str, route: &'static str, count: usize, after: Vec<usize>) -> usize {
+    pub fn chain(
+        &mut self,
+        profile: &str,
+        route: &'static str,
+        count: usize,
+        after: Vec<usize>,
+    ) -> usize {
         let mut last = self.add(Some(profile), route, after);
         for _ in 1..count {
             last = self.add(Some(profile), route, vec![last]);
@@ -110,7 +116,11 @@ pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
             objects.push(requests.add(Some(key), "POST /integration/connector", after));
         }
         for (index, &object) in objects.iter().enumerate() {
-            let route = if index < size.networks { SHARE_NETWORK } else { SHARE_CONNECTOR };
+            let route = if index < size.networks {
+                SHARE_NETWORK
+            } else {
+                SHARE_CONNECTOR
+            };
             for _ in size.recipients(profile, index) {
                 all.push(requests.add(Some(key), route, vec![object]));
             }
@@ -132,13 +142,27 @@ pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
         let key = name.as_str();
         let token = requests.add(None, "POST /account/profile/token", vec![list]);
         let mut reads = vec![
-            requests.chain(key, "GET /profile/{id}/team", pages(size.members), vec![token]),
-            requests.chain(key, "GET /integration/network", pages(size.networks), vec![token]),
-            requests.chain(key, "GET /integration/connector", pages(size.connectors), vec![token]),
+            requests.chain(
+                key,
+                "GET /profile/{id}/team",
+                pages(size.members),
+                vec![token],
+            ),
+            requests.chain(
+                key,
+                "GET /integration/network",
+                pages(size.networks),
+                vec![token],
+            ),
+            requests.chain(
+                key,
+                "GET /integration/connector",
+                pages(size.connectors),
+                vec![token],
+            ),
         ];
-        let changes: Vec<&'static str> = drift
-            .map(|drift| drift.repairs_of(key))
-            .unwrap_or_default();
+        let changes: Vec<&'static str> =
+            drift.map(|drift| drift.repairs_of(key)).unwrap_or_default();
         let mut last = reads.clone();
         for route in changes {
             last.push(requests.add(Some(key), route, reads.clone()));

@@ -81,7 +81,11 @@ pub fn run(
     phase: &str,
     desired_file: &Path,
     state: State,
-    server_settings: (tagoform::emulator::Seed, tagoform::emulator::Plan, std::time::Duration),
+    server_settings: (
+        tagoform::emulator::Seed,
+        tagoform::emulator::Plan,
+        std::time::Duration,
+    ),
     tagoform_requests: u64,
 ) -> anyhow::Result<Value> {
     let (seed, plan, latency) = server_settings;

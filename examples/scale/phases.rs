@@ -213,7 +213,12 @@ impl Bench {
             return Ok((state, drift));
         }
         let applied = self.applied()?;
-        let server = Server::start(applied.clone(), self.seed.clone(), Plan::Unlimited, Duration::ZERO)?;
+        let server = Server::start(
+            applied.clone(),
+            self.seed.clone(),
+            Plan::Unlimited,
+            Duration::ZERO,
+        )?;
         let access = access(&server.url, Plan::Unlimited)?;
         let drift = self.runtime.block_on(async {
             let drift = drift::make(&applied, &access).await;
@@ -248,9 +253,9 @@ impl Bench {
         drop(live);
         let mut failed = 0;
         if phase.applies() {
-            let report = self
-                .runtime
-                .block_on(apply::apply(&plan, &access, self.parallelism, |_, _| {}));
+            let report =
+                self.runtime
+                    .block_on(apply::apply(&plan, &access, self.parallelism, |_, _| {}));
             let (_, not_done, skipped) = report.counts();
             failed += not_done + skipped;
         }
@@ -281,9 +286,8 @@ impl Bench {
 /// An account client paced by `plan`'s documented rate limits, with the integrator's
 /// credentials for short-lived profile tokens.
 fn access(url: &str, plan: Plan) -> anyhow::Result<Access> {
-    let budgets = RateBudgets::from_fn(|method, template| {
-        plan.rate_limit(&format!("{method} {template}"))
-    });
+    let budgets =
+        RateBudgets::from_fn(|method, template| plan.rate_limit(&format!("{method} {template}")));
     let client = Client::builder(url)
         .token(Token::new(generate::ACCOUNT_TOKEN))
         .rate_budgets(budgets)

@@ -110,7 +110,10 @@ mod tests {
     use super::*;
 
     fn free(after: Vec<usize>) -> Job {
-        Job { bucket: None, after }
+        Job {
+            bucket: None,
+            after,
+        }
     }
 
     #[test]
@@ -130,18 +133,39 @@ mod tests {
     #[test]
     fn a_full_bucket_waits_for_its_window() {
         // Budget 2 a minute: starts at 0, 0, 60, 60, 120.
-        let jobs = vec![Job { bucket: Some(0), after: vec![] }; 5];
+        let jobs = vec![
+            Job {
+                bucket: Some(0),
+                after: vec![]
+            };
+            5
+        ];
         assert_eq!(ideal_seconds(&jobs, &[2], 10, 0.1), 120.1);
     }
 
     #[test]
     fn other_buckets_run_while_one_waits() {
-        let mut jobs = vec![Job { bucket: Some(0), after: vec![] }; 3];
-        jobs.extend(vec![Job { bucket: Some(1), after: vec![] }; 3]);
+        let mut jobs = vec![
+            Job {
+                bucket: Some(0),
+                after: vec![]
+            };
+            3
+        ];
+        jobs.extend(vec![
+            Job {
+                bucket: Some(1),
+                after: vec![]
+            };
+            3
+        ]);
         // Bucket 0 (budget 2) needs a second window; bucket 1 (budget 100) does not wait.
         assert_eq!(ideal_seconds(&jobs, &[2, 100], 2, 1.0), 61.0);
         // Its third request waits on the throttled one: it starts after it ends.
-        jobs.push(Job { bucket: Some(1), after: vec![2] });
+        jobs.push(Job {
+            bucket: Some(1),
+            after: vec![2],
+        });
         assert_eq!(ideal_seconds(&jobs, &[2, 100], 2, 1.0), 62.0);
     }
 

@@ -135,7 +135,11 @@ impl Drop for Server {
 
 /// The plan's per-profile, per-route, per-calendar-minute limit, as the emulator counts it:
 /// against the profile of the `token` header; routes without a token are not limited.
-async fn rate_limit(Extract(limits): Extract<Arc<Limits>>, request: Request, next: Next) -> Response {
+async fn rate_limit(
+    Extract(limits): Extract<Arc<Limits>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let token = request
         .headers()
@@ -145,9 +149,9 @@ async fn rate_limit(Extract(limits): Extract<Arc<Limits>>, request: Request, nex
     let (Some(token), false) = (token, path.starts_with("/_emulator")) else {
         return next.run(request).await;
     };
-    let owner = limits.app.read(|state, now| {
-        Ok(state.tokens.get(token).map(|t| (t.profile.clone(), now)))
-    });
+    let owner = limits
+        .app
+        .read(|state, now| Ok(state.tokens.get(token).map(|t| (t.profile.clone(), now))));
     let Ok(Some((profile, now))) = owner else {
         return next.run(request).await;
     };

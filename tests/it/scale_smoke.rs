@@ -57,7 +57,17 @@ fn every_phase_makes_exactly_the_minimum_requests() {
     for (phase, requests, changes) in expected {
         let result = bench.run(phase).unwrap();
         let seen = (result.requests, result.minimum, result.changes);
-        assert_eq!(seen, (requests, requests as usize, changes), "{}", phase.name());
-        assert_eq!((result.failed, result.throttled), (0, 0), "{}", phase.name());
+        assert_eq!(
+            seen,
+            (requests, requests as usize, changes),
+            "{}",
+            phase.name()
+        );
+        assert_eq!(
+            (result.failed, result.throttled),
+            (0, 0),
+            "{}",
+            phase.name()
+        );
     }
 }
