@@ -77,6 +77,10 @@ impl PlanArg {
     }
 }
 
+/// Counts tagoform's heap apart from the emulator's (see `measure`).
+#[global_allocator]
+static ALLOCATOR: measure::CountingAllocator = measure::CountingAllocator;
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -94,8 +98,11 @@ fn main() -> anyhow::Result<()> {
     };
     let folder = tempfile::tempdir()?;
     let started = Instant::now();
+    let (heap_before, _) = measure::heap_mb();
     let desired = phases::load(folder.path(), &size)?;
+    let (heap_after, _) = measure::heap_mb();
     let load_seconds = started.elapsed().as_secs_f64();
+    let desired_mb = heap_after - heap_before;
     let settings = serde_json::json!({
         "profiles": size.profiles, "members": size.members, "connectors": size.connectors,
         "networks": size.networks, "shares": size.shares, "latency_ms": args.latency_ms,
@@ -103,11 +110,12 @@ fn main() -> anyhow::Result<()> {
     });
     println!(
         "{}",
-        serde_json::json!({"phase": "load", "settings": settings, "wall_s": round(load_seconds)})
+        serde_json::json!({"phase": "load", "settings": settings, "wall_s": round(load_seconds),
+                           "configuration_heap_mb": round(desired_mb)})
     );
     let bench = Bench::new(
         size,
-        desired,
+        (desired, desired_mb),
         args.plan.plan(),
         std::time::Duration::from_millis(args.latency_ms),
         args.parallelism,

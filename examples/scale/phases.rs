@@ -89,6 +89,8 @@ pub struct PhaseResult {
     pub diff: f64,
     pub rss_start_mb: f64,
     pub peak_rss_mb: f64,
+    /// tagoform's heap at its peak: the configuration plus what the phase added at most.
+    pub tagoform_heap_mb: f64,
 }
 
 impl PhaseResult {
@@ -110,6 +112,7 @@ impl PhaseResult {
             "diff_s": round(self.diff),
             "rss_start_mb": round(self.rss_start_mb),
             "peak_rss_mb": round(self.peak_rss_mb),
+            "tagoform_heap_peak_mb": round(self.tagoform_heap_mb),
         })
     }
 }
@@ -119,6 +122,8 @@ impl PhaseResult {
 pub struct Bench {
     size: Size,
     pub desired: Desired,
+    /// tagoform's heap holding the loaded configuration, in MB.
+    desired_mb: f64,
     plan: Plan,
     latency: Duration,
     parallelism: usize,
@@ -131,7 +136,7 @@ pub struct Bench {
 impl Bench {
     pub fn new(
         size: Size,
-        desired: Desired,
+        (desired, desired_mb): (Desired, f64),
         plan: Plan,
         latency: Duration,
         parallelism: usize,
@@ -145,6 +150,7 @@ impl Bench {
             seed: generate::seed(&size),
             size,
             desired,
+            desired_mb,
             plan,
             latency,
             parallelism,
@@ -237,6 +243,8 @@ impl Bench {
         let server = Server::start(state, self.seed.clone(), self.plan, self.latency)?;
         let access = access(&server.url, self.plan)?;
         measure::reset_peak();
+        measure::reset_heap_peak();
+        let (heap_start, _) = measure::heap_mb();
         let (rss_start_mb, _) = measure::memory_mb();
         let (process_before, emulator_before) = measure::cpu(THREAD_NAME);
         let started = Instant::now();
@@ -263,6 +271,7 @@ impl Bench {
         let wall = started.elapsed().as_secs_f64();
         let (process_after, emulator_after) = measure::cpu(THREAD_NAME);
         let (_, peak_rss_mb) = measure::memory_mb();
+        let (_, heap_peak) = measure::heap_mb();
         let emulator_cpu = emulator_after - emulator_before;
         let result = PhaseResult {
             phase,
@@ -278,6 +287,7 @@ impl Bench {
             diff,
             rss_start_mb,
             peak_rss_mb,
+            tagoform_heap_mb: self.desired_mb + (heap_peak - heap_start),
         };
         Ok((result, server.snapshot()?))
     }

@@ -73,9 +73,11 @@ impl Server {
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.to_owned())
             .spawn(move || {
+                super::measure::exclude_this_thread();
                 let runtime = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .thread_name(THREAD_NAME)
+                    .on_thread_start(super::measure::exclude_this_thread)
                     .enable_all()
                     .build();
                 let Ok(runtime) = runtime else {
@@ -116,8 +118,7 @@ impl Server {
 
     /// A copy of the whole state, to start the next phase's emulator from.
     pub fn snapshot(&self) -> anyhow::Result<State> {
-        self.state
-            .read(|state, _| Ok(state.clone()))
+        super::measure::excluded(|| self.state.read(|state, _| Ok(state.clone())))
             .map_err(|error| anyhow::anyhow!("cannot read the emulator state: {}", error.message()))
     }
 }

@@ -43,7 +43,7 @@ fn every_phase_makes_exactly_the_minimum_requests() {
     let desired = phases::load(folder.path(), &size).unwrap();
     assert_eq!(desired.profiles.len(), 3);
     assert_eq!(desired.connectors.len(), 6);
-    let bench = Bench::new(size, desired, Plan::Scale, Duration::ZERO, 4).unwrap();
+    let bench = Bench::new(size, (desired, 0.0), Plan::Scale, Duration::ZERO, 4).unwrap();
     // (phase, requests, changes): apply from empty is 1 profile list + per profile
     // (create, token, 2 invites, 3 objects, 4 shares, token removal); a plan is 1 profile
     // list + per profile (token, team, networks, connectors, token removal); the drift is
