@@ -21,7 +21,7 @@ use tagoform::{apply, plan};
 use super::drift::{self, Drift};
 use super::generate::{self, Size};
 use super::measure;
-use super::minimum::{self, Requests};
+use super::minimum;
 use super::server::{Server, THREAD_NAME};
 
 /// Loads the generated configuration with the real loader, chunk by chunk (see
@@ -183,7 +183,7 @@ impl Bench {
                 (state, minimum)
             }
         };
-        let (mut result, after) = self.measure(phase, state, &minimum)?;
+        let (mut result, after) = self.measure(phase, state)?;
         if phase == Phase::ApplyFromEmpty {
             *self.applied.borrow_mut() = Some(after);
         }
@@ -234,12 +234,7 @@ impl Bench {
         Ok((server.snapshot()?, drift))
     }
 
-    fn measure(
-        &self,
-        phase: Phase,
-        state: State,
-        _minimum: &Requests,
-    ) -> anyhow::Result<(PhaseResult, State)> {
+    fn measure(&self, phase: Phase, state: State) -> anyhow::Result<(PhaseResult, State)> {
         let server = Server::start(state, self.seed.clone(), self.plan, self.latency)?;
         let access = access(&server.url, self.plan)?;
         measure::reset_peak();
