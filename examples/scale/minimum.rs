@@ -1,7 +1,8 @@
 //! The fewest requests each phase needs, as a set of [`Job`]s for the ideal schedule.
 //!
 //! The count (see docs/performance.md):
-//! - a list of `n` items costs `pages(n) = n / 1000 + 1` requests (pages of the maximum
+//! - the profile list (`GET /profile`) is one request: TagoIO does not paginate it;
+//! - any other list of `n` items costs `pages(n) = n / 1000 + 1` requests (pages of the maximum
 //!   size, 1000, stop at the first short page, and nothing tells the total in advance);
 //! - one request per change;
 //! - per customer profile, a short-lived token: one `POST /account/profile/token` before its
@@ -94,7 +95,8 @@ const TOKEN_DELETE: &str = "DELETE /profile/{id}/token/{token}";
 /// Apply from an account holding only the integrator's own profile.
 pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
     let mut requests = Requests::new(plan);
-    let list = requests.chain(MAIN, "GET /profile", pages(1), vec![]);
+    // The profile list is not paginated (docs/api.md): one request, whatever its length.
+    let list = requests.add(Some(MAIN), "GET /profile", vec![]);
     for profile in 0..size.profiles {
         let key = generate::profile_name(profile);
         let key = key.as_str();
@@ -136,7 +138,8 @@ pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
 /// `drift`, the changes that repair it.
 pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
     let mut requests = Requests::new(plan);
-    let list = requests.chain(MAIN, "GET /profile", pages(size.profiles + 1), vec![]);
+    // The profile list is not paginated (docs/api.md): one request, whatever its length.
+    let list = requests.add(Some(MAIN), "GET /profile", vec![]);
     for profile in 0..size.profiles {
         let name = generate::profile_name(profile);
         let key = name.as_str();
