@@ -15,6 +15,8 @@ use super::clock::Clock;
 use super::route::Method;
 
 const WINDOW: Duration = Duration::from_secs(60);
+/// Routes sent without a token, which TagoIO's per-profile limits do not count.
+const UNCOUNTED_PREFIX: &str = "/account/";
 
 /// Every (method, route template) the client sends, as TagoIO's rate limits name them.
 pub const ROUTES: &[(Method, &str)] = &[
@@ -79,9 +81,17 @@ impl RateBudgets {
 
     /// Budgets for every route the client uses, from a lookup such as a plan's table
     /// (`|method, template| plan.rate_limit(&format!("{method} {template}"))`).
+    ///
+    /// Routes sent without a token (`/account/...`: sign-in and short-lived profile tokens)
+    /// get no budget whatever the lookup says: TagoIO counts requests against the token's
+    /// profile, so they count against none (docs/api.md, "Limits"). Pacing them would make a
+    /// run over hundreds of profiles wait minutes for limits that do not exist.
     pub fn from_fn(lookup: impl Fn(Method, &str) -> Option<u32>) -> Self {
         let mut budgets = Self::default();
         for (method, template) in ROUTES {
+            if template.starts_with(UNCOUNTED_PREFIX) {
+                continue;
+            }
             if let Some(per_minute) = lookup(*method, template) {
                 budgets
                     .routes
@@ -216,6 +226,15 @@ mod tests {
         clock.advance(Duration::from_secs(5));
         pacer.admit("p1", Method::Post, "/profile").await;
         assert_eq!(clock.sleeps(), vec![Duration::from_secs(45)]);
+    }
+
+    #[test]
+    fn routes_without_a_token_get_no_budget_from_a_table() {
+        let budgets = RateBudgets::from_fn(|_, _| Some(60));
+        assert_eq!(budgets.budget(Method::Post, "/account/profile/token"), None);
+        assert_eq!(budgets.budget(Method::Post, "/account/login"), None);
+        assert_eq!(budgets.budget(Method::Post, "/profile"), Some(60));
+        assert_eq!(budgets.routes.len(), ROUTES.len() - 2);
     }
 
     #[tokio::test]

@@ -124,15 +124,16 @@ impl<'a> Executor<'a> {
             }
             OperationKind::InviteMember { target, email, .. } => {
                 let id = self.profile_id(target).await?;
-                let sent = account.team_invite(&id, email).await;
+                let team = self.access.team(&target.key, &id).await;
+                let sent = team.team_invite(&id, email).await;
                 match sent {
                     Err(error) if error.answer_lost() => {
-                        let team = account.team_list(&id).await?;
+                        let members = team.team_list(&id).await?;
                         let wanted = email.to_lowercase();
-                        if team.iter().any(|m| m.email.to_lowercase() == wanted) {
+                        if members.iter().any(|m| m.email.to_lowercase() == wanted) {
                             return Ok(());
                         }
-                        there_is_done(account.team_invite(&id, email).await)
+                        there_is_done(team.team_invite(&id, email).await)
                     }
                     other => there_is_done(other),
                 }
@@ -141,7 +142,8 @@ impl<'a> Executor<'a> {
                 target, account_id, ..
             } => {
                 let id = self.profile_id(target).await?;
-                gone_is_done(account.team_remove(&id, account_id).await)
+                let team = self.access.team(&target.key, &id).await;
+                gone_is_done(team.team_remove(&id, account_id).await)
             }
             OperationKind::CreateToken {
                 target,

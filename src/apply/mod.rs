@@ -10,7 +10,8 @@ mod body;
 mod execute;
 pub mod tokens_file;
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -97,6 +98,10 @@ impl Report {
 /// called as each operation ends, in completion order, so the caller can report as it goes.
 /// Each new token value is written to `tokens_out` as soon as it exists, so that a crash
 /// later in the run cannot lose it.
+///
+/// Ready operations start in plan order. Each operation's dependencies are counted once up
+/// front, so scheduling costs time in proportion to the plan's size and its dependency
+/// edges, not its square (plans of tens of thousands of operations are normal at scale).
 pub async fn apply(
     plan: &Plan,
     access: &Access,
@@ -106,35 +111,34 @@ pub async fn apply(
 ) -> Report {
     let executor = execute::Executor::new(access, tokens_out);
     let operations = &plan.operations;
+    let mut graph = Graph::new(operations);
     let mut status: BTreeMap<usize, Status> = BTreeMap::new();
-    let mut started = vec![false; operations.len()];
     let mut running = FuturesUnordered::new();
     loop {
-        skip_blocked(operations, &mut status, &mut started, &mut progress);
-        for operation in operations {
-            if running.len() >= parallelism.max(1) {
+        while running.len() < parallelism.max(1) {
+            let Some(position) = graph.next_ready() else {
                 break;
-            }
-            let ready = !started[operation.index]
-                && operation
-                    .depends_on
-                    .iter()
-                    .all(|d| status.get(d) == Some(&Status::Done));
-            if ready {
-                started[operation.index] = true;
-                let executor = &executor;
-                running.push(async move { (operation, executor.run(operation).await) });
-            }
+            };
+            let operation = &operations[position];
+            let executor = &executor;
+            running.push(async move { (position, executor.run(operation).await) });
         }
-        let Some((operation, result)) = running.next().await else {
+        let Some((position, result)) = running.next().await else {
             break;
         };
+        let operation = &operations[position];
         let outcome = match result {
             Ok(()) => Status::Done,
             Err(error) => Status::Failed(error_chain(&error)),
         };
         progress(operation, &outcome);
+        let done = outcome == Status::Done;
         status.insert(operation.index, outcome);
+        if done {
+            graph.finished(position);
+        } else {
+            graph.skip_dependents(position, operations, &mut status, &mut progress);
+        }
     }
     drop(running);
     Report {
@@ -151,35 +155,94 @@ pub async fn apply(
     }
 }
 
-/// Marks as skipped every operation that waits on a failed or skipped one.
-fn skip_blocked(
-    operations: &[Operation],
-    status: &mut BTreeMap<usize, Status>,
-    started: &mut [bool],
-    progress: &mut impl FnMut(&Operation, &Status),
-) {
-    loop {
-        let mut changed = false;
-        for operation in operations {
-            if started[operation.index] {
+/// The dependency graph by position in the plan: what each operation waits for, what waits
+/// for it, and what is ready to start.
+struct Graph {
+    waiting: Vec<usize>,
+    dependents: Vec<Vec<usize>>,
+    started: Vec<bool>,
+    ready: BinaryHeap<Reverse<usize>>,
+}
+
+impl Graph {
+    fn new(operations: &[Operation]) -> Self {
+        let position: HashMap<usize, usize> = operations
+            .iter()
+            .enumerate()
+            .map(|(position, op)| (op.index, position))
+            .collect();
+        let mut waiting = vec![0; operations.len()];
+        let mut dependents = vec![Vec::new(); operations.len()];
+        for (at, operation) in operations.iter().enumerate() {
+            for dependency in &operation.depends_on {
+                waiting[at] += 1;
+                // A dependency outside the plan never finishes: the operation never starts
+                // and is reported as skipped.
+                if let Some(&before) = position.get(dependency) {
+                    dependents[before].push(at);
+                }
+            }
+        }
+        let ready = (0..operations.len())
+            .filter(|&at| waiting[at] == 0)
+            .map(Reverse)
+            .collect();
+        Graph {
+            waiting,
+            dependents,
+            started: vec![false; operations.len()],
+            ready,
+        }
+    }
+
+    fn next_ready(&mut self) -> Option<usize> {
+        while let Some(Reverse(at)) = self.ready.pop() {
+            if !self.started[at] {
+                self.started[at] = true;
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    fn finished(&mut self, position: usize) {
+        for &dependent in &self.dependents[position] {
+            self.waiting[dependent] -= 1;
+            if self.waiting[dependent] == 0 {
+                self.ready.push(Reverse(dependent));
+            }
+        }
+    }
+
+    /// Marks as skipped every operation that waits, directly or not, on the failed one at
+    /// `position`, naming the first of its dependencies that did not succeed.
+    fn skip_dependents(
+        &mut self,
+        position: usize,
+        operations: &[Operation],
+        status: &mut BTreeMap<usize, Status>,
+        progress: &mut impl FnMut(&Operation, &Status),
+    ) {
+        let mut candidates: BTreeSet<usize> = self.dependents[position].iter().copied().collect();
+        while let Some(at) = candidates.pop_first() {
+            if self.started[at] {
                 continue;
             }
+            let operation = &operations[at];
             let blocker = operation.depends_on.iter().find(|d| {
                 matches!(
                     status.get(d),
                     Some(Status::Failed(_)) | Some(Status::Skipped { .. })
                 )
             });
-            if let Some(&because_of) = blocker {
-                started[operation.index] = true;
-                let skipped = Status::Skipped { because_of };
-                progress(operation, &skipped);
-                status.insert(operation.index, skipped);
-                changed = true;
-            }
-        }
-        if !changed {
-            return;
+            let Some(&because_of) = blocker else {
+                continue;
+            };
+            self.started[at] = true;
+            let skipped = Status::Skipped { because_of };
+            progress(operation, &skipped);
+            status.insert(operation.index, skipped);
+            candidates.extend(self.dependents[at].iter().copied());
         }
     }
 }

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use tokio::sync::Mutex;
+use futures_util::stream::{self, StreamExt};
+use tokio::sync::{Mutex, OnceCell};
 
 use crate::api::types::ProfileTokenRequest;
 use crate::api::{ApiError, Client, Secret, Token};
@@ -59,14 +60,19 @@ pub enum AccessError {
     },
 }
 
+/// How many short-lived tokens [`Access::close`] removes at once.
+const CLOSE_PARALLELISM: usize = 8;
+
 /// The clients tagoform talks through, one per profile, made on first use.
 pub struct Access {
     account: Client,
     credentials: Option<Credentials>,
     /// Tokens from the variables that `token_env` names, by profile key.
     profile_tokens: BTreeMap<String, Token>,
-    clients: Mutex<BTreeMap<Id, Client>>,
-    short_lived: Mutex<Vec<(Id, Token)>>,
+    /// One cell per profile, so that obtaining one profile's token never waits for another's.
+    clients: Mutex<BTreeMap<Id, std::sync::Arc<OnceCell<Client>>>>,
+    /// Short-lived tokens made so far, with the client that holds each.
+    short_lived: Mutex<Vec<(Id, Token, Client)>>,
 }
 
 impl Access {
@@ -106,20 +112,40 @@ impl Access {
 
     /// A client holding a token of profile `id` (configured as `key`).
     pub async fn profile(&self, key: &str, id: &str) -> Result<Client, AccessError> {
-        let mut clients = self.clients.lock().await;
-        if let Some(client) = clients.get(id) {
-            return Ok(client.clone());
-        }
-        let token = match self.profile_tokens.get(key) {
-            Some(token) => token.clone(),
-            None => self.short_lived_token(key, id).await?,
-        };
-        let client = self.account.with_token(token, id);
-        clients.insert(id.to_owned(), client.clone());
-        Ok(client)
+        let cell = self
+            .clients
+            .lock()
+            .await
+            .entry(id.to_owned())
+            .or_default()
+            .clone();
+        let client = cell
+            .get_or_try_init(|| async {
+                match self.profile_tokens.get(key) {
+                    Some(token) => Ok(self.account.with_token(token.clone(), id)),
+                    None => self.short_lived_client(key, id).await,
+                }
+            })
+            .await?;
+        Ok(client.clone())
     }
 
-    async fn short_lived_token(&self, key: &str, id: &str) -> Result<Token, AccessError> {
+    /// The client for a profile's team routes. Those routes accept any token of the account,
+    /// and TagoIO counts requests against the token's profile: a short-lived token of the
+    /// profile itself (full permission) spreads them over each profile's own budget instead
+    /// of spending the account token's. A `token_env` token may lack the permission, so
+    /// those profiles, and profiles tagoform cannot get a token for, use the account token.
+    pub async fn team(&self, key: &str, id: &str) -> Client {
+        if self.profile_tokens.contains_key(key) || self.credentials.is_none() {
+            return self.account.clone();
+        }
+        match self.profile(key, id).await {
+            Ok(client) => client,
+            Err(_) => self.account.clone(),
+        }
+    }
+
+    async fn short_lived_client(&self, key: &str, id: &str) -> Result<Client, AccessError> {
         let credentials = self
             .credentials
             .as_ref()
@@ -154,23 +180,26 @@ impl Access {
             }
         };
         let token = Token::new(response.token);
+        let client = self.account.with_token(token.clone(), id);
         self.short_lived
             .lock()
             .await
-            .push((id.to_owned(), token.clone()));
-        Ok(token)
+            .push((id.to_owned(), token, client.clone()));
+        Ok(client)
     }
 
     /// Removes the short-lived tokens made so far; returns what could not be removed (they
-    /// expire on their own within the hour).
+    /// expire on their own within the hour). Each token removes itself, so the requests
+    /// count against each profile's own rate limit, not all against the account token's.
     pub async fn close(&self) -> Vec<ApiError> {
         let tokens = std::mem::take(&mut *self.short_lived.lock().await);
-        let mut failures = Vec::new();
-        for (profile_id, token) in tokens {
-            if let Err(error) = self.account.token_delete(&profile_id, &token).await {
-                failures.push(error);
-            }
-        }
-        failures
+        stream::iter(tokens)
+            .map(|(profile_id, token, client)| async move {
+                client.token_delete(&profile_id, &token).await.err()
+            })
+            .buffer_unordered(CLOSE_PARALLELISM)
+            .filter_map(|failure| async move { failure })
+            .collect()
+            .await
     }
 }

@@ -110,11 +110,12 @@ async fn read_profile(
     let client = access.profile(profile.key, &profile.id).await?;
     let id = &profile.id;
     let on = |what: &str| format!("{what} of profile `{}` ({id})", profile.key);
+    let team_client = access.team(profile.key, id).await;
     let team = async {
         if !profile.team {
             return Ok(None);
         }
-        let team = account
+        let team = team_client
             .team_list(id)
             .await
             .map_err(reading(on("the team")))?;

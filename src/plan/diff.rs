@@ -1,6 +1,6 @@
 //! [`plan`]: the whole diff, profile by profile, then networks, then connectors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -28,11 +28,33 @@ use crate::live::{Id, LiveObject, LiveProfileState, LiveSnapshot, ObjectKind};
 pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Result<Plan, PlanError> {
     let mut errors = Vec::new();
     let profile_ids = match_profiles(desired, live, &mut errors);
+    let mut keys_by_id: HashMap<Id, String> = HashMap::new();
+    for (key, id) in &profile_ids {
+        keys_by_id.entry(id.clone()).or_insert_with(|| key.clone());
+    }
+    for external in desired.external_profiles.values() {
+        keys_by_id
+            .entry(external.id.to_string())
+            .or_insert_with(|| external.key.clone());
+    }
+    let named = desired
+        .networks
+        .values()
+        .map(|n| (ObjectKind::Network, n.profile.as_str(), n.name.as_str()))
+        .chain(
+            desired
+                .connectors
+                .values()
+                .map(|c| (ObjectKind::Connector, c.profile.as_str(), c.name.as_str())),
+        )
+        .collect();
     let mut differ = Differ {
         desired,
         live,
         now,
         profile_ids,
+        keys_by_id,
+        named,
         drafts: Drafts::default(),
         created_profiles: BTreeMap::new(),
         networks: BTreeMap::new(),
@@ -66,6 +88,12 @@ struct Differ<'a> {
     live: &'a LiveSnapshot,
     now: DateTime<Utc>,
     profile_ids: ProfileIds,
+    /// The configuration key of each known profile id (managed first, then external), so
+    /// that each live share finds its recipient without a scan over every profile.
+    keys_by_id: HashMap<Id, String>,
+    /// (kind, profile key, name) of every configured object, so that each live object is
+    /// checked against the configuration without a scan over every object.
+    named: HashSet<(ObjectKind, &'a str, &'a str)>,
     drafts: Drafts,
     /// Draft index of each profile this plan creates.
     created_profiles: BTreeMap<String, usize>,
@@ -244,10 +272,7 @@ impl<'a> Differ<'a> {
     }
 
     fn names_object(&self, kind: ObjectKind, profile: &str, name: &str) -> bool {
-        match kind {
-            ObjectKind::Network => self.desired.networks_of(profile).any(|n| n.name == name),
-            ObjectKind::Connector => self.desired.connectors_of(profile).any(|c| c.name == name),
-        }
+        self.named.contains(&(kind, profile, name))
     }
 
     fn record_delete(&mut self, kind: ObjectKind, index: usize, object: &LiveObject) {
@@ -467,17 +492,7 @@ impl<'a> Differ<'a> {
 
     /// The configuration key of a profile id: a managed profile or an external one.
     fn recipient_key(&self, id: &str) -> Option<String> {
-        self.profile_ids
-            .iter()
-            .find(|(_, live_id)| live_id.as_str() == id)
-            .map(|(key, _)| key.clone())
-            .or_else(|| {
-                self.desired
-                    .external_profiles
-                    .values()
-                    .find(|p| p.id.as_str() == id)
-                    .map(|p| p.key.clone())
-            })
+        self.keys_by_id.get(id).cloned()
     }
 
     /// A connector's networks as ids or created keys, and the drafts creating them.

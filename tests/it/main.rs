@@ -46,3 +46,4 @@ mod reconcile_saved_plan;
 mod reconcile_support;
 mod reconcile_team;
 mod reconcile_tokens;
+mod scale_smoke;

@@ -1,0 +1,158 @@
+//! The scale benchmark: how close `plan` and `apply` come to the fewest requests and the
+//! shortest schedule, at a configuration size given on the command line.
+//!
+//! ```text
+//! cargo run --release --example scale -- --profiles 500 --members 20 --connectors 10 \
+//!     --networks 5 --shares 20 --latency-ms 20 --plan scale --parallelism 8
+//! ```
+//!
+//! Prints one JSON line per phase on stdout. See docs/performance.md for what each number
+//! means and the results.
+
+mod drift;
+mod generate;
+mod measure;
+mod minimum;
+mod naive;
+mod phases;
+mod schedule;
+mod server;
+
+use std::time::Instant;
+
+use clap::{Parser, ValueEnum};
+use tagoform::emulator::Plan;
+
+use generate::Size;
+use phases::{round, Bench, Phase};
+
+#[derive(Parser, Debug)]
+#[command(about = "Benchmark tagoform's plan and apply against the request minimum")]
+struct Args {
+    #[arg(long, default_value_t = 50)]
+    profiles: usize,
+    /// Team members per profile.
+    #[arg(long, default_value_t = 20)]
+    members: usize,
+    /// Connectors per profile.
+    #[arg(long, default_value_t = 10)]
+    connectors: usize,
+    /// Networks per profile.
+    #[arg(long, default_value_t = 5)]
+    networks: usize,
+    /// Shares per profile, dealt over its objects.
+    #[arg(long, default_value_t = 20)]
+    shares: usize,
+    /// Delay the emulator adds to every answer.
+    #[arg(long, default_value_t = 20)]
+    latency_ms: u64,
+    /// The TagoIO plan whose rate limits apply (and that tagoform paces itself by).
+    #[arg(long, value_enum, default_value_t = PlanArg::Scale)]
+    plan: PlanArg,
+    /// Requests in flight at once (tagoform's `--parallelism`).
+    #[arg(long, default_value_t = 8)]
+    parallelism: usize,
+    /// Also run this naive SDK script (tests/sdk-compat/naive-sync.mjs) on the no-change
+    /// and drift states, for comparison.
+    #[arg(long)]
+    naive: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PlanArg {
+    Free,
+    Starter,
+    Scale,
+    Unlimited,
+}
+
+impl PlanArg {
+    fn plan(self) -> Plan {
+        match self {
+            PlanArg::Free => Plan::Free,
+            PlanArg::Starter => Plan::Starter,
+            PlanArg::Scale => Plan::Scale,
+            PlanArg::Unlimited => Plan::Unlimited,
+        }
+    }
+}
+
+/// Counts tagoform's heap apart from the emulator's (see `measure`).
+#[global_allocator]
+static ALLOCATOR: measure::CountingAllocator = measure::CountingAllocator;
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let size = Size {
+        profiles: args.profiles,
+        members: args.members,
+        connectors: args.connectors,
+        networks: args.networks,
+        shares: args.shares,
+    };
+    let folder = tempfile::tempdir()?;
+    let started = Instant::now();
+    let (heap_before, _) = measure::heap_mb();
+    let desired = phases::load(folder.path(), &size)?;
+    let (heap_after, _) = measure::heap_mb();
+    let load_seconds = started.elapsed().as_secs_f64();
+    let desired_mb = heap_after - heap_before;
+    let settings = serde_json::json!({
+        "profiles": size.profiles, "members": size.members, "connectors": size.connectors,
+        "networks": size.networks, "shares": size.shares, "latency_ms": args.latency_ms,
+        "plan": format!("{:?}", args.plan).to_lowercase(), "parallelism": args.parallelism,
+    });
+    println!(
+        "{}",
+        serde_json::json!({"phase": "load", "settings": settings, "wall_s": round(load_seconds),
+                           "configuration_heap_mb": round(desired_mb)})
+    );
+    let bench = Bench::new(
+        size,
+        (desired, desired_mb),
+        args.plan.plan(),
+        std::time::Duration::from_millis(args.latency_ms),
+        args.parallelism,
+    )?;
+    let mut requests = std::collections::BTreeMap::new();
+    for phase in [
+        Phase::ApplyFromEmpty,
+        Phase::PlanNoChange,
+        Phase::PlanAfterDrift,
+        Phase::ApplyDrift,
+    ] {
+        let result = bench.run(phase)?;
+        requests.insert(phase.name(), result.requests);
+        println!("{}", result.to_json(&settings));
+    }
+    if let Some(script) = &args.naive {
+        let desired_file = folder.path().join("desired.json");
+        std::fs::write(
+            &desired_file,
+            naive::desired_json(&bench.desired).to_string(),
+        )?;
+        let runs = [
+            (Phase::PlanNoChange, bench.applied()?),
+            (Phase::ApplyDrift, bench.drifted_state()?),
+        ];
+        for (phase, state) in runs {
+            let tagoform = requests.get(phase.name()).copied().unwrap_or(0);
+            let line = naive::run(
+                script,
+                phase.name(),
+                &desired_file,
+                state,
+                bench.server_settings(),
+                tagoform,
+            )?;
+            println!("{line}");
+        }
+    }
+    Ok(())
+}

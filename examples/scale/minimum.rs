@@ -1,0 +1,178 @@
+//! The fewest requests each phase needs, as a set of [`Job`]s for the ideal schedule.
+//!
+//! The count (see docs/performance.md):
+//! - the profile list (`GET /profile`) is one request: TagoIO does not paginate it;
+//! - any other list of `n` items costs `pages(n) = n / 1000 + 1` requests (pages of the maximum
+//!   size, 1000, stop at the first short page, and nothing tells the total in advance);
+//! - one request per change;
+//! - per customer profile, a short-lived token: one `POST /account/profile/token` before its
+//!   first profile-scoped request and one `DELETE /profile/{id}/token/{token}` after its last
+//!   (the price of signing in with email and password; with `token_env` tokens it is zero);
+//! - reading a profile takes its team, network and connector lists (shares come in the
+//!   owner's list).
+//!
+//! Buckets: the account token's requests (`GET /profile`, `POST /profile`) count against the
+//! integrator's own profile; everything else against the customer profile whose token the
+//! best client would use. Changes of a profile wait only on that profile's reads.
+
+use std::collections::HashMap;
+
+use tagoform::emulator::Plan;
+
+use super::drift::Drift;
+use super::generate::{self, Size};
+use super::schedule::{ideal_seconds, Job};
+
+/// The integrator's bucket key.
+pub const MAIN: &str = "Integrator";
+const PAGE: usize = 1000;
+
+/// Requests per list of `items`.
+pub fn pages(items: usize) -> usize {
+    items / PAGE + 1
+}
+
+/// A growing set of jobs and their buckets.
+pub struct Requests {
+    plan: Plan,
+    pub jobs: Vec<Job>,
+    pub budgets: Vec<u32>,
+    buckets: HashMap<(String, &'static str), usize>,
+}
+
+impl Requests {
+    pub fn new(plan: Plan) -> Self {
+        Requests {
+            plan,
+            jobs: Vec::new(),
+            budgets: Vec::new(),
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// Adds a request of `route` counted against `profile` (`None`: a route without a token).
+    pub fn add(&mut self, profile: Option<&str>, route: &'static str, after: Vec<usize>) -> usize {
+        let bucket = profile.and_then(|profile| {
+            let budget = self.plan.rate_limit(route)?;
+            let next = self.budgets.len();
+            let index = *self
+                .buckets
+                .entry((profile.to_owned(), route))
+                .or_insert(next);
+            if index == next {
+                self.budgets.push(budget);
+            }
+            Some(index)
+        });
+        self.jobs.push(Job { bucket, after });
+        self.jobs.len() - 1
+    }
+
+    /// `count` requests one after the other (the pages of a list); returns the last.
+    pub fn chain(
+        &mut self,
+        profile: &str,
+        route: &'static str,
+        count: usize,
+        after: Vec<usize>,
+    ) -> usize {
+        let mut last = self.add(Some(profile), route, after);
+        for _ in 1..count {
+            last = self.add(Some(profile), route, vec![last]);
+        }
+        last
+    }
+
+    pub fn ideal(&self, parallelism: usize, latency_s: f64) -> f64 {
+        ideal_seconds(&self.jobs, &self.budgets, parallelism, latency_s)
+    }
+}
+
+const SHARE_NETWORK: &str = "POST /integration/network/{id}/share";
+const SHARE_CONNECTOR: &str = "POST /integration/connector/{id}/share";
+const TOKEN_DELETE: &str = "DELETE /profile/{id}/token/{token}";
+
+/// Apply from an account holding only the integrator's own profile.
+pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
+    let mut requests = Requests::new(plan);
+    // The profile list is not paginated (docs/api.md): one request, whatever its length.
+    let list = requests.add(Some(MAIN), "GET /profile", vec![]);
+    for profile in 0..size.profiles {
+        let key = generate::profile_name(profile);
+        let key = key.as_str();
+        let create = requests.add(Some(MAIN), "POST /profile", vec![list]);
+        let token = requests.add(None, "POST /account/profile/token", vec![create]);
+        let mut all = Vec::new();
+        for _ in 0..size.members {
+            all.push(requests.add(Some(key), "POST /profile/{id}/team", vec![token]));
+        }
+        let mut objects = Vec::new();
+        for _ in 0..size.networks {
+            objects.push(requests.add(Some(key), "POST /integration/network", vec![token]));
+        }
+        for connector in 0..size.connectors {
+            let mut after = vec![token];
+            if size.networks > 0 {
+                after.push(objects[connector % size.networks]);
+            }
+            objects.push(requests.add(Some(key), "POST /integration/connector", after));
+        }
+        for (index, &object) in objects.iter().enumerate() {
+            let route = if index < size.networks {
+                SHARE_NETWORK
+            } else {
+                SHARE_CONNECTOR
+            };
+            for _ in size.recipients(profile, index) {
+                all.push(requests.add(Some(key), route, vec![object]));
+            }
+        }
+        all.extend(objects);
+        all.push(token);
+        requests.add(Some(key), TOKEN_DELETE, all);
+    }
+    requests
+}
+
+/// The reads of a plan over the applied configuration (no change needed), plus, with a
+/// `drift`, the changes that repair it.
+pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
+    let mut requests = Requests::new(plan);
+    // The profile list is not paginated (docs/api.md): one request, whatever its length.
+    let list = requests.add(Some(MAIN), "GET /profile", vec![]);
+    for profile in 0..size.profiles {
+        let name = generate::profile_name(profile);
+        let key = name.as_str();
+        let token = requests.add(None, "POST /account/profile/token", vec![list]);
+        let mut reads = vec![
+            requests.chain(
+                key,
+                "GET /profile/{id}/team",
+                pages(size.members),
+                vec![token],
+            ),
+            requests.chain(
+                key,
+                "GET /integration/network",
+                pages(size.networks),
+                vec![token],
+            ),
+            requests.chain(
+                key,
+                "GET /integration/connector",
+                pages(size.connectors),
+                vec![token],
+            ),
+        ];
+        let changes: Vec<&'static str> =
+            drift.map(|drift| drift.repairs_of(key)).unwrap_or_default();
+        let mut last = reads.clone();
+        for route in changes {
+            last.push(requests.add(Some(key), route, reads.clone()));
+        }
+        reads.push(token);
+        last.extend(reads);
+        requests.add(Some(key), TOKEN_DELETE, last);
+    }
+    requests
+}

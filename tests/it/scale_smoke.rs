@@ -1,0 +1,75 @@
+//! The scale benchmark (examples/scale) at a tiny size: the generator, the emulator with the
+//! Scale plan's rate limits and the four phases run, and tagoform makes exactly the minimum
+//! number of requests in each. No timing is asserted.
+
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/drift.rs"]
+mod drift;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/generate.rs"]
+mod generate;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/measure.rs"]
+mod measure;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/minimum.rs"]
+mod minimum;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/phases.rs"]
+mod phases;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/schedule.rs"]
+mod schedule;
+#[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/server.rs"]
+mod server;
+
+use std::time::Duration;
+
+use generate::Size;
+use phases::{Bench, Phase};
+use tagoform::emulator::Plan;
+
+#[test]
+fn every_phase_makes_exactly_the_minimum_requests() {
+    let size = Size {
+        profiles: 3,
+        members: 2,
+        connectors: 2,
+        networks: 1,
+        shares: 4,
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let desired = phases::load(folder.path(), &size).unwrap();
+    assert_eq!(desired.profiles.len(), 3);
+    assert_eq!(desired.connectors.len(), 6);
+    let bench = Bench::new(size, (desired, 0.0), Plan::Scale, Duration::ZERO, 4).unwrap();
+    // (phase, minimum, changes, checks): apply from empty is 1 profile list + per profile
+    // (create, token, 2 invites, 3 objects, 4 shares, token removal); a plan is 1 profile
+    // list + per profile (token, team, networks, connectors, token removal); the drift is
+    // one removed member, one edited object and one withdrawn share. `checks` are the reads
+    // beyond the minimum: after each create, one list of that name, so that two applies
+    // running at once keep a single copy (docs/reliability.md): 3 profiles and 9 objects.
+    let expected = [
+        (Phase::ApplyFromEmpty, 37, 30, 12),
+        (Phase::PlanNoChange, 16, 0, 0),
+        (Phase::PlanAfterDrift, 16, 3, 0),
+        (Phase::ApplyDrift, 19, 3, 0),
+    ];
+    for (phase, minimum, changes, checks) in expected {
+        let result = bench.run(phase).unwrap();
+        let seen = (result.requests, result.minimum, result.changes);
+        assert_eq!(
+            seen,
+            (minimum + checks, minimum as usize, changes),
+            "{}",
+            phase.name()
+        );
+        assert_eq!(
+            (result.failed, result.throttled),
+            (0, 0),
+            "{}",
+            phase.name()
+        );
+    }
+}
