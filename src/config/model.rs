@@ -318,8 +318,10 @@ pub struct Network {
     pub key: String,
     /// Key of the owning profile under `profiles`.
     pub profile: String,
-    /// The live name, unique among the networks of the owning profile.
+    /// The live name. Names may repeat within a profile; `id` pins the object when they do.
     pub name: String,
+    /// Pins the live object by id; without it, the object is found by its name.
+    pub id: Option<TagoId>,
     /// A tombstone: remove this network from TagoIO.
     pub delete: bool,
     pub description: Option<String>,
@@ -347,8 +349,10 @@ pub struct Connector {
     pub key: String,
     /// Key of the owning profile under `profiles`.
     pub profile: String,
-    /// The live name, unique among the connectors of the owning profile.
+    /// The live name. Names may repeat within a profile; `id` pins the object when they do.
     pub name: String,
+    /// Pins the live object by id; without it, the object is found by its name.
+    pub id: Option<TagoId>,
     /// A tombstone: remove this connector from TagoIO.
     pub delete: bool,
     /// At least one for a connector that is kept (empty only on a tombstone).

@@ -29,6 +29,19 @@ struct Checker<'a> {
     suggestions: usize,
 }
 
+/// What the ownership and identity checks need of a network or connector.
+struct OwnedObject<'a> {
+    kind: &'static str,
+    section: &'static str,
+    key: &'a str,
+    profile: &'a str,
+    name: &'a str,
+    id: Option<&'a TagoId>,
+    delete: bool,
+    origins: &'a BTreeMap<String, Origin>,
+    origin: &'a Origin,
+}
+
 /// Most "did you mean" suggestions computed by the cross-entry checks.
 const MAX_SUGGESTIONS: usize = 100;
 
@@ -159,32 +172,39 @@ impl<'a> Checker<'a> {
     /// their names are unique within it.
     fn owners(&mut self) {
         let desired = self.desired;
-        let networks = desired.networks.values().map(|n| {
-            (
-                "network",
-                &n.key,
-                &n.profile,
-                &n.name,
-                n.delete,
-                &n.field_origins,
-                &n.origin,
-            )
+        let networks = desired.networks.values().map(|n| OwnedObject {
+            kind: "network",
+            section: "networks",
+            key: &n.key,
+            profile: &n.profile,
+            name: &n.name,
+            id: n.id.as_ref(),
+            delete: n.delete,
+            origins: &n.field_origins,
+            origin: &n.origin,
         });
-        let connectors = self.desired.connectors.values().map(|c| {
-            (
-                "connector",
-                &c.key,
-                &c.profile,
-                &c.name,
-                c.delete,
-                &c.field_origins,
-                &c.origin,
-            )
+        let connectors = desired.connectors.values().map(|c| OwnedObject {
+            kind: "connector",
+            section: "connectors",
+            key: &c.key,
+            profile: &c.profile,
+            name: &c.name,
+            id: c.id.as_ref(),
+            delete: c.delete,
+            origins: &c.field_origins,
+            origin: &c.origin,
         });
-        let mut names: BTreeMap<(&str, &str, &str), &str> = BTreeMap::new();
-        for (kind, key, profile, name, delete, origins, origin) in
-            networks.chain(connectors).collect::<Vec<_>>()
-        {
+        let objects: Vec<OwnedObject<'a>> = networks.chain(connectors).collect();
+        for object in &objects {
+            let OwnedObject {
+                kind,
+                key,
+                profile,
+                delete,
+                origins,
+                origin,
+                ..
+            } = *object;
             let at = field(origins, "profile", origin);
             match self.desired.profiles.get(profile) {
                 None if self.is_broken("profiles", profile) => {}
@@ -205,11 +225,55 @@ impl<'a> Checker<'a> {
                 ),
                 Some(_) => {}
             }
-            if let Some(first) = names.insert((kind, profile, name), key) {
-                let at = field(origins, "name", origin);
+        }
+        self.object_identities(&objects);
+    }
+
+    /// Networks and connectors must be told apart within their profile: by id pin, or by a
+    /// name no other object of the same kind has there; and no id is pinned twice.
+    fn object_identities(&mut self, objects: &[OwnedObject<'a>]) {
+        // Broken objects may have lost their `id`: they are left out rather than misjudged.
+        let broken = self.broken;
+        let objects = objects
+            .iter()
+            .filter(|o| !broken.contains(&(o.section.to_owned(), o.key.to_owned())));
+        let mut names: BTreeMap<(&str, &str, &str), &OwnedObject<'a>> = BTreeMap::new();
+        let mut ids: BTreeMap<(&str, &TagoId), &OwnedObject<'a>> = BTreeMap::new();
+        for object in objects {
+            let OwnedObject {
+                kind,
+                key,
+                profile,
+                name,
+                ..
+            } = *object;
+            match names.get(&(kind, profile, name)) {
+                Some(first) if first.id.is_none() || object.id.is_none() => {
+                    let at = field(object.origins, "name", object.origin);
+                    let section = object.section;
+                    self.diagnostics.push(
+                        error(at, format!("{kind}s `{}` and `{key}` of profile `{profile}` are both named `{name}` and not both pinned by `id`: they could not be told apart on TagoIO", first.key))
+                            .with_help(format!("give each a distinct name, or pin each to its live {kind} with `id: <{kind} id>` under {section}.<key>")),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    names.insert((kind, profile, name), object);
+                }
+            }
+            let Some(id) = object.id else { continue };
+            if let Some(first) = ids.insert((kind, id), object) {
+                let at = field(object.origins, "id", object.origin);
                 self.diagnostics.push(
-                    error(at, format!("{kind}s `{first}` and `{key}` of profile `{profile}` are both named `{name}`"))
-                        .with_help(format!("{kind}s are found by name within their profile: give each a distinct name")),
+                    error(
+                        at,
+                        format!(
+                            "{kind}s `{}` (line {}) and `{key}` are pinned to the same id",
+                            first.key,
+                            field(first.origins, "id", first.origin).line
+                        ),
+                    )
+                    .with_help(format!("each {kind} has its own id: check both on TagoIO")),
                 );
             }
         }

@@ -125,8 +125,12 @@ impl Permission {
 pub struct Network {
     /// Key of the profile (under `profiles`) that owns the network.
     pub profile: String,
-    /// The live name, unique among the networks of the owning profile.
+    /// The live name. Names may repeat among the networks of a profile: pin `id` when they do.
     pub name: String,
+    /// Pins the live network by id (24 hex characters) when its name is not unique in its
+    /// profile.
+    #[schemars(regex(pattern = r"^[0-9a-f]{24}$"))]
+    pub id: Option<String>,
     /// Shown to users choosing a network.
     pub description: Option<String>,
     /// URL of the network's logo.
@@ -172,8 +176,13 @@ pub struct Network {
 pub struct Connector {
     /// Key of the profile (under `profiles`) that owns the connector.
     pub profile: String,
-    /// The live name, unique among the connectors of the owning profile.
+    /// The live name. Names may repeat among the connectors of a profile: pin `id` when they
+    /// do.
     pub name: String,
+    /// Pins the live connector by id (24 hex characters) when its name is not unique in its
+    /// profile.
+    #[schemars(regex(pattern = r"^[0-9a-f]{24}$"))]
+    pub id: Option<String>,
     /// The networks devices of this connector can use: keys under `networks` (owned by the
     /// same profile), or `{id: ...}` for a public network. At least one.
     pub networks: Option<Vec<NetworkRef>>,

@@ -57,6 +57,7 @@ fn network(key: &str, profile: &str, name: &str) -> Network {
         key: key.into(),
         profile: profile.into(),
         name: name.into(),
+        id: None,
         delete: false,
         description: None,
         logo_url: None,
@@ -81,6 +82,7 @@ fn connector(key: &str, profile: &str, name: &str, networks: &[&str]) -> Connect
         key: key.into(),
         profile: profile.into(),
         name: name.into(),
+        id: None,
         delete: false,
         networks: networks
             .iter()

@@ -10,8 +10,10 @@ pub use objects::{connector, network};
 pub use profile::profile;
 
 use super::convert::Context;
+use super::diagnostic::Diagnostic;
 use super::locate::{self, origin, Step};
-use super::model::Origin;
+use super::model::{Origin, TagoId};
+use super::rules;
 use super::yaml::{Node, Value};
 
 /// The node at a path below the entry (the deepest one that exists).
@@ -32,4 +34,24 @@ pub(super) fn field_origins(cx: &Context<'_>) -> BTreeMap<String, Origin> {
             .collect(),
         _ => BTreeMap::new(),
     }
+}
+
+/// The entry's `id:` pin, reported at its value when it is not a TagoIO id; `what` names the
+/// entry in the message (`profile `acme``).
+pub(super) fn pin(
+    cx: &Context<'_>,
+    id: Option<&str>,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<TagoId> {
+    let id = id?;
+    let parsed = TagoId::parse(id);
+    if parsed.is_none() {
+        diagnostics.push(rules::bad_id(
+            cx.file,
+            node_at(cx, &[key("id")]),
+            &format!("the `id` of {what}"),
+        ));
+    }
+    parsed
 }

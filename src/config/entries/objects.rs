@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{field_origins, key, node_at};
+use super::{field_origins, key, node_at, pin};
 use crate::config::convert::Context;
 use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
@@ -98,6 +98,7 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
     let (wire, translation): (wire::Network, _) =
         deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
     let cx = &cx.translated(translation);
+    let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
     let payload_encoder = scripts::resolve(
         cx,
         "payload_encoder",
@@ -120,6 +121,7 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
         key: cx.key.to_owned(),
         profile: wire.profile,
         name: wire.name,
+        id,
         delete: wire.delete,
         description: wire.description,
         logo_url: wire.logo_url,
@@ -144,6 +146,7 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
     let (wire, translation): (wire::Connector, _) =
         deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
     let cx = &cx.translated(translation);
+    let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
     let networks = network_refs(cx, wire.networks, wire.delete, diagnostics);
     let payload_encoder = scripts::resolve(
         cx,
@@ -167,6 +170,7 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
         key: cx.key.to_owned(),
         profile: wire.profile,
         name: wire.name,
+        id,
         delete: wire.delete,
         networks,
         description: wire.description,

@@ -4,30 +4,20 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{field_origins, key, node_at};
+use super::{field_origins, key, node_at, pin};
 use crate::config::convert::Context;
 use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
-use crate::config::model::{Expiry, Member, Period, PeriodUnit, Profile, TagoId, Token};
-use crate::config::{rules, wire};
+use crate::config::model::{Expiry, Member, Period, PeriodUnit, Profile, Token};
+use crate::config::wire;
 
 pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
     let what = format!("profile `{}`", cx.key);
     let (wire, translation): (wire::Profile, _) =
         deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
     let cx = &cx.translated(translation);
-    let id = wire.id.as_deref().and_then(|id| {
-        let parsed = TagoId::parse(id);
-        if parsed.is_none() {
-            diagnostics.push(rules::bad_id(
-                cx.file,
-                node_at(cx, &[key("id")]),
-                &format!("the `id` of profile `{}`", cx.key),
-            ));
-        }
-        parsed
-    });
+    let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
     if let Some(variable) = &wire.token_env {
         if !is_variable_name(variable) {
             diagnostics.push(
