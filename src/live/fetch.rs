@@ -16,7 +16,7 @@ use super::access::{Access, AccessError};
 use super::snapshot::*;
 use crate::api::types::{self, ConnectorInfo, NetworkInfo, PublicationStatus, TOKEN_TYPE_ACCOUNT};
 use crate::api::{ApiError, Client, IntegrationKind};
-use crate::config::Desired;
+use crate::config::{Desired, TagoId};
 
 /// Why the live state could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -241,7 +241,7 @@ fn object_reads(
         }
     };
     for network in desired.networks_of(profile).filter(|n| !n.delete) {
-        if let Some(live) = unique(networks, &network.name) {
+        if let Some(live) = configured(networks, network.id.as_ref(), &network.name) {
             add(
                 IntegrationKind::Network,
                 live,
@@ -251,7 +251,7 @@ fn object_reads(
         }
     }
     for connector in desired.connectors_of(profile).filter(|c| !c.delete) {
-        if let Some(live) = unique(connectors, &connector.name) {
+        if let Some(live) = configured(connectors, connector.id.as_ref(), &connector.name) {
             add(
                 IntegrationKind::Connector,
                 live,
@@ -263,7 +263,16 @@ fn object_reads(
     reads
 }
 
-fn unique<'a>(objects: &'a [LiveObject], name: &str) -> Option<&'a LiveObject> {
+/// The live object a configured one stands for, as the plan matches it: the pinned id, else
+/// the only object with the name (several: the plan stops, so nothing is read for them).
+fn configured<'a>(
+    objects: &'a [LiveObject],
+    pin: Option<&TagoId>,
+    name: &str,
+) -> Option<&'a LiveObject> {
+    if let Some(pin) = pin {
+        return objects.iter().find(|o| o.id == pin.as_str());
+    }
     let mut matches = objects.iter().filter(|o| o.name == name);
     let first = matches.next()?;
     matches.next().is_none().then_some(first)

@@ -90,6 +90,14 @@ impl ObjectKind {
             ObjectKind::Connector => "connector",
         }
     }
+
+    /// The section of the configuration that holds objects of this kind.
+    pub fn section(self) -> &'static str {
+        match self {
+            ObjectKind::Network => "networks",
+            ObjectKind::Connector => "connectors",
+        }
+    }
 }
 
 impl std::fmt::Display for ObjectKind {

@@ -17,7 +17,7 @@ use super::operation::{
 use super::order::{Draft, Drafts};
 use super::team::diff_team;
 use super::tokens::diff_tokens;
-use crate::config::{Desired, NetworkTarget, Origin, Profile, Recipient, ShareTarget};
+use crate::config::{Desired, NetworkTarget, Origin, Profile, Recipient, ShareTarget, TagoId};
 use crate::live::{Id, LiveObject, LiveProfileState, LiveSnapshot, ObjectKind};
 
 /// Computes the operations that make `live` match `desired`.
@@ -37,17 +37,29 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
             .entry(external.id.to_string())
             .or_insert_with(|| external.key.clone());
     }
-    let named = desired
+    let configured = desired
         .networks
         .values()
-        .map(|n| (ObjectKind::Network, n.profile.as_str(), n.name.as_str()))
-        .chain(
-            desired
-                .connectors
-                .values()
-                .map(|c| (ObjectKind::Connector, c.profile.as_str(), c.name.as_str())),
-        )
-        .collect();
+        .map(|n| {
+            (
+                ObjectKind::Network,
+                n.profile.as_str(),
+                n.name.as_str(),
+                &n.id,
+            )
+        })
+        .chain(desired.connectors.values().map(|c| {
+            let profile = c.profile.as_str();
+            (ObjectKind::Connector, profile, c.name.as_str(), &c.id)
+        }));
+    let mut named = HashSet::new();
+    let mut pinned = HashSet::new();
+    for (kind, profile, name, pin) in configured {
+        match pin {
+            Some(id) => pinned.insert(id.as_str()),
+            None => named.insert((kind, profile, name)),
+        };
+    }
     let mut differ = Differ {
         desired,
         live,
@@ -55,6 +67,7 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
         profile_ids,
         keys_by_id,
         named,
+        pinned,
         drafts: Drafts::default(),
         created_profiles: BTreeMap::new(),
         networks: BTreeMap::new(),
@@ -91,9 +104,11 @@ struct Differ<'a> {
     /// The configuration key of each known profile id (managed first, then external), so
     /// that each live share finds its recipient without a scan over every profile.
     keys_by_id: HashMap<Id, String>,
-    /// (kind, profile key, name) of every configured object, so that each live object is
-    /// checked against the configuration without a scan over every object.
+    /// (kind, profile key, name) of every configured object without a pin, so that each live
+    /// object is checked against the configuration without a scan over every object.
     named: HashSet<(ObjectKind, &'a str, &'a str)>,
+    /// The ids configured objects are pinned to.
+    pinned: HashSet<&'a str>,
     drafts: Drafts,
     /// Draft index of each profile this plan creates.
     created_profiles: BTreeMap<String, usize>,
@@ -240,7 +255,7 @@ impl<'a> Differ<'a> {
             (ObjectKind::Connector, &state.connectors),
         ] {
             for object in live_objects {
-                if self.names_object(kind, &profile.key, &object.name) {
+                if self.names_object(kind, &profile.key, object) {
                     continue;
                 }
                 let object_ref = ObjectRef {
@@ -271,8 +286,11 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn names_object(&self, kind: ObjectKind, profile: &str, name: &str) -> bool {
-        self.named.contains(&(kind, profile, name))
+    /// Whether a configured object stands for this live one: pinned to its id, or unpinned
+    /// with its name.
+    fn names_object(&self, kind: ObjectKind, profile: &str, object: &LiveObject) -> bool {
+        self.pinned.contains(object.id.as_str())
+            || self.named.contains(&(kind, profile, object.name.as_str()))
     }
 
     fn record_delete(&mut self, kind: ObjectKind, index: usize, object: &LiveObject) {
@@ -308,15 +326,22 @@ impl<'a> Differ<'a> {
 
     fn object(&mut self, kind: ObjectKind, object: ConfiguredObject<'a>) {
         let target = self.profile_ref(object.profile);
-        let live_objects = self.state_of(object.profile).map(|state| match kind {
-            ObjectKind::Network => state.networks.as_slice(),
-            ObjectKind::Connector => state.connectors.as_slice(),
-        });
+        let live_objects = match self.state_of(object.profile) {
+            Some(state) => Some(match kind {
+                ObjectKind::Network => state.networks.as_slice(),
+                ObjectKind::Connector => state.connectors.as_slice(),
+            }),
+            // A profile this plan creates has no objects yet: a pin there cannot be right.
+            None if self.created_profiles.contains_key(object.profile) => Some(&[][..]),
+            None => None,
+        };
         let query = ObjectQuery {
             kind,
             key: object.key,
             profile: object.profile,
             name: object.name,
+            pin: object.pin,
+            delete: object.delete,
             origin: object.origin,
         };
         let live = live_objects.and_then(|objects| match_object(&query, objects, &mut self.errors));
@@ -563,6 +588,7 @@ struct ConfiguredObject<'a> {
     key: &'a str,
     profile: &'a str,
     name: &'a str,
+    pin: Option<&'a TagoId>,
     delete: bool,
     origin: &'a Origin,
     fields: BTreeMap<&'static str, Value>,
@@ -579,6 +605,7 @@ impl<'a> ConfiguredObject<'a> {
             key: &network.key,
             profile: &network.profile,
             name: &network.name,
+            pin: network.id.as_ref(),
             delete: network.delete,
             origin: &network.origin,
             fields: network_fields(network),
@@ -603,6 +630,7 @@ impl<'a> ConfiguredObject<'a> {
             key: &connector.key,
             profile: &connector.profile,
             name: &connector.name,
+            pin: connector.id.as_ref(),
             delete: connector.delete,
             origin: &connector.origin,
             fields: connector_fields(connector),

@@ -1,12 +1,13 @@
 //! Matching configured objects to live ones: a profile by its `id` pin or by a name only one
-//! live profile has; a network or connector by name within its owning profile.
+//! live profile has; a network or connector by its `id` pin or by a name only one live object
+//! of its kind has within its owning profile.
 //!
 //! When a match is ambiguous the plan stops: guessing would change the wrong customer's access.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::config::{Desired, Origin};
+use crate::config::{Desired, Origin, TagoId};
 use crate::live::{Id, LiveObject, LiveProfile, LiveSnapshot, ObjectKind};
 
 /// Why a configured object cannot be matched to exactly one live object.
@@ -41,9 +42,10 @@ pub enum IdentityError {
     },
     #[error(
         "{origin}: {kind} `{key}`: {} live {kind}s of profile `{profile}` are named `{name}` ({}); \
-         rename or delete all but one on TagoIO",
+         pin the right one with `id:` under {}.{key}, or rename all but one on TagoIO",
         ids.len(),
-        ids.join(", ")
+        ids.join(", "),
+        kind.section()
     )]
     AmbiguousObject {
         kind: ObjectKind,
@@ -51,6 +53,17 @@ pub enum IdentityError {
         profile: String,
         name: String,
         ids: Vec<Id>,
+        origin: Origin,
+    },
+    #[error(
+        "{origin}: {kind} `{key}` is pinned to id {id}, which is not a {kind} of profile `{profile}`; \
+         fix the `id:` or remove it to match by name"
+    )]
+    PinnedObjectMissing {
+        kind: ObjectKind,
+        key: String,
+        profile: String,
+        id: Id,
         origin: Origin,
     },
 }
@@ -147,15 +160,34 @@ pub struct ObjectQuery<'a> {
     pub key: &'a str,
     pub profile: &'a str,
     pub name: &'a str,
+    /// The `id:` pin, which wins over the name.
+    pub pin: Option<&'a TagoId>,
+    /// A tombstone: a pinned object already gone is what it asks for, not an error.
+    pub delete: bool,
     pub origin: &'a Origin,
 }
 
-/// Finds the one live object with the configured name in its owning profile.
+/// Finds the live object a configured one stands for among its profile's objects: the pinned
+/// one, else the only one with the configured name. `None` means it does not exist yet (or an
+/// error was recorded).
 pub fn match_object<'a>(
     query: &ObjectQuery<'_>,
     live_objects: &'a [LiveObject],
     errors: &mut Vec<IdentityError>,
 ) -> Option<&'a LiveObject> {
+    if let Some(pin) = query.pin {
+        let found = live_objects.iter().find(|o| o.id == pin.as_str());
+        if found.is_none() && !query.delete {
+            errors.push(IdentityError::PinnedObjectMissing {
+                kind: query.kind,
+                key: query.key.to_owned(),
+                profile: query.profile.to_owned(),
+                id: pin.to_string(),
+                origin: query.origin.clone(),
+            });
+        }
+        return found;
+    }
     let matches: Vec<&LiveObject> = live_objects
         .iter()
         .filter(|object| object.name == query.name)

@@ -642,3 +642,113 @@ fn removals_come_first_in_review_order() {
     let plan = plan(&desired, &live, now()).unwrap();
     assert_eq!(ops(&plan), ["remove_member prod", "invite_member prod"]);
 }
+
+/// The quickstart's live state with a second connector named like the first.
+fn two_connectors_named_alike() -> LiveSnapshot {
+    let mut live = quickstart_live();
+    let state = live.details.get_mut(PROD).unwrap();
+    let mut twin = live_object(CON2, "ACME TH", &[NET], &[GLOBEX]);
+    twin.fields.insert("description".into(), json!("old"));
+    state.connectors.push(twin);
+    live
+}
+
+const CON2: &str = "ccccccccccccccccccccccc2";
+
+#[test]
+fn two_live_connectors_of_the_same_name_stop_the_plan_unless_one_is_pinned() {
+    let mut desired = quickstart();
+    desired.connectors.get_mut("th").unwrap().description = Some("new".into());
+    let error = plan(&desired, &two_connectors_named_alike(), now()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "tagoform.yaml:30:5: connector `th`: 2 live connectors of profile `prod` are named \
+             `ACME TH` ({CON}, {CON2}); pin the right one with `id:` under connectors.th, or \
+             rename all but one on TagoIO"
+        )
+    );
+
+    desired.connectors.get_mut("th").unwrap().id = TagoId::parse(CON2);
+    let pinned = plan(&desired, &two_connectors_named_alike(), now()).unwrap();
+    assert!(
+        matches!(
+            pinned.operations.as_slice(),
+            [Operation { kind: OperationKind::UpdateObject { object, networks: None, .. }, changes, .. }]
+                if object.id.as_deref() == Some(CON2)
+                    && changes == &[FieldChange::new("description", Some(json!("old")), json!("new"))]
+        ),
+        "{:#?}",
+        pinned.operations
+    );
+    // The other one is not the configured connector, whatever its name.
+    assert!(
+        matches!(
+            pinned.notices.as_slice(),
+            [Notice::Unmanaged { object, .. }] if object.id.as_deref() == Some(CON)
+        ),
+        "{:#?}",
+        pinned.notices
+    );
+}
+
+#[test]
+fn a_pin_to_a_missing_object_is_an_error_not_a_create() {
+    let mut desired = quickstart();
+    let missing = "ccccccccccccccccccccccc9";
+    desired.connectors.get_mut("th").unwrap().id = TagoId::parse(missing);
+    let error = plan(&desired, &quickstart_live(), now()).unwrap_err();
+    assert_eq!(
+        error.errors,
+        [IdentityError::PinnedObjectMissing {
+            kind: ObjectKind::Connector,
+            key: "th".into(),
+            profile: "prod".into(),
+            id: missing.into(),
+            origin: origin(30),
+        }]
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "tagoform.yaml:30:5: connector `th` is pinned to id {missing}, which is not a \
+             connector of profile `prod`; fix the `id:` or remove it to match by name"
+        )
+    );
+    // In a profile this plan creates, no pin can be right either.
+    let in_new_profile = plan(&desired, &LiveSnapshot::default(), now()).unwrap_err();
+    assert!(matches!(
+        in_new_profile.errors.as_slice(),
+        [IdentityError::PinnedObjectMissing { key, .. }] if key == "th"
+    ));
+
+    // A tombstone whose pinned object is already gone asks for nothing.
+    desired.connectors.get_mut("th").unwrap().delete = true;
+    let gone = plan(&desired, &quickstart_live(), now()).unwrap();
+    assert!(
+        !gone
+            .operations
+            .iter()
+            .any(|op| matches!(&op.kind, OperationKind::DeleteObject { .. })),
+        "{:#?}",
+        gone.operations
+    );
+}
+
+#[test]
+fn a_pinned_tombstone_deletes_only_the_pinned_object() {
+    let mut desired = quickstart();
+    let th = desired.connectors.get_mut("th").unwrap();
+    th.id = TagoId::parse(CON2);
+    th.delete = true;
+    let plan = plan(&desired, &two_connectors_named_alike(), now()).unwrap();
+    let deleted: Vec<Option<&str>> = plan
+        .operations
+        .iter()
+        .filter_map(|op| match &op.kind {
+            OperationKind::DeleteObject { object, .. } => Some(object.id.as_deref()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, [Some(CON2)]);
+}

@@ -290,7 +290,7 @@ async fn two_connectors_of_the_same_name_are_left_out_with_the_fix_in_the_header
     let error = tagoform::plan::plan(&by_hand, &live, account.now()).unwrap_err();
     assert!(
         error.to_string().ends_with(&format!(
-            "connector `meter`: 2 live connectors of profile `acme-production` are named `Meter` ({}, {}); rename or delete all but one on TagoIO",
+            "connector `meter`: 2 live connectors of profile `acme-production` are named `Meter` ({}, {}); pin the right one with `id:` under connectors.meter, or rename all but one on TagoIO",
             listed[0], listed[1]
         )),
         "{error}"

@@ -87,7 +87,8 @@ networks:
         run.stderr,
         format!(
             "error: tagoform.yaml:6:3: network `field`: 2 live networks of profile `acme` are named \
-             `Field LoRaWAN` ({}, {}); rename or delete all but one on TagoIO\n",
+             `Field LoRaWAN` ({}, {}); pin the right one with `id:` under networks.field, or \
+             rename all but one on TagoIO\n",
             ids[0], ids[1]
         )
     );
