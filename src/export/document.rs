@@ -49,12 +49,16 @@ pub struct Token {
     pub expires: String,
 }
 
-/// A network or a connector: `profile`, `name`, connector `networks`, then the fields in the
+/// A network or a connector: `profile`, `name`, `id` (when pinned), connector `networks`, then the fields in the
 /// configuration's order, then `shared_with`.
 #[derive(Debug, Serialize)]
 pub struct Object {
     pub profile: String,
     pub name: String,
+    /// The live id, written only when another object of the same kind in the profile has the
+    /// same name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<NetworkRef>>,
     #[serde(flatten)]

@@ -14,10 +14,9 @@
 //! - Teams are complete lists (active members and invitations that can still be accepted).
 //!   Tokens are written by name, permission and expiry date, never by value; login tokens,
 //!   tagoform's short-lived tokens, expired tokens and tokens sharing a name are left out.
-//! - Networks and connectors are found by name within their profile and cannot be pinned:
-//!   when several in one profile share a name, none of them is exported and the file says so
-//!   (rename all but one on TagoIO, then export again). Profiles are never `exclusive`, so a
-//!   plan leaves what was not exported alone.
+//! - Networks and connectors are found by name within their profile; those whose name
+//!   another of the same kind in the profile also has are pinned with `id:`. Profiles are
+//!   never `exclusive`, so a plan leaves what was not exported alone.
 //! - Publication requests are not exported: a public object stays public without one.
 
 mod document;
@@ -83,12 +82,10 @@ pub fn export(snapshot: &LiveSnapshot, options: &Options) -> Result<Exported, Re
         .keys()
         .filter(|id| owned.contains_key(id.as_str()))
         .collect();
-    let duplicates = naming::duplicates(snapshot, &exported);
     let profile_keys = naming::profile_keys(snapshot, &owned);
     let names = Names {
-        object_keys: naming::object_keys(snapshot, &exported, &profile_keys, &duplicates),
+        object_keys: naming::object_keys(snapshot, &exported, &profile_keys),
         profile_keys,
-        duplicates,
         name_count: owned.values().fold(BTreeMap::new(), |mut count, p| {
             *count.entry(p.name.clone()).or_insert(0) += 1;
             count
@@ -136,8 +133,6 @@ pub fn export(snapshot: &LiveSnapshot, options: &Options) -> Result<Exported, Re
 struct Names {
     profile_keys: BTreeMap<Id, String>,
     object_keys: BTreeMap<Id, String>,
-    /// Notes on objects left out because their names repeat, by profile id.
-    duplicates: BTreeMap<Id, Vec<String>>,
     /// How many profiles of the account have each name (more than one: pin by id).
     name_count: BTreeMap<String, usize>,
 }
@@ -163,7 +158,7 @@ fn export_profile(
     names: &Names,
     options: &Options,
 ) -> Part {
-    let mut notes = names.duplicates.get(&live.id).cloned().unwrap_or_default();
+    let mut notes = Vec::new();
     let pin = names.name_count.get(&live.name).copied().unwrap_or(0) > 1;
     let mut document = Document::default();
     let profile = profiles::profile(live, state, pin, options.now, &mut notes);
@@ -185,14 +180,18 @@ fn export_profile(
         (ObjectKind::Network, &state.networks),
         (ObjectKind::Connector, &state.connectors),
     ] {
+        let repeated = naming::repeated_names(list);
         for object in list {
             let Some(object_key) = names.object_keys.get(&object.id) else {
                 continue;
             };
-            let Some(converted) = objects::convert(kind, object_key, object, &cx, &mut notes)
+            let Some(mut converted) = objects::convert(kind, object_key, object, &cx, &mut notes)
             else {
                 continue;
             };
+            if repeated.contains(object.name.as_str()) {
+                converted.object.id = Some(object.id.clone());
+            }
             recipients.extend(object.shares.iter().flatten().cloned());
             if let Some((path, text)) = converted.decoder_file {
                 decoders.push(File {

@@ -1,5 +1,5 @@
 //! Naming what is exported: keys for profiles, recipients, networks and connectors, and the
-//! objects that cannot be named because their names repeat within a profile.
+//! objects whose names repeat within a profile (pinned by id).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,37 +42,14 @@ pub fn profile_keys(
     assign(&wanted, &BTreeSet::new())
 }
 
-/// Objects that share their name with another of the same kind in their profile: by profile
-/// id, the notes saying so. Their ids are left out of [`object_keys`].
-pub fn duplicates(snapshot: &LiveSnapshot, exported: &[&Id]) -> BTreeMap<Id, Vec<String>> {
-    let mut notes: BTreeMap<Id, Vec<String>> = BTreeMap::new();
-    for id in exported {
-        let Some(state) = snapshot.details.get(*id) else {
-            continue;
-        };
-        for (kind, list) in [
-            (ObjectKind::Network, &state.networks),
-            (ObjectKind::Connector, &state.connectors),
-        ] {
-            let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-            for object in list {
-                by_name.entry(&object.name).or_default().push(&object.id);
-            }
-            for (name, mut ids) in by_name.into_iter().filter(|(_, ids)| ids.len() > 1) {
-                ids.sort_unstable();
-                notes.entry((*id).clone()).or_default().push(format!(
-                    "{} {kind}s are named `{name}` ({}): tagoform finds a {kind} by its name within its profile, so none of them is exported; rename all but one on TagoIO and export again",
-                    ids.len(),
-                    ids.join(", ")
-                ));
-            }
-        }
-    }
-    notes
-}
-
-pub fn is_duplicate(list: &[LiveObject], object: &LiveObject) -> bool {
-    list.iter().filter(|o| o.name == object.name).count() > 1
+/// The names that more than one object of `list` has: those objects are pinned by `id:`,
+/// since the plan finds an unpinned object by a name only it has in its profile.
+pub fn repeated_names(list: &[LiveObject]) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    list.iter()
+        .filter(|object| !seen.insert(object.name.as_str()))
+        .map(|object| object.name.as_str())
+        .collect()
 }
 
 /// Keys of the exported networks and connectors, by id, unique across both kinds and apart
@@ -81,7 +58,6 @@ pub fn object_keys(
     snapshot: &LiveSnapshot,
     exported: &[&Id],
     profile_keys: &BTreeMap<Id, String>,
-    duplicates: &BTreeMap<Id, Vec<String>>,
 ) -> BTreeMap<Id, String> {
     let mut wanted = Vec::new();
     for id in exported {
@@ -89,15 +65,11 @@ pub fn object_keys(
         else {
             continue;
         };
-        let check_duplicates = duplicates.contains_key(*id);
         for (kind, list) in [
             (ObjectKind::Network, &state.networks),
             (ObjectKind::Connector, &state.connectors),
         ] {
             for object in list {
-                if check_duplicates && is_duplicate(list, object) {
-                    continue;
-                }
                 let base = slug(&object.name, kind.as_str());
                 wanted.push(Wanted {
                     id: object.id.clone(),

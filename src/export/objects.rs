@@ -128,6 +128,7 @@ pub fn convert(
         object: Object {
             profile: cx.profile.to_owned(),
             name: live.name.clone(),
+            id: None,
             networks,
             fields,
             shared_with,

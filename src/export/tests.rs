@@ -204,7 +204,7 @@ fn a_folder_gets_a_file_per_profile_and_decoder_files_beside_them() {
 }
 
 #[test]
-fn objects_sharing_a_name_in_a_profile_are_left_out_and_said_so() {
+fn objects_sharing_a_name_in_a_profile_are_pinned_by_id() {
     let mut snapshot = account();
     let north = snapshot.details.get_mut(NORTH).unwrap();
     north.connectors.push(object(
@@ -236,24 +236,63 @@ fn objects_sharing_a_name_in_a_profile_are_left_out_and_said_so() {
         &[],
     ));
     let exported = single(&snapshot);
-    assert_eq!(
-        exported.notes,
-        [
-            "profile `northwind`: 2 networks are named `Spare` (6600000000000000000000n2, 6600000000000000000000n3): tagoform finds a network by its name within its profile, so none of them is exported; rename all but one on TagoIO and export again",
-            "profile `northwind`: 2 connectors are named `TH Sensor` (6600000000000000000000c1, 6600000000000000000000c2): tagoform finds a connector by its name within its profile, so none of them is exported; rename all but one on TagoIO and export again",
-        ]
-    );
+    assert_eq!(exported.notes, Vec::<String>::new());
     let text = &exported.files[0].text;
-    assert!(
-        text.contains("# - profile `northwind`: 2 connectors are named `TH Sensor`"),
+    // Pinned where names repeat, and only there; keys told apart by the end of the id.
+    let objects = text.split_once("\nnetworks:\n").map(|(_, rest)| rest);
+    assert_eq!(
+        objects,
+        Some(
+            "  lorawan:
+    profile: northwind
+    name: LoRaWAN
+    description: Private LNS
+    payload_decoder: |
+      // decode
+    shared_with:
+    - acme-234501
+    - external-ab34cd
+  northwind-spare-0000n2:
+    profile: northwind
+    name: Spare
+    id: 6600000000000000000000n2
+    shared_with: []
+  northwind-spare-0000n3:
+    profile: northwind
+    name: Spare
+    id: 6600000000000000000000n3
+    shared_with: []
+
+connectors:
+  northwind-th-sensor-0000c1:
+    profile: northwind
+    name: TH Sensor
+    id: 6600000000000000000000c1
+    networks:
+    - lorawan
+    - id: 5a00000000000000000000a1
+    payload_decoder: |
+      // th
+    device_annotation: Label up
+    shared_with:
+    - acme-234501
+  northwind-th-sensor-0000c2:
+    profile: northwind
+    name: TH Sensor
+    id: 6600000000000000000000c2
+    networks:
+    - id: 5a00000000000000000000a1
+    shared_with: []
+  tracker:
+    profile: northwind
+    name: Tracker
+    networks:
+    - northwind-spare-0000n2
+    shared_with: []
+"
+        ),
         "{text}"
     );
-    assert!(!text.contains("name: TH Sensor"));
-    assert!(!text.contains("name: Spare"));
-    // A connector on a left-out network still names it, by id.
-    assert!(text.contains(
-        "  tracker:\n    profile: northwind\n    name: Tracker\n    networks:\n    - id: 6600000000000000000000n2\n    shared_with: []\n"
-    ), "{text}");
 }
 
 #[test]

@@ -370,6 +370,11 @@ impl<'a> Differ<'a> {
         }
         let (networks, network_dependencies) = self.connector_networks(&object);
         let mut changes = field_changes(&object.fields, live);
+        // A pinned object is found by id, so its name is a field like any other: a rename.
+        if let Some(live) = live.filter(|l| object.pin.is_some() && l.name != object.name) {
+            let rename = FieldChange::new("name", Some(json!(live.name)), json!(object.name));
+            changes.insert(0, rename);
+        }
         let networks_changed = kind == ObjectKind::Connector
             && live.is_none_or(|live| !same_networks(&networks, &live.networks));
         if networks_changed {

@@ -752,3 +752,23 @@ fn a_pinned_tombstone_deletes_only_the_pinned_object() {
         .collect();
     assert_eq!(deleted, [Some(CON2)]);
 }
+
+#[test]
+fn a_pinned_object_with_another_name_is_renamed_in_place() {
+    let mut desired = quickstart();
+    let th = desired.connectors.get_mut("th").unwrap();
+    th.id = TagoId::parse(CON);
+    th.name = "ACME TH v2".into();
+    let plan = plan(&desired, &quickstart_live(), now()).unwrap();
+    assert!(
+        matches!(
+            plan.operations.as_slice(),
+            [Operation { kind: OperationKind::UpdateObject { object, networks: None, .. }, changes, .. }]
+                if object.id.as_deref() == Some(CON)
+                    && changes == &[FieldChange::new("name", Some(json!("ACME TH")), json!("ACME TH v2"))]
+        ),
+        "{:#?}",
+        plan.operations
+    );
+    assert!(plan.notices.is_empty(), "{:#?}", plan.notices);
+}

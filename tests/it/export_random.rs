@@ -220,16 +220,23 @@ async fn random_accounts_export_to_yaml_that_plans_no_changes() {
         repeated += generated.repeated_connectors;
         pinned += desired.profiles.values().filter(|p| p.id.is_some()).count();
         assert!(text(&plan).starts_with("No changes."), "seed {seed}");
-        // Connectors sharing a name are the only ones left out, and each is named in a note.
-        let left_out: usize = exported
-            .notes
-            .iter()
-            .filter(|n| n.contains("connectors are named"))
-            .map(|n| count_ids(n))
-            .sum();
-        assert_eq!(left_out, generated.repeated_connectors, "seed {seed}");
+        // Every connector is exported; those sharing a name, and only those, are pinned.
         assert_eq!(
-            desired.connectors.len() + left_out,
+            exported
+                .notes
+                .iter()
+                .filter(|n| n.contains("are named"))
+                .count(),
+            0
+        );
+        let pinned_connectors = desired.connectors.values().filter(|c| c.id.is_some());
+        assert_eq!(
+            pinned_connectors.count(),
+            generated.repeated_connectors,
+            "seed {seed}"
+        );
+        assert_eq!(
+            desired.connectors.len(),
             generated.connectors,
             "seed {seed}"
         );
@@ -251,11 +258,4 @@ async fn random_accounts_export_to_yaml_that_plans_no_changes() {
     }
     // The seeds do reach the cases that matter.
     assert_eq!((repeated, pinned), (4, 13));
-}
-
-/// The number of ids in a note's parenthesis: `2 connectors are named `X` (a, b)` → 2.
-fn count_ids(note: &str) -> usize {
-    note.split_once(" (")
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map_or(0, |(ids, _)| ids.split(", ").count())
 }

@@ -1,5 +1,6 @@
 //! Export of shares (inside the account and to other accounts), of one profile at a time,
-//! and of a profile with two connectors of the same name; the `export` command itself.
+//! and of a profile with two connectors of the same name (pinned by id); the `export` command
+//! itself.
 
 use tagoform::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
 use tagoform::api::IntegrationKind;
@@ -211,11 +212,11 @@ async fn profiles_are_selected_by_id_or_by_a_name_only_one_has() {
     account.access.close().await;
 }
 
-/// Connectors are matched by name within their profile (src/plan/identity.rs) and the
-/// configuration has no way to pin one by id, so two connectors of one name cannot both be
-/// managed: export leaves both out, says why and how to fix it, and the round trip holds.
+/// An unpinned connector is matched by a name only it has in its profile
+/// (src/plan/identity.rs), so export pins the two connectors named `Meter` by id, and the
+/// round trip holds for both.
 #[tokio::test]
-async fn two_connectors_of_the_same_name_are_left_out_with_the_fix_in_the_header() {
+async fn two_connectors_of_the_same_name_are_exported_pinned_by_id() {
     let account = Account::start().await;
     let client = account
         .access
@@ -223,97 +224,72 @@ async fn two_connectors_of_the_same_name_are_left_out_with_the_fix_in_the_header
         .await
         .unwrap();
     let mut ids = Vec::new();
-    for name in ["Meter", "Meter", "Tracker"] {
+    for (name, description) in [("Meter", "basement"), ("Meter", "attic"), ("Tracker", "")] {
         let connector = ConnectorCreateInfo {
             name: Some(name.into()),
+            description: Some(description.into()).filter(|d: &String| !d.is_empty()),
             networks: Some(vec![TTN.into()]),
             ..ConnectorCreateInfo::default()
         };
         ids.push(client.connector_create(&connector).await.unwrap());
     }
     let (folder, exported) = account.export_to_folder().await;
-    let mut meters = ids[..2].to_vec();
-    meters.sort();
-    let note = format!(
-        "2 connectors are named `Meter` ({}, {}): tagoform finds a connector by its name within its profile, so none of them is exported; rename all but one on TagoIO and export again",
-        meters[0], meters[1]
-    );
-    assert_eq!(
-        exported.notes,
-        [format!("profile `acme-production`: {note}")]
-    );
+    assert_eq!(exported.notes, Vec::<String>::new());
     let yaml = std::fs::read_to_string(folder.path().join("acme-production.yaml")).unwrap();
+    let pinned = |id: &str, description: &str| {
+        format!(
+            "  acme-production-meter-{}:\n    profile: acme-production\n    name: Meter\n    id: {id}\n    networks:\n    - id: {TTN}\n    description: {description}\n",
+            &id[id.len() - 6..]
+        )
+    };
+    assert!(yaml.contains(&pinned(&ids[0], "basement")), "{yaml}");
+    assert!(yaml.contains(&pinned(&ids[1], "attic")), "{yaml}");
     assert!(
-        yaml.starts_with(&format!(
-            "# yaml-language-server: $schema=tagoform.schema.json\n\
-             # The profile `ACME Production` (6500a1b2c3d4e5f601234501), exported from TagoIO by `tagoform export`.\n\
-             #\n\
-             # Notes: what is left out stays as it is on TagoIO, unmanaged.\n\
-             # - {note}\n\
-             version: 1\n"
-        )),
+        yaml.contains(
+            "\n  tracker:\n    profile: acme-production\n    name: Tracker\n    networks:\n"
+        ),
         "{yaml}"
     );
-    assert!(yaml.contains("\nconnectors:\n  tracker:\n"), "{yaml}");
+    assert_eq!(
+        yaml.lines().filter(|l| l.starts_with("    id: ")).count(),
+        2,
+        "{yaml}"
+    );
     let desired = load(folder.path());
     let plan = account.plan(&desired).await;
-    // The plan lists them in the order TagoIO does.
-    let live = export::read(&account.access, &[], 8).await.unwrap();
+    assert_eq!(
+        text(&plan),
+        "No changes. TagoIO matches the configuration.\n"
+    );
+    // Without the pin, the same entry is what the plan refuses, with the fix.
+    let mut by_hand = desired.clone();
+    let mut meters: Vec<String> = desired
+        .connectors
+        .values()
+        .filter(|c| c.name == "Meter")
+        .map(|c| c.key.clone())
+        .collect();
+    meters.sort();
+    let unpinned = by_hand.connectors.get_mut(&meters[0]).unwrap();
+    unpinned.id = None;
+    let key = unpinned.key.clone();
+    by_hand.connectors.remove(&meters[1]);
+    let live = tagoform::live::fetch(&by_hand, &account.access, 8)
+        .await
+        .unwrap();
+    let error = tagoform::plan::plan(&by_hand, &live, account.now()).unwrap_err();
     let listed: Vec<&String> = live.details[DEMO_PROFILE_ID]
         .connectors
         .iter()
         .filter(|c| c.name == "Meter")
         .map(|c| &c.id)
         .collect();
-    let left_alone = |id: &str| {
-        format!(
-            "  • acme-production: connector `Meter` ({id}) is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)\n"
-        )
-    };
-    assert_eq!(
-        text(&plan),
-        format!(
-            "No changes. TagoIO matches the configuration.\nNotes:\n{}{}\n",
-            left_alone(listed[0]),
-            left_alone(listed[1])
-        )
-    );
-    // Writing one of them into the configuration by hand is what the plan refuses, with the fix.
-    let mut by_hand = desired.clone();
-    let mut meter = by_hand.connectors["tracker"].clone();
-    meter.key = "meter".into();
-    meter.name = "Meter".into();
-    by_hand.connectors.insert("meter".into(), meter);
-    let live = tagoform::live::fetch(&by_hand, &account.access, 8)
-        .await
-        .unwrap();
-    let error = tagoform::plan::plan(&by_hand, &live, account.now()).unwrap_err();
     assert!(
         error.to_string().ends_with(&format!(
-            "connector `meter`: 2 live connectors of profile `acme-production` are named `Meter` ({}, {}); pin the right one with `id:` under connectors.meter, or rename all but one on TagoIO",
+            "connector `{key}`: 2 live connectors of profile `acme-production` are named `Meter` ({}, {}); pin the right one with `id:` under connectors.{key}, or rename all but one on TagoIO",
             listed[0], listed[1]
         )),
         "{error}"
-    );
-    // The fix: rename one on TagoIO, export again, and both are there.
-    let rename = ConnectorCreateInfo {
-        name: Some("Meter (basement)".into()),
-        ..ConnectorCreateInfo::default()
-    };
-    client.connector_edit(&ids[1], &rename).await.unwrap();
-    let (folder, exported) = account.export_to_folder().await;
-    assert_eq!(exported.notes, Vec::<String>::new());
-    let desired = load(folder.path());
-    let names: Vec<&str> = desired
-        .connectors
-        .values()
-        .map(|c| c.name.as_str())
-        .collect();
-    assert_eq!(names, ["Meter", "Meter (basement)", "Tracker"]);
-    let plan = account.plan(&desired).await;
-    assert_eq!(
-        text(&plan),
-        "No changes. TagoIO matches the configuration.\n"
     );
     account.access.close().await;
 }
