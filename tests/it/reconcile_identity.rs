@@ -1,5 +1,5 @@
-//! Which live object a configured one is: profiles by pin or by a unique name, objects by a
-//! unique name in their profile; what others share with a managed profile is never touched;
+//! Which live object a configured one is: profiles by pin or by a unique name, objects by pin
+//! or by a unique name in their profile; what others share with a managed profile is never touched;
 //! `exclusive: true` removes what the configuration does not name.
 
 use serde_json::json;
@@ -93,6 +93,91 @@ networks:
         )
     );
     assert_eq!(writes(&requests), sign_ins(1));
+}
+
+/// Two live connectors named alike: the plan stops and lists both; pinned by `id:`, the plan
+/// reads, changes and shares only the pinned one, and lists the other as unmanaged.
+#[tokio::test]
+async fn two_live_connectors_with_the_configured_name_stop_the_plan_until_one_is_pinned() {
+    let world = World::start().await;
+    let first = world.api.connector(DEMO, "Meter", &[TTN]).await;
+    let second = world.api.connector(DEMO, "Meter", &[TTN]).await;
+    let yaml = |pin: &str| {
+        format!(
+            "version: 1
+profiles:
+  acme:
+    name: ACME Production
+  staging:
+    name: ACME Staging
+connectors:
+  meter:
+    profile: acme
+    name: Meter{pin}
+    networks: [{{id: {TTN}}}]
+    description: the attic one
+    shared_with: [staging]
+"
+        )
+    };
+    world.write("tagoform.yaml", &yaml(""));
+    let (run, requests) = world.measured(&["plan"]).await;
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    let mut ids = [first.clone(), second.clone()];
+    ids.sort();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: tagoform.yaml:8:3: connector `meter`: 2 live connectors of profile `acme` are \
+             named `Meter` ({}, {}); pin the right one with `id:` under connectors.meter, or \
+             rename all but one on TagoIO\n",
+            ids[0], ids[1]
+        )
+    );
+    // Two profiles read (a short-lived token each), nothing else written.
+    assert_eq!(writes(&requests), sign_ins(2));
+    // Neither connector's shares were read: which one matters is not known.
+    assert_eq!(requests.get("GET /integration/connector/{id}/share"), None);
+
+    world.write("tagoform.yaml", &yaml(&format!("\n    id: {second}")));
+    let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    let left_alone = format!(
+        "Notes:
+  • acme: connector `Meter` ({first}) is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)
+"
+    );
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  ~ update connector `meter` named "Meter" ({second})  # tagoform.yaml:8:3
+      description: "the attic one"
+  + share connector `meter` with `staging` ({STAGING})  # tagoform.yaml:14:19
+
+{left_alone}
+Plan: 1 to add, 1 to change, 0 to remove.
+"#
+        )
+    );
+    assert_eq!(writes(&requests), sign_ins(2));
+    world.applied(".", &[]).await;
+    assert_eq!(
+        world
+            .objects(DEMO, "connector", &["id", "description", "shared_with"])
+            .await,
+        json!([
+            {"id": first, "shared_with": []},
+            {"id": second, "description": "the attic one", "shared_with": [STAGING]},
+        ])
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        format!("No changes. TagoIO matches the configuration.\n{left_alone}\n")
+    );
 }
 
 #[tokio::test]
