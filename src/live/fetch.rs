@@ -404,3 +404,7 @@ pub fn decode_script(encoded: &str) -> Option<String> {
         .ok()?;
     String::from_utf8(bytes).ok()
 }
+
+#[cfg(test)]
+#[path = "fetch_tests.rs"]
+mod tests;
