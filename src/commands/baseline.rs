@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context};
 
 use super::reconcile::Connected;
-use crate::config::{Desired, Profile};
+use crate::config::{Desired, Profile, TagoId};
 use crate::live::{self, Id, LiveProfile};
 use crate::plan::{self, Plan};
 
@@ -82,10 +82,13 @@ pub fn union(desired: &Desired, baseline: &Desired, live: &[LiveProfile]) -> Des
     }
     for network in baseline.networks.values() {
         let profile = keys.get(&network.profile).unwrap_or(&network.profile);
-        let same = union
-            .networks
-            .values_mut()
-            .find(|n| &n.profile == profile && n.name == network.name);
+        let same = union.networks.values_mut().find(|n| {
+            &n.profile == profile
+                && same_object(
+                    (n.id.as_ref(), &n.name),
+                    (network.id.as_ref(), &network.name),
+                )
+        });
         match same {
             Some(merged) => {
                 if merged.shared_with.is_none() {
@@ -105,10 +108,13 @@ pub fn union(desired: &Desired, baseline: &Desired, live: &[LiveProfile]) -> Des
     }
     for connector in baseline.connectors.values() {
         let profile = keys.get(&connector.profile).unwrap_or(&connector.profile);
-        let same = union
-            .connectors
-            .values_mut()
-            .find(|c| &c.profile == profile && c.name == connector.name);
+        let same = union.connectors.values_mut().find(|c| {
+            &c.profile == profile
+                && same_object(
+                    (c.id.as_ref(), &c.name),
+                    (connector.id.as_ref(), &connector.name),
+                )
+        });
         match same {
             Some(merged) => {
                 if merged.shared_with.is_none() {
@@ -129,6 +135,16 @@ pub fn union(desired: &Desired, baseline: &Desired, live: &[LiveProfile]) -> Des
     union
 }
 
+/// Whether two configured objects of one profile, as (pin, name), stand for the same live
+/// object as the plan matches them: the same pin, or no pin and the same name.
+fn same_object(one: (Option<&TagoId>, &str), other: (Option<&TagoId>, &str)) -> bool {
+    match (one.0, other.0) {
+        (Some(one), Some(other)) => one == other,
+        (None, None) => one.1 == other.1,
+        _ => false,
+    }
+}
+
 /// The live profile a configured one matches, as the plan matches it (pin, or a name only
 /// one live profile has).
 fn resolve(profile: &Profile, live: &[LiveProfile]) -> Option<Id> {
@@ -138,4 +154,54 @@ fn resolve(profile: &Profile, live: &[LiveProfile]) -> Option<Id> {
     });
     let first = matches.next()?;
     matches.next().is_none().then(|| first.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(yaml: &str) -> Desired {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("tagoform.yaml"), yaml).unwrap();
+        crate::config::load(folder.path()).unwrap().desired.unwrap()
+    }
+
+    fn meters(first_shares: &str, second_shares: &str) -> Desired {
+        load(&format!(
+            "version: 1
+profiles:
+  acme:
+    name: ACME
+connectors:
+  meter-a:
+    profile: acme
+    name: Meter
+    id: ccccccccccccccccccccccc1
+    networks: [{{id: 5a00000000000000000000a1}}]{first_shares}
+  meter-b:
+    profile: acme
+    name: Meter
+    id: ccccccccccccccccccccccc2
+    networks: [{{id: 5a00000000000000000000a1}}]{second_shares}
+"
+        ))
+    }
+
+    #[test]
+    fn pinned_objects_of_one_name_are_merged_by_pin() {
+        let change = meters("", "");
+        let baseline = meters("", "\n    shared_with: []");
+        let live = [LiveProfile {
+            id: "aaaaaaaaaaaaaaaaaaaaaaa1".into(),
+            name: "ACME".into(),
+            logo_url: None,
+        }];
+        let read = union(&change, &baseline, &live);
+        let shares: Vec<(&str, bool)> = read
+            .connectors
+            .values()
+            .map(|c| (c.key.as_str(), c.shared_with.is_some()))
+            .collect();
+        assert_eq!(shares, [("meter-a", false), ("meter-b", true)]);
+    }
 }
