@@ -268,9 +268,9 @@ impl<'a> Checker<'a> {
                     error(
                         at,
                         format!(
-                            "{kind}s `{}` (line {}) and `{key}` are pinned to the same id",
+                            "{kind}s `{}` and `{key}` are pinned to the same id (first at {})",
                             first.key,
-                            field(first.origins, "id", first.origin).line
+                            field(first.origins, "id", first.origin)
                         ),
                     )
                     .with_help(format!("each {kind} has its own id: check both on TagoIO")),
