@@ -180,6 +180,47 @@ Plan: 1 to add, 1 to change, 0 to remove.
     );
 }
 
+/// A pinned connector is found by id, so a new name in the YAML renames it in place.
+#[tokio::test]
+async fn a_pinned_connector_is_renamed_in_place() {
+    let world = World::start().await;
+    let id = world.api.connector(DEMO, "Meter", &[TTN]).await;
+    world.write(
+        "tagoform.yaml",
+        &format!(
+            "version: 1\nprofiles:\n  acme:\n    name: ACME Production\nconnectors:\n  meter:\n    profile: acme\n    id: {id}\n    name: Water Meter\n    networks: [{{id: {TTN}}}]\n"
+        ),
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(
+        plan.stdout,
+        format!(
+            r#"Profile acme:
+  ~ update connector `meter` named "Water Meter" ({id})  # tagoform.yaml:6:3
+      name: "Meter" → "Water Meter"
+
+Plan: 0 to add, 1 to change, 0 to remove.
+"#
+        )
+    );
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("PUT /integration/connector/{id}", 1)]));
+    assert_eq!(writes(&requests), expected);
+    assert_eq!(
+        world.objects(DEMO, "connector", &["id", "name"]).await,
+        json!([{"id": id, "name": "Water Meter"}])
+    );
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+}
+
 #[tokio::test]
 async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for_change() {
     let world = World::start().await;
