@@ -36,6 +36,15 @@ pub enum ExecuteError {
     Unmet(String),
 }
 
+/// How an operation ended in [`Executor::run`].
+#[derive(Debug)]
+pub enum Ran {
+    Done,
+    /// A network or connector was made with this id; it counts as done once
+    /// [`Executor::keep_earliest_objects`] has checked it against concurrent copies.
+    Created(Id),
+}
+
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
 pub struct Executor<'a> {
     access: &'a Access,
@@ -60,7 +69,26 @@ impl<'a> Executor<'a> {
         self.tokens.into_inner()
     }
 
-    pub async fn run(&self, operation: &Operation) -> Result<(), ExecuteError> {
+    /// Runs one operation. A created network or connector is not yet recorded: its id waits
+    /// for [`Self::keep_earliest_objects`], so nothing is built on a copy about to go.
+    pub async fn run(&self, operation: &Operation) -> Result<Ran, ExecuteError> {
+        if let OperationKind::CreateObject {
+            target,
+            object,
+            networks,
+        } = &operation.kind
+        {
+            let client = self.profile_client(target).await?;
+            let networks = self.network_ids(networks).await?;
+            let id = self
+                .create_object(&client, object, operation, networks)
+                .await?;
+            return Ok(Ran::Created(id));
+        }
+        self.run_other(operation).await.map(|()| Ran::Done)
+    }
+
+    async fn run_other(&self, operation: &Operation) -> Result<(), ExecuteError> {
         let account = self.access.account();
         match &operation.kind {
             OperationKind::CreateProfile {
@@ -164,10 +192,11 @@ impl<'a> Executor<'a> {
                 replaces,
             } => {
                 let id = self.profile_id(target).await?;
-                let new = self
+                // The list that checked the new token for concurrent copies also shows the
+                // old ones: no second read.
+                let (new, live) = self
                     .create_token(target, &id, name, *permission, expires, replaces)
                     .await?;
-                let live = account.tokens_list(&id).await?;
                 // The new token may share the old one's stamp (same permission, made in the
                 // same instant): never delete the value just made.
                 let old_ones: Vec<&TokenListItem> = live
@@ -190,22 +219,9 @@ impl<'a> Executor<'a> {
                     .collect();
                 self.delete_tokens(&id, name, &old_ones).await
             }
-            OperationKind::CreateObject {
-                target,
-                object,
-                networks,
-            } => {
-                let client = self.profile_client(target).await?;
-                let networks = self.network_ids(networks).await?;
-                let id = self
-                    .create_object(&client, object, operation, networks)
-                    .await?;
-                self.objects
-                    .lock()
-                    .await
-                    .insert((object.kind, object.key.clone()), id);
-                Ok(())
-            }
+            OperationKind::CreateObject { .. } => Err(ExecuteError::Unmet(
+                "a create of a network or connector is run by `run`".into(),
+            )),
             OperationKind::UpdateObject {
                 target,
                 object,
@@ -412,19 +428,53 @@ impl<'a> Executor<'a> {
                 create_or_find(|| client.connector_create(&body), || find(client.clone())).await?
             }
         };
-        // Another apply running at the same time may have made the same object: the earliest
-        // one is kept, by every run alike, and a later one is removed by the run that made it.
-        let same = named_objects(client, object.kind, name).await?;
-        match same.first() {
-            Some((_, earliest)) if *earliest != id => {
-                gone_is_done(match object.kind {
-                    ObjectKind::Network => client.network_delete(&id).await,
-                    ObjectKind::Connector => client.connector_delete(&id).await,
-                })?;
-                Ok(earliest.clone())
-            }
-            _ => Ok(id),
+        Ok(id)
+    }
+
+    /// Keeps one copy of each object just created in one profile, one list for all of them.
+    /// Another apply running at the same time may have made the same object: the earliest
+    /// (creation time, then id) is kept by every run alike, and a later one is removed by the
+    /// run that made it. The surviving ids are recorded for the operations that follow.
+    ///
+    /// Sound because each run lists after its own creates: of two copies, the run that made
+    /// the later one lists after both exist, so it sees the earlier and gives way.
+    /// Returns one result per entry of `created`, or the error of the list itself.
+    pub async fn keep_earliest_objects(
+        &self,
+        target: &ProfileRef,
+        kind: ObjectKind,
+        created: &[(&ObjectRef, Id)],
+    ) -> Result<Vec<Result<(), ExecuteError>>, ExecuteError> {
+        let client = self.profile_client(target).await?;
+        // One object: the list filtered by its name, as small as a list gets.
+        let only = match created {
+            [(object, _)] => Some(object.name.as_str()),
+            _ => None,
+        };
+        let live = objects_by_name(&client, kind, only).await?;
+        let mut results = Vec::with_capacity(created.len());
+        for (object, id) in created {
+            let earliest = live.get(&object.name).and_then(|same| same.first());
+            let result = match earliest {
+                Some((_, earliest)) if earliest != id => gone_is_done(match kind {
+                    ObjectKind::Network => client.network_delete(id).await,
+                    ObjectKind::Connector => client.connector_delete(id).await,
+                })
+                .map(|()| earliest.clone()),
+                _ => Ok(id.clone()),
+            };
+            results.push(match result {
+                Ok(survivor) => {
+                    self.objects
+                        .lock()
+                        .await
+                        .insert((kind, object.key.clone()), survivor);
+                    Ok(())
+                }
+                Err(error) => Err(error),
+            });
         }
+        Ok(results)
     }
 
     /// [`Self::create_object`]'s rule for profiles: of several profiles of this name, the
@@ -470,7 +520,8 @@ impl<'a> Executor<'a> {
     }
 
     /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
-    /// lost, the token list (which carries values) tells whether it was made. Returns the value.
+    /// lost, the token list (which carries values) tells whether it was made. Returns the value,
+    /// and the profile's tokens as listed after the create (to check for concurrent copies).
     async fn create_token(
         &self,
         target: &ProfileRef,
@@ -479,7 +530,7 @@ impl<'a> Executor<'a> {
         permission: Permission,
         expires: &str,
         replaces: &[TokenStamp],
-    ) -> Result<Secret, ExecuteError> {
+    ) -> Result<(Secret, Vec<TokenListItem>), ExecuteError> {
         let account = self.access.account();
         let credentials = self.access.credentials().ok_or_else(|| {
             ExecuteError::Unmet(
@@ -516,10 +567,9 @@ impl<'a> Executor<'a> {
         };
         // Of several new tokens of this name (applies running at the same time), the
         // earliest is kept by every run alike; a later one is removed by the run that made it.
-        let mut same: Vec<TokenListItem> = account
-            .tokens_list(profile_id)
-            .await?
-            .into_iter()
+        let live = account.tokens_list(profile_id).await?;
+        let mut same: Vec<&TokenListItem> = live
+            .iter()
             .filter(|t| {
                 t.name == name
                     && t.permission.to_string() == permission.as_str()
@@ -550,7 +600,7 @@ impl<'a> Executor<'a> {
             tokens_file::write(path, std::slice::from_ref(&created))?;
         }
         self.tokens.lock().await.push(created);
-        Ok(token)
+        Ok((token, live))
     }
 }
 
@@ -560,26 +610,54 @@ async fn named_objects(
     client: &Client,
     kind: ObjectKind,
     name: &str,
-) -> Result<Vec<(Option<chrono::DateTime<chrono::Utc>>, Id)>, ApiError> {
-    let query = ListQuery::default().filter("name", name);
-    let mut found: Vec<_> = match kind {
+) -> Result<Vec<Dated>, ApiError> {
+    Ok(objects_by_name(client, kind, Some(name))
+        .await?
+        .remove(name)
+        .unwrap_or_default())
+}
+
+/// A creation time and an id: sorting these puts the earliest copy first.
+type Dated = (Option<chrono::DateTime<chrono::Utc>>, Id);
+
+/// The `kind` objects visible to `client` by name, each name's earliest first (creation time,
+/// then id); only those named `only` when given (one filtered list instead of all of them).
+async fn objects_by_name(
+    client: &Client,
+    kind: ObjectKind,
+    only: Option<&str>,
+) -> Result<BTreeMap<String, Vec<Dated>>, ApiError> {
+    let query = match only {
+        Some(name) => ListQuery::default().filter("name", name),
+        None => ListQuery::default(),
+    };
+    let found: Vec<(Option<String>, Dated)> = match kind {
         ObjectKind::Network => client
             .networks_list(&query)
             .await?
             .into_iter()
-            .filter(|n| n.fields.name.as_deref() == Some(name))
-            .map(|n| (n.created_at, n.id))
+            .map(|n| (n.fields.name, (n.created_at, n.id)))
             .collect(),
         ObjectKind::Connector => client
             .connectors_list(&query)
             .await?
             .into_iter()
-            .filter(|c| c.fields.name.as_deref() == Some(name))
-            .map(|c| (c.created_at, c.id))
+            .map(|c| (c.fields.name, (c.created_at, c.id)))
             .collect(),
     };
-    found.sort();
-    Ok(found)
+    let mut by_name: BTreeMap<String, Vec<Dated>> = BTreeMap::new();
+    for (name, dated) in found {
+        match name {
+            Some(name) if only.is_none_or(|only| only == name) => {
+                by_name.entry(name).or_default().push(dated)
+            }
+            _ => {}
+        }
+    }
+    for same in by_name.values_mut() {
+        same.sort();
+    }
+    Ok(by_name)
 }
 
 /// Creates, or, when the answer to the create was lost, finds what the lost create made and
