@@ -627,10 +627,11 @@ async fn objects_by_name(
     kind: ObjectKind,
     only: Option<&str>,
 ) -> Result<BTreeMap<String, Vec<Dated>>, ApiError> {
-    let query = match only {
-        Some(name) => ListQuery::default().filter("name", name),
-        None => ListQuery::default(),
-    };
+    // Only what tells copies apart: the list stays small however long the decoders are.
+    let mut query = ListQuery::default().fields(["id", "name", "created_at"]);
+    if let Some(name) = only {
+        query = query.filter("name", name);
+    }
     let found: Vec<(Option<String>, Dated)> = match kind {
         ObjectKind::Network => client
             .networks_list(&query)
