@@ -176,3 +176,87 @@ impl Groups {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn create(index: usize, kind: ObjectKind, key: &str, depends_on: Vec<usize>) -> Operation {
+        Operation {
+            index,
+            profile: "acme".into(),
+            kind: OperationKind::CreateObject {
+                target: ProfileRef {
+                    key: "acme".into(),
+                    id: Some("6b8541a02591efbc87000001".into()),
+                },
+                object: ObjectRef {
+                    kind,
+                    key: key.into(),
+                    name: key.into(),
+                    id: None,
+                },
+                networks: Vec::new(),
+            },
+            changes: Vec::new(),
+            origin: None,
+            depends_on,
+        }
+    }
+
+    #[test]
+    fn one_profiles_creates_of_one_kind_are_checked_together() {
+        let plan = [
+            create(0, ObjectKind::Network, "net-a", vec![]),
+            create(1, ObjectKind::Network, "net-b", vec![]),
+            create(2, ObjectKind::Connector, "sensor", vec![0, 1]),
+        ];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.created(0, "a".into()), None);
+        assert_eq!(groups.created(1, "b".into()), Some(0));
+        let check = groups.check(0, &plan).unwrap();
+        assert_eq!(check.kind, ObjectKind::Network);
+        let created: Vec<(usize, &str)> = check
+            .created
+            .iter()
+            .map(|(position, _, id)| (*position, id.as_str()))
+            .collect();
+        assert_eq!(created, [(0, "a"), (1, "b")]);
+        // Checked once only.
+        assert!(groups.check(0, &plan).is_none());
+    }
+
+    #[test]
+    fn a_failed_member_leaves_the_others_to_be_checked() {
+        let plan = [
+            create(0, ObjectKind::Network, "net-a", vec![]),
+            create(1, ObjectKind::Network, "net-b", vec![]),
+        ];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.created(0, "a".into()), None);
+        assert_eq!(groups.settled(1), Some(0));
+        let check = groups.check(0, &plan).unwrap();
+        assert_eq!(check.created.len(), 1);
+        assert_eq!(check.created[0].0, 0);
+    }
+
+    #[test]
+    fn a_group_whose_members_all_failed_needs_no_check() {
+        let plan = [create(0, ObjectKind::Connector, "sensor", vec![])];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.settled(0), None);
+        assert!(groups.stalled().is_empty());
+    }
+
+    #[test]
+    fn members_that_wait_for_each_other_are_checked_one_by_one() {
+        // net-b waits for net-a: held together, neither would ever finish.
+        let plan = [
+            create(0, ObjectKind::Network, "net-a", vec![]),
+            create(1, ObjectKind::Network, "net-b", vec![0]),
+        ];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.created(0, "a".into()), Some(0));
+        assert_eq!(groups.created(1, "b".into()), Some(1));
+    }
+}
