@@ -106,6 +106,9 @@ impl Report {
 /// Ready operations start in plan order. Each operation's dependencies are counted once up
 /// front, so scheduling costs time in proportion to the plan's size and its dependency
 /// edges, not its square (plans of tens of thousands of operations are normal at scale).
+/// A created network or connector counts as done, and its dependents start, once one list
+/// has checked it, with the rest of its profile's creates of that kind, against copies made
+/// by another apply at the same time (see `groups`).
 pub async fn apply(
     plan: &Plan,
     access: &Access,
