@@ -11,6 +11,10 @@ use std::path::Path;
 
 use tokio::sync::Mutex;
 
+mod copies;
+
+use copies::named_objects;
+
 use super::body::object_body;
 use super::tokens_file::{self, TokensFileError};
 use super::CreatedToken;
@@ -18,7 +22,7 @@ use crate::api::types::{
     ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
     ProfileDeleteRequest, ProfileEditRequest, TokenCreateRequest, TokenListItem,
 };
-use crate::api::{ApiError, Client, IntegrationKind, ListQuery, Secret, Token};
+use crate::api::{ApiError, Client, IntegrationKind, Secret, Token};
 use crate::config::Permission;
 use crate::live::{Access, AccessError, Id, ObjectKind};
 use crate::plan::{NetworkRef, ObjectRef, Operation, OperationKind, ProfileRef, TokenStamp};
@@ -34,6 +38,15 @@ pub enum ExecuteError {
     TokensFile(#[from] TokensFileError),
     #[error("{0}")]
     Unmet(String),
+}
+
+/// How an operation ended in [`Executor::run`].
+#[derive(Debug)]
+pub enum Ran {
+    Done,
+    /// A network or connector was made with this id; it counts as done once
+    /// [`Executor::keep_earliest_objects`] has checked it against concurrent copies.
+    Created(Id),
 }
 
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
@@ -60,7 +73,26 @@ impl<'a> Executor<'a> {
         self.tokens.into_inner()
     }
 
-    pub async fn run(&self, operation: &Operation) -> Result<(), ExecuteError> {
+    /// Runs one operation. A created network or connector is not yet recorded: its id waits
+    /// for [`Self::keep_earliest_objects`], so nothing is built on a copy about to go.
+    pub async fn run(&self, operation: &Operation) -> Result<Ran, ExecuteError> {
+        if let OperationKind::CreateObject {
+            target,
+            object,
+            networks,
+        } = &operation.kind
+        {
+            let client = self.profile_client(target).await?;
+            let networks = self.network_ids(networks).await?;
+            let id = self
+                .create_object(&client, object, operation, networks)
+                .await?;
+            return Ok(Ran::Created(id));
+        }
+        self.run_other(operation).await.map(|()| Ran::Done)
+    }
+
+    async fn run_other(&self, operation: &Operation) -> Result<(), ExecuteError> {
         let account = self.access.account();
         match &operation.kind {
             OperationKind::CreateProfile {
@@ -164,10 +196,11 @@ impl<'a> Executor<'a> {
                 replaces,
             } => {
                 let id = self.profile_id(target).await?;
-                let new = self
+                // The list that checked the new token for concurrent copies also shows the
+                // old ones: no second read.
+                let (new, live) = self
                     .create_token(target, &id, name, *permission, expires, replaces)
                     .await?;
-                let live = account.tokens_list(&id).await?;
                 // The new token may share the old one's stamp (same permission, made in the
                 // same instant): never delete the value just made.
                 let old_ones: Vec<&TokenListItem> = live
@@ -190,22 +223,9 @@ impl<'a> Executor<'a> {
                     .collect();
                 self.delete_tokens(&id, name, &old_ones).await
             }
-            OperationKind::CreateObject {
-                target,
-                object,
-                networks,
-            } => {
-                let client = self.profile_client(target).await?;
-                let networks = self.network_ids(networks).await?;
-                let id = self
-                    .create_object(&client, object, operation, networks)
-                    .await?;
-                self.objects
-                    .lock()
-                    .await
-                    .insert((object.kind, object.key.clone()), id);
-                Ok(())
-            }
+            OperationKind::CreateObject { .. } => Err(ExecuteError::Unmet(
+                "a create of a network or connector is run by `run`".into(),
+            )),
             OperationKind::UpdateObject {
                 target,
                 object,
@@ -412,65 +432,12 @@ impl<'a> Executor<'a> {
                 create_or_find(|| client.connector_create(&body), || find(client.clone())).await?
             }
         };
-        // Another apply running at the same time may have made the same object: the earliest
-        // one is kept, by every run alike, and a later one is removed by the run that made it.
-        let same = named_objects(client, object.kind, name).await?;
-        match same.first() {
-            Some((_, earliest)) if *earliest != id => {
-                gone_is_done(match object.kind {
-                    ObjectKind::Network => client.network_delete(&id).await,
-                    ObjectKind::Connector => client.connector_delete(&id).await,
-                })?;
-                Ok(earliest.clone())
-            }
-            _ => Ok(id),
-        }
-    }
-
-    /// [`Self::create_object`]'s rule for profiles: of several profiles of this name, the
-    /// earliest is kept and a later one made by this run is deleted.
-    async fn keep_earliest_profile(&self, id: Id, name: &str) -> Result<Id, ExecuteError> {
-        let account = self.access.account();
-        let same: Vec<Id> = account
-            .profiles_list()
-            .await?
-            .into_iter()
-            .filter(|p| p.name == name && p.from_share != Some(true))
-            .map(|p| p.id)
-            .collect();
-        if same.len() < 2 {
-            return Ok(id);
-        }
-        let mut dated = Vec::with_capacity(same.len());
-        for other in same {
-            match account.profile_info(&other).await {
-                Ok(info) => dated.push((info.info.created_at, other)),
-                Err(error) if error.is_not_found() => {}
-                Err(error) => return Err(error.into()),
-            }
-        }
-        dated.sort();
-        match dated.first() {
-            Some((_, earliest)) if *earliest != id => {
-                let credentials = self.access.credentials().ok_or_else(|| {
-                    ExecuteError::Unmet(format!(
-                        "another apply created profile `{name}` at the same time ({earliest}); \
-                         deleting this run's copy ({id}) needs TAGOIO_EMAIL and TAGOIO_PASSWORD"
-                    ))
-                })?;
-                let request = ProfileDeleteRequest {
-                    password: credentials.password.expose().to_owned(),
-                    pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
-                };
-                gone_is_done(account.profile_delete(&id, &request).await)?;
-                Ok(earliest.clone())
-            }
-            _ => Ok(id),
-        }
+        Ok(id)
     }
 
     /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
-    /// lost, the token list (which carries values) tells whether it was made. Returns the value.
+    /// lost, the token list (which carries values) tells whether it was made. Returns the value,
+    /// and the profile's tokens as listed after the create (to check for concurrent copies).
     async fn create_token(
         &self,
         target: &ProfileRef,
@@ -479,7 +446,7 @@ impl<'a> Executor<'a> {
         permission: Permission,
         expires: &str,
         replaces: &[TokenStamp],
-    ) -> Result<Secret, ExecuteError> {
+    ) -> Result<(Secret, Vec<TokenListItem>), ExecuteError> {
         let account = self.access.account();
         let credentials = self.access.credentials().ok_or_else(|| {
             ExecuteError::Unmet(
@@ -516,10 +483,9 @@ impl<'a> Executor<'a> {
         };
         // Of several new tokens of this name (applies running at the same time), the
         // earliest is kept by every run alike; a later one is removed by the run that made it.
-        let mut same: Vec<TokenListItem> = account
-            .tokens_list(profile_id)
-            .await?
-            .into_iter()
+        let live = account.tokens_list(profile_id).await?;
+        let mut same: Vec<&TokenListItem> = live
+            .iter()
             .filter(|t| {
                 t.name == name
                     && t.permission.to_string() == permission.as_str()
@@ -550,36 +516,8 @@ impl<'a> Executor<'a> {
             tokens_file::write(path, std::slice::from_ref(&created))?;
         }
         self.tokens.lock().await.push(created);
-        Ok(token)
+        Ok((token, live))
     }
-}
-
-/// The ids of `kind` objects named exactly `name` visible to `client`, earliest first
-/// (creation time, then id).
-async fn named_objects(
-    client: &Client,
-    kind: ObjectKind,
-    name: &str,
-) -> Result<Vec<(Option<chrono::DateTime<chrono::Utc>>, Id)>, ApiError> {
-    let query = ListQuery::default().filter("name", name);
-    let mut found: Vec<_> = match kind {
-        ObjectKind::Network => client
-            .networks_list(&query)
-            .await?
-            .into_iter()
-            .filter(|n| n.fields.name.as_deref() == Some(name))
-            .map(|n| (n.created_at, n.id))
-            .collect(),
-        ObjectKind::Connector => client
-            .connectors_list(&query)
-            .await?
-            .into_iter()
-            .filter(|c| c.fields.name.as_deref() == Some(name))
-            .map(|c| (c.created_at, c.id))
-            .collect(),
-    };
-    found.sort();
-    Ok(found)
 }
 
 /// Creates, or, when the answer to the create was lost, finds what the lost create made and

@@ -8,13 +8,15 @@
 
 mod body;
 mod execute;
+mod groups;
 pub mod tokens_file;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, VecDeque};
 use std::fmt;
 use std::path::Path;
 
+use futures_util::future::FutureExt;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
@@ -23,6 +25,8 @@ use crate::live::Access;
 use crate::plan::{Operation, Plan};
 
 pub use execute::ExecuteError;
+use execute::Ran;
+use groups::Groups;
 
 /// What happened to one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +106,9 @@ impl Report {
 /// Ready operations start in plan order. Each operation's dependencies are counted once up
 /// front, so scheduling costs time in proportion to the plan's size and its dependency
 /// edges, not its square (plans of tens of thousands of operations are normal at scale).
+/// A created network or connector counts as done, and its dependents start, once one list
+/// has checked it, with the rest of its profile's creates of that kind, against copies made
+/// by another apply at the same time (see `groups`).
 pub async fn apply(
     plan: &Plan,
     access: &Access,
@@ -111,36 +118,90 @@ pub async fn apply(
 ) -> Report {
     let executor = execute::Executor::new(access, tokens_out);
     let operations = &plan.operations;
-    let mut graph = Graph::new(operations);
-    let mut status: BTreeMap<usize, Status> = BTreeMap::new();
+    let mut run = Run {
+        graph: Graph::new(operations),
+        groups: Groups::new(operations),
+        status: BTreeMap::new(),
+        checks: VecDeque::new(),
+    };
     let mut running = FuturesUnordered::new();
     loop {
         while running.len() < parallelism.max(1) {
-            let Some(position) = graph.next_ready() else {
+            if let Some(group) = run.checks.pop_front() {
+                if let Some(check) = run.groups.check(group, operations) {
+                    let executor = &executor;
+                    running.push(
+                        async move {
+                            let created: Vec<_> = check
+                                .created
+                                .iter()
+                                .map(|(_, object, id)| (*object, id.clone()))
+                                .collect();
+                            let result = executor
+                                .keep_earliest_objects(check.target, check.kind, &created)
+                                .await;
+                            Task::Checked(check.created, result)
+                        }
+                        .right_future(),
+                    );
+                }
+                continue;
+            }
+            let Some(position) = run.graph.next_ready() else {
                 break;
             };
             let operation = &operations[position];
             let executor = &executor;
-            running.push(async move { (position, executor.run(operation).await) });
+            running.push(
+                async move { Task::Ran(position, executor.run(operation).await) }.left_future(),
+            );
         }
-        let Some((position, result)) = running.next().await else {
-            break;
+        let Some(task) = running.next().await else {
+            run.checks.extend(run.groups.stalled());
+            if run.checks.is_empty() {
+                break;
+            }
+            continue;
         };
-        let operation = &operations[position];
-        let outcome = match result {
-            Ok(()) => Status::Done,
-            Err(error) => Status::Failed(error_chain(&error)),
-        };
-        progress(operation, &outcome);
-        let done = outcome == Status::Done;
-        status.insert(operation.index, outcome);
-        if done {
-            graph.finished(position);
-        } else {
-            graph.skip_dependents(position, operations, &mut status, &mut progress);
+        match task {
+            Task::Ran(position, Ok(Ran::Created(id))) if run.groups.is_member(position) => {
+                run.checks.extend(run.groups.created(position, id));
+            }
+            Task::Ran(position, result) => {
+                let outcome = match result {
+                    Ok(_) => Status::Done,
+                    Err(error) => {
+                        run.checks.extend(run.groups.settled(position));
+                        Status::Failed(error_chain(&error))
+                    }
+                };
+                run.finish(operations, position, outcome, &mut progress);
+            }
+            Task::Checked(created, result) => {
+                // One result per create; a short answer fails the rest, never a panic.
+                let mut results: Vec<Option<Result<(), ExecuteError>>> = match result {
+                    Ok(results) => results.into_iter().map(Some).collect(),
+                    Err(error) => {
+                        let failed = Status::Failed(error_chain(&error));
+                        for (position, _, _) in created {
+                            run.finish(operations, position, failed.clone(), &mut progress);
+                        }
+                        continue;
+                    }
+                };
+                for (at, (position, _, _)) in created.into_iter().enumerate() {
+                    let outcome = match results.get_mut(at).and_then(Option::take) {
+                        Some(Ok(())) => Status::Done,
+                        Some(Err(error)) => Status::Failed(error_chain(&error)),
+                        None => Status::Failed("the check for other copies gave no answer".into()),
+                    };
+                    run.finish(operations, position, outcome, &mut progress);
+                }
+            }
         }
     }
     drop(running);
+    let mut status = run.status;
     Report {
         outcomes: operations
             .iter()
@@ -152,6 +213,50 @@ pub async fn apply(
             })
             .collect(),
         created_tokens: executor.into_created_tokens(),
+    }
+}
+
+/// What a running task reports: an operation, or the check of a group of creates.
+enum Task<'p> {
+    Ran(usize, Result<Ran, ExecuteError>),
+    Checked(
+        Vec<(usize, &'p crate::plan::ObjectRef, crate::live::Id)>,
+        Result<Vec<Result<(), ExecuteError>>, ExecuteError>,
+    ),
+}
+
+/// The state of one apply: what may start, what is checked together, what happened.
+struct Run {
+    graph: Graph,
+    groups: Groups,
+    status: BTreeMap<usize, Status>,
+    /// Groups of creates ready for their check.
+    checks: VecDeque<usize>,
+}
+
+impl Run {
+    /// Records an operation's outcome and starts or skips what depends on it.
+    fn finish(
+        &mut self,
+        operations: &[Operation],
+        position: usize,
+        outcome: Status,
+        progress: &mut impl FnMut(&Operation, &Status),
+    ) {
+        let operation = &operations[position];
+        progress(operation, &outcome);
+        let done = outcome == Status::Done;
+        self.status.insert(operation.index, outcome);
+        if done {
+            self.graph.finished(position);
+            return;
+        }
+        let skipped = self
+            .graph
+            .skip_dependents(position, operations, &mut self.status, progress);
+        for at in skipped {
+            self.checks.extend(self.groups.settled(at));
+        }
     }
 }
 
@@ -215,14 +320,16 @@ impl Graph {
     }
 
     /// Marks as skipped every operation that waits, directly or not, on the failed one at
-    /// `position`, naming the first of its dependencies that did not succeed.
+    /// `position`, naming the first of its dependencies that did not succeed; returns their
+    /// positions.
     fn skip_dependents(
         &mut self,
         position: usize,
         operations: &[Operation],
         status: &mut BTreeMap<usize, Status>,
         progress: &mut impl FnMut(&Operation, &Status),
-    ) {
+    ) -> Vec<usize> {
+        let mut skipped_positions = Vec::new();
         let mut candidates: BTreeSet<usize> = self.dependents[position].iter().copied().collect();
         while let Some(at) = candidates.pop_first() {
             if self.started[at] {
@@ -242,8 +349,10 @@ impl Graph {
             let skipped = Status::Skipped { because_of };
             progress(operation, &skipped);
             status.insert(operation.index, skipped);
+            skipped_positions.push(at);
             candidates.extend(self.dependents[at].iter().copied());
         }
+        skipped_positions
     }
 }
 

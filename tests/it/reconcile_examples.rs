@@ -80,8 +80,9 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     );
     assert_eq!(
         requests,
-        // Each create is followed by one list of that name, so that two applies running at
-        // once keep one copy (docs/reliability.md): the profile, the network, the connector.
+        // After the creates, one list per profile and kind, so that two applies running at
+        // once keep one copy (docs/reliability.md): the profiles, ACME's networks, ACME's
+        // connectors (one of each here, so each list is filtered by that name).
         counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
             ("GET /integration/connector", 1),

@@ -301,3 +301,58 @@ Apply finished: 3 done, 0 failed, 0 skipped.
     );
     assert_eq!(ci.len(), 1);
 }
+
+#[tokio::test]
+async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_needs_it() {
+    let mut world = World::start().await;
+    let path = world.example("quickstart");
+    // The only network list of this apply is the one after the network's create.
+    let door = world
+        .faulty(vec![Fault::new(
+            Method::GET,
+            "/integration/network",
+            1,
+            FaultMode::Refuse,
+        )])
+        .await;
+    let plan = world.run(&["plan", &path]).await;
+    plan.code(0);
+    let apply = world
+        .run(&["apply", &path, "--auto-approve", "--max-attempts", "1"])
+        .await;
+    apply.code(1);
+    assert_eq!(door.injected(), 1);
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             operations are safe to repeat.\n",
+            plan.stdout
+        )
+    );
+    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
+    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
+    // The network's dependents wait for its check, so they are skipped, not built on a
+    // copy that might have been about to go.
+    assert_eq!(
+        sorted_lines(&apply.stderr),
+        sorted_lines(&format!(
+            "  done: create profile `acme` named \"ACME\"
+  done: invite alice@acme.example to the team
+  FAILED: {network}: GET /integration/network: 503 Service unavailable, try again
+  skipped: {connector} (it needs: {network}, which did not succeed)
+  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
+  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
+"
+        ))
+    );
+    drop(door);
+
+    // The network was made: the next apply uses it and makes no second one.
+    world.url = world.api.emulator.url();
+    world.applied(&path, &[]).await;
+    let acme = world.profile_id("ACME").await;
+    let token = world.token_of(&acme).await;
+    let networks = world.objects(&token, "network", &["name"]).await;
+    assert_eq!(networks, json!([{"name": "ACME LoRaWAN"}]));
+}

@@ -119,3 +119,71 @@ async fn fifty_profiles_are_read_with_exactly_the_pages_they_need() {
     plan.code(0);
     assert_eq!(requests, reads(50));
 }
+
+/// One profile with two networks, three connectors on them and a token.
+fn objects_configuration(permission: &str) -> String {
+    let mut yaml = format!(
+        "version: 1\nprofiles:\n  acme:\n    name: ACME\n    tokens:\n      - name: ci\n        \
+         permission: {permission}\n        expires: never\nnetworks:\n"
+    );
+    for n in 0..2 {
+        yaml.push_str(&format!(
+            "  net-{n}:\n    profile: acme\n    name: Net {n}\n"
+        ));
+    }
+    yaml.push_str("connectors:\n");
+    for c in 0..3 {
+        yaml.push_str(&format!(
+            "  sensor-{c}:\n    profile: acme\n    name: Sensor {c}\n    networks: [net-{}]\n",
+            c % 2
+        ));
+    }
+    yaml
+}
+
+#[tokio::test]
+async fn creates_are_checked_for_concurrent_copies_once_per_profile_and_kind() {
+    let world = World::start().await;
+    world.write("tagoform.yaml", &objects_configuration("read"));
+    let (apply, requests) = world
+        .measured(&["apply", "--auto-approve", "--tokens-out", "first.json"])
+        .await;
+    apply.code(0);
+    let mut expected = counts(&[
+        // The plan's read, then one after the profile's create (another apply may have made
+        // the same profile at the same time: docs/reliability.md).
+        ("GET /profile", 2),
+        ("POST /profile", 1),
+        // Before the token's create (to tell a lost answer from an older token), then after
+        // it, to keep one copy.
+        ("GET /profile/{id}/token", 2),
+        ("POST /profile/{id}/token", 1),
+        // One list per kind after all of the profile's creates of that kind, not one each.
+        ("POST /integration/network", 2),
+        ("GET /integration/network", 1),
+        ("POST /integration/connector", 3),
+        ("GET /integration/connector", 1),
+    ]);
+    expected.extend(sign_ins(1));
+    assert_eq!(requests, expected);
+
+    // A replacement reads the tokens before and after its create; the list after it both
+    // checks for a concurrent copy and finds the old token to delete.
+    world.write("tagoform.yaml", &objects_configuration("write"));
+    let (apply, requests) = world
+        .measured(&["apply", "--auto-approve", "--tokens-out", "second.json"])
+        .await;
+    apply.code(0);
+    let mut expected = counts(&[
+        ("GET /profile", 1),
+        ("GET /integration/network", 1),
+        ("GET /integration/connector", 1),
+        ("GET /profile/{id}/token", 1 + 2),
+        ("POST /profile/{id}/token", 1),
+        ("DELETE /profile/{id}/token/{token}", 1),
+    ]);
+    for (route, n) in sign_ins(1) {
+        *expected.entry(route).or_default() += n;
+    }
+    assert_eq!(requests, expected);
+}

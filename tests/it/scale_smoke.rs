@@ -48,10 +48,11 @@ fn every_phase_makes_exactly_the_minimum_requests() {
     // (create, token, 2 invites, 3 objects, 4 shares, token removal); a plan is 1 profile
     // list + per profile (token, team, networks, connectors, token removal); the drift is
     // one removed member, one edited object and one withdrawn share. `checks` are the reads
-    // beyond the minimum: after each create, one list of that name, so that two applies
-    // running at once keep a single copy (docs/reliability.md): 3 profiles and 9 objects.
+    // beyond the minimum, so that two applies running at once keep a single copy
+    // (docs/reliability.md): one profile list after each of the 3 profile creates, and per
+    // profile one network list and one connector list after its creates of that kind (3 × 2).
     let expected = [
-        (Phase::ApplyFromEmpty, 37, 30, 12),
+        (Phase::ApplyFromEmpty, 37, 30, 9),
         (Phase::PlanNoChange, 16, 0, 0),
         (Phase::PlanAfterDrift, 16, 3, 0),
         (Phase::ApplyDrift, 19, 3, 0),
