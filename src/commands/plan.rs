@@ -15,7 +15,6 @@ use super::baseline::{plan_both, union};
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::config::Desired;
-use crate::live::LiveProfile;
 use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
 use crate::render::{self, baseline::Split};
 
@@ -93,21 +92,9 @@ async fn plan_and_split(
     // Every token either configuration names, before knowing which profiles are the same.
     let connected = connect(&union(desired, baseline, &[]), &reconcile.api).await?;
     let planned = async {
-        let listed = connected
-            .access
-            .account()
-            .profiles_list()
+        let live = crate::live::owned_profiles(&connected.access)
             .await
-            .context("cannot read the account's profiles from TagoIO")?;
-        let live: Vec<LiveProfile> = listed
-            .into_iter()
-            .filter(|p| p.from_share != Some(true))
-            .map(|p| LiveProfile {
-                id: p.id,
-                name: p.name,
-                logo_url: p.logo_url,
-            })
-            .collect();
+            .context("cannot read the live state from TagoIO")?;
         let read = union(desired, baseline, &live);
         plan_both(
             desired,

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::document::{Document, Fields, NetworkRef, Object};
 use crate::config::wire;
 use crate::live::{Id, LiveObject, ObjectKind};
+use crate::plan::without_nulls;
 
 /// The fields of a network the configuration manages, in its order.
 const NETWORK_FIELDS: [&str; 11] = [
@@ -146,20 +147,6 @@ fn describable(name: &str, value: &Value) -> bool {
         "serial_number" => serde_json::from_value::<wire::SerialNumber>(value.clone()).is_ok(),
         "require_devices_access" => value.is_boolean(),
         _ => value.is_string(),
-    }
-}
-
-/// Drops `null` members, recursively: TagoIO sends null for unset parts.
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-        other => other,
     }
 }
 

@@ -54,20 +54,7 @@ pub async fn fetch(
     parallelism: usize,
 ) -> Result<LiveSnapshot, FetchError> {
     let parallelism = parallelism.max(1);
-    let listed = access
-        .account()
-        .profiles_list()
-        .await
-        .map_err(reading("the account's profiles"))?;
-    let profiles: Vec<LiveProfile> = listed
-        .into_iter()
-        .filter(|p| p.from_share != Some(true))
-        .map(|p| LiveProfile {
-            id: p.id,
-            name: p.name,
-            logo_url: p.logo_url,
-        })
-        .collect();
+    let profiles = owned_profiles(access).await?;
     let managed = managed_profiles(desired, &profiles);
     let details: BTreeMap<Id, LiveProfileState> = stream::iter(managed.iter())
         .map(|profile| read_profile(desired, access, profile, parallelism))
@@ -75,6 +62,24 @@ pub async fn fetch(
         .try_collect()
         .await?;
     Ok(LiveSnapshot { profiles, details })
+}
+
+/// The profiles the account owns (profiles others shared with it are not ours to manage).
+pub async fn owned_profiles(access: &Access) -> Result<Vec<LiveProfile>, FetchError> {
+    let listed = access
+        .account()
+        .profiles_list()
+        .await
+        .map_err(reading("the account's profiles"))?;
+    Ok(listed
+        .into_iter()
+        .filter(|p| p.from_share != Some(true))
+        .map(|p| LiveProfile {
+            id: p.id,
+            name: p.name,
+            logo_url: p.logo_url,
+        })
+        .collect())
 }
 
 fn managed_profiles<'a>(desired: &'a Desired, live: &[LiveProfile]) -> Vec<Managed<'a>> {

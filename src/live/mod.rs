@@ -6,5 +6,5 @@ mod fetch;
 mod snapshot;
 
 pub use access::{Access, AccessError, Credentials, SHORT_LIVED_TOKEN_NAME};
-pub use fetch::{decode_script, fetch, FetchError};
+pub use fetch::{decode_script, fetch, owned_profiles, FetchError};
 pub use snapshot::*;

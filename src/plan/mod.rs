@@ -16,6 +16,7 @@ mod tokens;
 
 pub use diff::plan;
 pub use identity::{IdentityError, PlanError};
+pub use objects::without_nulls;
 pub use operation::{
     Action, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef,
     Summary, TokenStamp, FORMAT_VERSION,
