@@ -2,6 +2,7 @@
 //! the work each command does lives in [`crate::commands`].
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -56,6 +57,14 @@ pub enum Command {
     ///
     /// Example: tagoform man > ~/.local/share/man/man1/tagoform.1
     Man,
+    /// Show the account's apply lock, or remove the lock of an apply that crashed.
+    ///
+    /// Without RUN_ID, lists the live locks. With it, removes that run's lock: only do so when
+    /// that apply is no longer running. A lock also lapses on its own, 3 minutes after its
+    /// holder last renewed it.
+    ///
+    /// Example: tagoform unlock 3f9a1c2e5b7d9f01 --api https://api.tago.io
+    Unlock(UnlockArgs),
     /// Run the TagoIO-compatible emulator on loopback.
     ///
     /// Example: tagoform emulator --listen 127.0.0.1:8787 --state api.json
@@ -180,6 +189,58 @@ pub struct ApplyArgs {
     /// Write new token values to this file (JSON, mode 0600). Required when tokens are created.
     #[arg(long, value_name = "FILE")]
     pub tokens_out: Option<PathBuf>,
+    /// Take the account's apply lock, so that two applies never interleave. It is an account
+    /// token, so it needs TAGOIO_EMAIL and TAGOIO_PASSWORD. Use `--lock=false` only where
+    /// applies cannot overlap (one CI job at a time).
+    #[arg(
+        long,
+        value_name = "BOOL",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub lock: bool,
+    /// How long to wait while another apply holds the lock: `0s` gives up at once; `30s`,
+    /// `10m`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
+/// Arguments of `tagoform unlock`.
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// The run id of the lock to remove, as the waiting apply or `tagoform unlock` prints it.
+    pub run_id: Option<String>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// `N` followed by `ms`, `s`, `m` or `h`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let amount: u64 = digits.parse().map_err(|_| {
+        format!("`{text}` is not a duration: write a number and a unit, such as 30s or 10m")
+    })?;
+    let seconds = match unit {
+        "ms" => return Ok(Duration::from_millis(amount)),
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "`{text}`: the unit must be ms, s, m or h, such as 30s or 10m"
+            ))
+        }
+    };
+    amount
+        .checked_mul(seconds)
+        .filter(|total| *total <= 24 * 3600)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` is longer than a day"))
 }
 
 /// The TagoIO plan whose limits the emulator enforces.

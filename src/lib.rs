@@ -16,6 +16,7 @@
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
 //! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
+//! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
 pub mod api;
@@ -26,5 +27,6 @@ pub mod config;
 pub mod emulator;
 pub mod export;
 pub mod live;
+pub mod lock;
 pub mod plan;
 pub mod render;

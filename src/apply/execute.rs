@@ -17,7 +17,7 @@ use copies::named_objects;
 
 use super::body::object_body;
 use super::tokens_file::{self, TokensFileError};
-use super::CreatedToken;
+use super::{CreatedToken, Guard};
 use crate::api::types::{
     ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
     ProfileDeleteRequest, ProfileEditRequest, TokenCreateRequest, TokenListItem,
@@ -38,6 +38,8 @@ pub enum ExecuteError {
     TokensFile(#[from] TokensFileError),
     #[error("{0}")]
     Unmet(String),
+    #[error("not attempted: {0}")]
+    Refused(String),
 }
 
 /// How an operation ended in [`Executor::run`].
@@ -52,6 +54,7 @@ pub enum Ran {
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
 pub struct Executor<'a> {
     access: &'a Access,
+    guard: &'a dyn Guard,
     tokens_out: Option<&'a Path>,
     profiles: Mutex<BTreeMap<String, Id>>,
     objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
@@ -59,9 +62,10 @@ pub struct Executor<'a> {
 }
 
 impl<'a> Executor<'a> {
-    pub fn new(access: &'a Access, tokens_out: Option<&'a Path>) -> Self {
+    pub fn new(access: &'a Access, guard: &'a dyn Guard, tokens_out: Option<&'a Path>) -> Self {
         Executor {
             access,
+            guard,
             tokens_out,
             profiles: Mutex::new(BTreeMap::new()),
             objects: Mutex::new(BTreeMap::new()),
@@ -76,6 +80,7 @@ impl<'a> Executor<'a> {
     /// Runs one operation. A created network or connector is not yet recorded: its id waits
     /// for [`Self::keep_earliest_objects`], so nothing is built on a copy about to go.
     pub async fn run(&self, operation: &Operation) -> Result<Ran, ExecuteError> {
+        self.guard.check().map_err(ExecuteError::Refused)?;
         if let OperationKind::CreateObject {
             target,
             object,

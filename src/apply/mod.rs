@@ -114,9 +114,44 @@ pub async fn apply(
     access: &Access,
     parallelism: usize,
     tokens_out: Option<&Path>,
+    progress: impl FnMut(&Operation, &Status),
+) -> Report {
+    apply_guarded(plan, access, &Unguarded, parallelism, tokens_out, progress).await
+}
+
+/// Asked before each operation starts: an apply that no longer holds its lock
+/// ([`crate::lock::AccountLock`]) must not write, since another run may be writing.
+pub trait Guard: Sync {
+    /// `Err` with the reason when no operation may start.
+    fn check(&self) -> Result<(), String>;
+}
+
+/// No guard: `--lock=false`, or a caller that orders its runs itself.
+pub struct Unguarded;
+
+impl Guard for Unguarded {
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl Guard for crate::lock::AccountLock {
+    fn check(&self) -> Result<(), String> {
+        crate::lock::AccountLock::check(self)
+    }
+}
+
+/// [`apply`], asking `guard` before each operation: once it refuses, every operation not yet
+/// started fails without a request, and what depends on them is skipped.
+pub async fn apply_guarded(
+    plan: &Plan,
+    access: &Access,
+    guard: &dyn Guard,
+    parallelism: usize,
+    tokens_out: Option<&Path>,
     mut progress: impl FnMut(&Operation, &Status),
 ) -> Report {
-    let executor = execute::Executor::new(access, tokens_out);
+    let executor = execute::Executor::new(access, guard, tokens_out);
     let operations = &plan.operations;
     let mut run = Run {
         graph: Graph::new(operations),

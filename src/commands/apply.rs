@@ -1,4 +1,5 @@
-//! `tagoform apply`: plan (or load a saved plan), check the safety rules, confirm, execute.
+//! `tagoform apply`: take the apply lock, plan (or load a saved plan), check the safety rules,
+//! confirm, execute, give the lock back.
 //!
 //! Exit codes: 0 every operation done (or nothing to do), 1 refused, failed or partly failed.
 
@@ -10,9 +11,10 @@ use anyhow::{bail, Context};
 use super::plan::print;
 use super::progress::ApplyProgress;
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
-use crate::apply::{self, tokens_file, Status};
+use crate::apply::{self, tokens_file, Guard, Status, Unguarded};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::config::Desired;
+use crate::lock::{self, AccountLock, LockSettings};
 use crate::plan::{stale_operations, Plan, SavedPlan};
 use crate::render::describe;
 
@@ -34,10 +36,73 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     }
     runtime()?.block_on(async {
         let connected = connect(&desired, &args.reconcile.api).await?;
-        let result = run_connected(args, quiet, &desired, saved, &connected).await;
+        let lock = match take_lock(args, quiet, &connected).await {
+            Ok(lock) => lock,
+            Err(error) => {
+                connected.close().await;
+                return Err(error);
+            }
+        };
+        let result = run_connected(args, quiet, &desired, saved, &connected, lock.as_ref()).await;
+        if let Some(lock) = lock {
+            let run_id = lock.run_id().to_owned();
+            for failure in lock.release().await {
+                tracing::warn!(
+                    "could not remove the apply lock {run_id} ({failure}); it lapses on its own \
+                     within {} minutes, or run `tagoform unlock {run_id}`",
+                    LockSettings::default().lease_minutes
+                );
+            }
+        }
         connected.close().await;
         result
     })
+}
+
+/// Takes the account's apply lock before the live state is read, so that the plan shown is
+/// the one applied: another apply that starts meanwhile waits or gives up.
+async fn take_lock(
+    args: &ApplyArgs,
+    quiet: bool,
+    connected: &Connected,
+) -> anyhow::Result<Option<AccountLock>> {
+    if !args.lock {
+        return Ok(None);
+    }
+    let Some(credentials) = connected.access.credentials() else {
+        bail!(
+            "apply takes a lock on the account so that two applies never interleave; the lock is \
+             an account token, which TagoIO makes only with the account password: set \
+             TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), \
+             or pass --lock=false where applies cannot overlap; nothing was changed"
+        );
+    };
+    let settings = LockSettings {
+        timeout: args.lock_timeout,
+        ..LockSettings::default()
+    };
+    let timeout = args.lock_timeout.as_secs();
+    let lock = lock::acquire(
+        connected.access.account(),
+        credentials,
+        settings,
+        |holders| {
+            if !quiet {
+                let holders: Vec<String> = holders.iter().map(ToString::to_string).collect();
+                eprintln!(
+                    "Waiting up to {timeout} s for the apply lock ({})...",
+                    holders.join("; ")
+                );
+            }
+        },
+    )
+    .await?;
+    tracing::info!(
+        "took the apply lock {} on profile {}",
+        lock.run_id(),
+        lock.profile()
+    );
+    Ok(Some(lock))
 }
 
 async fn run_connected(
@@ -46,6 +111,7 @@ async fn run_connected(
     desired: &Desired,
     saved: Option<SavedPlan>,
     connected: &Connected,
+    lock: Option<&AccountLock>,
 ) -> anyhow::Result<ExitCode> {
     let targets = match &saved {
         Some(saved) => &saved.targets,
@@ -78,11 +144,19 @@ async fn run_connected(
         writeln!(std::io::stdout(), "Apply cancelled; nothing was changed.")?;
         return Ok(ExitCode::from(1));
     }
+    if let Some(lock) = lock {
+        lock.cover_deletions(&plan.deleted_profile_ids()).await?;
+    }
+    let guard: &dyn Guard = match lock {
+        Some(lock) => lock,
+        None => &Unguarded,
+    };
     let parallelism = usize::from(args.reconcile.parallelism);
     let progress = ApplyProgress::new(plan.operations.len(), quiet);
-    let report = apply::apply(
+    let report = apply::apply_guarded(
         &plan,
         &connected.access,
+        guard,
         parallelism,
         args.tokens_out.as_deref(),
         |operation, status| {

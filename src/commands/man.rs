@@ -51,6 +51,7 @@ mod tests {
             "tagoform-export",
             "tagoform-completions",
             "tagoform-man",
+            "tagoform-unlock",
             "tagoform-emulator",
         ]
         .iter()

@@ -11,6 +11,7 @@ mod plan;
 mod progress;
 mod reconcile;
 mod schema;
+mod unlock;
 mod validate;
 
 use std::io::IsTerminal;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args, cli.quiet),
         Command::Emulator(args) => emulator::run(&args),
+        Command::Unlock(args) => unlock::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

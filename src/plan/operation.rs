@@ -68,6 +68,17 @@ impl Plan {
         })
     }
 
+    /// The ids of the live profiles this plan deletes.
+    pub fn deleted_profile_ids(&self) -> Vec<Id> {
+        self.operations
+            .iter()
+            .filter_map(|operation| match &operation.kind {
+                OperationKind::DeleteProfile { target, .. } => target.id.clone(),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Token creations: their values must go to `--tokens-out`.
     pub fn creates_tokens(&self) -> bool {
         self.operations

@@ -10,7 +10,7 @@ use tagoform::emulator::Faults;
 
 use super::hardening_faults::{converge, emulator_seeded};
 use super::hardening_support::{
-    apply_once, assert_state_matches, fast_client, generate, load, seed,
+    apply_once, assert_state_matches, fast_client, generate, load, seed, two_configurations,
 };
 
 /// Eight rounds on a fresh account: two applies of one configuration started together.
@@ -74,11 +74,7 @@ fn tagoform() -> Command {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_plan_made_before_another_apply_refuses() {
     let dir = tempfile::tempdir().unwrap();
-    let (dir_a, dir_b) = (dir.path().join("a"), dir.path().join("b"));
-    std::fs::create_dir_all(&dir_a).unwrap();
-    std::fs::create_dir_all(&dir_b).unwrap();
-    let spec_a = generate(&dir_a, 3, "");
-    let spec_b = generate(&dir_b, 3, "-b");
+    let ((dir_a, spec_a), (dir_b, spec_b)) = two_configurations(dir.path(), 3);
     let running = emulator_seeded(Faults::default(), seed(&[&spec_a, &spec_b])).await;
     let url = running.url();
     for (config, saved) in [(&dir_a, "a.json"), (&dir_b, "b.json")] {

@@ -51,6 +51,20 @@ async fn kill_after(child: &mut Child, running: &RunningEmulator, until: u64) ->
     }
 }
 
+/// Moves the server's clock past the apply lock's lease, so that a killed run's lock
+/// lapses, as it does in the minutes before someone runs apply again.
+async fn let_the_lock_lapse(url: &str) {
+    let lease = i64::from(tagoform::lock::LockSettings::default().lease_minutes) * 60;
+    reqwest::Client::new()
+        .post(format!("{url}/_emulator/clock/advance"))
+        .json(&serde_json::json!({ "seconds": lease + 1 }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
 fn run_to_end(dir: &Path, url: &str) -> Output {
     let output = apply_command(dir, url, &dir.join("tokens-final.json"))
         .stdin(Stdio::null())
@@ -95,6 +109,7 @@ async fn killed_applies_finish_on_a_rerun_without_duplicates() {
         if kill_after(&mut child, &running, until).await {
             kills += 1;
         }
+        let_the_lock_lapse(&url).await;
         run_to_end(dir.path(), &url);
         let last = run_to_end(dir.path(), &url);
         let stdout = String::from_utf8_lossy(&last.stdout);

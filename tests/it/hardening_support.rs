@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -160,6 +160,17 @@ pub fn seed(specs: &[&Spec]) -> Seed {
         });
     }
     seed
+}
+
+/// Two configurations of the same `count` profiles in `dir/a` and `dir/b`: the plain one and
+/// its variant (see [`generate`]).
+pub fn two_configurations(dir: &Path, count: usize) -> ((PathBuf, Spec), (PathBuf, Spec)) {
+    let (dir_a, dir_b) = (dir.join("a"), dir.join("b"));
+    std::fs::create_dir_all(&dir_a).unwrap();
+    std::fs::create_dir_all(&dir_b).unwrap();
+    let spec_a = generate(&dir_a, count, "");
+    let spec_b = generate(&dir_b, count, "-b");
+    ((dir_a, spec_a), (dir_b, spec_b))
 }
 
 /// Loads a configuration that must be valid.

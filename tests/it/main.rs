@@ -28,6 +28,7 @@ mod hardening_concurrent;
 mod hardening_crash;
 mod hardening_faults;
 mod hardening_input;
+mod hardening_lock;
 mod hardening_malformed;
 mod hardening_secrets;
 mod hardening_support;

@@ -106,7 +106,7 @@ Plan: 2 to add, 2 to change, 1 to remove.
         ("PUT /integration/connector/{id}", 1),
         ("PUT /integration/network/{id}", 1),
     ]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
 
     // Repaired, and nothing else moved.
     assert_eq!(

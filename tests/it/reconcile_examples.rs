@@ -82,8 +82,9 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         requests,
         // After the creates, one list per profile and kind, so that two applies running at
         // once keep one copy (docs/reliability.md): the profiles, ACME's networks, ACME's
-        // connectors (one of each here, so each list is filtered by that name).
-        counts(&[
+        // connectors (one of each here, so each list is filtered by that name). And the
+        // apply lock, taken before the live state is read and given back at the end.
+        with_lock_reads(counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
             ("GET /integration/connector", 1),
             ("GET /integration/network", 1),
@@ -95,7 +96,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
             ("POST /integration/network/{id}/share", 1),
             ("POST /profile", 1),
             ("POST /profile/{id}/team", 1),
-        ])
+        ]))
     );
 
     // The live state, read back.
@@ -161,17 +162,17 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, QUICKSTART_DONE);
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
     assert_eq!(
         requests,
-        counts(&[
+        with_lock_reads(counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
             ("GET /integration/connector", 1),
             ("GET /integration/network", 1),
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 1),
             ("POST /account/profile/token", 1),
-        ])
+        ]))
     );
 
     // With the profile's own token (`token_env`), not a single write.
@@ -181,18 +182,23 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         "    name: ACME\n    token_env: ACME_TOKEN\n",
     );
     world.env.insert("ACME_TOKEN".into(), token);
+    let reads = counts(&[
+        ("GET /integration/connector", 1),
+        ("GET /integration/network", 1),
+        ("GET /profile", 1),
+        ("GET /profile/{id}/team", 1),
+    ]);
+    // Nothing but the apply lock; and with the lock off, not a single write.
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, QUICKSTART_DONE);
-    assert_eq!(
-        requests,
-        counts(&[
-            ("GET /integration/connector", 1),
-            ("GET /integration/network", 1),
-            ("GET /profile", 1),
-            ("GET /profile/{id}/team", 1),
-        ])
-    );
+    assert_eq!(requests, with_lock_reads(reads.clone()));
+    let (again, requests) = world
+        .measured(&["apply", &path, "--auto-approve", "--lock=false"])
+        .await;
+    again.code(0);
+    assert_eq!(again.stdout, QUICKSTART_DONE);
+    assert_eq!(requests, reads);
 }
 
 #[tokio::test]
@@ -244,7 +250,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     );
     assert_eq!(
         writes(&requests),
-        counts(&[
+        with_lock(counts(&[
             // Reading ACME Production and ACME Staging, then acting in Northwind IoT.
             ("DELETE /profile/{id}/token/{token}", 3),
             ("POST /account/profile/token", 3),
@@ -258,7 +264,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
             ("POST /profile/{id}/team", 3),
             ("POST /profile/{id}/token", 3),
             ("PUT /profile/{id}", 1),
-        ])
+        ]))
     );
 
     // The live state, read back.
@@ -374,10 +380,10 @@ Notes:
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, done);
-    assert_eq!(writes(&requests), sign_ins(4));
+    assert_eq!(writes(&requests), with_lock(sign_ins(4)));
     assert_eq!(
         requests,
-        counts(&[
+        with_lock_reads(counts(&[
             ("DELETE /profile/{id}/token/{token}", 4),
             ("GET /integration/connector", 4),
             ("GET /integration/network", 4),
@@ -385,7 +391,7 @@ Notes:
             ("GET /profile/{id}/team", 3),
             ("GET /profile/{id}/token", 2),
             ("POST /account/profile/token", 4),
-        ])
+        ]))
     );
 
     // With each profile's own token (`token_env`), not a single write.
@@ -404,17 +410,22 @@ Notes:
         let token = world.token_of(&world.profile_id(name).await).await;
         world.env.insert(variable.into(), token);
     }
+    let reads = counts(&[
+        ("GET /integration/connector", 4),
+        ("GET /integration/network", 4),
+        ("GET /profile", 1),
+        ("GET /profile/{id}/team", 3),
+        ("GET /profile/{id}/token", 2),
+    ]);
+    // Nothing but the apply lock; and with the lock off, not a single write.
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, done);
-    assert_eq!(
-        requests,
-        counts(&[
-            ("GET /integration/connector", 4),
-            ("GET /integration/network", 4),
-            ("GET /profile", 1),
-            ("GET /profile/{id}/team", 3),
-            ("GET /profile/{id}/token", 2),
-        ])
-    );
+    assert_eq!(requests, with_lock_reads(reads.clone()));
+    let (again, requests) = world
+        .measured(&["apply", &path, "--auto-approve", "--lock=false"])
+        .await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    assert_eq!(requests, reads);
 }

@@ -83,7 +83,7 @@ Apply finished: 4 done, 0 failed, 0 skipped.
         ("POST /integration/network", 1),
         ("POST /integration/network/{id}/share", 1),
     ]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
     let acme = world.profile_id("ACME").await;
     assert_eq!(
         world.team(&acme).await,
@@ -108,6 +108,9 @@ Apply finished: 4 done, 0 failed, 0 skipped.
 /// sign-ins, writes); repeating apply converges, and the result is exactly the configuration,
 /// once. (At 5%, a run's ~20 reads all succeed about a third of the time: 100 runs never
 /// all fail in practice.)
+/// Past the apply lock's lease.
+const LEASE_SECONDS: i64 = 60 * 3 + 1; // LockSettings::default().lease_minutes, and a second
+
 #[tokio::test]
 async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     let state = tempfile::tempdir().unwrap();
@@ -139,6 +142,9 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
         if finished || runs.len() == 100 {
             break;
         }
+        // A failed run may leave its apply lock (its removal failed too): it lapses with
+        // its lease, as it would while a person looks at the failure before running again.
+        world.api.advance(LEASE_SECONDS).await;
     }
     assert_eq!(runs.last().unwrap().code, 0, "{:?}", runs.last());
 
@@ -284,6 +290,17 @@ Plan: 3 to add, 0 to change, 0 to remove.
 Apply finished: 3 done, 0 failed, 0 skipped.
 "#
     );
+    // The killed run's apply lock stays (the clock is frozen: it never lapses here), so the
+    // next apply is refused with the run id; whoever saw the crash removes the lock.
+    let refused = world.run(&["apply", "--auto-approve"]).await;
+    refused.code(1);
+    let run_id = refused
+        .stderr
+        .split("run `tagoform unlock ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap();
+    world.run(&["unlock", run_id]).await.code(0);
     let apply = world.run(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(apply.stdout, rest);

@@ -171,7 +171,7 @@ async fn removals_whose_answers_were_lost_are_done() {
         ("DELETE /integration/connector/{id}/share/{profile_id}", 2),
         ("DELETE /profile/{id}/team/{account_id}", 2),
     ]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(world.team(&acme).await, []);
     let token = world.token_of(&acme).await;
     assert_eq!(

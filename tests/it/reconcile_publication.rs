@@ -85,7 +85,7 @@ Notes:
 
 "
     );
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
 
     world.write(
         "tagoform.yaml",
@@ -105,7 +105,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
     );
     let mut expected = sign_ins(1);
     expected.extend(counts(&[("POST /integration/network/{id}/publish", 1)]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
 
     review(&world, "approved", None).await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;

@@ -58,7 +58,7 @@ async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
              made; nothing was applied (run `tagoform plan` again):\n  {update}\n"
         )
     );
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
     assert_eq!(
         world.objects(&token, "network", &["description"]).await,
         json!([{"description": "Edited by hand"}])
@@ -111,7 +111,7 @@ async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since(
     );
     let mut expected = sign_ins(1);
     expected.extend(counts(&[("PUT /integration/network/{id}", 1)]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(
         world
             .objects(&token, "network", &["id", "description"])

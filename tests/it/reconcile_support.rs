@@ -67,6 +67,33 @@ pub fn sign_ins(n: u64) -> Counts {
     ])
 }
 
+/// `counts` and the writes of the apply lock (`src/lock/`): its token made, then removed.
+pub fn with_lock(counts: Counts) -> Counts {
+    add(
+        counts,
+        &[
+            ("DELETE /profile/{id}/token/{token}", 1),
+            ("POST /profile/{id}/token", 1),
+        ],
+    )
+}
+
+/// `counts` and every request of the apply lock: the profile list that finds the lock
+/// profile and the token list that shows no other holder, besides [`with_lock`]'s writes.
+pub fn with_lock_reads(counts: Counts) -> Counts {
+    add(
+        with_lock(counts),
+        &[("GET /profile", 1), ("GET /profile/{id}/token", 1)],
+    )
+}
+
+fn add(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
+    for (route, n) in more {
+        *counts.entry((*route).to_owned()).or_default() += n;
+    }
+    counts
+}
+
 /// An emulator, a working folder, and the environment the binary runs with.
 pub struct World {
     pub api: Api,

@@ -30,7 +30,7 @@ Notes:
     let (plan, requests) = world.measured(&["apply", "--auto-approve"]).await;
     plan.code(0);
     assert_eq!(plan.stdout, pending);
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
 
     // Eight days after it was sent, it expired: sent again.
     world.api.advance(2 * 24 * 3600).await;
@@ -50,7 +50,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
     );
     let mut expected = sign_ins(1);
     expected.extend(counts(&[("POST /profile/{id}/team", 1)]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
     let team = world.api.get(&format!("/profile/{ACME}/team"), DEMO).await;
     assert_eq!(
         (
@@ -102,7 +102,7 @@ Plan: 0 to add, 0 to change, 2 to remove.
     );
     let mut expected = sign_ins(1);
     expected.extend(counts(&[("DELETE /profile/{id}/team/{account_id}", 2)]));
-    assert_eq!(writes(&requests), expected);
+    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(world.team(ACME).await, []);
     // Bob can no longer accept.
     let accept = world

@@ -108,6 +108,10 @@ fn is_email(email: &str) -> bool {
         && domain.split('.').all(|label| !label.is_empty())
 }
 
+/// The start of the names of the tokens tagoform makes for itself: a configuration that
+/// managed one would delete another run's lock, or this run's own access.
+const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
+
 fn tokens(
     cx: &Context<'_>,
     tokens: Vec<wire::Token>,
@@ -133,6 +137,21 @@ fn tokens(
             continue;
         }
         seen.insert(token.name.clone(), name_node.line);
+        if token.name.starts_with(RESERVED_TOKEN_PREFIX) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    name_node,
+                    format!(
+                        "token names starting with `{RESERVED_TOKEN_PREFIX}` are tagoform's own \
+                         (its short-lived tokens and the apply lock): `{}`",
+                        token.name
+                    ),
+                )
+                .with_help("choose another name"),
+            );
+            continue;
+        }
         let expires_node = locate::value(item, "expires").unwrap_or(item);
         let expires = match parse_expiry(&token.expires) {
             Ok(Expiry::Date(date)) if date <= cx.today => {
