@@ -146,7 +146,17 @@ pub async fn acquire(
     mut waiting: impl FnMut(&[Holder]),
 ) -> Result<AccountLock, LockError> {
     let run_id = format!("{:016x}", rand::thread_rng().gen::<u64>());
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // Shells set HOSTNAME without exporting it; /etc/hostname names the machine then.
+    let env = |name: &str| {
+        let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+        match (value, name) {
+            (None, "HOSTNAME") => std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|host| host.trim().to_owned())
+                .filter(|host| !host.is_empty()),
+            (value, _) => value,
+        }
+    };
     let request = TokenCreateRequest {
         name: holder::token_name(&run_id, &holder::who(env)),
         permission: Permission::Read,
