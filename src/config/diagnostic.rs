@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::render::visible;
+
 /// How bad a diagnostic is. Warnings fail validation only with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,9 +108,16 @@ pub fn write_text(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result
         if let Some(snippet) = &diagnostic.snippet {
             let number = diagnostic.line.to_string();
             let gutter = " ".repeat(number.len());
-            writeln!(out, "  {number} | {snippet}")?;
-            let pad = " ".repeat(diagnostic.column.saturating_sub(1));
-            let caret = "^".repeat(diagnostic.width.max(1));
+            // The line as it is, but with direction overrides and control characters shown
+            // as `\u{...}`, the caret moved along by what they became.
+            writeln!(out, "  {number} | {}", visible(snippet))?;
+            let column = diagnostic.column.saturating_sub(1);
+            let width = diagnostic.width.max(1);
+            let before: String = snippet.chars().take(column).collect();
+            let covered: String = snippet.chars().skip(column).take(width).collect();
+            let grown = visible(&covered).chars().count() - covered.chars().count();
+            let pad = " ".repeat(visible(&before).chars().count());
+            let caret = "^".repeat(width + grown);
             writeln!(out, "  {gutter} | {pad}{caret}")?;
         }
         if let Some(help) = &diagnostic.help {
@@ -182,6 +191,19 @@ mod tests {
             diagnostic,
             Diagnostic::warning(Path::new("b,c.yaml"), 1, 1, "50% done\nnext"),
         ]
+    }
+
+    #[test]
+    fn a_snippet_shows_direction_overrides_escaped_and_the_caret_follows() {
+        let mut diagnostic = Diagnostic::error(Path::new("a.yaml"), 2, 7, "bad");
+        diagnostic.snippet = Some("  \u{202e}x: \"a\u{202e}b\"".into());
+        diagnostic.width = 5;
+        let mut out = Vec::new();
+        write_text(&mut out, &[diagnostic]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a.yaml:2:7: error: bad\n  2 |   \\u{202e}x: \"a\\u{202e}b\"\n    |              ^^^^^^^^^^^^\n"
+        );
     }
 
     #[test]

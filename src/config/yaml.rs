@@ -17,6 +17,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::diagnostic::Diagnostic;
 use super::limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_NODES};
+use crate::render::{is_bidi_control, visible};
 
 /// A YAML node and where it starts.
 #[derive(Debug, Clone)]
@@ -375,6 +376,15 @@ fn check_key(file: &Path, first: Option<(usize, usize)>, entry: &Entry) -> Optio
     if key == "<<" {
         let d = at("merge keys (`<<`) are not supported".into())
             .with_help("write the fields out; anchors and aliases of whole values work");
+        return Some(d);
+    }
+    if key.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        let d = at(format!(
+            "the key `{}` holds a control or text-direction character, which would make it \
+             read as something else in a plan",
+            visible(key)
+        ))
+        .with_help("write keys in plain characters: letters, digits, `-` and `_`");
         return Some(d);
     }
     if is_credential_key(key) {

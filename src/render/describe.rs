@@ -1,6 +1,7 @@
 //! One sentence per operation and notice, shared by the text and markdown renderers so a
 //! reviewer reads the same words in a terminal and in a pull-request comment.
 
+use super::visible;
 use crate::plan::{Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef};
 
 /// The symbol of an action, as Terraform users know them.
@@ -13,8 +14,13 @@ pub fn symbol(action: Action) -> &'static str {
     }
 }
 
-/// What the operation will do, e.g. "share connector `th` with `globex` (64f1…)".
+/// What the operation will do, e.g. "share connector `th` with `globex` (64f1…)", with any
+/// character that could disguise it shown as `\u{...}` ([`visible`]).
 pub fn describe(operation: &Operation) -> String {
+    visible(&sentence(operation)).into_owned()
+}
+
+fn sentence(operation: &Operation) -> String {
     match &operation.kind {
         OperationKind::CreateProfile { target, name, .. } => {
             format!("create profile `{}` named \"{name}\"", target.key)
@@ -93,6 +99,10 @@ pub fn describe(operation: &Operation) -> String {
 
 /// What a notice says, e.g. "invitation of bob@… pending since 2026-11-20, expires 2026-11-27".
 pub fn describe_notice(notice: &Notice) -> String {
+    visible(&notice_sentence(notice)).into_owned()
+}
+
+fn notice_sentence(notice: &Notice) -> String {
     match notice {
         Notice::PendingInvitation {
             profile,

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
 use super::text::{show, unified_diff};
+use super::visible;
 use crate::plan::{Action, Operation, Plan, Summary};
 
 /// Writes the plan as GitHub-flavoured markdown.
@@ -303,7 +304,10 @@ fn details(operation: &Operation) -> String {
         text.push_str(&format!("  `{}`:\n", change.field));
         text.push_str("  ```diff\n");
         for line in unified_diff(old, new).lines() {
-            text.push_str(&format!("  {}\n", line.replace("```", "`\u{200b}``")));
+            text.push_str(&format!(
+                "  {}\n",
+                visible(line).replace("```", "`\u{200b}``")
+            ));
         }
         text.push_str("  ```\n");
     }

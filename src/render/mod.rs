@@ -5,6 +5,7 @@ pub mod baseline;
 mod describe;
 pub mod markdown;
 pub mod text;
+mod visible;
 
 use std::io::{self, Write};
 
@@ -14,6 +15,7 @@ use crate::plan::{Plan, Summary};
 
 pub use describe::{describe, describe_notice, symbol};
 pub use text::Style;
+pub use visible::{is_bidi_control, visible};
 
 /// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.
 /// With `plan --baseline`, `baseline` says which operations the change causes.

@@ -7,6 +7,7 @@ use serde_json::Value;
 use similar::TextDiff;
 
 use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
+use super::visible;
 use crate::plan::{Action, FieldChange, Operation, Plan};
 
 /// Whether to colour the output; the caller decides from `--color`, the terminal and `NO_COLOR`.
@@ -115,6 +116,7 @@ fn write_change(change: &FieldChange, style: Style, out: &mut dyn Write) -> io::
     if multiline(old_text) || multiline(new_text) {
         writeln!(out, "      {}:", change.field)?;
         for line in unified_diff(old_text.unwrap_or(""), new_text.unwrap_or("")).lines() {
+            let line = &*visible(line);
             let painted = match line.chars().next() {
                 Some('+') if !line.starts_with("+++") => style.paint("32", line),
                 Some('-') if !line.starts_with("---") => style.paint("31", line),
@@ -147,7 +149,7 @@ pub(super) fn unified_diff(old: &str, new: &str) -> String {
 
 /// A value as a reviewer reads it: strings quoted, everything else as compact JSON.
 pub(super) fn show(value: &Value) -> String {
-    value.to_string()
+    visible(&value.to_string()).into_owned()
 }
 
 pub(super) fn write_notices(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {

@@ -292,3 +292,50 @@ async fn names_with_url_characters_round_trip() {
         .unwrap();
     assert_eq!(names, vec![written.to_owned(), written.to_owned()]);
 }
+
+/// A name, from the configuration or from TagoIO, that holds a right-to-left override, a
+/// newline or an escape sequence is printed with those as `\u{...}`: it cannot reorder,
+/// forge or repaint a line of the plan a reviewer reads.
+#[tokio::test]
+async fn names_that_would_disguise_a_plan_line_are_shown_escaped() {
+    use super::reconcile_support::World;
+    let world = World::start().await;
+    // A live connector renamed on TagoIO: a newline that forges a share line, an override.
+    world
+        .api
+        .connector(
+            super::reconcile_support::DEMO,
+            "Sensor\n  + share connector `th` with `partner`\u{202e}gpj.exe",
+            &[super::reconcile_support::TTN],
+        )
+        .await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    exclusive: true\n\
+         networks:\n  field:\n    profile: acme\n    name: \"Field\\u202Eexe.txt\\e[2J\"\n",
+    );
+    let run = world.run(&["plan", "--color", "never"]).await;
+    run.code(0);
+    assert!(
+        run.stdout.contains(
+            "  + create network `field` named \"Field\\u{202e}exe.txt\\u{1b}[2J\"  # tagoform.yaml:7:3\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "  - delete connector `Sensor\\u{a}  + share connector `th` with \
+             `partner`\\u{202e}gpj.exe` ("
+        ),
+        "{}",
+        run.stdout
+    );
+    for hidden in ['\u{202e}', '\u{1b}'] {
+        assert!(!run.stdout.contains(hidden), "{}", run.stdout);
+    }
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.contains("share")).count(),
+        1
+    );
+}

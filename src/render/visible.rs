@@ -1,0 +1,54 @@
+//! Text from the configuration or from TagoIO, made safe to print in one line of a plan.
+//!
+//! A name can hold characters that change how the text around them looks: a right-to-left
+//! override reorders what follows it, so `evil\u{202e}txt.exe` reads as `evilexe.txt`, and a
+//! newline or an escape sequence could forge a line of the plan or repaint a terminal. A
+//! reviewer must see what will be applied, so such characters are printed as `\u{...}`.
+
+use std::borrow::Cow;
+
+/// Unicode's bidirectional formatting characters (marks, embeddings, overrides, isolates).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `text` with control characters (a tab excepted) and bidirectional formatting characters
+/// written as `\u{...}`; borrowed when there is none, which is nearly always.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c);
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn direction_overrides_newlines_and_escapes_are_shown_not_obeyed() {
+        assert_eq!(visible("ACME TH Sensor"), "ACME TH Sensor");
+        assert!(matches!(
+            visible("São Paulo\tGarage"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(visible("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(
+            visible("a\n  + share connector `x`"),
+            "a\\u{a}  + share connector `x`"
+        );
+        assert_eq!(visible("\u{1b}[2Jx\u{2067}y"), "\\u{1b}[2Jx\\u{2067}y");
+    }
+}
