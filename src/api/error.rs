@@ -133,6 +133,15 @@ impl ApiError {
         self.status() == Some(403)
     }
 
+    /// 400 about the two-factor code: the account has two-factor authentication on, and
+    /// the pin was missing or not a current one. The caller names `TAGOIO_PIN`.
+    pub fn is_pin_refused(&self) -> bool {
+        self.status() == Some(400)
+            && self
+                .server_message()
+                .is_some_and(|message| message.to_ascii_lowercase().contains("pin_code"))
+    }
+
     /// 429: still rate limited after the retries allowed.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429)

@@ -51,6 +51,17 @@ pub enum AccessError {
          TAGOIO_PASSWORD so tagoform can obtain a short-lived token"
     )]
     NoProfileToken { key: String },
+    #[error(
+        "could not obtain a short-lived token for profile `{key}` ({id}): the account has \
+         two-factor authentication on, and TAGOIO_PIN is not set to a current code; set it to \
+         the code your authenticator shows now"
+    )]
+    Pin {
+        key: String,
+        id: Id,
+        #[source]
+        source: ApiError,
+    },
     #[error("could not obtain a short-lived token for profile `{key}` ({id})")]
     ShortLivedToken {
         key: String,
@@ -169,6 +180,13 @@ impl Access {
                 // so asking again cannot pile anything up for long.
                 Err(error) if error.answer_lost() && attempt < SHORT_LIVED_ATTEMPTS => {
                     attempt += 1;
+                }
+                Err(source) if source.is_pin_refused() => {
+                    return Err(AccessError::Pin {
+                        key: key.to_owned(),
+                        id: id.to_owned(),
+                        source,
+                    })
                 }
                 Err(source) => {
                     return Err(AccessError::ShortLivedToken {

@@ -73,7 +73,17 @@ pub enum LockError {
     NoProfile,
     #[error("could not list the account's profiles to find where the apply lock is kept")]
     Profiles(#[source] ApiError),
-    #[error("could not take the apply lock on profile {profile}")]
+    #[error(
+        "could not take the apply lock on profile {profile}: the account has two-factor \
+         authentication on, and TAGOIO_PIN is not set to a current code; set it to the code \
+         your authenticator shows now; nothing was changed"
+    )]
+    Pin {
+        profile: Id,
+        #[source]
+        source: ApiError,
+    },
+    #[error("could not take the apply lock on profile {profile}; nothing was changed")]
     Api {
         profile: Id,
         #[source]
@@ -186,9 +196,15 @@ async fn attempt(
     run_id: &str,
     profile: &str,
 ) -> Result<Attempt, LockError> {
-    let api = |source| LockError::Api {
-        profile: profile.to_owned(),
-        source,
+    let api = |source: ApiError| match source.is_pin_refused() {
+        true => LockError::Pin {
+            profile: profile.to_owned(),
+            source,
+        },
+        false => LockError::Api {
+            profile: profile.to_owned(),
+            source,
+        },
     };
     let sent = Instant::now();
     let made = match client.token_create(profile, request).await {

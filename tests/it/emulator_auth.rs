@@ -7,7 +7,8 @@ use serde_json::json;
 
 use super::emulator_support::*;
 
-const TWO_FACTOR_SEED: &str = r#"
+/// An account with two-factor authentication, pin `246810`, one profile and a full token.
+pub const TWO_FACTOR_SEED: &str = r#"
 accounts:
   - email: carol@globex.example
     password: carol-password

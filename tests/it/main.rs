@@ -47,4 +47,5 @@ mod reconcile_saved_plan;
 mod reconcile_support;
 mod reconcile_team;
 mod reconcile_tokens;
+mod reconcile_two_factor;
 mod scale_smoke;

@@ -1,0 +1,118 @@
+//! An account with two-factor authentication: every request that needs the password (the
+//! apply lock, short-lived profile tokens, new account tokens) also carries `TAGOIO_PIN`.
+
+use super::emulator_auth::TWO_FACTOR_SEED;
+use super::reconcile_support::*;
+
+/// Carol's profile in the seed.
+const CAROL: &str = "6500a1b2c3d4e5f6012345c1";
+
+const CONFIG: &str = "version: 1
+profiles:
+  carol:
+    name: Carol's
+    tokens:
+      - {name: dashboard, permission: read, expires: never}
+networks:
+  field:
+    profile: carol
+    name: Field
+";
+
+async fn world() -> World {
+    let mut world = World::on(Api::with_seed(TWO_FACTOR_SEED).await).await;
+    for (name, value) in [
+        ("TAGOIO_TOKEN", "carol-token"),
+        ("TAGOIO_EMAIL", "carol@globex.example"),
+        ("TAGOIO_PASSWORD", "carol-password"),
+    ] {
+        world.env.insert(name.into(), value.into());
+    }
+    world.write("tagoform.yaml", CONFIG);
+    world
+}
+
+/// The names of the profile's tokens, oldest first (read with Carol's token).
+async fn token_names(world: &World) -> Vec<String> {
+    let path = format!("/profile/{CAROL}/token?orderBy=created_at,asc&fields[0]=name");
+    let answer = world.api.get(&path, "carol-token").await;
+    answer
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|token| token["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const APPLY: [&str; 4] = ["apply", "--auto-approve", "--tokens-out", "t.json"];
+
+#[tokio::test]
+async fn without_the_pin_apply_stops_before_any_change_and_says_to_set_it() {
+    let world = world().await;
+    let (run, requests) = world.measured(&APPLY).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: could not take the apply lock on profile {CAROL}: {HINT}; nothing was \
+             changed\n  caused by: POST /profile/{CAROL}/token: 400 pin_code is required: \
+             two-factor authentication is enabled on this account\n"
+        )
+    );
+    assert_eq!(
+        writes(&requests),
+        counts(&[("POST /profile/{id}/token", 1)])
+    );
+
+    // Without the lock, the short-lived token that reads the profile's networks needs it.
+    let (run, requests) = world
+        .measured(&[&APPLY[..], &["--lock=false"]].concat())
+        .await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot read the live state from TagoIO\n  caused by: could not obtain a \
+             short-lived token for profile `carol` ({CAROL}): {HINT}\n  caused by: POST \
+             /account/profile/token: 400 pin_code is required: two-factor authentication is \
+             enabled on this account\n"
+        )
+    );
+    assert_eq!(
+        writes(&requests),
+        counts(&[("POST /account/profile/token", 1)])
+    );
+    assert_eq!(token_names(&world).await, ["ci"]);
+}
+
+const HINT: &str = "the account has two-factor authentication on, and TAGOIO_PIN is not set \
+                    to a current code; set it to the code your authenticator shows now";
+
+#[tokio::test]
+async fn a_wrong_pin_is_refused_and_the_right_one_applies() {
+    let mut world = world().await;
+    world.env.insert("TAGOIO_PIN".into(), "111111".into());
+    let run = world.run(&APPLY).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: could not take the apply lock on profile {CAROL}: {HINT}; nothing was \
+             changed\n  caused by: POST /profile/{CAROL}/token: 400 Invalid pin_code\n"
+        )
+    );
+
+    world.env.insert("TAGOIO_PIN".into(), "246810".into());
+    let run = world.run(&APPLY).await;
+    run.code(0);
+    assert!(
+        run.stdout
+            .ends_with("Apply finished: 2 done, 0 failed, 0 skipped.\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(token_names(&world).await, ["ci", "dashboard"]);
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+}
