@@ -201,6 +201,10 @@ pub struct ApplyArgs {
         default_missing_value = "true"
     )]
     pub lock: bool,
+    /// After applying, read TagoIO again (still under the lock) and check that nothing is
+    /// left to do; exit 1, showing what is, if something is.
+    #[arg(long)]
+    pub verify: bool,
     /// How long to wait while another apply holds the lock: `0s` gives up at once; `30s`,
     /// `10m`, `1h`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]

@@ -114,9 +114,10 @@ async fn run_connected(
     lock: Option<&AccountLock>,
 ) -> anyhow::Result<ExitCode> {
     let targets = match &saved {
-        Some(saved) => &saved.targets,
-        None => &args.reconcile.targets,
+        Some(saved) => saved.targets.clone(),
+        None => args.reconcile.targets.clone(),
     };
+    let targets = &targets[..];
     let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
     let plan = match saved {
         Some(saved) => {
@@ -206,7 +207,40 @@ async fn run_connected(
         )?;
         return Ok(ExitCode::from(1));
     }
+    if args.verify {
+        return verify(args, desired, connected, targets).await;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Plans again after a complete apply. What remains was changed by someone else meanwhile
+/// (a person, a script, a run without the lock) or not taken by TagoIO: drift, shown as such.
+async fn verify(
+    args: &ApplyArgs,
+    desired: &Desired,
+    connected: &Connected,
+    targets: &[String],
+) -> anyhow::Result<ExitCode> {
+    let parallelism = args.reconcile.parallelism;
+    let after = compute_plan(desired, connected, parallelism, targets)
+        .await
+        .context("cannot verify the apply")?;
+    let mut out = std::io::stdout();
+    if after.is_empty() {
+        writeln!(out, "Verified: TagoIO matches the configuration.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "\nVerification: TagoIO still differs from the configuration after this apply:"
+    )?;
+    print(&after, PlanFormat::Text, style(args.reconcile.color))?;
+    writeln!(
+        out,
+        "Something changed TagoIO while this apply ran, or TagoIO did not keep a change. \
+         Run `tagoform plan` to look again."
+    )?;
+    Ok(ExitCode::from(1))
 }
 
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {

@@ -48,4 +48,5 @@ mod reconcile_support;
 mod reconcile_team;
 mod reconcile_tokens;
 mod reconcile_two_factor;
+mod reconcile_verify;
 mod scale_smoke;

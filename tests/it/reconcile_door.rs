@@ -23,6 +23,9 @@ pub enum FaultMode {
     /// The emulator carries it out, then the answer never comes, and the door tells the test
     /// ([`FaultyDoor::crashed`]), which kills the caller: a crash at the worst moment.
     Hang,
+    /// Answered with success and `result`, without the emulator seeing it: a server that
+    /// says it did what it did not.
+    Pretend(&'static str),
 }
 
 /// Hits the `nth` (from 1) request with this method and path; `{...}` segments of the
@@ -165,6 +168,9 @@ async fn inject(State(door): State<Door>, request: Request, next: Next) -> Respo
             let _ = next.run(request).await;
             door.hung.notify_one();
             std::future::pending().await
+        }
+        Some(FaultMode::Pretend(result)) => {
+            axum::Json(json!({"status": true, "result": result})).into_response()
         }
         None => next.run(request).await,
     }

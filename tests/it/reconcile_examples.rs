@@ -59,6 +59,26 @@ Notes:
 
 ";
 
+/// Every request of the quickstart's first apply. After the creates, one list per profile
+/// and kind, so that two applies running at once keep one copy (docs/reliability.md): the
+/// profiles, ACME's networks, ACME's connectors (one of each here, so each list is filtered
+/// by that name). And the apply lock, taken before the live state is read and given back.
+pub fn quickstart_apply_requests() -> Counts {
+    with_lock_reads(counts(&[
+        ("DELETE /profile/{id}/token/{token}", 1),
+        ("GET /integration/connector", 1),
+        ("GET /integration/network", 1),
+        ("GET /profile", 2),
+        ("POST /account/profile/token", 1),
+        ("POST /integration/connector", 1),
+        ("POST /integration/connector/{id}/share", 1),
+        ("POST /integration/network", 1),
+        ("POST /integration/network/{id}/share", 1),
+        ("POST /profile", 1),
+        ("POST /profile/{id}/team", 1),
+    ]))
+}
+
 #[tokio::test]
 async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     let mut world = World::start().await;
@@ -78,26 +98,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         apply.stdout,
         format!("{QUICKSTART_PLAN}Apply finished: 6 done, 0 failed, 0 skipped.\n")
     );
-    assert_eq!(
-        requests,
-        // After the creates, one list per profile and kind, so that two applies running at
-        // once keep one copy (docs/reliability.md): the profiles, ACME's networks, ACME's
-        // connectors (one of each here, so each list is filtered by that name). And the
-        // apply lock, taken before the live state is read and given back at the end.
-        with_lock_reads(counts(&[
-            ("DELETE /profile/{id}/token/{token}", 1),
-            ("GET /integration/connector", 1),
-            ("GET /integration/network", 1),
-            ("GET /profile", 2),
-            ("POST /account/profile/token", 1),
-            ("POST /integration/connector", 1),
-            ("POST /integration/connector/{id}/share", 1),
-            ("POST /integration/network", 1),
-            ("POST /integration/network/{id}/share", 1),
-            ("POST /profile", 1),
-            ("POST /profile/{id}/team", 1),
-        ]))
-    );
+    assert_eq!(requests, quickstart_apply_requests());
 
     // The live state, read back.
     let acme = world.profile_id("ACME").await;
