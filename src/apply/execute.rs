@@ -4,6 +4,9 @@
 //! the executor reads the list and creates only what is still missing. "Already there" (409)
 //! for a share, an invitation or a publication request, and "already gone" (404) for a
 //! removal, mean the operation's goal is reached.
+//!
+//! Token operations are in `tokens`, the lookup of the ids a plan's references stand for in
+//! `references`, and keeping one of the copies concurrent applies made in `copies`.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -12,6 +15,7 @@ use std::path::Path;
 use tokio::sync::Mutex;
 
 mod copies;
+mod references;
 mod tokens;
 
 use copies::named_objects;
@@ -24,7 +28,7 @@ use crate::api::types::{
 };
 use crate::api::{ApiError, Client, IntegrationKind};
 use crate::live::{Access, AccessError, Id, ObjectKind};
-use crate::plan::{NetworkRef, ObjectRef, Operation, OperationKind, ProfileRef};
+use crate::plan::{ObjectRef, Operation, OperationKind};
 
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -305,59 +309,6 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-    }
-
-    /// The live id of a profile: known at plan time, or created by an earlier operation.
-    async fn profile_id(&self, profile: &ProfileRef) -> Result<Id, ExecuteError> {
-        if let Some(id) = &profile.id {
-            return Ok(id.clone());
-        }
-        self.profiles
-            .lock()
-            .await
-            .get(&profile.key)
-            .cloned()
-            .ok_or_else(|| {
-                ExecuteError::Unmet(format!("profile `{}` was not created", profile.key))
-            })
-    }
-
-    async fn profile_client(&self, profile: &ProfileRef) -> Result<Client, ExecuteError> {
-        let id = self.profile_id(profile).await?;
-        Ok(self.access.profile(&profile.key, &id).await?)
-    }
-
-    async fn object_id(&self, object: &ObjectRef) -> Result<Id, ExecuteError> {
-        if let Some(id) = &object.id {
-            return Ok(id.clone());
-        }
-        self.objects
-            .lock()
-            .await
-            .get(&(object.kind, object.key.clone()))
-            .cloned()
-            .ok_or_else(|| {
-                ExecuteError::Unmet(format!("{} `{}` was not created", object.kind, object.key))
-            })
-    }
-
-    async fn network_ids(&self, networks: &[NetworkRef]) -> Result<Vec<Id>, ExecuteError> {
-        let mut ids = Vec::with_capacity(networks.len());
-        for network in networks {
-            ids.push(match network {
-                NetworkRef::Id(id) => id.clone(),
-                NetworkRef::Created(key) => {
-                    let object = ObjectRef {
-                        kind: ObjectKind::Network,
-                        key: key.clone(),
-                        name: key.clone(),
-                        id: None,
-                    };
-                    self.object_id(&object).await?
-                }
-            });
-        }
-        Ok(ids)
     }
 
     async fn create_object(
