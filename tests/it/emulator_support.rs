@@ -197,7 +197,7 @@ impl Api {
 
     /// A token of the demo account with the given permission, for ACME Production.
     pub async fn token_with(&self, permission: &str) -> String {
-        let body = json!({"name": permission, "permission": permission, "email": "demo@tagoform.local", "password": "demo-password"});
+        let body = json!({"name": permission, "permission": permission, "email": DEMO_EMAIL, "password": DEMO_PASSWORD});
         let answer = self
             .post(&format!("/profile/{ACME}/token"), DEMO, body)
             .await;
