@@ -4,6 +4,9 @@
 //! the executor reads the list and creates only what is still missing. "Already there" (409)
 //! for a share, an invitation or a publication request, and "already gone" (404) for a
 //! removal, mean the operation's goal is reached.
+//!
+//! Token operations are in `tokens`, the lookup of the ids a plan's references stand for in
+//! `references`, and keeping one of the copies concurrent applies made in `copies`.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -12,20 +15,20 @@ use std::path::Path;
 use tokio::sync::Mutex;
 
 mod copies;
+mod references;
+mod tokens;
 
 use copies::named_objects;
 
 use super::body::object_body;
-use super::tokens_file::{self, TokensFileError};
+use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
 use crate::api::types::{
-    ConnectorCreateInfo, Expiry, NetworkCreateInfo, Permission as WirePermission,
-    ProfileDeleteRequest, ProfileEditRequest, TokenCreateRequest, TokenListItem,
+    ConnectorCreateInfo, NetworkCreateInfo, ProfileDeleteRequest, ProfileEditRequest,
 };
-use crate::api::{ApiError, Client, IntegrationKind, Secret, Token};
-use crate::config::Permission;
+use crate::api::{ApiError, Client, IntegrationKind};
 use crate::live::{Access, AccessError, Id, ObjectKind};
-use crate::plan::{NetworkRef, ObjectRef, Operation, OperationKind, ProfileRef, TokenStamp};
+use crate::plan::{ObjectRef, Operation, OperationKind};
 
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -200,34 +203,14 @@ impl<'a> Executor<'a> {
                 expires,
                 replaces,
             } => {
-                let id = self.profile_id(target).await?;
-                // The list that checked the new token for concurrent copies also shows the
-                // old ones: no second read.
-                let (new, live) = self
-                    .create_token(target, &id, name, *permission, expires, replaces)
-                    .await?;
-                // The new token may share the old one's stamp (same permission, made in the
-                // same instant): never delete the value just made.
-                let old_ones: Vec<&TokenListItem> = live
-                    .iter()
-                    .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces))
-                    .collect();
-                self.delete_tokens(&id, name, &old_ones).await
+                self.replace_token(target, name, *permission, expires, replaces)
+                    .await
             }
             OperationKind::DeleteToken {
                 target,
                 name,
                 stamp,
-            } => {
-                let id = self.profile_id(target).await?;
-                let live = account.tokens_list(&id).await?;
-                let stamps = std::slice::from_ref(stamp);
-                let old_ones: Vec<&TokenListItem> = live
-                    .iter()
-                    .filter(|t| is_stamped(t, name, stamps))
-                    .collect();
-                self.delete_tokens(&id, name, &old_ones).await
-            }
+            } => self.delete_token(target, name, stamp).await,
             OperationKind::CreateObject { .. } => Err(ExecuteError::Unmet(
                 "a create of a network or connector is run by `run`".into(),
             )),
@@ -328,90 +311,6 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Deletes outdated tokens, except one this run authenticates with: deleting it would
-    /// make every later request fail, so it is kept and the operation fails with what to do.
-    async fn delete_tokens(
-        &self,
-        profile_id: &str,
-        name: &str,
-        old_ones: &[&TokenListItem],
-    ) -> Result<(), ExecuteError> {
-        let mut in_use = false;
-        for old in old_ones {
-            if self.access.authenticates_with(&old.token) {
-                in_use = true;
-                continue;
-            }
-            gone_is_done(
-                self.access
-                    .account()
-                    .token_delete(profile_id, &Token::new(old.token.clone()))
-                    .await,
-            )?;
-        }
-        if in_use {
-            return Err(ExecuteError::Unmet(format!(
-                "the old token `{name}` is the one this run authenticates with, so it was kept; \
-                 switch to the new one (its value went to --tokens-out when it was made), then \
-                 apply again to delete the old one"
-            )));
-        }
-        Ok(())
-    }
-
-    /// The live id of a profile: known at plan time, or created by an earlier operation.
-    async fn profile_id(&self, profile: &ProfileRef) -> Result<Id, ExecuteError> {
-        if let Some(id) = &profile.id {
-            return Ok(id.clone());
-        }
-        self.profiles
-            .lock()
-            .await
-            .get(&profile.key)
-            .cloned()
-            .ok_or_else(|| {
-                ExecuteError::Unmet(format!("profile `{}` was not created", profile.key))
-            })
-    }
-
-    async fn profile_client(&self, profile: &ProfileRef) -> Result<Client, ExecuteError> {
-        let id = self.profile_id(profile).await?;
-        Ok(self.access.profile(&profile.key, &id).await?)
-    }
-
-    async fn object_id(&self, object: &ObjectRef) -> Result<Id, ExecuteError> {
-        if let Some(id) = &object.id {
-            return Ok(id.clone());
-        }
-        self.objects
-            .lock()
-            .await
-            .get(&(object.kind, object.key.clone()))
-            .cloned()
-            .ok_or_else(|| {
-                ExecuteError::Unmet(format!("{} `{}` was not created", object.kind, object.key))
-            })
-    }
-
-    async fn network_ids(&self, networks: &[NetworkRef]) -> Result<Vec<Id>, ExecuteError> {
-        let mut ids = Vec::with_capacity(networks.len());
-        for network in networks {
-            ids.push(match network {
-                NetworkRef::Id(id) => id.clone(),
-                NetworkRef::Created(key) => {
-                    let object = ObjectRef {
-                        kind: ObjectKind::Network,
-                        key: key.clone(),
-                        name: key.clone(),
-                        id: None,
-                    };
-                    self.object_id(&object).await?
-                }
-            });
-        }
-        Ok(ids)
-    }
-
     async fn create_object(
         &self,
         client: &Client,
@@ -438,90 +337,6 @@ impl<'a> Executor<'a> {
             }
         };
         Ok(id)
-    }
-
-    /// Creates an account token and keeps its value for `--tokens-out`. When the answer is
-    /// lost, the token list (which carries values) tells whether it was made. Returns the value,
-    /// and the profile's tokens as listed after the create (to check for concurrent copies).
-    async fn create_token(
-        &self,
-        target: &ProfileRef,
-        profile_id: &str,
-        name: &str,
-        permission: Permission,
-        expires: &str,
-        replaces: &[TokenStamp],
-    ) -> Result<(Secret, Vec<TokenListItem>), ExecuteError> {
-        let account = self.access.account();
-        let credentials = self.access.credentials().ok_or_else(|| {
-            ExecuteError::Unmet(
-                "creating a token needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD"
-                    .into(),
-            )
-        })?;
-        let request = TokenCreateRequest {
-            name: name.to_owned(),
-            permission: wire_permission(permission)?,
-            expire_time: Some(expires.to_owned()),
-            email: credentials.email.clone(),
-            password: credentials.password.expose().to_owned(),
-            otp_type: None,
-            pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
-        };
-        let before = account.tokens_list(profile_id).await?;
-        let token = match account.token_create(profile_id, &request).await {
-            Ok(created) => Secret::new(created.token),
-            Err(error) if error.answer_lost() => {
-                let after = account.tokens_list(profile_id).await?;
-                let new = after.into_iter().find(|t| {
-                    t.name == name
-                        && t.permission.to_string() == permission.as_str()
-                        && !before.iter().any(|b| b.token == t.token)
-                        && !is_stamped(t, name, replaces)
-                });
-                match new {
-                    Some(found) => Secret::new(found.token),
-                    None => Secret::new(account.token_create(profile_id, &request).await?.token),
-                }
-            }
-            Err(error) => return Err(error.into()),
-        };
-        // Of several new tokens of this name (applies running at the same time), the
-        // earliest is kept by every run alike; a later one is removed by the run that made it.
-        let live = account.tokens_list(profile_id).await?;
-        let mut same: Vec<&TokenListItem> = live
-            .iter()
-            .filter(|t| {
-                t.name == name
-                    && t.permission.to_string() == permission.as_str()
-                    && !is_stamped(t, name, replaces)
-            })
-            .collect();
-        same.sort_by(|a, b| (a.created_at, &a.token).cmp(&(b.created_at, &b.token)));
-        let token = match same.first() {
-            Some(earliest) if earliest.token != token.expose() => {
-                gone_is_done(
-                    account
-                        .token_delete(profile_id, &Token::new(token.expose()))
-                        .await,
-                )?;
-                Secret::new(earliest.token.clone())
-            }
-            _ => token,
-        };
-        let created = CreatedToken {
-            profile: target.key.clone(),
-            name: name.to_owned(),
-            token: token.clone(),
-            expires: expires.to_owned(),
-        };
-        // Written now, not at the end of the run: a crash must not lose a value that TagoIO
-        // shows only once.
-        if let Some(path) = self.tokens_out {
-            tokens_file::write(path, std::slice::from_ref(&created))?;
-        }
-        self.tokens.lock().await.push(created);
-        Ok((token, live))
     }
 }
 
@@ -561,30 +376,11 @@ fn there_is_done<T>(result: Result<T, ApiError>) -> Result<(), ExecuteError> {
     }
 }
 
-/// True when `token` is one of the planned-for-removal tokens of that name.
-fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool {
-    token.name == name
-        && stamps.iter().any(|stamp| {
-            let expires_at = match token.expire_time {
-                Expiry::Never => None,
-                Expiry::At(at) => Some(at),
-            };
-            stamp.permission == token.permission.to_string()
-                && stamp.created_at.is_none_or(|at| at == token.created_at)
-                && stamp.expires_at == expires_at
-        })
-}
-
 fn wire_kind(kind: ObjectKind) -> IntegrationKind {
     match kind {
         ObjectKind::Network => IntegrationKind::Network,
         ObjectKind::Connector => IntegrationKind::Connector,
     }
-}
-
-fn wire_permission(permission: Permission) -> Result<WirePermission, ExecuteError> {
-    serde_json::from_value(serde_json::Value::String(permission.as_str().to_owned()))
-        .map_err(invalid)
 }
 
 fn invalid(error: serde_json::Error) -> ExecuteError {

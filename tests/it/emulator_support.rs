@@ -1,19 +1,35 @@
 //! Shared helpers of the emulator tests: an emulator on 127.0.0.1:0 and a plain reqwest
-//! caller that returns the status, the JSON body and the headers of each answer.
+//! caller that returns the status, the JSON body and the headers of each answer; and the
+//! demo account's [`Access`], for tests that read or apply in this process.
+
+use std::collections::BTreeMap;
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tagoform::emulator::seed::{DEMO_PROFILE_ID, PARTNER_PROFILE_ID};
+use tagoform::api::{Client, Secret};
+use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROFILE_ID, PARTNER_PROFILE_ID};
 use tagoform::emulator::{
     self, EmulatorConfig, Plan, RunningEmulator, Seed, DEMO_TOKEN, PARTNER_TOKEN,
 };
+use tagoform::live::{Access, Credentials};
 
 pub const DEMO: &str = DEMO_TOKEN;
 pub const PARTNER: &str = PARTNER_TOKEN;
 pub const ACME: &str = DEMO_PROFILE_ID;
 pub const GLOBEX: &str = PARTNER_PROFILE_ID;
 pub const TTN: &str = "5a00000000000000000000a1";
+
+/// The demo account through `client`, with its password (sign-ins to other profiles, token
+/// changes) and no per-profile tokens.
+pub fn demo_access(client: Client) -> Access {
+    let credentials = Credentials {
+        email: DEMO_EMAIL.to_owned(),
+        password: Secret::new(DEMO_PASSWORD),
+        pin: None,
+    };
+    Access::new(client, Some(credentials), BTreeMap::new())
+}
 
 /// One answer: status, JSON body, headers.
 #[derive(Debug)]
@@ -181,7 +197,7 @@ impl Api {
 
     /// A token of the demo account with the given permission, for ACME Production.
     pub async fn token_with(&self, permission: &str) -> String {
-        let body = json!({"name": permission, "permission": permission, "email": "demo@tagoform.local", "password": "demo-password"});
+        let body = json!({"name": permission, "permission": permission, "email": DEMO_EMAIL, "password": DEMO_PASSWORD});
         let answer = self
             .post(&format!("/profile/{ACME}/token"), DEMO, body)
             .await;

@@ -1,18 +1,16 @@
 //! Shared helpers of the export tests: apply a configuration to an emulator in this process,
 //! export the account into a folder, and plan that folder against the same emulator.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tagoform::api::{Client, Secret, Token};
+use tagoform::api::{Client, Token};
 use tagoform::config::{self, Desired};
-use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 use tagoform::export::{self, Exported, Layout, Options};
-use tagoform::live::{self, Access, Credentials};
+use tagoform::live::{self, Access};
 use tagoform::plan::{self, Plan};
 use tagoform::render;
 
-use crate::emulator_support::{Api, DEMO};
+use crate::emulator_support::{demo_access, Api, DEMO};
 
 /// The moment the emulator's clock is frozen at, so expiries and invitations are exact.
 pub const NOW: &str = "2026-11-22T12:00:00Z";
@@ -31,12 +29,7 @@ impl Account {
             .token(Token::new(DEMO))
             .build()
             .unwrap();
-        let credentials = Credentials {
-            email: DEMO_EMAIL.to_owned(),
-            password: Secret::new(DEMO_PASSWORD),
-            pin: None,
-        };
-        let access = Access::new(client, Some(credentials), BTreeMap::new());
+        let access = demo_access(client);
         Self { api, access }
     }
 

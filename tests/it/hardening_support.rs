@@ -8,15 +8,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tagoform::api::{Client, ManualClock, RetryPolicy, Secret, Token};
+use tagoform::api::{Client, ManualClock, RetryPolicy, Token};
 use tagoform::apply::{self, Status};
 use tagoform::config::{self, Desired};
 use tagoform::emulator::model::Kind;
 use tagoform::emulator::seed::SeedAccount;
-use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOKEN, PARTNER_PROFILE_ID};
+use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_TOKEN, PARTNER_PROFILE_ID};
 use tagoform::emulator::{AppState, Seed};
-use tagoform::live::{self, Access, Credentials, SHORT_LIVED_TOKEN_NAME};
+use tagoform::live::{self, SHORT_LIVED_TOKEN_NAME};
 use tagoform::plan;
+
+use crate::emulator_support::demo_access;
 
 /// The external profile every generated object is also shared with.
 pub const PARTNER_KEY: &str = "partner";
@@ -211,12 +213,7 @@ pub struct Run {
 
 /// One `apply` as the command does it: read, plan, execute, remove short-lived tokens.
 pub async fn apply_once(client: Client, desired: &Desired, parallelism: usize) -> Run {
-    let credentials = Credentials {
-        email: DEMO_EMAIL.to_owned(),
-        password: Secret::new(DEMO_PASSWORD),
-        pin: None,
-    };
-    let access = Access::new(client.clone(), Some(credentials), BTreeMap::new());
+    let access = demo_access(client.clone());
     let run = async {
         let live = match live::fetch(desired, &access, parallelism).await {
             Ok(live) => live,

@@ -12,10 +12,11 @@ use serde_json::{json, Value};
 
 pub use super::emulator_support::*;
 pub use super::reconcile_door::{Fault, FaultMode, FaultyDoor};
+use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID};
 
-pub const EMAIL: &str = "demo@tagoform.local";
-pub const PASSWORD: &str = "demo-password";
+pub const EMAIL: &str = DEMO_EMAIL;
+pub const PASSWORD: &str = DEMO_PASSWORD;
 /// The emulator's clock is frozen here, so dates in plans are exact.
 pub const NOW: &str = "2027-03-01T10:00:00Z";
 pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;

@@ -1,0 +1,39 @@
+//! TagoIO wire types (DTOs) shared by the client and the emulator.
+//!
+//! Field names are snake_case exactly as TagoIO puts them on the wire; optional fields are
+//! `Option` and skipped when absent, so a type can carry a partial object (an edit, or a list
+//! item reduced by `fields`). Types that hold a token value or a password print `<redacted>`
+//! in their `Debug` output: secrets must never reach a log line or an error message.
+//! Recorded samples of TagoIO's answers live in `tests/fixtures/emulator/samples/`, and a
+//! test parses them with these types so the client and the emulator cannot drift together.
+//!
+//! One file per area; every type is re-exported here, so callers name `api::types::X`
+//! whichever file holds it.
+
+mod account;
+mod emulator_admin;
+mod envelope;
+mod integration;
+mod profile;
+mod scalars;
+mod token;
+
+pub use account::{LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse};
+pub use emulator_admin::{
+    AcceptInvitationRequest, AdvanceClockRequest, ClockInfo, FreezeClockRequest, RequestStats,
+    ReviewRequest,
+};
+pub use envelope::{ApiFailure, ApiSuccess, RawEnvelope, MAX_PAGE_AMOUNT};
+pub use integration::{
+    ConnectorCreateInfo, ConnectorCreateResponse, ConnectorInfo, DeviceParameter,
+    NetworkCreateInfo, NetworkCreateResponse, NetworkInfo, OwnedIntegration, PublicationInfo,
+    PublicationStatus, PublishRequest, PublishResponse, SerialNumber, ShareItem, ShareRequest,
+};
+pub use profile::{
+    ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
+    ProfileEditRequest, ProfileInfo, ProfileListItem, TeamInviteRequest, TeamMember,
+};
+pub use scalars::{is_valid_id, Expiry, Id, OtpType, Permission, REDACTED};
+pub use token::{
+    TokenCreateRequest, TokenCreateResponse, TokenListItem, TOKEN_TYPE_ACCOUNT, TOKEN_TYPE_LOGIN,
+};

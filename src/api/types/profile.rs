@@ -1,0 +1,114 @@
+//! Profiles and their team: listing, creating, editing and deleting a profile, and the
+//! members (or pending invitations) of its team.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::scalars::{redacted_option, Id, REDACTED};
+
+/// One item of `GET /profile` (and of the login answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileListItem {
+    pub id: Id,
+    pub name: String,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// True when another account owns the profile and this account is on its team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_share: Option<bool>,
+    /// The owning account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Id>,
+}
+
+/// `POST /profile` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileCreateRequest {
+    pub name: String,
+}
+
+/// `POST /profile` result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileCreateResponse {
+    pub id: Id,
+}
+
+/// `PUT /profile/{id}` body: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileEditRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner_url: Option<String>,
+}
+
+/// `DELETE /profile/{id}` body.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileDeleteRequest {
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_code: Option<String>,
+}
+
+impl fmt::Debug for ProfileDeleteRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileDeleteRequest")
+            .field("password", &REDACTED)
+            .field("pin_code", &redacted_option(&self.pin_code))
+            .finish()
+    }
+}
+
+/// `GET /profile/{id}` result. Billing details TagoIO adds are kept raw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileInfo {
+    pub info: ProfileDetails,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addons: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_plan: Option<String>,
+}
+
+/// The `info` object of [`ProfileInfo`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileDetails {
+    pub id: Id,
+    pub account: Id,
+    pub name: String,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    #[serde(default)]
+    pub banner_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Team
+// ---------------------------------------------------------------------------------------
+
+/// One item of `GET /profile/{id}/team`. `active: false` is a pending invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    /// The member's account id.
+    pub id: Id,
+    pub email: String,
+    pub name: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    /// When a pending invitation lapses; absent once accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /profile/{id}/team` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInviteRequest {
+    pub email: String,
+}
