@@ -23,12 +23,16 @@ pub const TTN: &str = "5a00000000000000000000a1";
 /// The demo account through `client`, with its password (sign-ins to other profiles, token
 /// changes) and no per-profile tokens.
 pub fn demo_access(client: Client) -> Access {
-    let credentials = Credentials {
+    Access::new(client, Some(demo_credentials()), BTreeMap::new())
+}
+
+/// The demo account's email and password.
+pub fn demo_credentials() -> Credentials {
+    Credentials {
         email: DEMO_EMAIL.to_owned(),
         password: Secret::new(DEMO_PASSWORD),
         pin: None,
-    };
-    Access::new(client, Some(credentials), BTreeMap::new())
+    }
 }
 
 /// One answer: status, JSON body, headers.

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use tagoform::api::{Client, Secret, Token};
+use tagoform::api::{Client, Token};
 use tagoform::apply::{self, Status};
 use tagoform::emulator::seed::{Seed, SeedProfile, DEMO_EMAIL};
 use tagoform::emulator::EmulatorConfig;
-use tagoform::live::{self, Access, Credentials};
+use tagoform::live;
 use tagoform::lock::{self, holder, AccountLock, LockSettings};
 
 use super::hardening_support::{assert_state_matches, load, seed, two_configurations};
@@ -25,21 +25,13 @@ fn client(world: &World) -> Client {
         .unwrap()
 }
 
-fn credentials() -> Credentials {
-    Credentials {
-        email: EMAIL.to_owned(),
-        password: Secret::new(PASSWORD),
-        pin: None,
-    }
-}
-
 /// A lock the test holds, as another apply would: no renewal while the test runs.
 async fn hold(world: &World) -> AccountLock {
     let settings = LockSettings {
         renew_every: Duration::from_secs(3600),
         ..LockSettings::default()
     };
-    lock::acquire(&client(world), &credentials(), settings, |_| {})
+    lock::acquire(&client(world), &demo_credentials(), settings, |_| {})
         .await
         .unwrap()
 }
@@ -267,7 +259,7 @@ async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
         "      - bob@acme.example\n",
     );
     let desired = load(&world.path(&config));
-    let access = Access::new(client(&world), Some(credentials()), Default::default());
+    let access = demo_access(client(&world));
     let snapshot = live::fetch(&desired, &access, 4).await.unwrap();
     let now = client(&world)
         .server_time()
