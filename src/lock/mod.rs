@@ -44,7 +44,7 @@ impl Default for LockSettings {
             timeout: Duration::ZERO,
             lease_minutes: 3,
             renew_every: Duration::from_secs(45),
-            pause: (Duration::from_millis(500), Duration::from_secs(3)),
+            pause: (Duration::from_secs(1), Duration::from_secs(4)),
         }
     }
 }
@@ -172,8 +172,7 @@ pub async fn acquire(
                 })
             }
             Attempt::Busy(holders) => {
-                let pause = random_pause(&settings);
-                if started.elapsed() + pause > settings.timeout {
+                if started.elapsed() + settings.pause.0 > settings.timeout {
                     return Err(LockError::Held {
                         holders,
                         waited: started.elapsed(),
@@ -183,9 +182,58 @@ pub async fn acquire(
                     waiting(&holders);
                     waited = true;
                 }
-                tokio::time::sleep(pause).await;
+                let deadline = Deadline {
+                    started,
+                    timeout: settings.timeout,
+                };
+                wait_until_free(client, &run_id, &profile, &settings, deadline, holders).await?;
             }
         }
+    }
+}
+
+/// When a wait started and how long it may last.
+#[derive(Clone, Copy)]
+struct Deadline {
+    started: Instant,
+    timeout: Duration,
+}
+
+/// Waits, reading only, until the lock profile lists no live lock of another run (or is gone):
+/// a waiting run makes no tokens, so it spends none of the write budget the holder needs.
+async fn wait_until_free(
+    client: &Client,
+    run_id: &str,
+    profile: &str,
+    settings: &LockSettings,
+    deadline: Deadline,
+    mut holders: Vec<Holder>,
+) -> Result<(), LockError> {
+    loop {
+        let pause = random_pause(settings);
+        if deadline.started.elapsed() + pause > deadline.timeout {
+            return Err(LockError::Held {
+                holders,
+                waited: deadline.started.elapsed(),
+            });
+        }
+        tokio::time::sleep(pause).await;
+        let tokens = match client.tokens_list(profile).await {
+            Ok(tokens) => tokens,
+            Err(error) if error.is_not_found() => return Ok(()),
+            Err(source) => {
+                return Err(LockError::Api {
+                    profile: profile.to_owned(),
+                    source,
+                })
+            }
+        };
+        let now = client.server_time().unwrap_or_else(Utc::now);
+        let others = holder::judge(run_id, &tokens, now).others;
+        if others.is_empty() {
+            return Ok(());
+        }
+        holders = others;
     }
 }
 

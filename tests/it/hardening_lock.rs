@@ -127,6 +127,9 @@ async fn an_apply_waits_for_the_lock_then_plans_what_the_holder_left() {
         )
         .await
         .result();
+    // While it waits it only reads: the lock tokens made so far are the holder's and the
+    // one of its first try.
+    assert_eq!(world.stats().await["POST /profile/{id}/token"], 2);
     assert!(held.release().await.is_empty());
 
     let (output, rest) = tokio::join!(child.wait_with_output(), async {
