@@ -312,7 +312,8 @@ pub struct EmulatorArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ApiArgs {
     /// TagoIO API base URL, or `local` for the embedded emulator
-    /// (state in .tagoform/local-api.json). Default: --region, else TAGOIO_API.
+    /// (state in .tagoform/local-api.json). Default: --region, else TAGOIO_API, else `local`
+    /// when no TagoIO credentials are set (with credentials, an API must be named).
     #[arg(long, value_name = "URL|local")]
     pub api: Option<String>,
     /// A TagoIO region instead of a URL.

@@ -59,12 +59,20 @@ pub struct ApiSettings {
     pub retry: RetryPolicy,
     /// Largest answer body read; a larger one is a decode error, never an allocation.
     pub max_body_bytes: usize,
+    /// True when nothing named an API and the local emulator was chosen as the default:
+    /// the command says so, so that nobody mistakes its answers for TagoIO's.
+    pub local_by_default: bool,
 }
 
 /// Why settings could not be resolved.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingsError {
-    #[error("no TagoIO API given: pass --api URL (or --api local, or --region us-e1|eu-w1), or set TAGOIO_API")]
+    #[error(
+        "no TagoIO API given, but TagoIO credentials are set: pass --api URL (or --region \
+         us-e1|eu-w1, or --api local), or set TAGOIO_API. The local emulator is the default \
+         only when no credentials are set, so that a job missing TAGOIO_API never plans \
+         against it"
+    )]
     NoEndpoint,
     #[error("the API URL `{0}` is not an http:// or https:// URL")]
     BadUrl(String),
@@ -88,6 +96,7 @@ impl ApiSettings {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             max_body_bytes: 64 * 1024 * 1024,
+            local_by_default: false,
         }
     }
 
@@ -97,7 +106,15 @@ impl ApiSettings {
         args: &crate::cli::ApiArgs,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingsError> {
-        let endpoint = resolve_endpoint(args.api.as_deref(), args.region, env("TAGOIO_API"))?;
+        let credentials_given = args.token_file.is_some()
+            || ["TAGOIO_TOKEN", "TAGOIO_EMAIL", "TAGOIO_PASSWORD"]
+                .iter()
+                .any(|name| env(name).is_some());
+        let named = resolve_endpoint(args.api.as_deref(), args.region, env("TAGOIO_API"));
+        let (endpoint, local_by_default) = match named {
+            Err(SettingsError::NoEndpoint) if !credentials_given => (Endpoint::Local, true),
+            named => (named?, false),
+        };
         let token = match &args.token_file {
             Some(path) => Some(read_token_file(path)?),
             None => match env("TAGOIO_TOKEN") {
@@ -108,6 +125,7 @@ impl ApiSettings {
             },
         };
         let mut settings = Self::new(endpoint, token);
+        settings.local_by_default = local_by_default;
         settings.timeout = Duration::from_secs(args.timeout.max(1));
         if let Some(attempts) = args.max_attempts {
             settings.retry.max_attempts = attempts.max(1);
@@ -244,6 +262,25 @@ mod tests {
         assert_eq!(error, SettingsError::EmptyTokenEnv);
         let local = ApiSettings::resolve(&args(Some("local"), None), env(&[])).unwrap();
         assert_eq!((local.endpoint, local.token), (Endpoint::Local, None));
+        assert!(!local.local_by_default);
+    }
+
+    #[test]
+    fn the_local_emulator_is_the_default_only_without_credentials() {
+        let local = ApiSettings::resolve(&args(None, None), env(&[])).unwrap();
+        assert_eq!(
+            (local.endpoint, local.token, local.local_by_default),
+            (Endpoint::Local, None, true)
+        );
+        for name in ["TAGOIO_TOKEN", "TAGOIO_EMAIL", "TAGOIO_PASSWORD"] {
+            let error = ApiSettings::resolve(&args(None, None), env(&[(name, "x")])).unwrap_err();
+            assert_eq!(error, SettingsError::NoEndpoint, "{name}");
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "value\n").unwrap();
+        let error =
+            ApiSettings::resolve(&args(None, Some(file.path().to_owned())), env(&[])).unwrap_err();
+        assert_eq!(error, SettingsError::NoEndpoint);
     }
 
     #[test]

@@ -58,6 +58,12 @@ pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connec
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let settings = ApiSettings::resolve(args, env)?;
     let local_api = settings.endpoint == Endpoint::Local;
+    if settings.local_by_default {
+        tracing::warn!(
+            "no --api, --region or TAGOIO_API given: using the local TagoIO emulator (its state \
+             is in .tagoform/local-api.json); pass --api URL to talk to TagoIO"
+        );
+    }
     let directory = std::env::current_dir().context("cannot read the current directory")?;
     let session = local::open(&settings, &directory, |builder| builder)
         .await

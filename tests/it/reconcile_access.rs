@@ -165,3 +165,36 @@ async fn the_quickstart_on_the_local_api_applies_then_has_no_changes() {
     );
     assert!(world.path(".tagoform/local-api.json").is_file());
 }
+
+/// With no API named and no credentials, the embedded emulator is the default, and the
+/// command says so; with credentials set, an API must be named.
+#[tokio::test]
+async fn without_credentials_the_local_api_is_the_default_and_says_so() {
+    let mut world = World::start().await;
+    world.env.clear();
+    let path = world.example("quickstart");
+    let plan = world
+        .run_as_given(&["plan", &path, "--detailed-exitcode"])
+        .await;
+    plan.code(2);
+    assert!(plan
+        .stdout
+        .ends_with("Plan: 6 to add, 0 to change, 0 to remove.\n"));
+    let notice = "WARN no --api, --region or TAGOIO_API given: using the local TagoIO emulator \
+                  (its state is in .tagoform/local-api.json); pass --api URL to talk to TagoIO\n";
+    assert!(plan.stderr.ends_with(notice), "{}", plan.stderr);
+    assert_eq!(plan.stderr.lines().count(), 1);
+    assert!(world.path(".tagoform/local-api.json").is_file());
+
+    world.env.insert("TAGOIO_TOKEN".into(), DEMO.into());
+    let refused = world.run_as_given(&["plan", &path]).await;
+    refused.code(1);
+    assert_eq!(
+        refused.stderr,
+        "error: no TagoIO API given, but TagoIO credentials are set: pass --api URL (or \
+         --region us-e1|eu-w1, or --api local), or set TAGOIO_API. The local emulator is the \
+         default only when no credentials are set, so that a job missing TAGOIO_API never \
+         plans against it\n"
+    );
+    assert_eq!(refused.stdout, "");
+}
