@@ -140,10 +140,15 @@ impl AccountLock {
 
     /// Gives the lock back. Returns what could not be removed (it lapses with its lease).
     pub async fn release(mut self) -> Vec<ApiError> {
-        if let Some(renewer) = self.renewer.take() {
-            renewer.abort();
-        }
-        let held = std::mem::take(&mut *self.shared.held.lock().await);
+        // A renewal holds `held` from its token's creation to its record: taking `held` first
+        // waits for one in flight, so that no token it made is left out of the removal.
+        let held = {
+            let mut held = self.shared.held.lock().await;
+            if let Some(renewer) = self.renewer.take() {
+                renewer.abort();
+            }
+            std::mem::take(&mut *held)
+        };
         let mut failures = Vec::new();
         for entry in held {
             for token in &entry.tokens {

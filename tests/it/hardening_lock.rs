@@ -428,3 +428,43 @@ async fn without_the_password_apply_refuses_unless_the_lock_is_turned_off() {
         vec![("bob@acme.example".to_owned(), false)]
     );
 }
+
+/// A renewal makes a fresh token (a fresh lease by the server's clock) and removes the old
+/// one: one lock token stays, and the lock is still held.
+#[tokio::test]
+async fn a_renewal_replaces_the_lease_token_and_keeps_the_lock() {
+    let world = World::start().await;
+    let held = hold(&world).await;
+    let value = |locks: &[(String, tagoform::api::types::TokenListItem)]| {
+        assert_eq!(locks.len(), 1, "one lock token");
+        (locks[0].1.token.clone(), locks[0].1.expire_time.clone())
+    };
+    let before = value(&lock::list(&client(&world)).await.unwrap());
+    world.api.advance(60).await;
+    let before_requests = world.stats().await;
+    held.renew().await.unwrap();
+    let mut requests = world.stats().await;
+    let after = value(&lock::list(&client(&world)).await.unwrap());
+    assert_ne!(after.0, before.0, "a new token");
+    assert_eq!(
+        after.1,
+        tagoform::api::types::Expiry::At("2027-03-01T10:04:00Z".parse().unwrap()),
+        "a lease of 3 minutes from the renewal"
+    );
+    assert_eq!(held.check(), Ok(()));
+    // Made, listed, the old one removed.
+    for (route, n) in before_requests {
+        *requests.entry(route).or_default() -= n;
+    }
+    requests.retain(|_, n| *n > 0);
+    assert_eq!(
+        requests,
+        counts(&[
+            ("DELETE /profile/{id}/token/{token}", 1),
+            ("GET /profile/{id}/token", 1),
+            ("POST /profile/{id}/token", 1),
+        ])
+    );
+    assert!(held.release().await.is_empty());
+    assert!(lock::list(&client(&world)).await.unwrap().is_empty());
+}
