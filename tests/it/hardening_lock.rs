@@ -437,7 +437,7 @@ async fn a_renewal_replaces_the_lease_token_and_keeps_the_lock() {
     let held = hold(&world).await;
     let value = |locks: &[(String, tagoform::api::types::TokenListItem)]| {
         assert_eq!(locks.len(), 1, "one lock token");
-        (locks[0].1.token.clone(), locks[0].1.expire_time.clone())
+        (locks[0].1.token.clone(), locks[0].1.expire_time)
     };
     let before = value(&lock::list(&client(&world)).await.unwrap());
     world.api.advance(60).await;
