@@ -1,7 +1,8 @@
 //! `tagoform apply`: take the apply lock, plan (or load a saved plan), check the safety rules,
 //! confirm, execute, give the lock back.
 //!
-//! Exit codes: 0 every operation done (or nothing to do), 1 refused, failed or partly failed.
+//! Exit codes: 0 every operation done (or nothing to do), 1 refused (the lock included), failed,
+//! partly failed, or `--verify` found something left.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
