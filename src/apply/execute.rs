@@ -5,8 +5,9 @@
 //! for a share, an invitation or a publication request, and "already gone" (404) for a
 //! removal, mean the operation's goal is reached.
 //!
-//! Token operations are in `tokens`, the lookup of the ids a plan's references stand for in
-//! `references`, and keeping one of the copies concurrent applies made in `copies`.
+//! Profiles and teams are in `profiles`, networks, connectors, shares and publication in
+//! `objects`, token operations in `tokens`, the lookup of the ids a plan's references stand for
+//! in `references`, and keeping one of the copies concurrent applies made in `copies`.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -15,20 +16,16 @@ use std::path::Path;
 use tokio::sync::Mutex;
 
 mod copies;
+mod objects;
+mod profiles;
 mod references;
 mod tokens;
 
-use copies::named_objects;
-
-use super::body::object_body;
 use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
-use crate::api::types::{
-    ConnectorCreateInfo, NetworkCreateInfo, ProfileDeleteRequest, ProfileEditRequest,
-};
-use crate::api::{ApiError, Client, IntegrationKind};
+use crate::api::{ApiError, IntegrationKind};
 use crate::live::{Access, AccessError, Id, ObjectKind};
-use crate::plan::{ObjectRef, Operation, OperationKind};
+use crate::plan::{Operation, OperationKind};
 
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -100,91 +97,20 @@ impl<'a> Executor<'a> {
         self.run_other(operation).await.map(|()| Ran::Done)
     }
 
+    /// Every operation but the create of a network or connector, by kind.
     async fn run_other(&self, operation: &Operation) -> Result<(), ExecuteError> {
-        let account = self.access.account();
         match &operation.kind {
             OperationKind::CreateProfile {
                 target,
                 name,
                 logo_url,
-            } => {
-                let id = create_or_find(
-                    || account.profile_create(name),
-                    || async {
-                        let profiles = account.profiles_list().await?;
-                        Ok(profiles
-                            .into_iter()
-                            .find(|p| &p.name == name && p.from_share != Some(true))
-                            .map(|p| p.id))
-                    },
-                )
-                .await?;
-                let id = self.keep_earliest_profile(id, name).await?;
-                if logo_url.is_some() {
-                    let edit = ProfileEditRequest {
-                        name: None,
-                        logo_url: logo_url.clone(),
-                        banner_url: None,
-                    };
-                    account.profile_edit(&id, &edit).await?;
-                }
-                self.profiles.lock().await.insert(target.key.clone(), id);
-                Ok(())
-            }
-            OperationKind::UpdateProfile { target } => {
-                let new = |field: &str| {
-                    operation
-                        .changes
-                        .iter()
-                        .find(|c| c.field == field)
-                        .and_then(|c| c.new.as_str().map(str::to_owned))
-                };
-                let edit = ProfileEditRequest {
-                    name: new("name"),
-                    logo_url: new("logo_url"),
-                    banner_url: None,
-                };
-                account
-                    .profile_edit(&self.profile_id(target).await?, &edit)
-                    .await?;
-                Ok(())
-            }
-            OperationKind::DeleteProfile { target, .. } => {
-                let credentials = self.access.credentials().ok_or_else(|| {
-                    ExecuteError::Unmet(
-                        "deleting a profile needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD".into(),
-                    )
-                })?;
-                let request = ProfileDeleteRequest {
-                    password: credentials.password.expose().to_owned(),
-                    pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
-                };
-                let id = self.profile_id(target).await?;
-                gone_is_done(account.profile_delete(&id, &request).await)
-            }
-            OperationKind::InviteMember { target, email, .. } => {
-                let id = self.profile_id(target).await?;
-                let team = self.access.team(&target.key, &id).await;
-                let sent = team.team_invite(&id, email).await;
-                match sent {
-                    Err(error) if error.answer_lost() => {
-                        let members = team.team_list(&id).await?;
-                        let wanted = email.to_lowercase();
-                        if members.iter().any(|m| m.email.to_lowercase() == wanted) {
-                            return Ok(());
-                        }
-                        there_is_done(team.team_invite(&id, email).await)
-                    }
-                    other => there_is_done(other),
-                }
-            }
+            } => self.create_profile(target, name, logo_url).await,
+            OperationKind::UpdateProfile { target } => self.update_profile(target, operation).await,
+            OperationKind::DeleteProfile { target, .. } => self.delete_profile(target).await,
+            OperationKind::InviteMember { target, email, .. } => self.invite(target, email).await,
             OperationKind::RemoveMember {
                 target, account_id, ..
-            } => {
-                let id = self.profile_id(target).await?;
-                let team = self.access.team(&target.key, &id).await;
-                gone_is_done(team.team_remove(&id, account_id).await)
-            }
+            } => self.remove_member(target, account_id).await,
             OperationKind::CreateToken {
                 target,
                 name,
@@ -219,124 +145,29 @@ impl<'a> Executor<'a> {
                 object,
                 networks,
             } => {
-                let client = self.profile_client(target).await?;
-                let networks = match networks {
-                    Some(networks) => Some(self.network_ids(networks).await?),
-                    None => None,
-                };
-                let id = self.object_id(object).await?;
-                let changes = &operation.changes;
-                match object.kind {
-                    ObjectKind::Network => {
-                        let body: NetworkCreateInfo =
-                            object_body(None, changes, None).map_err(invalid)?;
-                        client.network_edit(&id, &body).await?;
-                    }
-                    ObjectKind::Connector => {
-                        let body: ConnectorCreateInfo =
-                            object_body(None, changes, networks).map_err(invalid)?;
-                        client.connector_edit(&id, &body).await?;
-                    }
-                }
-                Ok(())
+                self.update_object(target, object, networks, operation)
+                    .await
             }
             OperationKind::DeleteObject { target, object } => {
-                let client = self.profile_client(target).await?;
-                let id = self.object_id(object).await?;
-                gone_is_done(match object.kind {
-                    ObjectKind::Network => client.network_delete(&id).await,
-                    ObjectKind::Connector => client.connector_delete(&id).await,
-                })
+                self.delete_object(target, object).await
             }
             OperationKind::Share {
                 target,
                 object,
                 recipient,
-            } => {
-                let client = self.profile_client(target).await?;
-                let id = self.object_id(object).await?;
-                let recipient = self.profile_id(recipient).await?;
-                let kind = wire_kind(object.kind);
-                match client.share_add(kind, &id, &recipient).await {
-                    Err(error) if error.answer_lost() => {
-                        let shares = client.shares_list(kind, &id).await?;
-                        if shares.iter().any(|s| s.profile_id == recipient) {
-                            return Ok(());
-                        }
-                        there_is_done(client.share_add(kind, &id, &recipient).await)
-                    }
-                    other => there_is_done(other),
-                }
-            }
+            } => self.share(target, object, recipient).await,
             OperationKind::Unshare {
                 target,
                 object,
                 recipient_id,
                 ..
-            } => {
-                let client = self.profile_client(target).await?;
-                let id = self.object_id(object).await?;
-                gone_is_done(
-                    client
-                        .share_remove(wire_kind(object.kind), &id, recipient_id)
-                        .await,
-                )
-            }
+            } => self.unshare(target, object, recipient_id).await,
             OperationKind::RequestPublication {
                 target,
                 object,
                 message,
-            } => {
-                let client = self.profile_client(target).await?;
-                let id = self.object_id(object).await?;
-                let kind = wire_kind(object.kind);
-                match client
-                    .publication_submit(kind, &id, message.as_deref())
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(error) if error.answer_lost() => {
-                        let status = client.publication_status(kind, &id).await?;
-                        if status.message == *message {
-                            return Ok(());
-                        }
-                        client
-                            .publication_submit(kind, &id, message.as_deref())
-                            .await?;
-                        Ok(())
-                    }
-                    Err(error) => there_is_done::<()>(Err(error)),
-                }
-            }
+            } => self.request_publication(target, object, message).await,
         }
-    }
-
-    async fn create_object(
-        &self,
-        client: &Client,
-        object: &ObjectRef,
-        operation: &Operation,
-        networks: Vec<Id>,
-    ) -> Result<Id, ExecuteError> {
-        let name = object.name.as_str();
-        let changes = &operation.changes;
-        let find = |client: Client| async move {
-            let found = named_objects(&client, object.kind, name).await?;
-            Ok(found.into_iter().next().map(|(_, id)| id))
-        };
-        let id = match object.kind {
-            ObjectKind::Network => {
-                let body: NetworkCreateInfo =
-                    object_body(Some(name), changes, None).map_err(invalid)?;
-                create_or_find(|| client.network_create(&body), || find(client.clone())).await?
-            }
-            ObjectKind::Connector => {
-                let body: ConnectorCreateInfo =
-                    object_body(Some(name), changes, Some(networks)).map_err(invalid)?;
-                create_or_find(|| client.connector_create(&body), || find(client.clone())).await?
-            }
-        };
-        Ok(id)
     }
 }
 

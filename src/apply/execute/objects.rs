@@ -1,0 +1,155 @@
+//! Networks and connectors with a profile's token: creating, changing and deleting them,
+//! sharing and unsharing them, and asking for their publication.
+
+use super::copies::named_objects;
+use super::{
+    create_or_find, gone_is_done, invalid, there_is_done, wire_kind, ExecuteError, Executor,
+};
+use crate::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
+use crate::api::Client;
+use crate::apply::body::object_body;
+use crate::live::{Id, ObjectKind};
+use crate::plan::{NetworkRef, ObjectRef, Operation, ProfileRef};
+
+impl Executor<'_> {
+    /// Creates the object (or finds the one a lost create made); its id is recorded only
+    /// after the check for concurrent copies.
+    pub(super) async fn create_object(
+        &self,
+        client: &Client,
+        object: &ObjectRef,
+        operation: &Operation,
+        networks: Vec<Id>,
+    ) -> Result<Id, ExecuteError> {
+        let name = object.name.as_str();
+        let changes = &operation.changes;
+        let find = |client: Client| async move {
+            let found = named_objects(&client, object.kind, name).await?;
+            Ok(found.into_iter().next().map(|(_, id)| id))
+        };
+        let id = match object.kind {
+            ObjectKind::Network => {
+                let body: NetworkCreateInfo =
+                    object_body(Some(name), changes, None).map_err(invalid)?;
+                create_or_find(|| client.network_create(&body), || find(client.clone())).await?
+            }
+            ObjectKind::Connector => {
+                let body: ConnectorCreateInfo =
+                    object_body(Some(name), changes, Some(networks)).map_err(invalid)?;
+                create_or_find(|| client.connector_create(&body), || find(client.clone())).await?
+            }
+        };
+        Ok(id)
+    }
+
+    /// Sends the fields the operation changes, and the connector's networks when they do.
+    pub(super) async fn update_object(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+        networks: &Option<Vec<NetworkRef>>,
+        operation: &Operation,
+    ) -> Result<(), ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let networks = match networks {
+            Some(networks) => Some(self.network_ids(networks).await?),
+            None => None,
+        };
+        let id = self.object_id(object).await?;
+        let changes = &operation.changes;
+        match object.kind {
+            ObjectKind::Network => {
+                let body: NetworkCreateInfo = object_body(None, changes, None).map_err(invalid)?;
+                client.network_edit(&id, &body).await?;
+            }
+            ObjectKind::Connector => {
+                let body: ConnectorCreateInfo =
+                    object_body(None, changes, networks).map_err(invalid)?;
+                client.connector_edit(&id, &body).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn delete_object(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+    ) -> Result<(), ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let id = self.object_id(object).await?;
+        gone_is_done(match object.kind {
+            ObjectKind::Network => client.network_delete(&id).await,
+            ObjectKind::Connector => client.connector_delete(&id).await,
+        })
+    }
+
+    /// Shares with `recipient`; after a lost answer, shares again only if the list of
+    /// shares does not show it.
+    pub(super) async fn share(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+        recipient: &ProfileRef,
+    ) -> Result<(), ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let id = self.object_id(object).await?;
+        let recipient = self.profile_id(recipient).await?;
+        let kind = wire_kind(object.kind);
+        match client.share_add(kind, &id, &recipient).await {
+            Err(error) if error.answer_lost() => {
+                let shares = client.shares_list(kind, &id).await?;
+                if shares.iter().any(|s| s.profile_id == recipient) {
+                    return Ok(());
+                }
+                there_is_done(client.share_add(kind, &id, &recipient).await)
+            }
+            other => there_is_done(other),
+        }
+    }
+
+    pub(super) async fn unshare(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+        recipient_id: &str,
+    ) -> Result<(), ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let id = self.object_id(object).await?;
+        gone_is_done(
+            client
+                .share_remove(wire_kind(object.kind), &id, recipient_id)
+                .await,
+        )
+    }
+
+    /// Asks for publication; after a lost answer, asks again only if the pending request
+    /// does not carry this message.
+    pub(super) async fn request_publication(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+        message: &Option<String>,
+    ) -> Result<(), ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let id = self.object_id(object).await?;
+        let kind = wire_kind(object.kind);
+        match client
+            .publication_submit(kind, &id, message.as_deref())
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error) if error.answer_lost() => {
+                let status = client.publication_status(kind, &id).await?;
+                if status.message == *message {
+                    return Ok(());
+                }
+                client
+                    .publication_submit(kind, &id, message.as_deref())
+                    .await?;
+                Ok(())
+            }
+            Err(error) => there_is_done::<()>(Err(error)),
+        }
+    }
+}
