@@ -3,8 +3,9 @@
 //! TagoIO has no lock to take, so tagoform makes one: a read-only account token named for the
 //! run ([`holder::token_name`]) on the account's oldest profile, the *lock profile*. A run
 //! creates its token, then lists the profile's tokens: it holds the lock when no other live
-//! lock token is there ([`holder::Judgement::holds`]); otherwise it removes its own and tries
-//! again after a random pause, until `--lock-timeout`. The token's expiry is a lease, renewed
+//! lock token is there ([`holder::Judgement::holds`]); otherwise it removes its own, reads the
+//! list after random pauses until no other lock is there, and tries again, until
+//! `--lock-timeout`. The token's expiry is a lease, renewed
 //! while the run works, so a run that crashes frees the account within the lease. A holder
 //! that cannot renew stops starting operations before its lease can lapse ([`AccountLock::check`]).
 //!
@@ -34,7 +35,8 @@ pub struct LockSettings {
     pub lease_minutes: u32,
     /// How often the holder renews its lease while it works.
     pub renew_every: Duration,
-    /// Bounds of the random pause between attempts while another run holds the lock.
+    /// Bounds of the random pause between reads of the token list while another run holds
+    /// the lock.
     pub pause: (Duration, Duration),
 }
 
