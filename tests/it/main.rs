@@ -31,6 +31,7 @@ mod hardening_input;
 mod hardening_malformed;
 mod hardening_secrets;
 mod hardening_support;
+mod live_parallelism;
 mod reconcile_access;
 mod reconcile_door;
 mod reconcile_drift;
