@@ -206,11 +206,38 @@ impl Bench {
             .context("run the drift phases first")
     }
 
+    /// The state the apply from empty left; when that phase was not run (`--phases`), the
+    /// same apply made unmeasured through an unthrottled emulator without latency.
     pub fn applied(&self) -> anyhow::Result<State> {
-        self.applied
-            .borrow()
-            .clone()
-            .context("run the apply from empty first")
+        if let Some(state) = self.applied.borrow().clone() {
+            return Ok(state);
+        }
+        let state = self.apply_unmeasured()?;
+        *self.applied.borrow_mut() = Some(state.clone());
+        Ok(state)
+    }
+
+    /// Applies the configuration to the seed's empty account as fast as the emulator allows.
+    fn apply_unmeasured(&self) -> anyhow::Result<State> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let empty = self.seed.build(chrono::Utc::now(), &mut rng)?;
+        let server = Server::start(empty, self.seed.clone(), Plan::Unlimited, Duration::ZERO)?;
+        let access = access(&server.url, Plan::Unlimited)?;
+        let failed = self.runtime.block_on(async {
+            let live = live::fetch(&self.desired, &access, self.parallelism).await?;
+            let now = access
+                .account()
+                .server_time()
+                .unwrap_or_else(chrono::Utc::now);
+            let plan = plan::plan(&self.desired, &live, now)?;
+            let report = apply::apply(&plan, &access, self.parallelism, None, |_, _| {}).await;
+            let (_, not_done, skipped) = report.counts();
+            anyhow::Ok(not_done + skipped + access.close().await.len())
+        })?;
+        if failed > 0 {
+            bail!("the unmeasured apply from empty left {failed} operations undone");
+        }
+        server.snapshot()
     }
 
     /// The applied state with 1% drift, made once through an unthrottled emulator.
@@ -243,6 +270,7 @@ impl Bench {
         let (rss_start_mb, _) = measure::memory_mb();
         let (process_before, emulator_before) = measure::cpu(THREAD_NAME);
         let started = Instant::now();
+        perf_control("enable");
         let live = self
             .runtime
             .block_on(live::fetch(&self.desired, &access, self.parallelism))?;
@@ -268,6 +296,7 @@ impl Bench {
         }
         failed += self.runtime.block_on(access.close()).len();
         let wall = started.elapsed().as_secs_f64();
+        perf_control("disable");
         let (process_after, emulator_after) = measure::cpu(THREAD_NAME);
         let (_, peak_rss_mb) = measure::memory_mb();
         let (_, heap_peak) = measure::heap_mb();
@@ -308,4 +337,21 @@ fn access(url: &str, plan: Plan) -> anyhow::Result<Access> {
         pin: None,
     };
     Ok(Access::new(client, Some(credentials), BTreeMap::new()))
+}
+
+/// Turns `perf record --control fifo:PATH -D -1` on or off around the measured part, when
+/// `SCALE_PERF_CONTROL` names that fifo, so that a profile holds the phases and not the
+/// setup (generating, loading, the unmeasured apply).
+fn perf_control(command: &str) {
+    use std::io::Write as _;
+    let Some(path) = std::env::var_os("SCALE_PERF_CONTROL") else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|mut fifo| fifo.write_all(format!("{command}\n").as_bytes()));
+    if let Err(error) = written {
+        tracing::warn!(%error, "cannot reach perf's control fifo");
+    }
 }

@@ -3,20 +3,22 @@
 //! Reads go through list endpoints at the largest page size, so the request count grows with
 //! pages, not objects. The lists carry each object's shares and publication state where the
 //! server provides them (the emulator does); otherwise those are read per object, and only for
-//! objects whose configuration manages them. All reads of all profiles
-//! run concurrently (bounded by `parallelism`), paced by the client under the rate limits.
+//! objects whose configuration manages them. Reads of several profiles run concurrently, and
+//! never more than `parallelism` requests at once, paced by the client under the rate limits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 
-use base64::Engine;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use serde_json::Value;
+use tokio::sync::Semaphore;
 
 use super::access::{Access, AccessError};
 use super::snapshot::*;
-use crate::api::types::{self, ConnectorInfo, NetworkInfo, PublicationStatus, TOKEN_TYPE_ACCOUNT};
+use crate::api::types::{ConnectorInfo, NetworkInfo};
 use crate::api::{ApiError, Client, IntegrationKind};
 use crate::config::{Desired, TagoId};
+pub use convert::decode_script;
+use convert::{connector, member, network, publication, token, with_owner_view};
 
 /// Why the live state could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -42,26 +44,53 @@ struct Managed<'a> {
     id: Id,
     team: bool,
     tokens: bool,
+    /// Its configured networks and connectors (not to delete), in key order.
+    networks: Vec<Wanted<'a>>,
+    connectors: Vec<Wanted<'a>>,
+}
+
+/// What the per-object reads need to know of one configured network or connector.
+#[derive(Debug, Clone, Copy)]
+struct Wanted<'a> {
+    pin: Option<&'a TagoId>,
+    name: &'a str,
+    /// Its `shared_with` is managed.
+    shares: bool,
+    /// It asks to be published.
+    publish: bool,
 }
 
 /// Reads the profiles the configuration names and, in each, what it manages.
 ///
 /// Profiles that do not exist yet, or whose name matches several live profiles (the plan
-/// reports those), are not read further.
+/// reports those), are not read further. At most `parallelism` requests are in flight at
+/// once, short-lived token requests included: every request waits for one of that many
+/// slots, whichever profile and list it is for.
 pub async fn fetch(
     desired: &Desired,
     access: &Access,
     parallelism: usize,
 ) -> Result<LiveSnapshot, FetchError> {
     let parallelism = parallelism.max(1);
-    let profiles = owned_profiles(access).await?;
+    let slots = Semaphore::new(parallelism);
+    let profiles = in_slot(&slots, owned_profiles(access)).await?;
     let managed = managed_profiles(desired, &profiles);
+    // `parallelism` profiles in progress keep every slot busy (each has several lists to
+    // read), and each profile's lists are read soon after its token is obtained.
     let details: BTreeMap<Id, LiveProfileState> = stream::iter(managed.iter())
-        .map(|profile| read_profile(desired, access, profile, parallelism))
+        .map(|profile| read_profile(access, profile, &slots, parallelism))
         .buffer_unordered(parallelism)
         .try_collect()
         .await?;
     Ok(LiveSnapshot { profiles, details })
+}
+
+/// Runs `request` in one of the slots. A call keeps its slot through the client's pacing and
+/// retries, which are sequential: one request in flight per slot. `acquire` fails only on a
+/// closed semaphore, and these are never closed.
+async fn in_slot<T>(slots: &Semaphore, request: impl Future<Output = T>) -> T {
+    let _slot = slots.acquire().await;
+    request.await
 }
 
 /// The profiles the account owns (profiles others shared with it are not ours to manage).
@@ -82,37 +111,94 @@ pub async fn owned_profiles(access: &Access) -> Result<Vec<LiveProfile>, FetchEr
         .collect())
 }
 
+/// The configured profiles that match exactly one live profile, each with its objects.
+/// Linear in the profiles and objects: live profiles are indexed by id and by name, and
+/// configured objects grouped by profile, once.
 fn managed_profiles<'a>(desired: &'a Desired, live: &[LiveProfile]) -> Vec<Managed<'a>> {
+    let by_id = Index::new(live.iter().map(|p| (p.id.as_str(), p.id.as_str())));
+    let by_name = Index::new(live.iter().map(|p| (p.name.as_str(), p.id.as_str())));
+    let mut networks: HashMap<&str, Vec<Wanted>> = HashMap::new();
+    for network in desired.networks.values().filter(|n| !n.delete) {
+        networks.entry(&network.profile).or_default().push(Wanted {
+            pin: network.id.as_ref(),
+            name: &network.name,
+            shares: network.shared_with.is_some(),
+            publish: network.publish.is_some(),
+        });
+    }
+    let mut connectors: HashMap<&str, Vec<Wanted>> = HashMap::new();
+    for connector in desired.connectors.values().filter(|c| !c.delete) {
+        connectors
+            .entry(&connector.profile)
+            .or_default()
+            .push(Wanted {
+                pin: connector.id.as_ref(),
+                name: &connector.name,
+                shares: connector.shared_with.is_some(),
+                publish: connector.publish.is_some(),
+            });
+    }
     desired
         .profiles
         .values()
         .filter(|profile| !profile.delete)
         .filter_map(|profile| {
-            let candidates: Vec<&LiveProfile> = match &profile.id {
-                Some(pin) => live.iter().filter(|p| p.id == pin.as_str()).collect(),
-                None => live.iter().filter(|p| p.name == profile.name).collect(),
-            };
-            let [one] = candidates.as_slice() else {
-                return None;
-            };
+            let id = match &profile.id {
+                Some(pin) => by_id.only(pin.as_str()),
+                None => by_name.only(&profile.name),
+            }?;
             Some(Managed {
                 key: &profile.key,
-                id: one.id.clone(),
+                id: id.to_owned(),
                 team: profile.team.is_some(),
                 tokens: profile.tokens.is_some(),
+                networks: networks.remove(profile.key.as_str()).unwrap_or_default(),
+                connectors: connectors.remove(profile.key.as_str()).unwrap_or_default(),
             })
         })
         .collect()
 }
 
+/// Values by key, remembering whether a key is shared by several (ambiguous) entries.
+struct Index<'a, T> {
+    entries: HashMap<&'a str, (T, bool)>,
+}
+
+impl<'a, T: Copy> Index<'a, T> {
+    fn new(entries: impl Iterator<Item = (&'a str, T)>) -> Self {
+        let mut index: HashMap<&'a str, (T, bool)> = HashMap::new();
+        for (key, value) in entries {
+            index
+                .entry(key)
+                .and_modify(|(_, several)| *several = true)
+                .or_insert((value, false));
+        }
+        Index { entries: index }
+    }
+
+    /// The value of the only entry with this key.
+    fn only(&self, key: &str) -> Option<T> {
+        match self.entries.get(key) {
+            Some((value, false)) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The value of the first entry with this key.
+    fn first(&self, key: &str) -> Option<T> {
+        self.entries.get(key).map(|(value, _)| *value)
+    }
+}
+
 async fn read_profile(
-    desired: &Desired,
     access: &Access,
     profile: &Managed<'_>,
+    slots: &Semaphore,
     parallelism: usize,
 ) -> Result<(Id, LiveProfileState), FetchError> {
     let account = access.account();
-    let client = access.profile(profile.key, &profile.id).await?;
+    // The first call may ask for a short-lived token: a request, so it takes a slot.
+    let client = in_slot(slots, access.profile(profile.key, &profile.id)).await?;
     let id = &profile.id;
     let on = |what: &str| format!("{what} of profile `{}` ({id})", profile.key);
     let team_client = access.team(profile.key, id).await;
@@ -120,8 +206,7 @@ async fn read_profile(
         if !profile.team {
             return Ok(None);
         }
-        let team = team_client
-            .team_list(id)
+        let team = in_slot(slots, team_client.team_list(id))
             .await
             .map_err(reading(on("the team")))?;
         Ok::<_, FetchError>(Some(team.into_iter().map(member).collect()))
@@ -130,23 +215,26 @@ async fn read_profile(
         if !profile.tokens {
             return Ok(None);
         }
-        let tokens = account
-            .tokens_list(id)
+        let tokens = in_slot(slots, account.tokens_list(id))
             .await
             .map_err(reading(on("the tokens")))?;
         Ok(Some(tokens.into_iter().map(token).collect()))
     };
     let networks = async {
-        client
-            .owned_list::<NetworkInfo>(IntegrationKind::Network)
-            .await
-            .map_err(reading(on("the networks")))
+        in_slot(
+            slots,
+            client.owned_list::<NetworkInfo>(IntegrationKind::Network),
+        )
+        .await
+        .map_err(reading(on("the networks")))
     };
     let connectors = async {
-        client
-            .owned_list::<ConnectorInfo>(IntegrationKind::Connector)
-            .await
-            .map_err(reading(on("the connectors")))
+        in_slot(
+            slots,
+            client.owned_list::<ConnectorInfo>(IntegrationKind::Connector),
+        )
+        .await
+        .map_err(reading(on("the connectors")))
     };
     let (team, tokens, networks, connectors) =
         tokio::try_join!(team, tokens, networks, connectors)?;
@@ -166,26 +254,13 @@ async fn read_profile(
             )
         })
         .collect();
-    let reads = object_reads(desired, profile.key, &networks, &connectors);
+    let reads = object_reads(profile, &networks, &connectors);
     let results: Vec<ObjectRead> = stream::iter(reads)
-        .map(|read| read_object(&client, read, profile.key))
+        .map(|read| in_slot(slots, read_object(&client, read, profile.key)))
         .buffer_unordered(parallelism)
         .try_collect()
         .await?;
-    for read in results {
-        let list = match read.kind {
-            IntegrationKind::Network => &mut networks,
-            IntegrationKind::Connector => &mut connectors,
-        };
-        if let Some(object) = list.iter_mut().find(|o| o.id == read.id) {
-            if read.shares.is_some() {
-                object.shares = read.shares;
-            }
-            if read.publication.is_some() {
-                object.publication = read.publication;
-            }
-        }
-    }
+    merge_object_reads(&mut networks, &mut connectors, results);
     let state = LiveProfileState {
         team,
         tokens,
@@ -193,6 +268,41 @@ async fn read_profile(
         connectors,
     };
     Ok((profile.id.clone(), state))
+}
+
+/// Puts what the per-object reads found into the listed objects.
+fn merge_object_reads(
+    networks: &mut [LiveObject],
+    connectors: &mut [LiveObject],
+    results: Vec<ObjectRead>,
+) {
+    if results.is_empty() {
+        return;
+    }
+    let positions = |objects: &[LiveObject]| -> HashMap<Id, usize> {
+        let mut positions = HashMap::new();
+        for (position, object) in objects.iter().enumerate() {
+            positions.entry(object.id.clone()).or_insert(position);
+        }
+        positions
+    };
+    let network_positions = positions(networks);
+    let connector_positions = positions(connectors);
+    for read in results {
+        let (list, positions) = match read.kind {
+            IntegrationKind::Network => (&mut *networks, &network_positions),
+            IntegrationKind::Connector => (&mut *connectors, &connector_positions),
+        };
+        let Some(object) = positions.get(&read.id).and_then(|&at| list.get_mut(at)) else {
+            continue;
+        };
+        if read.shares.is_some() {
+            object.shares = read.shares;
+        }
+        if read.publication.is_some() {
+            object.publication = read.publication;
+        }
+    }
 }
 
 /// One per-object read: shares or publication status.
@@ -204,83 +314,53 @@ struct ObjectRead {
     publication: Option<Publication>,
 }
 
-/// Shares and publication state from the list, when the server sent them.
-fn with_owner_view(
-    mut object: LiveObject,
-    shared_with: Option<Vec<Id>>,
-    publication_info: Option<types::PublicationInfo>,
-) -> LiveObject {
-    object.shares = shared_with;
-    object.publication = publication_info.map(publication);
-    object
-}
-
 /// The per-object reads the configuration still needs: shares of objects whose `shared_with`
 /// it manages, publication status of objects it asks to publish (unless already public), each
 /// only when the list did not carry it already.
 fn object_reads(
-    desired: &Desired,
-    profile: &str,
+    profile: &Managed<'_>,
     networks: &[LiveObject],
     connectors: &[LiveObject],
 ) -> Vec<ObjectRead> {
     let mut reads = Vec::new();
-    let mut add = |kind, object: &LiveObject, shares: bool, publish: bool| {
-        if shares && object.shares.is_none() {
-            reads.push(ObjectRead {
-                kind,
-                id: object.id.clone(),
-                name: object.name.clone(),
-                shares: Some(Vec::new()),
-                publication: None,
-            });
-        }
-        if publish && !object.public && object.publication.is_none() {
-            reads.push(ObjectRead {
-                kind,
-                id: object.id.clone(),
-                name: object.name.clone(),
-                shares: None,
-                publication: Some(Publication::None),
-            });
-        }
-    };
-    for network in desired.networks_of(profile).filter(|n| !n.delete) {
-        if let Some(live) = configured(networks, network.id.as_ref(), &network.name) {
-            add(
-                IntegrationKind::Network,
-                live,
-                network.shared_with.is_some(),
-                network.publish.is_some(),
-            );
-        }
-    }
-    for connector in desired.connectors_of(profile).filter(|c| !c.delete) {
-        if let Some(live) = configured(connectors, connector.id.as_ref(), &connector.name) {
-            add(
-                IntegrationKind::Connector,
-                live,
-                connector.shared_with.is_some(),
-                connector.publish.is_some(),
-            );
+    let kinds = [
+        (IntegrationKind::Network, &profile.networks, networks),
+        (IntegrationKind::Connector, &profile.connectors, connectors),
+    ];
+    for (kind, wanted, live) in kinds {
+        let by_id = Index::new(live.iter().map(|o| (o.id.as_str(), o)));
+        let by_name = Index::new(live.iter().map(|o| (o.name.as_str(), o)));
+        for wanted in wanted {
+            // As the plan matches: the pinned id, else the only object with the name
+            // (several: the plan stops, so nothing is read for them).
+            let matched = match wanted.pin {
+                Some(pin) => by_id.first(pin.as_str()),
+                None => by_name.only(wanted.name),
+            };
+            let Some(object) = matched else {
+                continue;
+            };
+            if wanted.shares && object.shares.is_none() {
+                reads.push(ObjectRead {
+                    kind,
+                    id: object.id.clone(),
+                    name: object.name.clone(),
+                    shares: Some(Vec::new()),
+                    publication: None,
+                });
+            }
+            if wanted.publish && !object.public && object.publication.is_none() {
+                reads.push(ObjectRead {
+                    kind,
+                    id: object.id.clone(),
+                    name: object.name.clone(),
+                    shares: None,
+                    publication: Some(Publication::None),
+                });
+            }
         }
     }
     reads
-}
-
-/// The live object a configured one stands for, as the plan matches it: the pinned id, else
-/// the only object with the name (several: the plan stops, so nothing is read for them).
-fn configured<'a>(
-    objects: &'a [LiveObject],
-    pin: Option<&TagoId>,
-    name: &str,
-) -> Option<&'a LiveObject> {
-    if let Some(pin) = pin {
-        return objects.iter().find(|o| o.id == pin.as_str());
-    }
-    let mut matches = objects.iter().filter(|o| o.name == name);
-    let first = matches.next()?;
-    matches.next().is_none().then_some(first)
 }
 
 async fn read_object(
@@ -312,103 +392,8 @@ async fn read_object(
     Ok(read)
 }
 
-fn publication(info: types::PublicationInfo) -> Publication {
-    match info.status {
-        PublicationStatus::None => Publication::None,
-        PublicationStatus::Pending => Publication::Pending {
-            requested_at: info.requested_at,
-            message: info.message,
-        },
-        PublicationStatus::Approved => Publication::Approved,
-        PublicationStatus::Rejected => Publication::Rejected {
-            reason: info.reason,
-            message: info.message,
-        },
-    }
-}
-
-fn member(member: types::TeamMember) -> LiveMember {
-    LiveMember {
-        account_id: member.id,
-        email: member.email,
-        active: member.active,
-        invited_at: Some(member.created_at),
-        expires_at: member.expire_at,
-    }
-}
-
-fn token(token: types::TokenListItem) -> LiveToken {
-    LiveToken {
-        name: token.name.clone(),
-        permission: token.permission.to_string(),
-        expires_at: match token.expire_time {
-            types::Expiry::Never => None,
-            types::Expiry::At(at) => Some(at),
-        },
-        created_at: Some(token.created_at),
-        origin: if token.kind == TOKEN_TYPE_ACCOUNT {
-            TokenOrigin::Account
-        } else {
-            TokenOrigin::Session
-        },
-    }
-}
-
-fn network(info: NetworkInfo) -> LiveObject {
-    let public = info.fields.public.unwrap_or(false);
-    let fields = object_fields(serde_json::to_value(&info.fields));
-    LiveObject {
-        name: info.fields.name.unwrap_or_default(),
-        id: info.id,
-        fields,
-        networks: Vec::new(),
-        public,
-        shares: None,
-        publication: None,
-    }
-}
-
-fn connector(info: ConnectorInfo) -> LiveObject {
-    let fields = object_fields(serde_json::to_value(&info.fields));
-    LiveObject {
-        name: info.fields.name.unwrap_or_default(),
-        id: info.id,
-        fields,
-        networks: info.fields.networks.unwrap_or_default(),
-        public: info.public.unwrap_or(false),
-        shares: None,
-        publication: None,
-    }
-}
-
-/// The user-settable fields by API name, the decoder as plain text. Identity and state
-/// (`name`, `networks`, `public`) are kept apart.
-fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Value> {
-    let Ok(Value::Object(map)) = value else {
-        return BTreeMap::new();
-    };
-    map.into_iter()
-        .filter(|(key, value)| {
-            !value.is_null() && !matches!(key.as_str(), "name" | "networks" | "public")
-        })
-        .map(|(key, value)| match (key.as_str(), &value) {
-            ("payload_decoder", Value::String(encoded)) => {
-                let text = decode_script(encoded).unwrap_or_else(|| encoded.clone());
-                (key, Value::String(text))
-            }
-            _ => (key, value),
-        })
-        .collect()
-}
-
-/// TagoIO sends decoders base64-encoded; anything that is not valid base64 of UTF-8 text is
-/// compared as it is (and so shows up as a change to repair).
-pub fn decode_script(encoded: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .ok()?;
-    String::from_utf8(bytes).ok()
-}
+#[path = "fetch_convert.rs"]
+mod convert;
 
 #[cfg(test)]
 #[path = "fetch_tests.rs"]

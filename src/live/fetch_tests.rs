@@ -44,7 +44,16 @@ fn meters() -> Vec<LiveObject> {
 }
 
 fn read_ids(desired: &Desired) -> Vec<(String, bool, bool)> {
-    object_reads(desired, "acme", &[], &meters())
+    let live = [LiveProfile {
+        id: "aaaaaaaaaaaaaaaaaaaaaaa1".into(),
+        name: "ACME".into(),
+        logo_url: None,
+    }];
+    let managed = managed_profiles(desired, &live);
+    let [acme] = managed.as_slice() else {
+        panic!("ACME is not managed");
+    };
+    object_reads(acme, &[], &meters())
         .into_iter()
         .map(|r| (r.id, r.shares.is_some(), r.publication.is_some()))
         .collect()
@@ -61,4 +70,32 @@ fn a_pinned_object_is_read_even_when_its_name_repeats() {
 #[test]
 fn an_unpinned_name_that_repeats_reads_nothing() {
     assert_eq!(read_ids(&desired("")), []);
+}
+
+fn live_profile(id: &str, name: &str) -> LiveProfile {
+    LiveProfile {
+        id: id.into(),
+        name: name.into(),
+        logo_url: None,
+    }
+}
+
+#[test]
+fn a_profile_is_read_only_when_it_matches_one_live_profile() {
+    let desired = desired("");
+    let twins = [
+        live_profile("aaaaaaaaaaaaaaaaaaaaaaa1", "ACME"),
+        live_profile("aaaaaaaaaaaaaaaaaaaaaaa2", "ACME"),
+    ];
+    assert_eq!(managed_profiles(&desired, &twins).len(), 0);
+    let one = [
+        live_profile("aaaaaaaaaaaaaaaaaaaaaaa1", "Globex"),
+        live_profile("aaaaaaaaaaaaaaaaaaaaaaa2", "ACME"),
+    ];
+    let managed = managed_profiles(&desired, &one);
+    let ids: Vec<(&str, &str, usize)> = managed
+        .iter()
+        .map(|m| (m.key, m.id.as_str(), m.connectors.len()))
+        .collect();
+    assert_eq!(ids, [("acme", "aaaaaaaaaaaaaaaaaaaaaaa2", 1)]);
 }

@@ -9,7 +9,8 @@ use super::identity::{
     match_object, match_profiles, IdentityError, ObjectQuery, PlanError, ProfileIds,
 };
 use super::objects::{
-    connector_fields, diff_publication, field_changes, network_fields, ResolvedRecipient, ShareDiff,
+    connector_fields, diff_publication, field_changes, network_fields, Fields, ResolvedRecipient,
+    ShareDiff,
 };
 use super::operation::{
     FieldChange, NetworkRef, Notice, ObjectRef, OperationKind, Plan, ProfileRef,
@@ -18,7 +19,7 @@ use super::order::{Draft, Drafts};
 use super::team::diff_team;
 use super::tokens::diff_tokens;
 use crate::config::{Desired, NetworkTarget, Origin, Profile, Recipient, ShareTarget, TagoId};
-use crate::live::{Id, LiveObject, LiveProfileState, LiveSnapshot, ObjectKind};
+use crate::live::{Id, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, ObjectKind};
 
 /// Computes the operations that make `live` match `desired`.
 ///
@@ -60,9 +61,16 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
             None => named.insert((kind, profile, name)),
         };
     }
+    let mut live_profiles: HashMap<&str, &LiveProfile> = HashMap::new();
+    for live_profile in &live.profiles {
+        live_profiles
+            .entry(&live_profile.id)
+            .or_insert(live_profile);
+    }
     let mut differ = Differ {
         desired,
         live,
+        live_profiles,
         now,
         profile_ids,
         keys_by_id,
@@ -99,6 +107,8 @@ struct NetworkState {
 struct Differ<'a> {
     desired: &'a Desired,
     live: &'a LiveSnapshot,
+    /// Live profiles by id (the first, should an id repeat).
+    live_profiles: HashMap<&'a str, &'a LiveProfile>,
     now: DateTime<Utc>,
     profile_ids: ProfileIds,
     /// The configuration key of each known profile id (managed first, then external), so
@@ -154,7 +164,7 @@ impl<'a> Differ<'a> {
         let live = target
             .id
             .as_ref()
-            .and_then(|id| self.live.profiles.iter().find(|p| &p.id == id));
+            .and_then(|id| self.live_profiles.get(id.as_str()).copied());
         match (live, profile.delete) {
             (None, true) => return,
             (Some(live), true) => {
@@ -302,24 +312,24 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Diffs every configured object of a kind, one at a time: each one's fields (decoders
+    /// included) are built only while it is compared, not all of them at once.
     fn objects(&mut self, kind: ObjectKind) {
-        let configured: Vec<ConfiguredObject<'a>> = match kind {
-            ObjectKind::Network => self
-                .desired
-                .networks
-                .values()
-                .map(ConfiguredObject::network)
-                .collect(),
-            ObjectKind::Connector => self
-                .desired
-                .connectors
-                .values()
-                .map(ConfiguredObject::connector)
-                .collect(),
-        };
-        for object in configured {
-            if !self.is_deleted(object.profile) {
-                self.object(kind, object);
+        let desired = self.desired;
+        match kind {
+            ObjectKind::Network => {
+                for network in desired.networks.values() {
+                    if !self.is_deleted(&network.profile) {
+                        self.object(kind, ConfiguredObject::network(network));
+                    }
+                }
+            }
+            ObjectKind::Connector => {
+                for connector in desired.connectors.values() {
+                    if !self.is_deleted(&connector.profile) {
+                        self.object(kind, ConfiguredObject::connector(connector));
+                    }
+                }
             }
         }
     }
@@ -552,11 +562,21 @@ impl<'a> Differ<'a> {
 
     /// A network is deleted only after every connector that used it is deleted or moved off it.
     fn order_network_deletes(&mut self) {
-        for (delete, network_id) in &self.network_deletes {
-            for (change, used) in &self.connector_network_changes {
-                if used.contains(network_id) {
-                    self.drafts.add_dependency(*delete, *change);
+        if self.network_deletes.is_empty() {
+            return;
+        }
+        let mut changes_using: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (change, used) in &self.connector_network_changes {
+            for network_id in used {
+                let changes = changes_using.entry(network_id.as_str()).or_default();
+                if changes.last() != Some(change) {
+                    changes.push(*change);
                 }
+            }
+        }
+        for (delete, network_id) in &self.network_deletes {
+            for change in changes_using.get(network_id.as_str()).into_iter().flatten() {
+                self.drafts.add_dependency(*delete, *change);
             }
         }
     }
@@ -596,7 +616,7 @@ struct ConfiguredObject<'a> {
     pin: Option<&'a TagoId>,
     delete: bool,
     origin: &'a Origin,
-    fields: BTreeMap<&'static str, Value>,
+    fields: Fields<'a>,
     network_targets: Vec<&'a NetworkTarget>,
     /// Keys of the configured networks a connector uses.
     networks: Vec<String>,

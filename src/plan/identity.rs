@@ -4,7 +4,7 @@
 //!
 //! When a match is ambiguous the plan stops: guessing would change the wrong customer's access.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::config::{Desired, Origin, TagoId};
@@ -99,9 +99,19 @@ pub fn match_profiles(
 ) -> ProfileIds {
     let mut ids = ProfileIds::new();
     let mut claimed: BTreeMap<Id, String> = BTreeMap::new();
+    // Indexed once, so that matching stays linear in the number of profiles.
+    let mut by_id: HashMap<&str, &LiveProfile> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<&LiveProfile>> = HashMap::new();
+    for live_profile in &live.profiles {
+        by_id.entry(&live_profile.id).or_insert(live_profile);
+        by_name
+            .entry(&live_profile.name)
+            .or_default()
+            .push(live_profile);
+    }
     for (key, profile) in &desired.profiles {
         let found = match &profile.id {
-            Some(pin) => match live.profiles.iter().find(|p| p.id == pin.as_str()) {
+            Some(pin) => match by_id.get(pin.as_str()) {
                 Some(live_profile) => Some(live_profile.id.clone()),
                 None if profile.delete => None,
                 None => {
@@ -114,7 +124,12 @@ pub fn match_profiles(
                 }
             },
             None => {
-                let ids = ids_named(&live.profiles, &profile.name);
+                let ids: Vec<Id> = by_name
+                    .get(profile.name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.id.clone())
+                    .collect();
                 match ids.as_slice() {
                     [] => None,
                     [one] => Some(one.clone()),
@@ -144,14 +159,6 @@ pub fn match_profiles(
         ids.insert(key.clone(), id);
     }
     ids
-}
-
-fn ids_named(profiles: &[LiveProfile], name: &str) -> Vec<Id> {
-    profiles
-        .iter()
-        .filter(|p| p.name == name)
-        .map(|p| p.id.clone())
-        .collect()
 }
 
 /// A configured network or connector, as far as matching needs to know it.

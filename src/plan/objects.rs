@@ -13,8 +13,36 @@ use super::order::{Draft, Drafts};
 use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget};
 use crate::live::{Id, LiveObject, Publication};
 
+/// A configured field's value: JSON, or a script's text borrowed from the configuration
+/// (decoders run to kilobytes, and copying each one only to compare it would cost more than
+/// the rest of the diff).
+pub enum FieldValue<'a> {
+    Json(Value),
+    Text(&'a str),
+}
+
+impl FieldValue<'_> {
+    fn to_value(&self) -> Value {
+        match self {
+            FieldValue::Json(value) => value.clone(),
+            FieldValue::Text(text) => Value::String((*text).to_owned()),
+        }
+    }
+
+    /// Whether a live value (nulls dropped) is this one, compared in place.
+    fn matches(&self, live: &Value) -> bool {
+        match self {
+            FieldValue::Json(value) => same_without_nulls(live, value),
+            FieldValue::Text(text) => live.as_str() == Some(*text),
+        }
+    }
+}
+
+/// Configured fields by API name.
+pub type Fields<'a> = BTreeMap<&'static str, FieldValue<'a>>;
+
 /// The fields a configured network sets, by API name (decoders as plain text).
-pub fn network_fields(network: &Network) -> BTreeMap<&'static str, Value> {
+pub fn network_fields(network: &Network) -> Fields<'_> {
     let mut fields = BTreeMap::new();
     set(&mut fields, "description", &network.description);
     set(&mut fields, "logo_url", &network.logo_url);
@@ -40,7 +68,7 @@ pub fn network_fields(network: &Network) -> BTreeMap<&'static str, Value> {
 
 /// The fields a configured connector sets, by API name; `networks` is handled apart because
 /// it needs ids resolved against the live state.
-pub fn connector_fields(connector: &Connector) -> BTreeMap<&'static str, Value> {
+pub fn connector_fields(connector: &Connector) -> Fields<'_> {
     let mut fields = BTreeMap::new();
     set(&mut fields, "description", &connector.description);
     set(&mut fields, "logo_url", &connector.logo_url);
@@ -57,32 +85,21 @@ pub fn connector_fields(connector: &Connector) -> BTreeMap<&'static str, Value> 
     fields
 }
 
-fn set<T: serde::Serialize>(
-    fields: &mut BTreeMap<&'static str, Value>,
-    name: &'static str,
-    value: &Option<T>,
-) {
+fn set<T: serde::Serialize>(fields: &mut Fields<'_>, name: &'static str, value: &Option<T>) {
     if let Some(value) = value {
         if let Ok(value) = serde_json::to_value(value) {
-            fields.insert(name, without_nulls(value));
+            fields.insert(name, FieldValue::Json(without_nulls(value)));
         }
     }
 }
 
-fn set_script(
-    fields: &mut BTreeMap<&'static str, Value>,
-    name: &'static str,
-    script: &Option<Script>,
-) {
+fn set_script<'a>(fields: &mut Fields<'a>, name: &'static str, script: &'a Option<Script>) {
     if let Some(script) = script {
-        fields.insert(name, Value::String(script.text.clone()));
+        fields.insert(name, FieldValue::Text(&script.text));
     }
 }
 
-fn set_parameters(
-    fields: &mut BTreeMap<&'static str, Value>,
-    parameters: &Option<Vec<DeviceParameter>>,
-) {
+fn set_parameters(fields: &mut Fields<'_>, parameters: &Option<Vec<DeviceParameter>>) {
     set(fields, "device_parameters", parameters);
 }
 
@@ -101,21 +118,47 @@ pub fn without_nulls(value: Value) -> Value {
 }
 
 /// The changes that make `live` carry the configured fields; every field on create.
-pub fn field_changes(
-    desired: &BTreeMap<&'static str, Value>,
-    live: Option<&LiveObject>,
-) -> Vec<FieldChange> {
+pub fn field_changes(desired: &Fields<'_>, live: Option<&LiveObject>) -> Vec<FieldChange> {
     desired
         .iter()
         .filter_map(|(field, new)| {
-            let old = live
-                .and_then(|object| object.fields.get(*field))
+            let live_value = live.and_then(|object| object.fields.get(*field));
+            // Compared in place; values are copied only into a change.
+            if live_value.is_some_and(|value| new.matches(value)) {
+                return None;
+            }
+            let new = new.to_value();
+            let old = live_value
                 .cloned()
                 .map(without_nulls)
                 .filter(|value| !value.is_null());
-            (old.as_ref() != Some(new)).then(|| FieldChange::new(field, old, new.clone()))
+            (old.as_ref() != Some(&new)).then(|| FieldChange::new(field, old, new))
         })
         .collect()
+}
+
+/// `without_nulls(live.clone()) == *desired`, without the copy. `desired` holds no null
+/// member (the configured fields went through [`without_nulls`]).
+fn same_without_nulls(live: &Value, desired: &Value) -> bool {
+    match (live, desired) {
+        (Value::Object(live), Value::Object(desired)) => {
+            let present = live.iter().filter(|(_, value)| !value.is_null());
+            present.clone().count() == desired.len()
+                && present.into_iter().all(|(key, value)| {
+                    desired
+                        .get(key)
+                        .is_some_and(|wanted| same_without_nulls(value, wanted))
+                })
+        }
+        (Value::Array(live), Value::Array(desired)) => {
+            live.len() == desired.len()
+                && live
+                    .iter()
+                    .zip(desired)
+                    .all(|(value, wanted)| same_without_nulls(value, wanted))
+        }
+        _ => live == desired,
+    }
 }
 
 /// Who a configured share goes to, with the draft that creates the recipient, if any.
@@ -238,5 +281,33 @@ pub fn diff_publication(
             origin: Some(desired.origin.clone()),
             depends_on: depends_on.to_vec(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compares_in_place_as_without_nulls_does() {
+        let desired = json!({"a": 1, "list": [{"b": 2}, null]});
+        let cases = [
+            (json!({"a": 1, "list": [{"b": 2}, null]}), true),
+            (
+                json!({"a": 1, "z": null, "list": [{"b": 2, "c": null}, null]}),
+                true,
+            ),
+            (json!({"a": 1, "list": [{"b": 2}]}), false),
+            (json!({"a": 1, "list": [{"b": 2}, null], "z": 0}), false),
+            (json!({"a": null, "list": [{"b": 2}, null]}), false),
+            (json!("text"), false),
+        ];
+        for (live, same) in cases {
+            assert_eq!(
+                (same_without_nulls(&live, &desired), same),
+                (without_nulls(live.clone()) == desired, same),
+                "{live}"
+            );
+        }
     }
 }

@@ -5,8 +5,6 @@
 //! name) and renumbers every dependency, so the output is deterministic whatever the drafting
 //! order was.
 
-use std::cmp::Ordering;
-
 use super::operation::{
     Action, FieldChange, Notice, Operation, OperationKind, Plan, FORMAT_VERSION,
 };
@@ -51,7 +49,8 @@ impl Drafts {
     /// Sorts into review order and renumbers dependencies.
     pub fn finish(self) -> Plan {
         let mut order: Vec<usize> = (0..self.drafts.len()).collect();
-        order.sort_by(|&a, &b| review_order(&self.drafts[a], &self.drafts[b]).then(a.cmp(&b)));
+        // Each draft's key is made once (its subject is a new string), not at every comparison.
+        order.sort_by_cached_key(|&index| (review_key(&self.drafts[index]), index));
         let mut position = vec![0; self.drafts.len()];
         for (new, &old) in order.iter().enumerate() {
             position[old] = new;
@@ -86,12 +85,13 @@ impl Drafts {
 
 /// Removals first (a reviewer must see them), then replacements, changes and additions;
 /// within each, by profile, kind of object and name.
-fn review_order(a: &Draft, b: &Draft) -> Ordering {
-    action_rank(a.kind.action())
-        .cmp(&action_rank(b.kind.action()))
-        .then_with(|| a.profile.cmp(&b.profile))
-        .then_with(|| kind_rank(&a.kind).cmp(&kind_rank(&b.kind)))
-        .then_with(|| subject(&a.kind).cmp(&subject(&b.kind)))
+fn review_key(draft: &Draft) -> (u8, &str, u8, String) {
+    (
+        action_rank(draft.kind.action()),
+        &draft.profile,
+        kind_rank(&draft.kind),
+        subject(&draft.kind),
+    )
 }
 
 fn action_rank(action: Action) -> u8 {

@@ -4,6 +4,8 @@
 //! longer counts and is sent again; a pending invitation of an email the list no longer names is
 //! revoked, since left alone it could still be accepted later.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 
 use super::operation::{Notice, OperationKind, ProfileRef};
@@ -20,9 +22,15 @@ pub fn diff_team(
     now: DateTime<Utc>,
     depends_on: &[usize],
 ) {
+    // Each email lowercased once: lookups by identity stay linear in the team's size.
+    let mut live_by_email: HashMap<String, &LiveMember> = HashMap::new();
+    let live_emails: Vec<String> = live.iter().map(|m| m.email.to_lowercase()).collect();
+    for (email, member) in live_emails.iter().zip(live) {
+        live_by_email.entry(email.clone()).or_insert(member);
+    }
+    let wanted: HashSet<String> = desired.iter().map(Member::identity).collect();
     for member in desired {
-        let email = member.identity();
-        let existing = live.iter().find(|m| m.email.to_lowercase() == email);
+        let existing = live_by_email.get(&member.identity()).copied();
         let reinvite = match existing {
             Some(m) if m.active => continue,
             Some(m) if !is_expired(m, now) => {
@@ -49,10 +57,8 @@ pub fn diff_team(
             depends_on: depends_on.to_vec(),
         });
     }
-    for member in live {
-        let listed = desired
-            .iter()
-            .any(|m| m.identity() == member.email.to_lowercase());
+    for (member, email) in live.iter().zip(&live_emails) {
+        let listed = wanted.contains(email);
         // An expired invitation can no longer be accepted: nothing to revoke.
         if listed || (!member.active && is_expired(member, now)) {
             continue;

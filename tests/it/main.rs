@@ -32,6 +32,7 @@ mod hardening_lock;
 mod hardening_malformed;
 mod hardening_secrets;
 mod hardening_support;
+mod live_parallelism;
 mod reconcile_access;
 mod reconcile_door;
 mod reconcile_drift;

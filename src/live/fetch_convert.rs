@@ -1,0 +1,118 @@
+//! Wire answers to snapshot values: what [`super`] reads, as plain data for the plan.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::Value;
+
+use crate::api::types::{self, ConnectorInfo, NetworkInfo, PublicationStatus, TOKEN_TYPE_ACCOUNT};
+use crate::live::snapshot::*;
+
+/// Shares and publication state from the list, when the server sent them.
+pub(super) fn with_owner_view(
+    mut object: LiveObject,
+    shared_with: Option<Vec<Id>>,
+    publication_info: Option<types::PublicationInfo>,
+) -> LiveObject {
+    object.shares = shared_with;
+    object.publication = publication_info.map(publication);
+    object
+}
+
+pub(super) fn publication(info: types::PublicationInfo) -> Publication {
+    match info.status {
+        PublicationStatus::None => Publication::None,
+        PublicationStatus::Pending => Publication::Pending {
+            requested_at: info.requested_at,
+            message: info.message,
+        },
+        PublicationStatus::Approved => Publication::Approved,
+        PublicationStatus::Rejected => Publication::Rejected {
+            reason: info.reason,
+            message: info.message,
+        },
+    }
+}
+
+pub(super) fn member(member: types::TeamMember) -> LiveMember {
+    LiveMember {
+        account_id: member.id,
+        email: member.email,
+        active: member.active,
+        invited_at: Some(member.created_at),
+        expires_at: member.expire_at,
+    }
+}
+
+pub(super) fn token(token: types::TokenListItem) -> LiveToken {
+    LiveToken {
+        name: token.name.clone(),
+        permission: token.permission.to_string(),
+        expires_at: match token.expire_time {
+            types::Expiry::Never => None,
+            types::Expiry::At(at) => Some(at),
+        },
+        created_at: Some(token.created_at),
+        origin: if token.kind == TOKEN_TYPE_ACCOUNT {
+            TokenOrigin::Account
+        } else {
+            TokenOrigin::Session
+        },
+    }
+}
+
+pub(super) fn network(info: NetworkInfo) -> LiveObject {
+    let public = info.fields.public.unwrap_or(false);
+    let fields = object_fields(serde_json::to_value(&info.fields));
+    LiveObject {
+        name: info.fields.name.unwrap_or_default(),
+        id: info.id,
+        fields,
+        networks: Vec::new(),
+        public,
+        shares: None,
+        publication: None,
+    }
+}
+
+pub(super) fn connector(info: ConnectorInfo) -> LiveObject {
+    let fields = object_fields(serde_json::to_value(&info.fields));
+    LiveObject {
+        name: info.fields.name.unwrap_or_default(),
+        id: info.id,
+        fields,
+        networks: info.fields.networks.unwrap_or_default(),
+        public: info.public.unwrap_or(false),
+        shares: None,
+        publication: None,
+    }
+}
+
+/// The user-settable fields by API name, the decoder as plain text. Identity and state
+/// (`name`, `networks`, `public`) are kept apart.
+fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Value> {
+    let Ok(Value::Object(map)) = value else {
+        return BTreeMap::new();
+    };
+    map.into_iter()
+        .filter(|(key, value)| {
+            !value.is_null() && !matches!(key.as_str(), "name" | "networks" | "public")
+        })
+        .map(|(key, value)| match (key.as_str(), &value) {
+            ("payload_decoder", Value::String(encoded)) => {
+                let text = decode_script(encoded).unwrap_or_else(|| encoded.clone());
+                (key, Value::String(text))
+            }
+            _ => (key, value),
+        })
+        .collect()
+}
+
+/// TagoIO sends decoders base64-encoded; anything that is not valid base64 of UTF-8 text is
+/// compared as it is (and so shows up as a change to repair).
+pub fn decode_script(encoded: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}

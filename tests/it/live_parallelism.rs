@@ -1,0 +1,157 @@
+//! `live::fetch` never has more than `--parallelism` requests in flight, short-lived token
+//! requests included, and does keep that many in flight.
+//!
+//! A front door onto the emulator counts the requests it is serving. It holds every request
+//! but the first (the profile list) until `parallelism` of them are in flight at once, then
+//! lets everything through: so the bound is reached whatever the scheduling, and any request
+//! past it would be counted. No timing is involved.
+
+// The scale benchmark's generator, also loaded by `scale_smoke` (whose modules are private).
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../../examples/scale/generate.rs"]
+mod generate;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use tagoform::api::{Client, Secret, Token};
+use tagoform::config::{self, Desired};
+use tagoform::emulator::{self, EmulatorConfig, RunningEmulator};
+use tagoform::live::{self, Access, Credentials};
+use tagoform::{apply, plan};
+
+use generate::Size;
+
+const SIZE: Size = Size {
+    profiles: 6,
+    members: 2,
+    connectors: 2,
+    networks: 1,
+    shares: 3,
+};
+
+/// Requests being served, the most at once, and the gate held until `wanted` at once.
+struct Gauge {
+    in_flight: AtomicUsize,
+    most: AtomicUsize,
+    wanted: usize,
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+async fn count(State(gauge): State<Arc<Gauge>>, request: Request, next: Next) -> Response {
+    let now = gauge.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    gauge.most.fetch_max(now, Ordering::SeqCst);
+    if now >= gauge.wanted {
+        gauge.open.send_replace(true);
+    }
+    let profile_list = request.method() == "GET" && request.uri().path() == "/profile";
+    if !profile_list {
+        let mut open = gauge.open.subscribe();
+        let _ = open.wait_for(|open| *open).await;
+    }
+    let response = next.run(request).await;
+    // Before the answer is written: the client cannot have read it yet, so it cannot have
+    // sent the request that the answer's slot lets through.
+    gauge.in_flight.fetch_sub(1, Ordering::SeqCst);
+    response
+}
+
+/// A counting front door onto the emulator's state; stops when dropped.
+struct Door {
+    url: String,
+    gauge: Arc<Gauge>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Door {
+    async fn open(emulator: &RunningEmulator, wanted: usize) -> Door {
+        let gauge = Arc::new(Gauge {
+            in_flight: AtomicUsize::new(0),
+            most: AtomicUsize::new(0),
+            wanted,
+            open: tokio::sync::watch::Sender::new(false),
+        });
+        let router = emulator::app(emulator.state().clone())
+            .layer(axum::middleware::from_fn_with_state(gauge.clone(), count));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Door { url, gauge, task }
+    }
+}
+
+impl Drop for Door {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn access(url: &str) -> Access {
+    let client = Client::builder(url)
+        .token(Token::new(generate::ACCOUNT_TOKEN))
+        .build()
+        .unwrap();
+    let credentials = Credentials {
+        email: generate::EMAIL.to_owned(),
+        password: Secret::new(generate::PASSWORD),
+        pin: None,
+    };
+    Access::new(client, Some(credentials), BTreeMap::new())
+}
+
+fn load(root: &std::path::Path) -> Desired {
+    let mut desired = Desired::default();
+    for folder in generate::write_config(root, &SIZE).unwrap() {
+        let part = config::load(&folder).unwrap().desired.unwrap();
+        desired.external_profiles.extend(part.external_profiles);
+        desired.profiles.extend(part.profiles);
+        desired.networks.extend(part.networks);
+        desired.connectors.extend(part.connectors);
+    }
+    desired
+}
+
+/// An emulator where the configuration is applied already, so that every profile is read.
+async fn applied(desired: &Desired) -> RunningEmulator {
+    let config = EmulatorConfig {
+        seed: generate::seed(&SIZE),
+        rng_seed: Some(1),
+        ..EmulatorConfig::default()
+    };
+    let running = emulator::start(config).await.unwrap();
+    let access = access(&running.url());
+    let empty = live::fetch(desired, &access, 4).await.unwrap();
+    let plan = plan::plan(desired, &empty, chrono::Utc::now()).unwrap();
+    let report = apply::apply(&plan, &access, 4, None, |_, _| {}).await;
+    assert!(report.succeeded());
+    assert_eq!(access.close().await.len(), 0);
+    running
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_keeps_exactly_parallelism_requests_in_flight_at_most() {
+    let folder = tempfile::tempdir().unwrap();
+    let desired = load(folder.path());
+    let running = applied(&desired).await;
+    for parallelism in [1, 3, 5] {
+        let door = Door::open(&running, parallelism).await;
+        let access = access(&door.url);
+        let snapshot = live::fetch(&desired, &access, parallelism).await.unwrap();
+        let most = door.gauge.most.load(Ordering::SeqCst);
+        // The profile list, then per profile: a short-lived token, the team, the networks
+        // and the connectors (shares come in the owner's lists).
+        let requests = access.account().requests_sent();
+        access.close().await;
+        assert_eq!(
+            (most, requests, snapshot.details.len()),
+            (parallelism, 1 + 4 * SIZE.profiles as u64, SIZE.profiles),
+            "--parallelism {parallelism}"
+        );
+    }
+}
