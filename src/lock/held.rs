@@ -176,6 +176,9 @@ impl Shared {
     /// another run may hold the lock now, and this one is lost for good.
     async fn renew(&self) -> Result<(), LockError> {
         let mut held = self.held.lock().await;
+        // A lock profile this run deleted, after it took the lock on the next oldest
+        // ([`AccountLock::cover_deletions`]): its token went with it, and the next one holds.
+        let mut deleted = Vec::new();
         for entry in held.iter_mut() {
             let profile = entry.profile.clone();
             let api = |source| LockError::Api {
@@ -185,6 +188,10 @@ impl Shared {
             let sent = Instant::now();
             let made = match self.client.token_create(&profile, &self.request).await {
                 Ok(made) => Some(Token::new(made.token)),
+                Err(error) if error.is_not_found() => {
+                    deleted.push(profile);
+                    continue;
+                }
                 Err(error) if error.answer_lost() => None,
                 Err(error) => return Err(api(error)),
             };
@@ -218,6 +225,12 @@ impl Shared {
             entry.tokens = vec![newest];
             entry.renewed = sent;
         }
+        if deleted.len() == held.len() {
+            let reason = "its lock profile was deleted".to_owned();
+            self.lose(&reason);
+            return Err(LockError::Lost(reason));
+        }
+        held.retain(|entry| !deleted.contains(&entry.profile));
         let valid_until = held.iter().map(|entry| entry.renewed).min();
         if let Some(renewed) = valid_until {
             let mut lease = match self.lease.lock() {

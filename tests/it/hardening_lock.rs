@@ -389,6 +389,12 @@ async fn before_deleting_the_lock_profile_an_apply_also_locks_the_next_oldest() 
     let run = world.run(&["apply", "team.yaml", "--auto-approve"]).await;
     run.code(1);
     assert_eq!(run.stderr, refusal(&line, held.run_id()));
+    // Renewals go on without the deleted profile: the lock is held on the next oldest.
+    held.renew().await.unwrap();
+    assert_eq!(held.check(), Ok(()));
+    let locks = lock::list(&client(&world)).await.unwrap();
+    assert_eq!(locks.len(), 1);
+    assert_eq!(locks[0].0, ACME);
     assert!(held.release().await.is_empty());
 }
 
