@@ -52,7 +52,7 @@ pub async fn read(
         .map_err(|error| ReadError::Profiles(Box::new(error)))?;
     let owned: Vec<(Id, String)> = listed
         .into_iter()
-        .filter(|p| p.from_share != Some(true))
+        .filter(|p| p.is_own())
         .map(|p| (p.id, p.name))
         .collect();
     let selected = select(&owned, selection)?;

@@ -102,7 +102,7 @@ pub async fn owned_profiles(access: &Access) -> Result<Vec<LiveProfile>, FetchEr
         .map_err(reading("the account's profiles"))?;
     Ok(listed
         .into_iter()
-        .filter(|p| p.from_share != Some(true))
+        .filter(|p| p.is_own())
         .map(|p| LiveProfile {
             id: p.id,
             name: p.name,

@@ -90,10 +90,7 @@ impl AccountLock {
 
     /// `Ok` while the lock is surely held: not lost, and the lease has time left.
     pub fn check(&self) -> Result<(), String> {
-        let lease = match self.shared.lease.lock() {
-            Ok(lease) => lease,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let lease = self.shared.lease();
         if let Some(reason) = &lease.lost {
             return Err(format!("the apply lock was lost ({reason})"));
         }
@@ -233,20 +230,22 @@ impl Shared {
         held.retain(|entry| !deleted.contains(&entry.profile));
         let valid_until = held.iter().map(|entry| entry.renewed).min();
         if let Some(renewed) = valid_until {
-            let mut lease = match self.lease.lock() {
-                Ok(lease) => lease,
-                Err(poisoned) => poisoned.into_inner(),
-            };
+            let mut lease = self.lease();
             lease.valid_until = renewed + lease_length(&self.settings);
         }
         Ok(())
     }
 
-    fn lose(&self, reason: &str) {
-        let mut lease = match self.lease.lock() {
+    /// The lease state; a panic elsewhere while it was held leaves it as it was, still usable.
+    fn lease(&self) -> std::sync::MutexGuard<'_, Lease> {
+        match self.lease.lock() {
             Ok(lease) => lease,
             Err(poisoned) => poisoned.into_inner(),
-        };
+        }
+    }
+
+    fn lose(&self, reason: &str) {
+        let mut lease = self.lease();
         lease.lost.get_or_insert_with(|| reason.to_owned());
     }
 }

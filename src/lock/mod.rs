@@ -334,7 +334,7 @@ pub async fn owned_profiles(client: &Client) -> Result<Vec<Id>, LockError> {
     let listed = client.profiles_list().await.map_err(LockError::Profiles)?;
     let mut ids: Vec<Id> = listed
         .into_iter()
-        .filter(|profile| profile.from_share != Some(true))
+        .filter(|profile| profile.is_own())
         .map(|profile| profile.id)
         .collect();
     ids.sort();
@@ -342,9 +342,11 @@ pub async fn owned_profiles(client: &Client) -> Result<Vec<Id>, LockError> {
 }
 
 /// Every live lock token of the account, with the profile it is on: for `tagoform unlock`.
+/// Locks are made only on the oldest profile, and on the next oldest by a run about to delete
+/// the oldest ([`AccountLock::cover_deletions`]), so those two are all that is read.
 pub async fn list(client: &Client) -> Result<Vec<(Id, TokenListItem)>, LockError> {
     let mut found = Vec::new();
-    for profile in owned_profiles(client).await? {
+    for profile in owned_profiles(client).await?.into_iter().take(2) {
         let tokens = client
             .tokens_list(&profile)
             .await

@@ -43,16 +43,6 @@ async fn holder_line(world: &World) -> String {
     holder::holder(&locks[0].1).unwrap().to_string()
 }
 
-/// The requests an apply makes to take the lock and give it back (or to try and give way).
-fn lock_requests() -> Counts {
-    counts(&[
-        ("DELETE /profile/{id}/token/{token}", 1),
-        ("GET /profile", 1),
-        ("GET /profile/{id}/token", 1),
-        ("POST /profile/{id}/token", 1),
-    ])
-}
-
 fn refusal(line: &str, run_id: &str) -> String {
     format!(
         "error: another apply holds the lock on this account ({line}); nothing was changed. \
@@ -78,7 +68,7 @@ async fn an_apply_refuses_while_another_holds_the_lock_and_reads_nothing() {
     assert_eq!(run.stderr, refusal(&line, held.run_id()));
     assert_eq!(run.stdout, "");
     // It tried once, gave way, and read nothing of the account.
-    assert_eq!(requests, lock_requests());
+    assert_eq!(requests, with_lock_reads(Counts::new()));
     assert_eq!(holder_line(&world).await, line, "the holder's lock stays");
 
     assert!(held.release().await.is_empty());

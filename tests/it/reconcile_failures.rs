@@ -108,9 +108,6 @@ Apply finished: 4 done, 0 failed, 0 skipped.
 /// sign-ins, writes); repeating apply converges, and the result is exactly the configuration,
 /// once. (At 5%, a run's ~20 reads all succeed about a third of the time: 100 runs never
 /// all fail in practice.)
-/// Past the apply lock's lease.
-const LEASE_SECONDS: i64 = 60 * 3 + 1; // LockSettings::default().lease_minutes, and a second
-
 #[tokio::test]
 async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     let state = tempfile::tempdir().unwrap();
@@ -144,7 +141,8 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
         }
         // A failed run may leave its apply lock (its removal failed too): it lapses with
         // its lease, as it would while a person looks at the failure before running again.
-        world.api.advance(LEASE_SECONDS).await;
+        let lease = tagoform::lock::LockSettings::default().lease_minutes;
+        world.api.advance(i64::from(lease) * 60 + 1).await;
     }
     assert_eq!(runs.last().unwrap().code, 0, "{:?}", runs.last());
 

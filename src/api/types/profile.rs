@@ -23,6 +23,14 @@ pub struct ProfileListItem {
     pub account: Option<Id>,
 }
 
+impl ProfileListItem {
+    /// True for the account's own profiles; false for those of other accounts that it sees
+    /// as a team member, which tagoform never manages.
+    pub fn is_own(&self) -> bool {
+        self.from_share != Some(true)
+    }
+}
+
 /// `POST /profile` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileCreateRequest {

@@ -68,7 +68,7 @@ impl Executor<'_> {
             .profiles_list()
             .await?
             .into_iter()
-            .filter(|p| p.name == name && p.from_share != Some(true))
+            .filter(|p| p.name == name && p.is_own())
             .map(|p| p.id)
             .collect();
         if same.len() < 2 {

@@ -21,7 +21,7 @@ impl Executor<'_> {
                 let profiles = account.profiles_list().await?;
                 Ok(profiles
                     .into_iter()
-                    .find(|p| p.name == name && p.from_share != Some(true))
+                    .find(|p| p.name == name && p.is_own())
                     .map(|p| p.id))
             },
         )
