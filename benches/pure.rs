@@ -65,6 +65,7 @@ fn applied_snapshot(size: &Size, desired: &Desired) -> LiveSnapshot {
             email: generate::EMAIL.to_owned(),
             password: Secret::new(generate::PASSWORD),
             pin: None,
+            otp: tagoform::api::types::OtpType::Authenticator,
         };
         let access = Access::new(client, Some(credentials), BTreeMap::new());
         let empty = live::fetch(desired, &access, 16).await.unwrap();

@@ -65,6 +65,26 @@ pub enum Command {
     ///
     /// Example: tagoform unlock 3f9a1c2e5b7d9f01 --api https://api.tago.io
     Unlock(UnlockArgs),
+    /// Check, with GET requests only, that the API answers as tagoform expects.
+    ///
+    /// Checks the account token, that each `token_env` token is of its profile, the lists
+    /// tagoform reads (own objects with `filter[profile]`, the share list of one object, the
+    /// shape of a team), the server's clock, and what a 429 looks like if one is met. Prints
+    /// a table: route, expectation and its source, result. Never writes: it signs in nowhere
+    /// and asks for no short-lived token.
+    ///
+    /// Exit status: 0 when every check holds (or was skipped), 1 otherwise.
+    ///
+    /// Example: tagoform doctor tagoio/ --api https://api.tago.io
+    Doctor(DoctorArgs),
+    /// Ask TagoIO to send a two-factor code by SMS or e-mail (TAGOIO_OTP_TYPE).
+    ///
+    /// For accounts with two-factor authentication by SMS or e-mail: TagoIO sends the code;
+    /// then set TAGOIO_PIN to it and run the command that needed it. An authenticator app's
+    /// code is not sent: read it in the app.
+    ///
+    /// Example: TAGOIO_OTP_TYPE=sms tagoform otp --api https://api.tago.io
+    Otp(OtpArgs),
     /// Run the TagoIO-compatible emulator on loopback.
     ///
     /// Example: tagoform emulator --listen 127.0.0.1:8787 --state api.json
@@ -209,6 +229,23 @@ pub struct ApplyArgs {
     /// `10m`, `1h`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+}
+
+/// Arguments of `tagoform doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The configuration whose profiles and tokens to check (a file or a folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// Arguments of `tagoform otp`.
+#[derive(Debug, Args)]
+pub struct OtpArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 /// Arguments of `tagoform unlock`.

@@ -17,6 +17,7 @@
 //! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
+//! - [`doctor`]: read-only checks that the API answers as tagoform's model of TagoIO expects.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
 
 pub mod api;
@@ -24,6 +25,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod doctor;
 pub mod emulator;
 pub mod export;
 pub mod live;

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use tagoform::api::types::Permission;
-use tagoform::emulator::seed::{Seed, SeedAccount, SeedProfile, SeedToken, PUBLIC_NETWORKS};
+use tagoform::emulator::seed::{Seed, SeedAccount, SeedProfile, SeedToken, LORAWAN_TTN_ID};
 
 /// The integrator's email and password (the account tagoform manages).
 pub const EMAIL: &str = "integrator@scale.example";
@@ -188,7 +188,7 @@ pub fn profile_yaml(size: &Size, profile: usize) -> String {
             let network = if size.networks > 0 {
                 network_key(profile, connector % size.networks)
             } else {
-                PUBLIC_NETWORKS[0].0.to_owned()
+                LORAWAN_TTN_ID.to_owned()
             };
             let _ = writeln!(
                 text,
@@ -214,6 +214,7 @@ pub fn seed(size: &Size) -> Seed {
         name,
         two_factor: false,
         pin_code: None,
+        otp_types: Vec::new(),
         profiles,
     };
     let mut accounts = vec![account(

@@ -335,6 +335,7 @@ fn access(url: &str, plan: Plan) -> anyhow::Result<Access> {
         email: generate::EMAIL.to_owned(),
         password: Secret::new(generate::PASSWORD),
         pin: None,
+        otp: tagoform::api::types::OtpType::Authenticator,
     };
     Ok(Access::new(client, Some(credentials), BTreeMap::new()))
 }

@@ -13,7 +13,7 @@ use super::route::{Method, PathArg, Route};
 use super::secret::Token;
 use super::transport::Call;
 use super::types::{
-    Id, LoginRequest, LoginResponse, ProfileCreateRequest, ProfileCreateResponse,
+    Id, LoginOtpRequest, LoginRequest, LoginResponse, ProfileCreateRequest, ProfileCreateResponse,
     ProfileDeleteRequest, ProfileEditRequest, ProfileInfo, ProfileListItem, ProfileTokenRequest,
     ProfileTokenResponse, TeamInviteRequest, TeamMember, TokenCreateRequest, TokenCreateResponse,
     TokenListItem,
@@ -41,6 +41,18 @@ impl Client {
             .json(request)?
             .secret(&request.password);
         self.execute(with_pin(call, &request.pin_code)).await
+    }
+
+    /// `POST /account/login/otp`: asks TagoIO to send a two-factor code by SMS or e-mail
+    /// (sdk-js `Account.requestLoginPINCode`). Sends no token.
+    pub async fn login_otp(&self, request: &LoginOtpRequest) -> Result<(), ApiError> {
+        let route = Route::new(Method::Post, "/account/login/otp", &[])?;
+        let call = Call::new(route)
+            .anonymous()
+            .json(request)?
+            .secret(&request.password);
+        let _: IgnoredAny = self.execute(call).await?;
+        Ok(())
     }
 
     /// `POST /account/profile/token`: a token for one profile, from the account's
@@ -81,6 +93,13 @@ impl Client {
         self.execute(Call::new(route)).await
     }
 
+    /// `GET /profile/current`: the profile the client's token belongs to (sdk-js
+    /// `profiles.info("current")`).
+    pub async fn profile_current(&self) -> Result<ProfileInfo, ApiError> {
+        let route = Route::new(Method::Get, "/profile/current", &[])?;
+        self.execute(Call::new(route)).await
+    }
+
     /// `PUT /profile/{id}`: changes the fields present in `edit`.
     pub async fn profile_edit(
         &self,
@@ -108,6 +127,21 @@ impl Client {
 
     /// `GET /profile/{id}/team`: members and pending invitations (`active: false`).
     pub async fn team_list(&self, profile_id: &str) -> Result<Vec<TeamMember>, ApiError> {
+        let route = Route::new(
+            Method::Get,
+            "/profile/{id}/team",
+            &[PathArg::Id(profile_id)],
+        )?;
+        self.execute(Call::new(route)).await
+    }
+
+    /// `GET /profile/{id}/team` as TagoIO sent it, each item an untyped object: for checking
+    /// the shape of the answer (`tagoform doctor`), where the typed list would hide extra or
+    /// missing keys.
+    pub async fn team_list_raw(
+        &self,
+        profile_id: &str,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, ApiError> {
         let route = Route::new(
             Method::Get,
             "/profile/{id}/team",

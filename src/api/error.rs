@@ -136,10 +136,13 @@ impl ApiError {
     /// 400 about the two-factor code: the account has two-factor authentication on, and
     /// the pin was missing or not a current one. The caller names `TAGOIO_PIN`.
     pub fn is_pin_refused(&self) -> bool {
-        self.status() == Some(400)
-            && self
-                .server_message()
-                .is_some_and(|message| message.to_ascii_lowercase().contains("pin_code"))
+        matches!(self.status(), Some(400 | 401))
+            && self.server_message().is_some_and(|message| {
+                let message = message.to_ascii_lowercase();
+                ["pin_code", "otp_enabled", "otp_type"]
+                    .iter()
+                    .any(|word| message.contains(word))
+            })
     }
 
     /// 429: still rate limited after the retries allowed.

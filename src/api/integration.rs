@@ -1,7 +1,14 @@
-//! Profile-scoped endpoints: networks, connectors, their shares and publication requests.
+//! Profile-scoped endpoints: networks and connectors (sdk-js `Integration.Networks.ts`,
+//! `Integration.Connectors.ts`). Their shares are in [`super::share`].
 //!
 //! These act on the profile of the client's token, so a caller managing several
 //! profiles uses one client per profile token ([`Client::with_token`]).
+//!
+//! TagoIO's lists answer a profile's own objects, the objects shared with it and TagoIO's
+//! public catalog alike, with no field telling them apart (mcp-server
+//! `src/services/integration/AGENTS.md`). So every list here asks with
+//! `filter[profile]=<profile id>`, which keeps only that profile's own objects: nothing in
+//! tagoform may decide ownership from what a list item lacks.
 
 use serde::de::IgnoredAny;
 
@@ -12,11 +19,10 @@ use super::route::{Method, PathArg, Route};
 use super::transport::Call;
 use super::types::{
     ConnectorCreateInfo, ConnectorCreateResponse, ConnectorInfo, Id, NetworkCreateInfo,
-    NetworkCreateResponse, NetworkInfo, OwnedIntegration, PublicationInfo, PublishRequest,
-    PublishResponse, ShareItem, ShareRequest,
+    NetworkCreateResponse, NetworkInfo,
 };
 
-/// Networks and connectors share their sharing and publication routes.
+/// Networks and connectors share their routes but the kind word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntegrationKind {
     Network,
@@ -34,11 +40,11 @@ impl IntegrationKind {
 }
 
 /// Every field of a network, asked for when a list query names none (TagoIO's default
-/// is only `id` and `name`).
-pub const NETWORK_FIELDS: [&str; 17] = [
+/// is only `id` and `name`): sdk-js `NetworkInfo`, plus `created_at` and `updated_at`, which
+/// its `NetworkQuery` sorts by.
+pub const NETWORK_FIELDS: [&str; 16] = [
     "id",
     "name",
-    "profile",
     "created_at",
     "updated_at",
     "description",
@@ -55,11 +61,11 @@ pub const NETWORK_FIELDS: [&str; 17] = [
     "require_devices_access",
 ];
 
-/// Every field of a connector, asked for when a list query names none.
-pub const CONNECTOR_FIELDS: [&str; 15] = [
+/// Every field of a connector, asked for when a list query names none (sdk-js
+/// `ConnectorInfo`).
+pub const CONNECTOR_FIELDS: [&str; 14] = [
     "id",
     "name",
-    "profile",
     "public",
     "created_at",
     "updated_at",
@@ -82,30 +88,23 @@ fn with_default_fields(query: &ListQuery, fields: &[&str]) -> ListQuery {
     }
 }
 
-/// The owner-only fields a list can carry: recipients and publication state. A server that
-/// does not send them leaves them `None`, and the caller reads them per object instead.
-const OWNER_FIELDS: [&str; 2] = ["shared_with", "publication"];
+/// `query` with only `profile`'s own objects: `filter[profile]`, which also drops the
+/// catalog and what other profiles shared with it.
+fn owned_by(query: &ListQuery, profile_id: &str, fields: &[&str]) -> ListQuery {
+    with_default_fields(query, fields).filter("profile", profile_id)
+}
 
 impl Client {
-    /// `GET /integration/{kind}` as the owner reads it: every field, plus `shared_with` and
-    /// `publication` where the server provides them, every page.
-    pub async fn owned_list<T: serde::de::DeserializeOwned>(
+    /// `GET /integration/network?filter[profile]=<profile_id>`, every page: the networks the
+    /// profile owns. Without `fields`, all of them.
+    pub async fn owned_networks(
         &self,
-        kind: IntegrationKind,
-    ) -> Result<Vec<OwnedIntegration<T>>, ApiError> {
-        let (path, fields): (&str, &[&str]) = match kind {
-            IntegrationKind::Network => ("/integration/network", &NETWORK_FIELDS),
-            IntegrationKind::Connector => ("/integration/connector", &CONNECTOR_FIELDS),
-        };
-        let route = Route::new(Method::Get, path, &[])?;
-        let query = ListQuery::default().fields(fields.iter().chain(OWNER_FIELDS.iter()).copied());
-        self.list_all(route, &query, false).await
-    }
-
-    /// `GET /integration/network`, every page. Without `fields`, all of them.
-    pub async fn networks_list(&self, query: &ListQuery) -> Result<Vec<NetworkInfo>, ApiError> {
+        profile_id: &str,
+        query: &ListQuery,
+    ) -> Result<Vec<NetworkInfo>, ApiError> {
+        super::route::check_id(profile_id)?;
         let route = Route::new(Method::Get, "/integration/network", &[])?;
-        self.list_all(route, &with_default_fields(query, &NETWORK_FIELDS), false)
+        self.list_all(route, &owned_by(query, profile_id, &NETWORK_FIELDS), false)
             .await
     }
 
@@ -153,10 +152,16 @@ impl Client {
         Ok(())
     }
 
-    /// `GET /integration/connector`, every page. Without `fields`, all of them.
-    pub async fn connectors_list(&self, query: &ListQuery) -> Result<Vec<ConnectorInfo>, ApiError> {
+    /// `GET /integration/connector?filter[profile]=<profile_id>`, every page: the
+    /// connectors the profile owns. Without `fields`, all of them.
+    pub async fn owned_connectors(
+        &self,
+        profile_id: &str,
+        query: &ListQuery,
+    ) -> Result<Vec<ConnectorInfo>, ApiError> {
+        super::route::check_id(profile_id)?;
         let route = Route::new(Method::Get, "/integration/connector", &[])?;
-        self.list_all(route, &with_default_fields(query, &CONNECTOR_FIELDS), false)
+        self.list_all(route, &owned_by(query, profile_id, &CONNECTOR_FIELDS), false)
             .await
     }
 
@@ -203,114 +208,5 @@ impl Client {
         )?;
         let _: IgnoredAny = self.execute(Call::new(route)).await?;
         Ok(())
-    }
-
-    /// `GET /integration/{kind}/{id}/share`: the profiles it is shared with.
-    pub async fn shares_list(
-        &self,
-        kind: IntegrationKind,
-        id: &str,
-    ) -> Result<Vec<ShareItem>, ApiError> {
-        let route = Route::new(
-            Method::Get,
-            "/integration/{kind}/{id}/share",
-            &[PathArg::Word(kind.as_str()), PathArg::Id(id)],
-        )?;
-        self.execute(Call::new(route)).await
-    }
-
-    /// `POST /integration/{kind}/{id}/share`: shares with another profile (409 if already).
-    pub async fn share_add(
-        &self,
-        kind: IntegrationKind,
-        id: &str,
-        profile_id: &str,
-    ) -> Result<(), ApiError> {
-        super::route::check_id(profile_id)?;
-        let route = Route::new(
-            Method::Post,
-            "/integration/{kind}/{id}/share",
-            &[PathArg::Word(kind.as_str()), PathArg::Id(id)],
-        )?;
-        let body = ShareRequest {
-            profile_id: profile_id.to_owned(),
-        };
-        let _: IgnoredAny = self.execute(Call::new(route).json(&body)?).await?;
-        Ok(())
-    }
-
-    /// `DELETE /integration/{kind}/{id}/share/{profile_id}`.
-    pub async fn share_remove(
-        &self,
-        kind: IntegrationKind,
-        id: &str,
-        profile_id: &str,
-    ) -> Result<(), ApiError> {
-        let route = Route::new(
-            Method::Delete,
-            "/integration/{kind}/{id}/share/{profile_id}",
-            &[
-                PathArg::Word(kind.as_str()),
-                PathArg::Id(id),
-                PathArg::Id(profile_id),
-            ],
-        )?;
-        let _: IgnoredAny = self.execute(Call::new(route)).await?;
-        Ok(())
-    }
-
-    /// `GET /integration/network/shared`, every page: networks other profiles shared
-    /// with this one. Without `fields`, all of them.
-    pub async fn shared_networks_list(
-        &self,
-        query: &ListQuery,
-    ) -> Result<Vec<NetworkInfo>, ApiError> {
-        let route = Route::new(Method::Get, "/integration/network/shared", &[])?;
-        self.list_all(route, &with_default_fields(query, &NETWORK_FIELDS), false)
-            .await
-    }
-
-    /// `GET /integration/connector/shared`, every page: connectors other profiles shared
-    /// with this one. Without `fields`, all of them.
-    pub async fn shared_connectors_list(
-        &self,
-        query: &ListQuery,
-    ) -> Result<Vec<ConnectorInfo>, ApiError> {
-        let route = Route::new(Method::Get, "/integration/connector/shared", &[])?;
-        self.list_all(route, &with_default_fields(query, &CONNECTOR_FIELDS), false)
-            .await
-    }
-
-    /// `POST /integration/{kind}/{id}/publish`: asks TagoIO to make it public
-    /// (409 while a request is pending).
-    pub async fn publication_submit(
-        &self,
-        kind: IntegrationKind,
-        id: &str,
-        message: Option<&str>,
-    ) -> Result<PublishResponse, ApiError> {
-        let route = Route::new(
-            Method::Post,
-            "/integration/{kind}/{id}/publish",
-            &[PathArg::Word(kind.as_str()), PathArg::Id(id)],
-        )?;
-        let body = PublishRequest {
-            message: message.map(str::to_owned),
-        };
-        self.execute(Call::new(route).json(&body)?).await
-    }
-
-    /// `GET /integration/{kind}/{id}/publish`: the latest publication request.
-    pub async fn publication_status(
-        &self,
-        kind: IntegrationKind,
-        id: &str,
-    ) -> Result<PublicationInfo, ApiError> {
-        let route = Route::new(
-            Method::Get,
-            "/integration/{kind}/{id}/publish",
-            &[PathArg::Word(kind.as_str()), PathArg::Id(id)],
-        )?;
-        self.execute(Call::new(route)).await
     }
 }

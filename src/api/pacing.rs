@@ -21,9 +21,11 @@ const UNCOUNTED_PREFIX: &str = "/account/";
 /// Every (method, route template) the client sends, as TagoIO's rate limits name them.
 pub const ROUTES: &[(Method, &str)] = &[
     (Method::Post, "/account/login"),
+    (Method::Post, "/account/login/otp"),
     (Method::Post, "/account/profile/token"),
     (Method::Get, "/profile"),
     (Method::Post, "/profile"),
+    (Method::Get, "/profile/current"),
     (Method::Get, "/profile/{id}"),
     (Method::Put, "/profile/{id}"),
     (Method::Delete, "/profile/{id}"),
@@ -35,7 +37,6 @@ pub const ROUTES: &[(Method, &str)] = &[
     (Method::Delete, "/profile/{id}/token/{token}"),
     (Method::Get, "/integration/network"),
     (Method::Post, "/integration/network"),
-    (Method::Get, "/integration/network/shared"),
     (Method::Get, "/integration/network/{id}"),
     (Method::Put, "/integration/network/{id}"),
     (Method::Delete, "/integration/network/{id}"),
@@ -45,11 +46,8 @@ pub const ROUTES: &[(Method, &str)] = &[
         Method::Delete,
         "/integration/network/{id}/share/{profile_id}",
     ),
-    (Method::Get, "/integration/network/{id}/publish"),
-    (Method::Post, "/integration/network/{id}/publish"),
     (Method::Get, "/integration/connector"),
     (Method::Post, "/integration/connector"),
-    (Method::Get, "/integration/connector/shared"),
     (Method::Get, "/integration/connector/{id}"),
     (Method::Put, "/integration/connector/{id}"),
     (Method::Delete, "/integration/connector/{id}"),
@@ -59,8 +57,6 @@ pub const ROUTES: &[(Method, &str)] = &[
         Method::Delete,
         "/integration/connector/{id}/share/{profile_id}",
     ),
-    (Method::Get, "/integration/connector/{id}/publish"),
-    (Method::Post, "/integration/connector/{id}/publish"),
 ];
 
 /// Requests allowed per minute, per (method, route template); routes not listed use the
@@ -234,7 +230,8 @@ mod tests {
         assert_eq!(budgets.budget(Method::Post, "/account/profile/token"), None);
         assert_eq!(budgets.budget(Method::Post, "/account/login"), None);
         assert_eq!(budgets.budget(Method::Post, "/profile"), Some(60));
-        assert_eq!(budgets.routes.len(), ROUTES.len() - 2);
+        assert_eq!(budgets.budget(Method::Post, "/account/login/otp"), None);
+        assert_eq!(budgets.routes.len(), ROUTES.len() - 3);
     }
 
     #[tokio::test]

@@ -23,7 +23,7 @@ mod tokens;
 
 use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
-use crate::api::{ApiError, IntegrationKind};
+use crate::api::{ApiError, IntegrationKind, ShareError};
 use crate::live::{Access, AccessError, Id, ObjectKind};
 use crate::plan::{Operation, OperationKind};
 
@@ -36,6 +36,8 @@ pub enum ExecuteError {
     Access(#[from] AccessError),
     #[error("the new token was made, but its value could not be saved")]
     TokensFile(#[from] TokensFileError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
     #[error("{0}")]
     Unmet(String),
     #[error("not attempted: {0}")]
@@ -88,9 +90,10 @@ impl<'a> Executor<'a> {
         } = &operation.kind
         {
             let client = self.profile_client(target).await?;
+            let profile_id = self.profile_id(target).await?;
             let networks = self.network_ids(networks).await?;
             let id = self
-                .create_object(&client, object, operation, networks)
+                .create_object(&client, &profile_id, object, operation, networks)
                 .await?;
             return Ok(Ran::Created(id));
         }
@@ -162,11 +165,6 @@ impl<'a> Executor<'a> {
                 recipient_id,
                 ..
             } => self.unshare(target, object, recipient_id).await,
-            OperationKind::RequestPublication {
-                target,
-                object,
-                message,
-            } => self.request_publication(target, object, message).await,
         }
     }
 }
@@ -178,7 +176,7 @@ where
     C: Fn() -> CF,
     CF: Future<Output = Result<Id, ApiError>>,
     F: Fn() -> FF,
-    FF: Future<Output = Result<Option<Id>, ApiError>>,
+    FF: Future<Output = Result<Option<Id>, ExecuteError>>,
 {
     match create().await {
         Ok(id) => Ok(id),

@@ -177,12 +177,12 @@ connectors:
     profile: acme
     name: Meter
     id: ccccccccccccccccccccccc1
-    networks: [{{id: 5a00000000000000000000a1}}]{first_shares}
+    networks: [{{id: 455395f58cb0abde67cf7f4a}}]{first_shares}
   meter-b:
     profile: acme
     name: Meter
     id: ccccccccccccccccccccccc2
-    networks: [{{id: 5a00000000000000000000a1}}]{second_shares}
+    networks: [{{id: 455395f58cb0abde67cf7f4a}}]{second_shares}
 "
         ))
     }

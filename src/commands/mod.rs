@@ -4,9 +4,11 @@
 mod apply;
 mod baseline;
 mod completions;
+mod doctor;
 mod emulator;
 mod export;
 mod man;
+mod otp;
 mod plan;
 mod progress;
 mod reconcile;
@@ -29,6 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => apply::run(&args, cli.quiet),
         Command::Emulator(args) => emulator::run(&args),
         Command::Unlock(args) => unlock::run(&args),
+        Command::Doctor(args) => doctor::run(&args),
+        Command::Otp(args) => otp::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

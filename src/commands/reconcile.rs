@@ -8,11 +8,12 @@ use std::path::Path;
 use anyhow::{bail, Context};
 
 use crate::api::local::{self, Session};
+use crate::api::types::OtpType;
 use crate::api::{ApiSettings, Endpoint, Secret};
 use crate::cli::{ApiArgs, ColorChoice};
 use crate::config::{self, diagnostic, Desired};
 use crate::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
-use crate::live::{self, Access, Credentials};
+use crate::live::{self, Access, Credentials, ProfileToken};
 use crate::plan::{self, Plan};
 use crate::render::Style;
 
@@ -73,12 +74,14 @@ pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connec
             email,
             password: Secret::new(password),
             pin: env("TAGOIO_PIN").map(Secret::new),
+            otp: otp_type(env("TAGOIO_OTP_TYPE"))?,
         }),
         // The embedded emulator's demo account, documented in docs/api.md.
         _ if local_api => Some(Credentials {
             email: DEMO_EMAIL.to_owned(),
             password: Secret::new(DEMO_PASSWORD),
             pin: None,
+            otp: OtpType::Authenticator,
         }),
         _ => None,
     };
@@ -89,7 +92,11 @@ pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connec
         };
         match env(variable) {
             Some(token) => {
-                profile_tokens.insert(profile.key.clone(), Secret::new(token));
+                let token = ProfileToken {
+                    variable: variable.clone(),
+                    token: Secret::new(token),
+                };
+                profile_tokens.insert(profile.key.clone(), token);
             }
             None if credentials.is_some() => tracing::warn!(
                 "profile `{}`: {variable} (its token_env) is not set; using a short-lived token instead",
@@ -159,4 +166,16 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// `TAGOIO_OTP_TYPE`: which two-factor code `TAGOIO_PIN` is (TagoIO asks for both).
+pub fn otp_type(value: Option<String>) -> anyhow::Result<OtpType> {
+    match value.as_deref().map(str::trim) {
+        None | Some("authenticator") => Ok(OtpType::Authenticator),
+        Some("sms") => Ok(OtpType::Sms),
+        Some("email") => Ok(OtpType::Email),
+        Some(other) => bail!(
+            "TAGOIO_OTP_TYPE is `{other}`; use authenticator (the default), sms or email"
+        ),
+    }
 }

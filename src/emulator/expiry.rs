@@ -1,6 +1,8 @@
-//! Reading a token's `expire_time` as TagoIO accepts it: `never`, an ISO-8601 date or
-//! instant, or a relative period such as `3 hours` or `90 days`, counted from the
-//! emulator's clock.
+//! Reading a token's `expire_time` as TagoIO accepts it: `never` or an ISO-8601 date
+//! (sdk-js `ExpireTimeOption`), or one of the relative forms TagoIO's own sources show:
+//! `3 month` (tagoio-cli), `3 months`, `8 hours`, `1 year` (sdk-js `run.types.ts`), `1 day`
+//! and `1day` (OpenAPI spec; sdk-js `Dashboards`): a whole number and an hour, day, month or
+//! year unit. Minutes and weeks appear in no TagoIO source, so they are refused.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -11,7 +13,7 @@ pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, Strin
     let text = text.trim();
     let invalid = || {
         format!(
-            "Invalid expire_time `{text}`: use `never`, an ISO-8601 date, or a period such as `3 hours` or `90 days`"
+            "Invalid expire_time `{text}`: use `never`, an ISO-8601 date, or a period such as `3 hours` or `3 months`"
         )
     };
     if text.eq_ignore_ascii_case("never") {
@@ -32,21 +34,19 @@ pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, Strin
     Ok(Expiry::At(at))
 }
 
-/// `N unit` with unit minute(s), hour(s), day(s), week(s), month(s) (30 days) or
-/// year(s) (365 days); N a positive whole number.
+/// `N unit` or `Nunit`, unit hour(s), day(s), month(s) (30 days) or year(s) (365 days);
+/// N a positive whole number.
 fn parse_period(text: &str) -> Option<Duration> {
-    let mut words = text.split_whitespace();
-    let amount: i64 = words.next()?.parse().ok()?;
-    let unit = words.next()?.to_ascii_lowercase();
-    if words.next().is_some() || amount <= 0 || amount > 100_000 {
+    let digits = text.find(|c: char| !c.is_ascii_digit())?;
+    let amount: i64 = text[..digits].parse().ok()?;
+    let unit = text[digits..].trim_start().to_ascii_lowercase();
+    if amount <= 0 || amount > 100_000 {
         return None;
     }
     let unit = unit.strip_suffix('s').unwrap_or(&unit);
     Some(match unit {
-        "minute" => Duration::minutes(amount),
         "hour" => Duration::hours(amount),
         "day" => Duration::days(amount),
-        "week" => Duration::weeks(amount),
         "month" => Duration::days(30 * amount),
         "year" => Duration::days(365 * amount),
         _ => return None,
@@ -78,6 +78,14 @@ mod tests {
             parse_expire_time("1 month", now()),
             Ok(Expiry::At(now() + Duration::days(30)))
         );
+        assert_eq!(
+            parse_expire_time("3 month", now()),
+            Ok(Expiry::At(now() + Duration::days(90)))
+        );
+        assert_eq!(
+            parse_expire_time("1day", now()),
+            Ok(Expiry::At(now() + Duration::days(1)))
+        );
         let date = parse_expire_time("2026-02-01", now()).unwrap();
         assert_eq!(date, Expiry::At("2026-02-01T00:00:00Z".parse().unwrap()));
         let instant = parse_expire_time("2026-02-01T10:00:00.000Z", now()).unwrap();
@@ -91,6 +99,10 @@ mod tests {
             .starts_with("Invalid expire_time `soon`"));
         assert!(parse_expire_time("0 days", now()).is_err());
         assert!(parse_expire_time("3 fortnights", now()).is_err());
+        // No TagoIO source shows minutes or weeks.
+        assert!(parse_expire_time("3 minutes", now()).is_err());
+        assert!(parse_expire_time("2 weeks", now()).is_err());
+        assert!(parse_expire_time("3 hours later", now()).is_err());
         assert_eq!(
             parse_expire_time("2025-01-01", now()),
             Err("Invalid expire_time `2025-01-01`: it is not in the future".to_string())

@@ -11,6 +11,7 @@
 //!   [`local::start`] is the in-process emulator behind `--api local`.
 
 pub mod error;
+pub mod catalog;
 pub mod expiry;
 pub mod faults;
 pub mod limits;
@@ -39,7 +40,7 @@ pub use seed::{Seed, DEMO_TOKEN, PARTNER_TOKEN};
 pub use store::AppState;
 
 use faults::FaultInjector;
-use model::State;
+use model::{State, STATE_FORMAT};
 use persist::{Persister, Versioned};
 use store::StoreSettings;
 
@@ -221,10 +222,25 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
     };
     let shown = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| EmulatorError::ParseState {
-            path: shown,
-            detail: hide_values(&error.to_string()),
-        }),
+        Ok(bytes) => {
+            let mut state: State =
+                serde_json::from_slice(&bytes).map_err(|error| EmulatorError::ParseState {
+                    path: shown.clone(),
+                    detail: hide_values(&error.to_string()),
+                })?;
+            if state.format != STATE_FORMAT {
+                return Err(EmulatorError::ParseState {
+                    path: shown,
+                    detail: format!(
+                        "it holds state format {}, this tagoform reads format {STATE_FORMAT}; \
+                         delete the file to start again from the seed",
+                        state.format
+                    ),
+                });
+            }
+            state.rebuild_listing();
+            Ok(state)
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let state = config.seed.build(clock_start(), rng)?;
             let bytes =

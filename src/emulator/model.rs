@@ -1,17 +1,17 @@
 //! The emulator's whole state as plain data: what the state file holds and what every
 //! handler reads and changes under one lock. No I/O and no HTTP here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::api::types::{Expiry, Id, Permission, PublicationStatus, REDACTED};
+use crate::api::types::{Expiry, Id, OtpType, Permission, REDACTED};
 
 /// Bumped when the state file's shape changes incompatibly.
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 /// How long an invitation stays acceptable after it was sent.
 pub const INVITATION_LIFETIME_DAYS: i64 = 7;
@@ -26,7 +26,21 @@ pub struct State {
     /// Keyed by the token value.
     pub tokens: BTreeMap<String, Token>,
     pub integrations: BTreeMap<Id, Integration>,
-    pub publications: BTreeMap<Id, Publication>,
+    #[serde(default)]
+    pub notifications: BTreeMap<Id, Notification>,
+    /// Which objects each profile's integration lists hold, so a list costs what it answers,
+    /// not a scan of the account. Derived: rebuilt on load, kept by the methods that add,
+    /// remove, share or unshare an integration (write through them, never directly).
+    #[serde(skip)]
+    listing: Listing,
+}
+
+/// The ids each profile sees in its lists besides the public catalog: its own objects and
+/// those shared with it.
+#[derive(Clone, Default)]
+struct Listing {
+    by_profile: HashMap<Id, BTreeSet<Id>>,
+    public: BTreeSet<Id>,
 }
 
 impl fmt::Debug for State {
@@ -36,7 +50,7 @@ impl fmt::Debug for State {
             .field("profiles", &self.profiles.len())
             .field("tokens", &self.tokens.len())
             .field("integrations", &self.integrations.len())
-            .field("publications", &self.publications.len())
+            .field("notifications", &self.notifications.len())
             .finish()
     }
 }
@@ -73,7 +87,21 @@ pub struct Account {
     pub two_factor: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
+    /// The two-factor methods on; empty means the authenticator alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub otp_types: Vec<OtpType>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    /// The two-factor methods this account accepts.
+    pub fn otp_types(&self) -> Vec<OtpType> {
+        if self.otp_types.is_empty() {
+            vec![OtpType::Authenticator]
+        } else {
+            self.otp_types.clone()
+        }
+    }
 }
 
 impl fmt::Debug for Account {
@@ -102,19 +130,48 @@ pub struct Profile {
     pub team: BTreeMap<Id, Membership>,
 }
 
-/// A team member (`active`) or an invitation (pending until accepted, lapsing at `expire_at`).
+/// A team member (`active`) or an invitation (pending until accepted). TagoIO lists no
+/// expiry: an invitation lapses [`INVITATION_LIFETIME_DAYS`] after `created_at`, when it
+/// was (last) sent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Membership {
     pub active: bool,
     pub created_at: DateTime<Utc>,
-    pub expire_at: Option<DateTime<Utc>>,
 }
 
 impl Membership {
     /// An accepted member, or an invitation that can still be accepted.
     pub fn is_live(&self, now: DateTime<Utc>) -> bool {
-        self.active || self.expire_at.is_none_or(|at| at > now)
+        self.active || self.created_at + Duration::days(INVITATION_LIFETIME_DAYS) > now
     }
+}
+
+/// A notification in an account's Admin panel. TagoIO tells an invitee of an invitation
+/// this way, with an accept and a refuse button (sdk-js `notifications.types.ts`:
+/// `NotificationTriggerProfile`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: Id,
+    /// The account it is for.
+    pub account: Id,
+    pub title: String,
+    pub message: String,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+    pub buttons: Vec<NotificationButton>,
+    pub buttons_enabled: bool,
+    /// The invitation the buttons answer: profile id, and when that invitation was sent (a
+    /// re-sent invitation has a notification of its own).
+    pub invitation: Option<(Id, DateTime<Utc>)>,
+}
+
+/// A button of a [`Notification`]; pressing it runs its trigger.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotificationButton {
+    pub id: String,
+    pub label: String,
+    /// `accept` or `refuse` (the `share_profile` trigger).
+    pub share_profile: String,
 }
 
 /// An account token: belongs to one profile and to the account that made it.
@@ -190,11 +247,11 @@ pub struct Integration {
 }
 
 impl Integration {
-    /// The full object as TagoIO answers it.
+    /// The full object as TagoIO answers it. No `profile` key: the SDK defines none, and
+    /// a client must not be able to decide ownership from one.
     pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
         let mut object = self.fields.clone();
         object.insert("id".into(), self.id.clone().into());
-        object.insert("profile".into(), self.profile.clone().into());
         object.insert("public".into(), self.public.into());
         object.insert("created_at".into(), timestamp(self.created_at).into());
         object.insert("updated_at".into(), timestamp(self.updated_at).into());
@@ -211,19 +268,6 @@ impl Integration {
             _ => Vec::new(),
         }
     }
-}
-
-/// A request to make a network or connector public.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Publication {
-    pub id: Id,
-    pub kind: Kind,
-    pub object: Id,
-    pub status: PublicationStatus,
-    pub message: Option<String>,
-    pub reason: Option<String>,
-    pub requested_at: DateTime<Utc>,
-    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// ISO-8601 with milliseconds and `Z`, as TagoIO writes instants.
@@ -269,11 +313,108 @@ impl State {
         }
     }
 
+    /// Rebuilds the list index from `integrations` (after loading a state file or a seed).
+    pub fn rebuild_listing(&mut self) {
+        self.listing = Listing::default();
+        let ids: Vec<Id> = self.integrations.keys().cloned().collect();
+        for id in ids {
+            self.index_integration(&id);
+        }
+    }
+
+    fn index_integration(&mut self, id: &str) {
+        let Some(object) = self.integrations.get(id) else {
+            return;
+        };
+        let profiles = std::iter::once(&object.profile).chain(object.shares.keys());
+        for profile in profiles {
+            self.listing
+                .by_profile
+                .entry(profile.clone())
+                .or_default()
+                .insert(id.to_string());
+        }
+        if object.public {
+            self.listing.public.insert(id.to_string());
+        }
+    }
+
+    /// Adds a network or connector.
+    pub fn insert_integration(&mut self, object: Integration) {
+        let id = object.id.clone();
+        self.integrations.insert(id.clone(), object);
+        self.index_integration(&id);
+    }
+
+    /// Removes a network or connector, with its shares.
+    pub fn remove_integration(&mut self, id: &str) -> Option<Integration> {
+        let object = self.integrations.remove(id)?;
+        for profile in std::iter::once(&object.profile).chain(object.shares.keys()) {
+            if let Some(ids) = self.listing.by_profile.get_mut(profile) {
+                ids.remove(id);
+            }
+        }
+        self.listing.public.remove(id);
+        Some(object)
+    }
+
+    /// With a profile deleted: its objects go, and so do the shares made to it.
+    pub fn remove_profile_integrations(&mut self, profile: &str) {
+        let ids = self.listing.by_profile.remove(profile).unwrap_or_default();
+        for id in ids {
+            let owned = self.integrations.get(&id).is_some_and(|o| o.profile == profile);
+            if owned {
+                self.remove_integration(&id);
+            } else {
+                self.set_share(&id, profile, None);
+            }
+        }
+        self.listing.by_profile.remove(profile);
+    }
+
+    /// Shares `id` with `profile` (`Some(when)`) or stops sharing it (`None`).
+    pub fn set_share(&mut self, id: &str, profile: &str, shared: Option<DateTime<Utc>>) {
+        let Some(object) = self.integrations.get_mut(id) else {
+            return;
+        };
+        let ids = self.listing.by_profile.entry(profile.to_string()).or_default();
+        match shared {
+            Some(at) => {
+                object.shares.insert(profile.to_string(), at);
+                ids.insert(id.to_string());
+            }
+            None => {
+                object.shares.remove(profile);
+                if object.profile != profile {
+                    ids.remove(id);
+                }
+            }
+        }
+    }
+
+    /// The `kind` objects that may be in `profile`'s lists (its own, those shared with it,
+    /// the public catalog), in id order, each once. Callers still filter by what they want.
+    pub fn integrations_listed_by<'a>(
+        &'a self,
+        kind: Kind,
+        profile: &str,
+    ) -> impl Iterator<Item = &'a Integration> + 'a {
+        let mine = self.listing.by_profile.get(profile);
+        let ids: BTreeSet<&'a Id> = mine
+            .into_iter()
+            .flatten()
+            .chain(self.listing.public.iter())
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.integrations.get(id))
+            .filter(move |object| object.kind == kind)
+    }
+
     fn id_in_use(&self, id: &str) -> bool {
         self.accounts.contains_key(id)
             || self.profiles.contains_key(id)
             || self.integrations.contains_key(id)
-            || self.publications.contains_key(id)
+            || self.notifications.contains_key(id)
     }
 
     /// The account with this email, compared case-insensitively.

@@ -1,5 +1,6 @@
 //! Seeds: the accounts, profiles and tokens an emulator starts with (YAML, or the built-in
-//! demo seed documented in docs/api.md), plus the public networks TagoIO provides to all.
+//! demo seed documented in docs/api.md), plus TagoIO's public catalog of networks and
+//! connectors.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,9 +10,12 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::catalog::{CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
 use super::model::{Account, Clock, Integration, Kind, Profile, State, Token, STATE_FORMAT};
-use crate::api::types::{is_valid_id, Expiry, Id, Permission, REDACTED, TOKEN_TYPE_ACCOUNT};
+use crate::api::types::{
+    is_valid_id, Expiry, Id, OtpType, Permission, REDACTED, TOKEN_TYPE_ACCOUNT,
+};
 
 /// The demo account's full token for "ACME Production" (what `--api local` uses).
 pub const DEMO_TOKEN: &str = "7d1f0c2e-5b3a-4c8d-9e6f-a0b1c2d3e4f5";
@@ -29,23 +33,17 @@ pub const PARTNER_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab34cd";
 /// "Globex Labs", the partner account's second profile (a share recipient in the examples).
 pub const PARTNER_LABS_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab56ef";
 
-/// The account and profile that own TagoIO's public networks (cannot sign in).
+/// The account and profile that own TagoIO's public catalog (cannot sign in).
 pub const TAGOIO_ACCOUNT_ID: &str = "5a0000000000000000000001";
 pub const TAGOIO_PROFILE_ID: &str = "5a0000000000000000000002";
-/// Public networks every connector may use: (id, name, description).
-pub const PUBLIC_NETWORKS: [(&str, &str, &str); 3] = [
-    (
-        "5a00000000000000000000a1",
-        "LoRaWAN TTN",
-        "The Things Network (LoRaWAN)",
-    ),
-    ("5a00000000000000000000a2", "Sigfox", "Sigfox 0G network"),
-    (
-        "5a00000000000000000000a3",
-        "LoRaWAN Helium",
-        "Helium (LoRaWAN)",
-    ),
-];
+/// Ids of catalog networks (by `tago-io/decoders`' rule; see [`super::catalog`]).
+pub const LORAWAN_TTN_ID: &str = "455395f58cb0abde67cf7f4a";
+pub const SIGFOX_ID: &str = "7a7d291b0a99e446da12f92d";
+pub const LORAWAN_HELIUM_ID: &str = "0a90e7c8214f7371e7a65dd1";
+/// The catalog network named like the quickstart's own `ACME LoRaWAN`.
+pub const CATALOG_ACME_LORAWAN_ID: &str = "82e3b08c35bf60e6b56c745f";
+/// The catalog connector named like the quickstart's own `ACME TH Sensor`.
+pub const CATALOG_ACME_TH_SENSOR_ID: &str = "0cd7caf86bf2c15cfb52f87a";
 
 /// A seed file: `accounts: [...]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +66,9 @@ pub struct SeedAccount {
     /// The pin accepted as `pin_code` when `two_factor` is on (default `123456`).
     #[serde(default)]
     pub pin_code: Option<String>,
+    /// The two-factor methods on (default: the authenticator alone).
+    #[serde(default)]
+    pub otp_types: Vec<OtpType>,
     #[serde(default)]
     pub profiles: Vec<SeedProfile>,
 }
@@ -154,6 +155,7 @@ impl Seed {
                     name: name.into(),
                     two_factor: false,
                     pin_code: None,
+                    otp_types: Vec::new(),
                     profiles,
                 }
             };
@@ -173,7 +175,7 @@ impl Seed {
             "carol@globex.example",
             "carol-password",
             "Carol",
-            vec![],
+            vec![profile("6500a1b2c3d4e5f6012345c1", "Carol's profile", vec![])],
         );
         carol.two_factor = true;
         carol.pin_code = Some("246810".into());
@@ -212,28 +214,26 @@ impl Seed {
                     "alice@acme.example",
                     "alice-password",
                     "Alice",
-                    vec![],
+                    vec![profile("6500a1b2c3d4e5f6012345a1", "Alice's profile", vec![])],
                 ),
                 account(
                     "6500a1b2c3d4e5f6012345b0",
                     "bob@acme.example",
                     "bob-password",
                     "Bob",
-                    vec![],
+                    vec![profile("6500a1b2c3d4e5f6012345b1", "Bob's profile", vec![])],
                 ),
                 carol,
             ],
         }
     }
 
-    /// Builds the state this seed describes, at `now`, with the public networks added.
+    /// Builds the state this seed describes, at `now`, with TagoIO's public catalog added.
     pub fn build(&self, now: DateTime<Utc>, rng: &mut impl Rng) -> Result<State, SeedError> {
-        let mut state = State {
-            format: STATE_FORMAT,
-            clock: Clock::default(),
-            ..State::default()
-        };
-        add_public_networks(&mut state, now);
+        let mut state = State::default();
+        state.format = STATE_FORMAT;
+        state.clock = Clock::default();
+        add_public_catalog(&mut state, now);
         for seed_account in &self.accounts {
             let account_id = pinned_or_new(&state, seed_account.id.as_deref(), rng, now)?;
             if state.account_by_email(&seed_account.email).is_some() {
@@ -251,6 +251,7 @@ impl Seed {
                     name: seed_account.name.clone(),
                     two_factor: seed_account.two_factor,
                     pin_code: seed_account.pin_code.clone(),
+                    otp_types: seed_account.otp_types.clone(),
                     created_at: now,
                 },
             );
@@ -334,7 +335,8 @@ pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> P
     }
 }
 
-fn add_public_networks(state: &mut State, now: DateTime<Utc>) {
+/// TagoIO's public catalog ([`super::catalog`]), owned by TagoIO's own profile.
+fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
     state.accounts.insert(
         TAGOIO_ACCOUNT_ID.into(),
         Account {
@@ -344,6 +346,7 @@ fn add_public_networks(state: &mut State, now: DateTime<Utc>) {
             name: "TagoIO".into(),
             two_factor: false,
             pin_code: None,
+            otp_types: Vec::new(),
             created_at: now,
         },
     );
@@ -351,22 +354,26 @@ fn add_public_networks(state: &mut State, now: DateTime<Utc>) {
         TAGOIO_PROFILE_ID.into(),
         new_profile(TAGOIO_PROFILE_ID, TAGOIO_ACCOUNT_ID, "TagoIO", now),
     );
-    for (id, name, description) in PUBLIC_NETWORKS {
+    let entries = CATALOG_NETWORKS
+        .iter()
+        .map(|entry| (entry, Kind::Network))
+        .chain(CATALOG_CONNECTORS.iter().map(|entry| (entry, Kind::Connector)));
+    for (entry, kind) in entries {
         let mut fields = serde_json::Map::new();
-        fields.insert("name".into(), name.into());
-        fields.insert("description".into(), description.into());
-        state.integrations.insert(
-            id.into(),
-            Integration {
-                id: id.into(),
-                kind: Kind::Network,
-                profile: TAGOIO_PROFILE_ID.into(),
-                public: true,
-                created_at: now,
-                updated_at: now,
-                fields,
-                shares: BTreeMap::new(),
-            },
-        );
+        fields.insert("name".into(), entry.name.into());
+        fields.insert("description".into(), entry.description.into());
+        if kind == Kind::Connector {
+            fields.insert("networks".into(), serde_json::json!([LORAWAN_TTN_ID]));
+        }
+        state.insert_integration(Integration {
+            id: entry.id(kind == Kind::Connector),
+            kind,
+            profile: TAGOIO_PROFILE_ID.into(),
+            public: true,
+            created_at: now,
+            updated_at: now,
+            fields,
+            shares: BTreeMap::new(),
+        });
     }
 }

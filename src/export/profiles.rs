@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::document::{Profile, Token};
-use crate::live::SHORT_LIVED_TOKEN_NAME;
-use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken, TokenOrigin};
+use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken};
+use crate::config::RESERVED_TOKEN_PREFIX;
 
 /// The permissions the configuration can manage.
 const PERMISSIONS: [&str; 3] = ["full", "write", "read"];
@@ -47,18 +47,30 @@ fn members(team: &[LiveMember], now: DateTime<Utc>) -> Vec<String> {
 
 /// Account tokens by name, permission and expiry (as a date, or `never`); never their values.
 ///
-/// Left out, with a note: tokens TagoIO made at a login and tagoform's own short-lived ones
-/// (not managed), expired tokens or tokens that expire today (the configuration only accepts
+/// The `type` the account token route gives (as the emulator models it). *Unverified* for
+/// TagoIO, whose `type` is a free string: a token of another type is left out of an export
+/// with a note rather than taken over, since it may be one TagoIO made and will remove.
+const ACCOUNT_TOKEN_TYPE: &str = "account";
+
+/// Left out, with a note: tokens of another `type` (made at a login) and tagoform's own
+/// (known by name), expired tokens or tokens that expire today (the configuration only accepts
 /// future dates), permissions the configuration does not know, and names that several tokens
 /// share (tokens are managed by name, so a plan would delete all but one).
 fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) -> Vec<Token> {
     let today = now.date_naive();
     let mut exported: Vec<Token> = Vec::new();
     let mut twins = BTreeSet::new();
-    let managed: Vec<&LiveToken> = tokens
-        .iter()
-        .filter(|t| t.origin == TokenOrigin::Account && t.name != SHORT_LIVED_TOKEN_NAME)
-        .collect();
+    let mut managed: Vec<&LiveToken> = Vec::new();
+    for token in tokens.iter().filter(|t| !t.name.starts_with(RESERVED_TOKEN_PREFIX)) {
+        match token.kind.as_deref() {
+            None | Some(ACCOUNT_TOKEN_TYPE) => managed.push(token),
+            Some(kind) => notes.push(format!(
+                "token `{}`: TagoIO lists it with type `{kind}` (most likely made at a login, and \
+                 deleted by TagoIO when it lapses), so it is not exported; add it by hand to manage it",
+                token.name
+            )),
+        }
+    }
     for token in &managed {
         let name = &token.name;
         if managed.iter().filter(|t| &t.name == name).count() > 1 {
@@ -100,6 +112,7 @@ fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::SHORT_LIVED_TOKEN_NAME;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)
@@ -107,18 +120,13 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    fn token(
-        name: &str,
-        permission: &str,
-        expires: Option<&str>,
-        origin: TokenOrigin,
-    ) -> LiveToken {
+    fn token(name: &str, permission: &str, expires: Option<&str>, kind: &str) -> LiveToken {
         LiveToken {
             name: name.to_owned(),
             permission: permission.to_owned(),
             expires_at: expires.map(at),
             created_at: Some(at("2026-01-01T00:00:00Z")),
-            origin,
+            kind: Some(kind.to_owned()),
         }
     }
 
@@ -126,35 +134,35 @@ mod tests {
     fn tokens_keep_name_permission_and_expiry_date_only() {
         let now = at("2026-11-22T12:00:00Z");
         let live = [
-            token("ci", "write", None, TokenOrigin::Account),
+            token("ci", "write", None, "account"),
             token(
                 "grafana",
                 "read",
                 Some("2027-02-20T12:00:00Z"),
-                TokenOrigin::Account,
+                "account",
             ),
-            token("web login", "full", None, TokenOrigin::Session),
+            token("web login", "full", None, "login"),
             token(
                 SHORT_LIVED_TOKEN_NAME,
                 "full",
                 Some("2026-11-22T13:00:00Z"),
-                TokenOrigin::Account,
+                "account",
             ),
             token(
                 "old",
                 "read",
                 Some("2026-11-01T00:00:00Z"),
-                TokenOrigin::Account,
+                "account",
             ),
             token(
                 "today",
                 "read",
                 Some("2026-11-22T18:00:00Z"),
-                TokenOrigin::Account,
+                "account",
             ),
-            token("twin", "read", None, TokenOrigin::Account),
-            token("twin", "write", None, TokenOrigin::Account),
-            token("odd", "deny", None, TokenOrigin::Account),
+            token("twin", "read", None, "account"),
+            token("twin", "write", None, "account"),
+            token("odd", "deny", None, "account"),
         ];
         let mut notes = Vec::new();
         let exported = tokens_of(&live, now, &mut notes);
@@ -166,6 +174,7 @@ mod tests {
         assert_eq!(
             notes,
             [
+                "token `web login`: TagoIO lists it with type `login` (most likely made at a login, and deleted by TagoIO when it lapses), so it is not exported; add it by hand to manage it",
                 "token `old`: it expires on 2026-11-01 (not after today), so there is nothing to keep",
                 "token `today`: it expires on 2026-11-22 (not after today), so there is nothing to keep",
                 "token `twin`: several tokens have this name; tokens are managed by name, so give each its own name on TagoIO and export again",

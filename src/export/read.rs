@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
-use crate::api::{ApiError, IntegrationKind};
+use crate::api::{ApiError, IntegrationKind, ShareError};
 use crate::config::{Desired, Origin, Profile, TagoId};
 use crate::live::{self, Access, AccessError, FetchError, Id, LiveSnapshot};
 
@@ -34,12 +34,13 @@ pub enum ReadError {
         name: String,
         id: Id,
         #[source]
-        source: Box<ApiError>,
+        source: Box<ShareError>,
     },
 }
 
 /// Reads the profiles named in `selection` (by id or name; every profile of the account when
-/// empty) and all they hold. Shares are read per object only when the lists did not carry them.
+/// empty) and all they hold, with the shares of every network and connector (one share-list
+/// read per object: no list carries them).
 pub async fn read(
     access: &Access,
     selection: &[String],
@@ -77,9 +78,9 @@ pub async fn read(
     let shares: Vec<(Id, Id, Vec<Id>)> = stream::iter(missing)
         .map(|(profile, kind, id, name)| async move {
             let client = access.profile(&profile, &profile).await?;
-            let items =
+            let recipients =
                 client
-                    .shares_list(kind, &id)
+                    .share_recipients(kind, &id)
                     .await
                     .map_err(|source| ReadError::Shares {
                         kind: kind.as_str(),
@@ -87,11 +88,7 @@ pub async fn read(
                         id: id.clone(),
                         source: Box::new(source),
                     })?;
-            Ok::<_, ReadError>((
-                profile,
-                id,
-                items.into_iter().map(|s| s.profile_id).collect(),
-            ))
+            Ok::<_, ReadError>((profile, id, recipients))
         })
         .buffer_unordered(parallelism.max(1))
         .try_collect()

@@ -3,13 +3,13 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::*;
-use crate::live::{LiveObject, LiveProfile, LiveProfileState, LiveToken, TokenOrigin};
+use crate::live::{LiveObject, LiveProfile, LiveProfileState, LiveToken};
 
 const ACME_1: &str = "6500a1b2c3d4e5f601234501";
 const ACME_2: &str = "6500a1b2c3d4e5f601234502";
 const NORTH: &str = "6500a1b2c3d4e5f601234503";
 const FOREIGN: &str = "64f1c2a9e3b1d40012ab34cd";
-const TTN: &str = "5a00000000000000000000a1";
+const TTN: &str = "455395f58cb0abde67cf7f4a";
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
@@ -40,7 +40,6 @@ fn object(
         networks: networks.iter().map(|n| n.to_string()).collect(),
         public: false,
         shares: Some(shares.iter().map(|s| s.to_string()).collect()),
-        publication: None,
     }
 }
 
@@ -54,7 +53,7 @@ fn account() -> LiveSnapshot {
             permission: "write".into(),
             expires_at: None,
             created_at: Some(now()),
-            origin: TokenOrigin::Account,
+            kind: Some("account".into()),
         }]),
         networks: vec![object(
             "6600000000000000000000n1",
@@ -144,7 +143,7 @@ connectors:
     name: TH Sensor
     networks:
     - lorawan
-    - id: 5a00000000000000000000a1
+    - id: 455395f58cb0abde67cf7f4a
     payload_decoder: |
       // th
     device_annotation: Label up
@@ -270,7 +269,7 @@ connectors:
     id: 6600000000000000000000c1
     networks:
     - lorawan
-    - id: 5a00000000000000000000a1
+    - id: 455395f58cb0abde67cf7f4a
     payload_decoder: |
       // th
     device_annotation: Label up
@@ -281,7 +280,7 @@ connectors:
     name: TH Sensor
     id: 6600000000000000000000c2
     networks:
-    - id: 5a00000000000000000000a1
+    - id: 455395f58cb0abde67cf7f4a
     shared_with: []
   tracker:
     profile: northwind

@@ -11,12 +11,13 @@ use std::fmt;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::api::types::ProfileTokenRequest;
+use crate::api::types::{OtpType, ProfileTokenRequest};
 use crate::api::{ApiError, Client, Secret, Token};
 use crate::live::Id;
 
-/// How long a short-lived profile token lives if tagoform cannot remove it (a crash).
-const SHORT_LIVED_EXPIRY: &str = "1 hour";
+/// How long a short-lived profile token lives if tagoform cannot remove it (a crash). Sent
+/// as an instant: TagoIO documents `expire_time` as `"never"` or a date.
+const SHORT_LIVED_HOURS: i64 = 1;
 /// How many times a short-lived token is asked for when answers are lost.
 const SHORT_LIVED_ATTEMPTS: u32 = 5;
 /// The name of short-lived tokens, so a person who finds one knows what made it.
@@ -30,6 +31,15 @@ pub struct Credentials {
     pub password: Secret,
     /// The two-factor pin, when the account has two-factor authentication on.
     pub pin: Option<Secret>,
+    /// Which code the pin is (`TAGOIO_OTP_TYPE`); sent with it, as TagoIO requires.
+    pub otp: OtpType,
+}
+
+impl Credentials {
+    /// The `otp_type` to send: with a pin only.
+    pub fn otp_type(&self) -> Option<OtpType> {
+        self.pin.as_ref().map(|_| self.otp)
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -38,6 +48,7 @@ impl fmt::Debug for Credentials {
             .field("email", &self.email)
             .field("password", &self.password)
             .field("pin", &self.pin)
+            .field("otp", &self.otp)
             .finish()
     }
 }
@@ -54,11 +65,35 @@ pub enum AccessError {
     #[error(
         "could not obtain a short-lived token for profile `{key}` ({id}): the account has \
          two-factor authentication on, and TAGOIO_PIN is not set to a current code; set it to \
-         the code your authenticator shows now"
+         the code your authenticator shows now (for a code by SMS or e-mail, set \
+         TAGOIO_OTP_TYPE=sms or email and run `tagoform otp` to have TagoIO send one)"
     )]
     Pin {
         key: String,
         id: Id,
+        #[source]
+        source: ApiError,
+    },
+    #[error(
+        "profile `{key}` ({id}): the token in {variable} (its `token_env`) belongs to profile \
+         `{other_name}` ({other}) of account {other_account}; nothing was changed: set \
+         {variable} to a token of profile {id}"
+    )]
+    WrongProfile {
+        key: String,
+        id: Id,
+        variable: String,
+        other: Id,
+        other_name: String,
+        other_account: Id,
+    },
+    #[error(
+        "profile `{key}`: could not check which profile the token in {variable} (its \
+         `token_env`) belongs to (GET /profile/current)"
+    )]
+    TokenCheck {
+        key: String,
+        variable: String,
         #[source]
         source: ApiError,
     },
@@ -71,6 +106,14 @@ pub enum AccessError {
     },
 }
 
+/// A token from the variable a profile's `token_env` names.
+#[derive(Debug, Clone)]
+pub struct ProfileToken {
+    /// The variable's name, for messages.
+    pub variable: String,
+    pub token: Token,
+}
+
 /// How many short-lived tokens [`Access::close`] removes at once.
 const CLOSE_PARALLELISM: usize = 8;
 
@@ -79,7 +122,7 @@ pub struct Access {
     account: Client,
     credentials: Option<Credentials>,
     /// Tokens from the variables that `token_env` names, by profile key.
-    profile_tokens: BTreeMap<String, Token>,
+    profile_tokens: BTreeMap<String, ProfileToken>,
     /// One cell per profile, so that obtaining one profile's token never waits for another's.
     clients: Mutex<BTreeMap<Id, std::sync::Arc<OnceCell<Client>>>>,
     /// Short-lived tokens made so far, with the client that holds each.
@@ -91,7 +134,7 @@ impl Access {
     pub fn new(
         account: Client,
         credentials: Option<Credentials>,
-        profile_tokens: BTreeMap<String, Token>,
+        profile_tokens: BTreeMap<String, ProfileToken>,
     ) -> Self {
         Access {
             account,
@@ -117,8 +160,20 @@ impl Access {
     pub fn authenticates_with(&self, value: &str) -> bool {
         let account = self.account.inner.token.iter();
         account
-            .chain(self.profile_tokens.values())
+            .chain(self.profile_tokens.values().map(|t| &t.token))
             .any(|token| token.expose() == value)
+    }
+
+    /// A client for each `token_env` token as given, unchecked: (profile key, variable,
+    /// client). For `tagoform doctor`, which checks them itself.
+    pub fn token_env_clients(&self) -> Vec<(String, String, Client)> {
+        self.profile_tokens
+            .iter()
+            .map(|(key, token)| {
+                let client = self.account.with_token(token.token.clone(), key.clone());
+                (key.clone(), token.variable.clone(), client)
+            })
+            .collect()
     }
 
     /// A client holding a token of profile `id` (configured as `key`).
@@ -133,7 +188,7 @@ impl Access {
         let client = cell
             .get_or_try_init(|| async {
                 match self.profile_tokens.get(key) {
-                    Some(token) => Ok(self.account.with_token(token.clone(), id)),
+                    Some(token) => self.confirmed_client(key, id, token).await,
                     None => self.short_lived_client(key, id).await,
                 }
             })
@@ -156,6 +211,37 @@ impl Access {
         }
     }
 
+    /// A client with the `token_env` token of profile `key`, once `GET /profile/current`
+    /// (sdk-js `profiles.info("current")`) shows the token is of profile `id`. A token of
+    /// another profile, or of another account, would make every later request act there.
+    async fn confirmed_client(
+        &self,
+        key: &str,
+        id: &str,
+        token: &ProfileToken,
+    ) -> Result<Client, AccessError> {
+        let client = self.account.with_token(token.token.clone(), id);
+        let current = client
+            .profile_current()
+            .await
+            .map_err(|source| AccessError::TokenCheck {
+                key: key.to_owned(),
+                variable: token.variable.clone(),
+                source,
+            })?;
+        if current.info.id != id {
+            return Err(AccessError::WrongProfile {
+                key: key.to_owned(),
+                id: id.to_owned(),
+                variable: token.variable.clone(),
+                other: current.info.id,
+                other_name: current.info.name,
+                other_account: current.info.account,
+            });
+        }
+        Ok(client)
+    }
+
     async fn short_lived_client(&self, key: &str, id: &str) -> Result<Client, AccessError> {
         let credentials = self
             .credentials
@@ -168,8 +254,8 @@ impl Access {
             password: credentials.password.expose().to_owned(),
             profile_id: id.to_owned(),
             name: SHORT_LIVED_TOKEN_NAME.to_owned(),
-            expire_time: Some(SHORT_LIVED_EXPIRY.to_owned()),
-            otp_type: None,
+            expire_time: Some(short_lived_expiry(&self.account)),
+            otp_type: credentials.otp_type(),
             pin_code: credentials.pin.as_ref().map(|pin| pin.expose().to_owned()),
         };
         let mut attempt = 1;
@@ -220,4 +306,11 @@ impl Access {
             .collect()
             .await
     }
+}
+
+/// When a short-lived token made now should lapse, by the server's clock, as ISO-8601.
+fn short_lived_expiry(client: &Client) -> String {
+    let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    (now + chrono::Duration::hours(SHORT_LIVED_HOURS))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -1,10 +1,12 @@
 //! [`fetch`]: read the live state of what the configuration manages, and nothing else.
 //!
 //! Reads go through list endpoints at the largest page size, so the request count grows with
-//! pages, not objects. The lists carry each object's shares and publication state where the
-//! server provides them (the emulator does); otherwise those are read per object, and only for
-//! objects whose configuration manages them. Reads of several profiles run concurrently, and
-//! never more than `parallelism` requests at once, paced by the client under the rate limits.
+//! pages, not objects. Each profile's networks and connectors are listed with
+//! `filter[profile]`, which keeps only what the profile owns (TagoIO's lists also hold what is
+//! shared with it and the public catalog). Shares are read per object, and only for objects
+//! whose `shared_with` the configuration manages: no TagoIO list carries them. Reads of
+//! several profiles run concurrently, and never more than `parallelism` requests at once,
+//! paced by the client under the rate limits.
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -14,11 +16,10 @@ use tokio::sync::Semaphore;
 
 use super::access::{Access, AccessError};
 use super::snapshot::*;
-use crate::api::types::{ConnectorInfo, NetworkInfo};
-use crate::api::{ApiError, Client, IntegrationKind};
+use crate::api::{ApiError, Client, IntegrationKind, ListQuery, ShareError};
 use crate::config::{Desired, TagoId};
 pub use convert::decode_script;
-use convert::{connector, member, network, publication, token, with_owner_view};
+use convert::{connector, member, network, token};
 
 /// Why the live state could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,24 @@ pub enum FetchError {
     },
     #[error(transparent)]
     Access(#[from] AccessError),
+    /// A list asked for one profile's own objects holds public ones: the server ignored
+    /// `filter[profile]`, so nothing it lists can be taken as the profile's.
+    #[error(
+        "the list of the {kind}s of profile `{profile}` ({id}) asked for its own {kind}s only \
+         (`filter[profile]`) but holds public (catalog) ones: this API does not filter as \
+         tagoform expects, so nothing is planned; run `tagoform doctor`"
+    )]
+    FilterIgnored {
+        kind: &'static str,
+        profile: String,
+        id: Id,
+    },
+    #[error("reading {what}")]
+    Shares {
+        what: String,
+        #[source]
+        source: ShareError,
+    },
 }
 
 fn reading(what: impl Into<String>) -> impl FnOnce(ApiError) -> FetchError {
@@ -56,8 +75,6 @@ struct Wanted<'a> {
     name: &'a str,
     /// Its `shared_with` is managed.
     shares: bool,
-    /// It asks to be published.
-    publish: bool,
 }
 
 /// Reads the profiles the configuration names and, in each, what it manages.
@@ -123,7 +140,6 @@ fn managed_profiles<'a>(desired: &'a Desired, live: &[LiveProfile]) -> Vec<Manag
             pin: network.id.as_ref(),
             name: &network.name,
             shares: network.shared_with.is_some(),
-            publish: network.publish.is_some(),
         });
     }
     let mut connectors: HashMap<&str, Vec<Wanted>> = HashMap::new();
@@ -135,7 +151,6 @@ fn managed_profiles<'a>(desired: &'a Desired, live: &[LiveProfile]) -> Vec<Manag
                 pin: connector.id.as_ref(),
                 name: &connector.name,
                 shares: connector.shared_with.is_some(),
-                publish: connector.publish.is_some(),
             });
     }
     desired
@@ -220,40 +235,30 @@ async fn read_profile(
             .map_err(reading(on("the tokens")))?;
         Ok(Some(tokens.into_iter().map(token).collect()))
     };
+    let everything = ListQuery::default();
     let networks = async {
-        in_slot(
-            slots,
-            client.owned_list::<NetworkInfo>(IntegrationKind::Network),
-        )
-        .await
-        .map_err(reading(on("the networks")))
+        in_slot(slots, client.owned_networks(id, &everything))
+            .await
+            .map_err(reading(on("the networks")))
     };
     let connectors = async {
-        in_slot(
-            slots,
-            client.owned_list::<ConnectorInfo>(IntegrationKind::Connector),
-        )
-        .await
-        .map_err(reading(on("the connectors")))
+        in_slot(slots, client.owned_connectors(id, &everything))
+            .await
+            .map_err(reading(on("the connectors")))
     };
     let (team, tokens, networks, connectors) =
         tokio::try_join!(team, tokens, networks, connectors)?;
-    let mut networks: Vec<LiveObject> = networks
-        .into_iter()
-        .filter(|n| n.object.profile.as_deref().is_none_or(|owner| owner == id))
-        .map(|owned| with_owner_view(network(owned.object), owned.shared_with, owned.publication))
-        .collect();
-    let mut connectors: Vec<LiveObject> = connectors
-        .into_iter()
-        .filter(|c| c.object.profile.as_deref().is_none_or(|owner| owner == id))
-        .map(|owned| {
-            with_owner_view(
-                connector(owned.object),
-                owned.shared_with,
-                owned.publication,
-            )
-        })
-        .collect();
+    let mut networks: Vec<LiveObject> = networks.into_iter().map(network).collect();
+    let mut connectors: Vec<LiveObject> = connectors.into_iter().map(connector).collect();
+    for (kind, objects) in [("network", &networks), ("connector", &connectors)] {
+        if objects.iter().any(|object| object.public) {
+            return Err(FetchError::FilterIgnored {
+                kind,
+                profile: profile.key.to_owned(),
+                id: id.clone(),
+            });
+        }
+    }
     let reads = object_reads(profile, &networks, &connectors);
     let results: Vec<ObjectRead> = stream::iter(reads)
         .map(|read| in_slot(slots, read_object(&client, read, profile.key)))
@@ -296,27 +301,20 @@ fn merge_object_reads(
         let Some(object) = positions.get(&read.id).and_then(|&at| list.get_mut(at)) else {
             continue;
         };
-        if read.shares.is_some() {
-            object.shares = read.shares;
-        }
-        if read.publication.is_some() {
-            object.publication = read.publication;
-        }
+        object.shares = Some(read.shares);
     }
 }
 
-/// One per-object read: shares or publication status.
+/// One per-object read: the recipients of an object's shares.
 struct ObjectRead {
     kind: IntegrationKind,
     id: Id,
     name: String,
-    shares: Option<Vec<Id>>,
-    publication: Option<Publication>,
+    shares: Vec<Id>,
 }
 
-/// The per-object reads the configuration still needs: shares of objects whose `shared_with`
-/// it manages, publication status of objects it asks to publish (unless already public), each
-/// only when the list did not carry it already.
+/// The per-object reads the configuration needs: the shares of each object whose
+/// `shared_with` it manages.
 fn object_reads(
     profile: &Managed<'_>,
     networks: &[LiveObject],
@@ -345,17 +343,7 @@ fn object_reads(
                     kind,
                     id: object.id.clone(),
                     name: object.name.clone(),
-                    shares: Some(Vec::new()),
-                    publication: None,
-                });
-            }
-            if wanted.publish && !object.public && object.publication.is_none() {
-                reads.push(ObjectRead {
-                    kind,
-                    id: object.id.clone(),
-                    name: object.name.clone(),
-                    shares: None,
-                    publication: Some(Publication::None),
+                    shares: Vec::new(),
                 });
             }
         }
@@ -376,19 +364,13 @@ async fn read_object(
             read.id
         )
     };
-    if read.shares.is_some() {
-        let shares = client
-            .shares_list(read.kind, &read.id)
-            .await
-            .map_err(reading(what("shares")))?;
-        read.shares = Some(shares.into_iter().map(|s| s.profile_id).collect());
-    } else {
-        let status = client
-            .publication_status(read.kind, &read.id)
-            .await
-            .map_err(reading(what("publication status")))?;
-        read.publication = Some(publication(status));
-    }
+    read.shares = client
+        .share_recipients(read.kind, &read.id)
+        .await
+        .map_err(|source| FetchError::Shares {
+            what: what("shares"),
+            source,
+        })?;
     Ok(read)
 }
 

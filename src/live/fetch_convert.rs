@@ -5,34 +5,14 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde_json::Value;
 
-use crate::api::types::{self, ConnectorInfo, NetworkInfo, PublicationStatus, TOKEN_TYPE_ACCOUNT};
+use chrono::Duration;
+
+use crate::api::types::{self, ConnectorInfo, NetworkInfo};
 use crate::live::snapshot::*;
 
-/// Shares and publication state from the list, when the server sent them.
-pub(super) fn with_owner_view(
-    mut object: LiveObject,
-    shared_with: Option<Vec<Id>>,
-    publication_info: Option<types::PublicationInfo>,
-) -> LiveObject {
-    object.shares = shared_with;
-    object.publication = publication_info.map(publication);
-    object
-}
-
-pub(super) fn publication(info: types::PublicationInfo) -> Publication {
-    match info.status {
-        PublicationStatus::None => Publication::None,
-        PublicationStatus::Pending => Publication::Pending {
-            requested_at: info.requested_at,
-            message: info.message,
-        },
-        PublicationStatus::Approved => Publication::Approved,
-        PublicationStatus::Rejected => Publication::Rejected {
-            reason: info.reason,
-            message: info.message,
-        },
-    }
-}
+/// How long an invitation can be accepted (help article "Team Management - Sharing your
+/// profile").
+pub const INVITATION_LIFETIME_DAYS: i64 = 7;
 
 pub(super) fn member(member: types::TeamMember) -> LiveMember {
     LiveMember {
@@ -40,7 +20,8 @@ pub(super) fn member(member: types::TeamMember) -> LiveMember {
         email: member.email,
         active: member.active,
         invited_at: Some(member.created_at),
-        expires_at: member.expire_at,
+        expires_at: (!member.active)
+            .then(|| member.created_at + Duration::days(INVITATION_LIFETIME_DAYS)),
     }
 }
 
@@ -53,11 +34,7 @@ pub(super) fn token(token: types::TokenListItem) -> LiveToken {
             types::Expiry::At(at) => Some(at),
         },
         created_at: Some(token.created_at),
-        origin: if token.kind == TOKEN_TYPE_ACCOUNT {
-            TokenOrigin::Account
-        } else {
-            TokenOrigin::Session
-        },
+        kind: Some(token.kind.clone()).filter(|kind| !kind.is_empty()),
     }
 }
 
@@ -71,7 +48,6 @@ pub(super) fn network(info: NetworkInfo) -> LiveObject {
         networks: Vec::new(),
         public,
         shares: None,
-        publication: None,
     }
 }
 
@@ -84,7 +60,6 @@ pub(super) fn connector(info: ConnectorInfo) -> LiveObject {
         networks: info.fields.networks.unwrap_or_default(),
         public: info.public.unwrap_or(false),
         shares: None,
-        publication: None,
     }
 }
 

@@ -5,6 +5,6 @@ mod access;
 mod fetch;
 mod snapshot;
 
-pub use access::{Access, AccessError, Credentials, SHORT_LIVED_TOKEN_NAME};
+pub use access::{Access, AccessError, Credentials, ProfileToken, SHORT_LIVED_TOKEN_NAME};
 pub use fetch::{decode_script, fetch, owned_profiles, FetchError};
 pub use snapshot::*;

@@ -50,17 +50,9 @@ pub struct LiveMember {
     /// `false`: an invitation not accepted yet.
     pub active: bool,
     pub invited_at: Option<DateTime<Utc>>,
+    /// When an invitation lapses: TagoIO lists none, so this is `invited_at` + 7 days (help
+    /// article "Team Management": "The invitation is valid for 7 days").
     pub expires_at: Option<DateTime<Utc>>,
-}
-
-/// Who made a token: a person or tagoform through the token route, or TagoIO at a login.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenOrigin {
-    /// Created through the account token route: tagoform may manage it by name.
-    Account,
-    /// Created by TagoIO at a login; never touched.
-    Session,
 }
 
 /// An account token, without its value.
@@ -71,10 +63,12 @@ pub struct LiveToken {
     pub permission: String,
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: Option<DateTime<Utc>>,
-    pub origin: TokenOrigin,
+    /// TagoIO's `type`, a free string (sdk-js `TokenDataList`): shown, never used to decide
+    /// what a token is. tagoform knows its own tokens by their names.
+    pub kind: Option<String>,
 }
 
-/// Network or connector: the two shareable, publishable integration objects.
+/// Network or connector: the two shareable integration objects.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
@@ -106,23 +100,6 @@ impl std::fmt::Display for ObjectKind {
     }
 }
 
-/// The review state of a publication request.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Publication {
-    #[default]
-    None,
-    Pending {
-        requested_at: Option<DateTime<Utc>>,
-        message: Option<String>,
-    },
-    Approved,
-    Rejected {
-        reason: Option<String>,
-        message: Option<String>,
-    },
-}
-
 /// A network or connector owned by a managed profile.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LiveObject {
@@ -136,6 +113,4 @@ pub struct LiveObject {
     pub public: bool,
     /// Profile ids it is shared with; `None` when not read.
     pub shares: Option<Vec<Id>>,
-    /// `None` when not read.
-    pub publication: Option<Publication>,
 }

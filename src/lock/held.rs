@@ -8,7 +8,9 @@ use chrono::Utc;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use super::{attempt, holder, lease_length, random_pause, remove, values, Attempt, LockError};
+use super::{
+    attempt, holder, lease_length, leased, random_pause, remove, values, Attempt, LockError,
+};
 use super::{LockSettings, MAX_EMPTY_ATTEMPTS};
 use crate::api::types::TokenCreateRequest;
 use crate::api::{ApiError, Client, Token};
@@ -112,7 +114,8 @@ impl AccountLock {
             return Ok(());
         };
         for _ in 0..=MAX_EMPTY_ATTEMPTS {
-            match attempt(&shared.client, &shared.request, &shared.run_id, successor).await? {
+            let minutes = shared.settings.lease_minutes;
+            match attempt(&shared.client, &shared.request, minutes, &shared.run_id, successor).await? {
                 Attempt::Taken(held) => {
                     self.shared.held.lock().await.push(held);
                     return Ok(());
@@ -183,7 +186,8 @@ impl Shared {
                 source,
             };
             let sent = Instant::now();
-            let made = match self.client.token_create(&profile, &self.request).await {
+            let request = leased(&self.client, &self.request, self.settings.lease_minutes);
+            let made = match self.client.token_create(&profile, &request).await {
                 Ok(made) => Some(Token::new(made.token)),
                 Err(error) if error.is_not_found() => {
                     deleted.push(profile);

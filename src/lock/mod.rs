@@ -31,7 +31,7 @@ pub use holder::{Holder, LOCK_TOKEN_PREFIX};
 pub struct LockSettings {
     /// How long to wait for another run's lock; zero gives up at once.
     pub timeout: Duration,
-    /// The lease (the lock token's expiry), in minutes: TagoIO takes expiries as periods.
+    /// The lease (the lock token's expiry), in minutes from the server's clock.
     pub lease_minutes: u32,
     /// How often the holder renews its lease while it works.
     pub renew_every: Duration,
@@ -78,7 +78,8 @@ pub enum LockError {
     #[error(
         "could not take the apply lock on profile {profile}: the account has two-factor \
          authentication on, and TAGOIO_PIN is not set to a current code; set it to the code \
-         your authenticator shows now; nothing was changed"
+         your authenticator shows now (for a code by SMS or e-mail, set TAGOIO_OTP_TYPE=sms or \
+         email and run `tagoform otp` to have TagoIO send one); nothing was changed"
     )]
     Pin {
         profile: Id,
@@ -141,10 +142,11 @@ pub async fn acquire(
     let request = TokenCreateRequest {
         name: holder::token_name(&run_id, &holder::who(env)),
         permission: Permission::Read,
-        expire_time: Some(format!("{} minutes", settings.lease_minutes)),
+        // Set at each sending: the lease ends at an instant ([`leased`]).
+        expire_time: None,
         email: credentials.email.clone(),
         password: credentials.password.expose().to_owned(),
-        otp_type: None,
+        otp_type: credentials.otp_type(),
         pin_code: credentials.pin.as_ref().map(|pin| pin.expose().to_owned()),
     };
     let started = Instant::now();
@@ -155,7 +157,7 @@ pub async fn acquire(
         let Some(profile) = profiles.first().cloned() else {
             return Err(LockError::NoProfile);
         };
-        match attempt(client, &request, &run_id, &profile).await? {
+        match attempt(client, &request, settings.lease_minutes, &run_id, &profile).await? {
             Attempt::Taken(held) => {
                 return Ok(AccountLock::start(
                     client.clone(),
@@ -243,6 +245,7 @@ async fn wait_until_free(
 async fn attempt(
     client: &Client,
     request: &TokenCreateRequest,
+    lease_minutes: u32,
     run_id: &str,
     profile: &str,
 ) -> Result<Attempt, LockError> {
@@ -257,7 +260,10 @@ async fn attempt(
         },
     };
     let sent = Instant::now();
-    let made = match client.token_create(profile, request).await {
+    let made = match client
+        .token_create(profile, &leased(client, request, lease_minutes))
+        .await
+    {
         Ok(made) => Some(Token::new(made.token)),
         Err(error) if error.is_not_found() => return Ok(Attempt::Empty),
         // It may exist: the list below finds it by this run's name.
@@ -298,6 +304,22 @@ async fn attempt(
     } else {
         Attempt::Busy(others)
     })
+}
+
+/// `request` with its expiry `lease_minutes` from now by the server's clock, as an ISO-8601
+/// instant: TagoIO documents `expire_time` as `"never"` or a date (sdk-js
+/// `ExpireTimeOption`), and no TagoIO source shows a period in minutes.
+pub(super) fn leased(
+    client: &Client,
+    request: &TokenCreateRequest,
+    lease_minutes: u32,
+) -> TokenCreateRequest {
+    let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    let until = now + chrono::Duration::minutes(i64::from(lease_minutes));
+    TokenCreateRequest {
+        expire_time: Some(until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        ..request.clone()
+    }
 }
 
 fn lease_length(settings: &LockSettings) -> Duration {

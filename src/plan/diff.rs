@@ -9,7 +9,7 @@ use super::identity::{
     match_object, match_profiles, IdentityError, ObjectQuery, PlanError, ProfileIds,
 };
 use super::objects::{
-    connector_fields, diff_publication, field_changes, network_fields, Fields, ResolvedRecipient,
+    connector_fields, note_publication, field_changes, network_fields, Fields, ResolvedRecipient,
     ShareDiff,
 };
 use super::operation::{
@@ -448,15 +448,8 @@ impl<'a> Differ<'a> {
                 &after_create,
             );
         }
-        if let Some(publish) = object.publish {
-            diff_publication(
-                &mut self.drafts,
-                &target,
-                &object_ref,
-                publish,
-                live,
-                &after_create,
-            );
+        if object.publish.is_some() {
+            note_publication(&mut self.drafts, &target, &object_ref, live);
         }
     }
 

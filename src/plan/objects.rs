@@ -1,4 +1,4 @@
-//! Networks and connectors: their fields, their shares and their publication requests.
+//! Networks and connectors: their fields, their shares, and what `publish:` means today.
 //!
 //! A field the configuration leaves out is left as it is on TagoIO, so only the fields it sets
 //! are compared. Values are compared as JSON with nulls dropped, so "unset" and "null" on
@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::operation::{FieldChange, Notice, ObjectRef, OperationKind, ProfileRef};
 use super::order::{Draft, Drafts};
-use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget};
-use crate::live::{Id, LiveObject, Publication};
+use crate::config::{Connector, DeviceParameter, Network, Script, ShareTarget};
+use crate::live::{Id, LiveObject};
 
 /// A configured field's value: JSON, or a script's text borrowed from the configuration
 /// (decoders run to kilobytes, and copying each one only to compare it would cost more than
@@ -232,61 +232,23 @@ impl ShareDiff<'_> {
     }
 }
 
-/// Drafts a publication request when one is asked for and none is pending, approved, or
-/// rejected for the same message; otherwise leaves a notice.
-pub fn diff_publication(
-    drafts: &mut Drafts,
-    target: &ProfileRef,
-    object: &ObjectRef,
-    desired: &Publish,
-    live: Option<&LiveObject>,
-    depends_on: &[usize],
-) {
-    let status = live.and_then(|o| o.publication.clone()).unwrap_or_default();
+/// `publish:` plans nothing: on TagoIO a publication is a pull request to
+/// `tago-io/decoders`, reviewed by TagoIO, never an API call. Until tagoform prepares that
+/// contribution, the plan says so for objects that are not public yet.
+pub fn note_publication(drafts: &mut Drafts, target: &ProfileRef, object: &ObjectRef, live: Option<&LiveObject>) {
     if live.is_some_and(|o| o.public) {
         return;
     }
-    let submit = match status {
-        Publication::None => true,
-        Publication::Approved => false,
-        Publication::Pending { requested_at, .. } => {
-            drafts.notice(Notice::PublicationPending {
-                profile: target.key.clone(),
-                object: object.clone(),
-                requested_at,
-            });
-            false
-        }
-        Publication::Rejected { reason, message } => {
-            let same_message = message.as_deref() == Some(desired.message.as_str());
-            if same_message {
-                drafts.notice(Notice::PublicationRejected {
-                    profile: target.key.clone(),
-                    object: object.clone(),
-                    reason,
-                });
-            }
-            !same_message
-        }
-    };
-    if submit {
-        drafts.push(Draft {
-            profile: target.key.clone(),
-            kind: OperationKind::RequestPublication {
-                target: target.clone(),
-                object: object.clone(),
-                message: Some(desired.message.clone()),
-            },
-            changes: vec![FieldChange::new("message", None, json!(desired.message))],
-            origin: Some(desired.origin.clone()),
-            depends_on: depends_on.to_vec(),
-        });
-    }
+    drafts.notice(Notice::PublicationNotAutomated {
+        profile: target.key.clone(),
+        object: object.clone(),
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn compares_in_place_as_without_nulls_does() {

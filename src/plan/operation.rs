@@ -79,11 +79,16 @@ impl Plan {
             .collect()
     }
 
-    /// Token creations: their values must go to `--tokens-out`.
+    /// Token creations and replacements: their new values must go to `--tokens-out`.
     pub fn creates_tokens(&self) -> bool {
         self.operations
             .iter()
-            .any(|operation| matches!(operation.kind, OperationKind::CreateToken { .. }))
+            .any(|operation| {
+                matches!(
+                    operation.kind,
+                    OperationKind::CreateToken { .. } | OperationKind::ReplaceToken { .. }
+                )
+            })
     }
 }
 
@@ -238,12 +243,6 @@ pub enum OperationKind {
         recipient_key: Option<String>,
         recipient_id: Id,
     },
-    RequestPublication {
-        target: ProfileRef,
-        object: ObjectRef,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        message: Option<String>,
-    },
 }
 
 /// Tells one token of a name from another without its value: the value is looked up again at
@@ -274,7 +273,7 @@ impl OperationKind {
             | OperationKind::CreateToken { .. }
             | OperationKind::CreateObject { .. }
             | OperationKind::Share { .. }
-            | OperationKind::RequestPublication { .. } => Action::Create,
+ => Action::Create,
             OperationKind::UpdateProfile { .. } | OperationKind::UpdateObject { .. } => {
                 Action::Update
             }
@@ -303,7 +302,7 @@ impl OperationKind {
             | OperationKind::DeleteObject { target, .. }
             | OperationKind::Share { target, .. }
             | OperationKind::Unshare { target, .. }
-            | OperationKind::RequestPublication { target, .. } => target,
+ => target,
         }
     }
 }
@@ -341,20 +340,9 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expires_at: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// A publication request waiting for TagoIO's review.
-    PublicationPending {
-        profile: String,
-        object: ObjectRef,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        requested_at: Option<chrono::DateTime<chrono::Utc>>,
-    },
-    /// A rejected publication request; not re-submitted until its message changes.
-    PublicationRejected {
-        profile: String,
-        object: ObjectRef,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
-    },
+    /// `publish:` on an object that is not public: publication is a pull request to
+    /// `tago-io/decoders` reviewed by TagoIO, not an API call, so the plan only says so.
+    PublicationNotAutomated { profile: String, object: ObjectRef },
     /// A network or connector of a managed profile that the configuration does not name.
     Unmanaged { profile: String, object: ObjectRef },
 }

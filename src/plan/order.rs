@@ -116,7 +116,6 @@ fn kind_rank(kind: &OperationKind) -> u8 {
         | OperationKind::UpdateObject { object, .. }
         | OperationKind::DeleteObject { object, .. } => 3 + object.kind as u8,
         OperationKind::Share { .. } | OperationKind::Unshare { .. } => 5,
-        OperationKind::RequestPublication { .. } => 6,
     }
 }
 
@@ -135,7 +134,7 @@ fn subject(kind: &OperationKind) -> String {
         OperationKind::CreateObject { object, .. }
         | OperationKind::UpdateObject { object, .. }
         | OperationKind::DeleteObject { object, .. }
-        | OperationKind::RequestPublication { object, .. } => object.key.clone(),
+ => object.key.clone(),
         OperationKind::Share {
             object, recipient, ..
         } => format!("{} {}", object.key, recipient.key),

@@ -85,7 +85,7 @@ fn keys(operation: &Operation) -> Vec<&str> {
         OperationKind::CreateObject { object, .. }
         | OperationKind::UpdateObject { object, .. }
         | OperationKind::DeleteObject { object, .. }
-        | OperationKind::RequestPublication { object, .. } => keys.push(&object.key),
+ => keys.push(&object.key),
         OperationKind::Share {
             object, recipient, ..
         } => {

@@ -14,7 +14,7 @@ use crate::config::{
 };
 use crate::live::{
     LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, LiveToken, ObjectKind,
-    Publication, TokenOrigin,
+
 };
 
 const PROD: &str = "aaaaaaaaaaaaaaaaaaaaaaa1";
@@ -149,7 +149,6 @@ fn live_object(id: &str, name: &str, networks: &[&str], shares: &[&str]) -> Live
         networks: networks.iter().map(|n| (*n).into()).collect(),
         public: false,
         shares: Some(shares.iter().map(|s| (*s).into()).collect()),
-        publication: Some(Publication::None),
     }
 }
 
@@ -398,7 +397,7 @@ fn a_team_left_out_is_not_managed_and_an_empty_team_removes_everyone() {
 fn live_token(
     name: &str,
     permission: &str,
-    origin: TokenOrigin,
+    kind: &str,
     expires: Option<DateTime<Utc>>,
 ) -> LiveToken {
     LiveToken {
@@ -406,7 +405,7 @@ fn live_token(
         permission: permission.into(),
         expires_at: expires,
         created_at: Some(now() - Duration::days(10)),
-        origin,
+        kind: Some(kind.into()),
     }
 }
 
@@ -437,15 +436,10 @@ fn tokens_are_replaced_on_a_permission_change_and_others_are_never_touched() {
     let mut live = quickstart_live();
     let ten_days_after_creation = Some(now());
     live.details.get_mut(PROD).unwrap().tokens = Some(vec![
-        live_token("ci-deploy", "write", TokenOrigin::Account, None),
-        live_token(
-            "backup",
-            "full",
-            TokenOrigin::Account,
-            ten_days_after_creation,
-        ),
-        live_token("new", "write", TokenOrigin::Session, None),
-        live_token("hand-made", "full", TokenOrigin::Account, None),
+        live_token("ci-deploy", "write", "account", None),
+        live_token("backup", "full", "account", ten_days_after_creation),
+        live_token("new", "read", "login", None),
+        live_token("hand-made", "full", "account", None),
     ]);
     let plan = plan(&desired, &live, now()).unwrap();
     let summary: Vec<String> = plan
@@ -459,11 +453,12 @@ fn tokens_are_replaced_on_a_permission_change_and_others_are_never_touched() {
             other => format!("{other:?}"),
         })
         .collect();
-    // `backup` expired exactly now, so it is rotated; the session token named `new` does not
-    // count as the managed token; `hand-made` is never touched.
+    // `backup` expired exactly now, so it is rotated; a token is known by its name whatever
+    // TagoIO's free `type` says, so `new` (a `login` one, of the wrong permission) is replaced;
+    // `hand-made` is never touched.
     assert_eq!(
         summary,
-        ["replace backup 1", "replace ci-deploy 1", "create new"]
+        ["replace backup 1", "replace ci-deploy 1", "replace new 1"]
     );
     let ci = &plan.operations[1];
     assert_eq!(
@@ -487,8 +482,8 @@ fn a_token_left_over_from_an_interrupted_replacement_is_deleted() {
     )]);
     let mut live = quickstart_live();
     live.details.get_mut(PROD).unwrap().tokens = Some(vec![
-        live_token("ci-deploy", "write", TokenOrigin::Account, None),
-        live_token("ci-deploy", "read", TokenOrigin::Account, None),
+        live_token("ci-deploy", "write", "account", None),
+        live_token("ci-deploy", "read", "account", None),
     ]);
     let plan = plan(&desired, &live, now()).unwrap();
     assert!(matches!(
@@ -541,41 +536,24 @@ fn only_the_fields_the_configuration_sets_are_compared_and_shown() {
 }
 
 #[test]
-fn publication_is_requested_once_and_a_rejection_waits_for_a_new_message() {
+fn publish_plans_no_operation_only_a_notice_until_the_object_is_public() {
     let mut desired = quickstart();
     desired.connectors.get_mut("th").unwrap().publish = Some(Publish {
         message: "please".into(),
         origin: origin(35),
     });
     let mut live = quickstart_live();
-    assert_eq!(
-        ops(&plan(&desired, &live, now()).unwrap()),
-        ["request_publication prod"]
-    );
-
-    live.details.get_mut(PROD).unwrap().connectors[0].publication = Some(Publication::Rejected {
-        reason: Some("no docs".into()),
-        message: Some("please".into()),
-    });
-    let rejected = plan(&desired, &live, now()).unwrap();
-    assert!(rejected.is_empty());
+    let planned = plan(&desired, &live, now()).unwrap();
+    assert!(planned.is_empty());
     assert!(matches!(
-        rejected.notices.as_slice(),
-        [Notice::PublicationRejected { reason: Some(reason), .. }] if reason == "no docs"
+        planned.notices.as_slice(),
+        [Notice::PublicationNotAutomated { profile, object }] if profile == "prod" && object.key == "th"
     ));
 
-    desired
-        .connectors
-        .get_mut("th")
-        .unwrap()
-        .publish
-        .as_mut()
-        .unwrap()
-        .message = "with docs now".into();
-    assert_eq!(
-        ops(&plan(&desired, &live, now()).unwrap()),
-        ["request_publication prod"]
-    );
+    live.details.get_mut(PROD).unwrap().connectors[0].public = true;
+    let public = plan(&desired, &live, now()).unwrap();
+    assert!(public.is_empty());
+    assert!(public.notices.is_empty());
 }
 
 #[test]

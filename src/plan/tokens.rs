@@ -12,7 +12,7 @@ use serde_json::json;
 use super::operation::{FieldChange, OperationKind, ProfileRef, TokenStamp};
 use super::order::{Draft, Drafts};
 use crate::config::{Expiry, Period, PeriodUnit, Token};
-use crate::live::{LiveToken, TokenOrigin};
+use crate::live::LiveToken;
 
 /// How far a live expiry may be from `created_at + period` and still be that period: the
 /// server computes it from its own clock a moment after the token's creation time.
@@ -30,7 +30,7 @@ pub fn diff_tokens(
     for token in desired {
         let same_name: Vec<&LiveToken> = live
             .iter()
-            .filter(|t| t.origin == TokenOrigin::Account && t.name == token.name)
+            .filter(|t| t.name == token.name)
             .collect();
         let (current, stale): (Vec<&LiveToken>, Vec<&LiveToken>) = same_name
             .iter()

@@ -91,9 +91,6 @@ fn sentence(operation: &Operation) -> String {
             object_short(object),
             recipient_name(recipient_key.as_deref(), Some(recipient_id))
         ),
-        OperationKind::RequestPublication { object, .. } => {
-            format!("request publication of {}", object_short(object))
-        }
     }
 }
 
@@ -118,28 +115,10 @@ fn notice_sentence(notice: &Notice) -> String {
                 .map(|at| format!(", expires {}", at.format("%Y-%m-%d")))
                 .unwrap_or_default()
         ),
-        Notice::PublicationPending {
-            profile,
-            object,
-            requested_at,
-        } => format!(
-            "{profile}: publication of {} is waiting for TagoIO's review{}",
-            object_short(object),
-            requested_at
-                .map(|at| format!(" (requested {})", at.format("%Y-%m-%d")))
-                .unwrap_or_default()
-        ),
-        Notice::PublicationRejected {
-            profile,
-            object,
-            reason,
-        } => format!(
-            "{profile}: publication of {} was rejected{}; change `publish.message` to submit again",
-            object_short(object),
-            reason
-                .as_deref()
-                .map(|r| format!(": \"{r}\""))
-                .unwrap_or_default()
+        Notice::PublicationNotAutomated { profile, object } => format!(
+            "{profile}: {} asks to be published; publication is a pull request to \
+             tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it",
+            object_short(object)
         ),
         Notice::Unmanaged { profile, object } => format!(
             "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",

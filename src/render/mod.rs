@@ -2,6 +2,7 @@
 //! what a person sees; the plan itself stays data.
 
 pub mod baseline;
+pub mod doctor;
 mod describe;
 pub mod markdown;
 pub mod text;

@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use tagoform::api::types::{LoginRequest, TokenCreateRequest};
 use tagoform::api::{
-    ApiError, ApiSettings, IntegrationKind, ListQuery, ManualClock, Method, RateBudgets, SortOrder,
+    ApiError, ApiSettings, IntegrationKind, ListQuery, ManualClock, Method, RateBudgets, ShareError,
+    SortOrder,
     Token,
 };
 
@@ -74,7 +75,7 @@ async fn an_error_envelope_keeps_status_route_and_message() {
     .await;
     let (client, _) = server.client();
     let error = client
-        .share_add(IntegrationKind::Connector, PROFILE, OTHER)
+        .team_invite(PROFILE, "a@example.com")
         .await
         .unwrap_err();
     assert!(error.is_conflict());
@@ -85,12 +86,9 @@ async fn an_error_envelope_keeps_status_route_and_message() {
     );
     assert_eq!(
         error.to_string(),
-        format!("POST /integration/connector/{PROFILE}/share: 409 Connector already shared with this profile")
+        format!("POST /profile/{PROFILE}/team: 409 Connector already shared with this profile")
     );
-    assert_eq!(
-        server.requests()[0].body,
-        format!(r#"{{"profile_id":"{OTHER}"}}"#)
-    );
+    assert_eq!(server.requests()[0].body, r#"{"email":"a@example.com"}"#);
 }
 
 #[tokio::test]
@@ -127,11 +125,11 @@ async fn list_queries_are_encoded_like_the_sdk() {
         .fields(["id", "name"])
         .filter("name", "a b&x=1")
         .order_by("name", SortOrder::Desc);
-    let connectors = client.connectors_list(&query).await.unwrap();
+    let connectors = client.owned_connectors(PROFILE, &query).await.unwrap();
     assert_eq!(connectors[0].fields.name.as_deref(), Some("a b"));
     assert_eq!(
         server.requests()[0].target,
-        "/integration/connector?page=1&fields%5B0%5D=id&fields%5B1%5D=name&filter%5Bname%5D=a%20b%26x%3D1&amount=1000&orderBy=name%2Cdesc"
+        format!("/integration/connector?page=1&fields%5B0%5D=id&fields%5B1%5D=name&filter%5Bname%5D=a%20b%26x%3D1&filter%5Bprofile%5D={PROFILE}&amount=1000&orderBy=name%2Cdesc")
     );
 }
 
@@ -148,7 +146,15 @@ async fn ids_that_are_not_tagoio_ids_are_refused_before_any_request() {
         let error = client.team_list(bad).await.unwrap_err();
         assert!(matches!(error, ApiError::InvalidId { .. }), "{error:?}");
         let error = client
-            .share_remove(IntegrationKind::Network, PROFILE, bad)
+            .unshare_confirmed(IntegrationKind::Network, PROFILE, bad)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, ShareError::Api(ApiError::InvalidId { .. })),
+            "{error:?}"
+        );
+        let error = client
+            .owned_networks(bad, &ListQuery::default())
             .await
             .unwrap_err();
         assert!(matches!(error, ApiError::InvalidId { .. }), "{error:?}");
@@ -372,32 +378,41 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
     let _ = client.tokens_list(PROFILE).await;
     let _ = client.token_create(PROFILE, &token_request).await;
     let _ = client.token_delete(PROFILE, &token).await;
-    let _ = client.networks_list(&query).await;
+    let _ = client.owned_networks(PROFILE, &query).await;
     let _ = client.network_create(&Default::default()).await;
     let _ = client.network_info(OTHER).await;
     let _ = client.network_edit(OTHER, &Default::default()).await;
     let _ = client.network_delete(OTHER).await;
-    let _ = client.shared_networks_list(&query).await;
-    let _ = client.connectors_list(&query).await;
+    let _ = client.owned_connectors(PROFILE, &query).await;
     let _ = client.connector_create(&Default::default()).await;
     let _ = client.connector_info(OTHER).await;
     let _ = client.connector_edit(OTHER, &Default::default()).await;
     let _ = client.connector_delete(OTHER).await;
-    let _ = client.shared_connectors_list(&query).await;
+    let _ = client.profile_current().await;
+    let otp = tagoform::api::types::LoginOtpRequest {
+        email: "a@example.com".to_owned(),
+        password: "password".to_owned(),
+        otp_type: tagoform::api::types::OtpType::Sms,
+    };
+    let _ = client.login_otp(&otp).await;
     for kind in [IntegrationKind::Network, IntegrationKind::Connector] {
-        let _ = client.shares_list(kind, OTHER).await;
-        let _ = client.share_add(kind, OTHER, PROFILE).await;
-        let _ = client.share_remove(kind, OTHER, PROFILE).await;
-        let _ = client.publication_submit(kind, OTHER, None).await;
-        let _ = client.publication_status(kind, OTHER).await;
+        let _ = client.share_recipients(kind, OTHER).await;
+        let _ = client.share_confirmed(kind, OTHER, PROFILE).await;
+        let _ = client.unshare_confirmed(kind, OTHER, PROFILE).await;
     }
-    let requests = server.requests();
-    assert_eq!(requests.len(), tagoform::api::ROUTES.len());
-    for request in requests {
+    // Every route of ROUTES was sent, and nothing else (a confirmed share also reads the list).
+    let mut seen = std::collections::BTreeSet::new();
+    for request in server.requests() {
         let path = request.target.split('?').next().unwrap();
-        let known = tagoform::api::ROUTES
-            .iter()
-            .any(|(method, template)| method.as_str() == request.method && fits(template, path));
-        assert!(known, "{} {path} has no entry in ROUTES", request.method);
+        let known = tagoform::api::ROUTES.iter().find(|(method, template)| {
+            method.as_str() == request.method
+                && fits(template, path)
+                && (path != "/profile/current" || *template == "/profile/current")
+        });
+        let Some((method, template)) = known else {
+            panic!("{} {path} has no entry in ROUTES", request.method);
+        };
+        seen.insert((method.as_str(), *template));
     }
+    assert_eq!(seen.len(), tagoform::api::ROUTES.len());
 }

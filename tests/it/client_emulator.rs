@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 use tagoform::api::types::{
     ConnectorCreateInfo, LoginRequest, NetworkCreateInfo, Permission, ProfileDeleteRequest,
-    ProfileEditRequest, PublicationStatus, TokenCreateRequest,
+    ProfileEditRequest, TokenCreateRequest,
 };
 use tagoform::api::{
     BoxFuture, Client, Clock, IntegrationKind, ListQuery, ManualClock, RateBudgets, RetryPolicy,
@@ -203,13 +203,13 @@ async fn every_endpoint_round_trips() {
     assert_eq!(info.fields.description.as_deref(), Some("edited"));
     assert_eq!(info.fields.networks, Some(vec![network.clone()]));
     let listed = client
-        .connectors_list(&ListQuery::default().filter("name", "client-connector"))
+        .owned_connectors(DEMO_PROFILE, &ListQuery::default().filter("name", "client-connector"))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].fields.networks, Some(vec![network.clone()]));
     assert!(client
-        .networks_list(&ListQuery::default())
+        .owned_networks(DEMO_PROFILE, &ListQuery::default())
         .await
         .unwrap()
         .iter()
@@ -217,61 +217,45 @@ async fn every_endpoint_round_trips() {
 
     let kind = IntegrationKind::Connector;
     client
-        .share_add(kind, &connector, PARTNER_PROFILE)
+        .share_confirmed(kind, &connector, PARTNER_PROFILE)
         .await
         .unwrap();
-    let error = client
-        .share_add(kind, &connector, PARTNER_PROFILE)
+    // Again: the 409 is settled by the list, which shows the share.
+    client
+        .share_confirmed(kind, &connector, PARTNER_PROFILE)
         .await
-        .unwrap_err();
-    assert!(error.is_conflict(), "{error}");
-    let shares = client.shares_list(kind, &connector).await.unwrap();
+        .unwrap();
     assert_eq!(
-        shares
-            .iter()
-            .map(|share| share.profile_id.as_str())
-            .collect::<Vec<_>>(),
-        vec![PARTNER_PROFILE]
+        client.share_recipients(kind, &connector).await.unwrap(),
+        vec![PARTNER_PROFILE.to_owned()]
     );
     let partner = client.with_token(
         Token::new(tagoform::emulator::PARTNER_TOKEN),
         PARTNER_PROFILE,
     );
-    let shared = partner
-        .shared_connectors_list(&ListQuery::default())
+    let seen = partner.connector_info(&connector).await.unwrap();
+    assert_eq!(seen.id, connector);
+    let partners_own = partner
+        .owned_connectors(PARTNER_PROFILE, &ListQuery::default())
         .await
         .unwrap();
-    assert_eq!(
-        shared
-            .iter()
-            .map(|item| item.id.as_str())
-            .collect::<Vec<_>>(),
-        vec![connector.as_str()]
-    );
+    assert!(partners_own.iter().all(|item| item.id != connector));
     let error = partner.connector_edit(&connector, &edit).await.unwrap_err();
     assert!(error.is_forbidden(), "{error}");
     client
-        .share_remove(kind, &connector, PARTNER_PROFILE)
+        .unshare_confirmed(kind, &connector, PARTNER_PROFILE)
+        .await
+        .unwrap();
+    // Again: the 404 is settled by the list, which no longer shows it.
+    client
+        .unshare_confirmed(kind, &connector, PARTNER_PROFILE)
         .await
         .unwrap();
     assert!(client
-        .shares_list(kind, &connector)
+        .share_recipients(kind, &connector)
         .await
         .unwrap()
         .is_empty());
-
-    let request = client
-        .publication_submit(kind, &connector, Some("please"))
-        .await
-        .unwrap();
-    assert_eq!(request.status, PublicationStatus::Pending);
-    assert!(client
-        .publication_submit(kind, &connector, None)
-        .await
-        .unwrap_err()
-        .is_conflict());
-    let status = client.publication_status(kind, &connector).await.unwrap();
-    assert_eq!(status.status, PublicationStatus::Pending);
 
     client.connector_delete(&connector).await.unwrap();
     assert!(client
@@ -311,15 +295,16 @@ async fn a_list_costs_exactly_its_pages() {
         .page_size(2)
         .build()
         .unwrap();
-    let all = small.networks_list(&ListQuery::default()).await.unwrap();
-    assert_eq!(
-        all.iter()
-            .filter(|item| item.profile.as_deref() == Some(DEMO_PROFILE))
-            .count(),
-        5
-    );
+    let all = small
+        .owned_networks(DEMO_PROFILE, &ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
     assert_eq!(count(&running, "GET /integration/network"), 3);
-    paged.networks_list(&ListQuery::default()).await.unwrap();
+    paged
+        .owned_networks(DEMO_PROFILE, &ListQuery::default())
+        .await
+        .unwrap();
     assert_eq!(count(&running, "GET /integration/network"), 4);
 }
 

@@ -18,7 +18,7 @@ pub const DEMO: &str = DEMO_TOKEN;
 pub const PARTNER: &str = PARTNER_TOKEN;
 pub const ACME: &str = DEMO_PROFILE_ID;
 pub const GLOBEX: &str = PARTNER_PROFILE_ID;
-pub const TTN: &str = "5a00000000000000000000a1";
+pub const TTN: &str = "455395f58cb0abde67cf7f4a";
 
 /// The demo account through `client`, with its password (sign-ins to other profiles, token
 /// changes) and no per-profile tokens.
@@ -32,6 +32,7 @@ pub fn demo_credentials() -> Credentials {
         email: DEMO_EMAIL.to_owned(),
         password: Secret::new(DEMO_PASSWORD),
         pin: None,
+        otp: tagoform::api::types::OtpType::Authenticator,
     }
 }
 

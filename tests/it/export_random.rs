@@ -122,7 +122,7 @@ async fn generate(account: &Account, seed: u64) -> Generated {
             let shares = network_shares.entry(id.clone()).or_default();
             for recipient in others.iter().filter(|_| rng.gen_bool(0.3)) {
                 client
-                    .share_add(IntegrationKind::Network, &id, recipient)
+                    .share_confirmed(IntegrationKind::Network, &id, recipient)
                     .await
                     .unwrap();
                 shares.insert(recipient.to_string());
@@ -162,12 +162,12 @@ async fn generate(account: &Account, seed: u64) -> Generated {
                         .insert(recipient.to_string())
                 {
                     client
-                        .share_add(IntegrationKind::Network, first, recipient)
+                        .share_confirmed(IntegrationKind::Network, first, recipient)
                         .await
                         .unwrap();
                 }
                 client
-                    .share_add(IntegrationKind::Connector, &id, recipient)
+                    .share_confirmed(IntegrationKind::Connector, &id, recipient)
                     .await
                     .unwrap();
             }

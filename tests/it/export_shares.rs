@@ -40,13 +40,13 @@ async fn shared_account() -> Account {
         PARTNER_LABS_PROFILE_ID,
     ] {
         client
-            .share_add(IntegrationKind::Network, &network, recipient)
+            .share_confirmed(IntegrationKind::Network, &network, recipient)
             .await
             .unwrap();
     }
     for recipient in [DEMO_STAGING_PROFILE_ID, PARTNER_PROFILE_ID] {
         client
-            .share_add(IntegrationKind::Connector, &connector, recipient)
+            .share_confirmed(IntegrationKind::Connector, &connector, recipient)
             .await
             .unwrap();
     }
@@ -123,7 +123,7 @@ async fn shares_with_other_accounts_go_under_external_profiles_keyed_by_id() {
         .unwrap();
     let connector_id = &live.details[DEMO_PROFILE_ID].connectors[0].id;
     client
-        .share_add(
+        .share_confirmed(
             IntegrationKind::Connector,
             connector_id,
             PARTNER_LABS_PROFILE_ID,

@@ -361,8 +361,10 @@ fn the_emulator_shows_no_secret() {
     std::fs::write(work.join("broken-seed.yaml"), broken_seed).unwrap();
     let state = std::fs::read_to_string(work.join("emulator-state.json")).unwrap();
     std::fs::write(work.join("broken-state.json"), &state[..state.len() / 2]).unwrap();
+    let format = format!("\"format\": {}", tagoform::emulator::model::STATE_FORMAT);
+    assert!(state.contains(&format), "the state file names its format");
     let wrong_type = state.replacen(
-        "\"format\": 1",
+        &format,
         &format!("\"format\": \"{ACCOUNT_TOKEN}\""),
         1,
     );
@@ -414,6 +416,7 @@ fn debug_never_prints_a_secret() {
         email: "ops@secret.example".into(),
         password: Secret::new(secret),
         pin: Some(Secret::new(secret)),
+        otp: tagoform::api::types::OtpType::Authenticator,
     };
     let created = CreatedToken {
         profile: "p".into(),

@@ -158,6 +158,7 @@ pub fn seed(specs: &[&Spec]) -> Seed {
             name: email.clone(),
             two_factor: false,
             pin_code: None,
+            otp_types: Vec::new(),
             profiles: Vec::new(),
         });
     }

@@ -101,6 +101,7 @@ fn access(url: &str) -> Access {
         email: generate::EMAIL.to_owned(),
         password: Secret::new(generate::PASSWORD),
         pin: None,
+        otp: tagoform::api::types::OtpType::Authenticator,
     };
     Access::new(client, Some(credentials), BTreeMap::new())
 }

@@ -88,3 +88,22 @@ impl fmt::Debug for ProfileTokenResponse {
             .finish()
     }
 }
+
+/// `POST /account/login/otp` body: asks TagoIO to send a two-factor code by SMS or e-mail
+/// (sdk-js `Account.requestLoginPINCode`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOtpRequest {
+    pub email: String,
+    pub password: String,
+    pub otp_type: OtpType,
+}
+
+impl fmt::Debug for LoginOtpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginOtpRequest")
+            .field("email", &self.email)
+            .field("password", &REDACTED)
+            .field("otp_type", &self.otp_type)
+            .finish()
+    }
+}

@@ -1,30 +1,11 @@
 //! The emulator's administration routes (`/_emulator/...`; never called against TagoIO):
-//! publication review, accepting invitations, the clock and request counts. Apart from the
+//! the clock and request counts. Apart from the
 //! TagoIO types so it is plain which bodies exist only in the emulator.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use super::integration::PublicationStatus;
-use super::scalars::Id;
-
-/// `POST /_emulator/publication/{request_id}/review` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewRequest {
-    /// `approved` or `rejected`.
-    pub decision: PublicationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// `POST /_emulator/invitation/accept` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcceptInvitationRequest {
-    pub profile_id: Id,
-    pub email: String,
-}
 
 /// `POST /_emulator/clock/advance` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
-//! Integrations: networks and connectors, their shares with other profiles, and their
-//! publication requests. Kept together because the owning profile reads all three at once
-//! (see [`OwnedIntegration`]).
+//! Integrations: networks and connectors (sdk-js `integration.networks.types.ts`,
+//! `integration.connectors.types.ts`), and their shares with other profiles (no public
+//! source: *unverified*, see `api::share`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -80,13 +80,11 @@ pub struct NetworkCreateInfo {
     pub require_devices_access: Option<bool>,
 }
 
-/// A network as read back (`GET`); reduced to the requested `fields` in lists.
+/// A network as read back (`GET`); reduced to the requested `fields` in lists. No owner
+/// field: TagoIO defines none, so ownership comes from asking with `filter[profile]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInfo {
     pub id: Id,
-    /// The owning profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,9 +131,6 @@ pub struct ConnectorCreateInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectorInfo {
     pub id: Id,
-    /// The owning profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,7 +148,7 @@ pub struct ConnectorCreateResponse {
 }
 
 // ---------------------------------------------------------------------------------------
-// Shares and publication requests
+// Shares (*unverified*: no public TagoIO source names these routes or bodies)
 // ---------------------------------------------------------------------------------------
 
 /// `POST /integration/{kind}/{id}/share` body.
@@ -171,60 +166,4 @@ pub struct ShareItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-/// `POST /integration/{kind}/{id}/publish` body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// Where a publication request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PublicationStatus {
-    None,
-    Pending,
-    Approved,
-    Rejected,
-}
-
-/// `POST /integration/{kind}/{id}/publish` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishResponse {
-    pub id: Id,
-    pub status: PublicationStatus,
-}
-
-/// `GET /integration/{kind}/{id}/publish` result: the latest request, if any.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicationInfo {
-    pub status: PublicationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The reviewer's reason, on rejection (and optionally approval).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reviewed_at: Option<DateTime<Utc>>,
-}
-
-/// A network or connector as its owning profile reads it: TagoIO's object plus, in
-/// tagoform's model, whom it is shared with and its latest publication request, so a
-/// reconciler reads shares and publication state from the list, not once per object.
-/// (Both keys are absent for other profiles' objects, and when `fields` leaves them out.)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OwnedIntegration<T> {
-    #[serde(flatten)]
-    pub object: T,
-    /// Recipient profile ids, sorted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_with: Option<Vec<Id>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publication: Option<PublicationInfo>,
 }

@@ -14,21 +14,21 @@ mod account;
 mod emulator_admin;
 mod envelope;
 mod integration;
+mod notification;
 mod profile;
 mod scalars;
 mod token;
 
-pub use account::{LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse};
-pub use emulator_admin::{
-    AcceptInvitationRequest, AdvanceClockRequest, ClockInfo, FreezeClockRequest, RequestStats,
-    ReviewRequest,
+pub use account::{
+    LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse,
 };
+pub use emulator_admin::{AdvanceClockRequest, ClockInfo, FreezeClockRequest, RequestStats};
 pub use envelope::{ApiFailure, ApiSuccess, RawEnvelope, MAX_PAGE_AMOUNT};
 pub use integration::{
     ConnectorCreateInfo, ConnectorCreateResponse, ConnectorInfo, DeviceParameter,
-    NetworkCreateInfo, NetworkCreateResponse, NetworkInfo, OwnedIntegration, PublicationInfo,
-    PublicationStatus, PublishRequest, PublishResponse, SerialNumber, ShareItem, ShareRequest,
+    NetworkCreateInfo, NetworkCreateResponse, NetworkInfo, SerialNumber, ShareItem, ShareRequest,
 };
+pub use notification::{NotificationButton, NotificationInfo, NotificationTrigger};
 pub use profile::{
     ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
     ProfileEditRequest, ProfileInfo, ProfileListItem, TeamInviteRequest, TeamMember,

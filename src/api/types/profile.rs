@@ -101,7 +101,8 @@ pub struct ProfileDetails {
 // Team
 // ---------------------------------------------------------------------------------------
 
-/// One item of `GET /profile/{id}/team`. `active: false` is a pending invitation.
+/// One item of `GET /profile/{id}/team`, exactly sdk-js `ProfileTeam`. `active: false` is
+/// an invitation; TagoIO lists no expiry: it lapses 7 days after `created_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
     /// The member's account id.
@@ -110,9 +111,6 @@ pub struct TeamMember {
     pub name: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
-    /// When a pending invitation lapses; absent once accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expire_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /profile/{id}/team` body.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{gone_is_done, ExecuteError, Executor};
 use crate::api::types::ProfileDeleteRequest;
-use crate::api::{ApiError, Client, ListQuery};
+use crate::api::{Client, ListQuery};
 use crate::live::{Id, ObjectKind};
 use crate::plan::{ObjectRef, ProfileRef};
 
@@ -25,12 +25,13 @@ impl Executor<'_> {
         created: &[(&ObjectRef, Id)],
     ) -> Result<Vec<Result<(), ExecuteError>>, ExecuteError> {
         let client = self.profile_client(target).await?;
+        let profile_id = self.profile_id(target).await?;
         // One object: the list filtered by its name, as small as a list gets.
         let only = match created {
             [(object, _)] => Some(object.name.as_str()),
             _ => None,
         };
-        let live = objects_by_name(&client, kind, only).await?;
+        let live = objects_by_name(&client, &profile_id, kind, only).await?;
         let mut results = Vec::with_capacity(created.len());
         for (object, id) in created {
             let earliest = live.get(&object.name).and_then(|same| same.first());
@@ -103,14 +104,15 @@ impl Executor<'_> {
     }
 }
 
-/// The ids of `kind` objects named exactly `name` visible to `client`, earliest first
-/// (creation time, then id).
+/// The ids of `kind` objects named exactly `name` that profile `profile_id` owns, earliest
+/// first (creation time, then id). Never a shared-in or catalog object of the same name.
 pub(super) async fn named_objects(
     client: &Client,
+    profile_id: &str,
     kind: ObjectKind,
     name: &str,
-) -> Result<Vec<Dated>, ApiError> {
-    Ok(objects_by_name(client, kind, Some(name))
+) -> Result<Vec<Dated>, ExecuteError> {
+    Ok(objects_by_name(client, profile_id, kind, Some(name))
         .await?
         .remove(name)
         .unwrap_or_default())
@@ -119,34 +121,47 @@ pub(super) async fn named_objects(
 /// A creation time and an id: sorting these puts the earliest copy first.
 type Dated = (Option<chrono::DateTime<chrono::Utc>>, Id);
 
-/// The `kind` objects visible to `client` by name, each name's earliest first (creation time,
-/// then id); only those named `only` when given (one filtered list instead of all of them).
+/// The `kind` objects profile `profile_id` owns, by name, each name's earliest first (creation
+/// time, then id); only those named `only` when given (one filtered list instead of all of
+/// them). Owned only (`filter[profile]`): a catalog or shared-in object of the same name is
+/// someone else's, never a copy to keep or delete.
 async fn objects_by_name(
     client: &Client,
+    profile_id: &str,
     kind: ObjectKind,
     only: Option<&str>,
-) -> Result<BTreeMap<String, Vec<Dated>>, ApiError> {
+) -> Result<BTreeMap<String, Vec<Dated>>, ExecuteError> {
     // Only what tells copies apart: the list stays small however long the decoders are.
-    let mut query = ListQuery::default().fields(["id", "name", "created_at"]);
+    let mut query = ListQuery::default().fields(["id", "name", "created_at", "public"]);
     if let Some(name) = only {
         query = query.filter("name", name);
     }
-    let found: Vec<(Option<String>, Dated)> = match kind {
+    let found: Vec<(Option<String>, bool, Dated)> = match kind {
         ObjectKind::Network => client
-            .networks_list(&query)
+            .owned_networks(profile_id, &query)
             .await?
             .into_iter()
-            .map(|n| (n.fields.name, (n.created_at, n.id)))
+            .map(|n| (n.fields.name, n.fields.public == Some(true), (n.created_at, n.id)))
             .collect(),
         ObjectKind::Connector => client
-            .connectors_list(&query)
+            .owned_connectors(profile_id, &query)
             .await?
             .into_iter()
-            .map(|c| (c.fields.name, (c.created_at, c.id)))
+            .map(|c| (c.fields.name, c.public == Some(true), (c.created_at, c.id)))
             .collect(),
     };
+    // A public object in a list of what the profile owns: the server ignored
+    // `filter[profile]`, and any copy it shows may be someone else's.
+    if found.iter().any(|(_, public, _)| *public) {
+        return Err(ExecuteError::Unmet(format!(
+            "the list of the {}s that profile {profile_id} owns holds public (catalog) ones: \
+             the API ignored `filter[profile]`, so nothing is deleted or adopted (run \
+             `tagoform doctor`)",
+            kind.as_str()
+        )));
+    }
     let mut by_name: BTreeMap<String, Vec<Dated>> = BTreeMap::new();
-    for (name, dated) in found {
+    for (name, _, dated) in found {
         match name {
             Some(name) if only.is_none_or(|only| only == name) => {
                 by_name.entry(name).or_default().push(dated)

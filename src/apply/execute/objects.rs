@@ -1,10 +1,8 @@
 //! Networks and connectors with a profile's token: creating, changing and deleting them,
-//! sharing and unsharing them, and asking for their publication.
+//! sharing and unsharing them.
 
 use super::copies::named_objects;
-use super::{
-    create_or_find, gone_is_done, invalid, there_is_done, wire_kind, ExecuteError, Executor,
-};
+use super::{create_or_find, gone_is_done, invalid, wire_kind, ExecuteError, Executor};
 use crate::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
 use crate::api::Client;
 use crate::apply::body::object_body;
@@ -17,6 +15,7 @@ impl Executor<'_> {
     pub(super) async fn create_object(
         &self,
         client: &Client,
+        profile_id: &str,
         object: &ObjectRef,
         operation: &Operation,
         networks: Vec<Id>,
@@ -24,7 +23,7 @@ impl Executor<'_> {
         let name = object.name.as_str();
         let changes = &operation.changes;
         let find = |client: Client| async move {
-            let found = named_objects(&client, object.kind, name).await?;
+            let found = named_objects(&client, profile_id, object.kind, name).await?;
             Ok(found.into_iter().next().map(|(_, id)| id))
         };
         let id = match object.kind {
@@ -84,8 +83,7 @@ impl Executor<'_> {
         })
     }
 
-    /// Shares with `recipient`; after a lost answer, shares again only if the list of
-    /// shares does not show it.
+    /// Shares with `recipient`, done only once the share list shows it (`api::share`).
     pub(super) async fn share(
         &self,
         target: &ProfileRef,
@@ -95,19 +93,12 @@ impl Executor<'_> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
         let recipient = self.profile_id(recipient).await?;
-        let kind = wire_kind(object.kind);
-        match client.share_add(kind, &id, &recipient).await {
-            Err(error) if error.answer_lost() => {
-                let shares = client.shares_list(kind, &id).await?;
-                if shares.iter().any(|s| s.profile_id == recipient) {
-                    return Ok(());
-                }
-                there_is_done(client.share_add(kind, &id, &recipient).await)
-            }
-            other => there_is_done(other),
-        }
+        Ok(client
+            .share_confirmed(wire_kind(object.kind), &id, &recipient)
+            .await?)
     }
 
+    /// Stops sharing with `recipient_id`, done only once the share list no longer shows it.
     pub(super) async fn unshare(
         &self,
         target: &ProfileRef,
@@ -116,40 +107,8 @@ impl Executor<'_> {
     ) -> Result<(), ExecuteError> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
-        gone_is_done(
-            client
-                .share_remove(wire_kind(object.kind), &id, recipient_id)
-                .await,
-        )
-    }
-
-    /// Asks for publication; after a lost answer, asks again only if the pending request
-    /// does not carry this message.
-    pub(super) async fn request_publication(
-        &self,
-        target: &ProfileRef,
-        object: &ObjectRef,
-        message: &Option<String>,
-    ) -> Result<(), ExecuteError> {
-        let client = self.profile_client(target).await?;
-        let id = self.object_id(object).await?;
-        let kind = wire_kind(object.kind);
-        match client
-            .publication_submit(kind, &id, message.as_deref())
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(error) if error.answer_lost() => {
-                let status = client.publication_status(kind, &id).await?;
-                if status.message == *message {
-                    return Ok(());
-                }
-                client
-                    .publication_submit(kind, &id, message.as_deref())
-                    .await?;
-                Ok(())
-            }
-            Err(error) => there_is_done::<()>(Err(error)),
-        }
+        Ok(client
+            .unshare_confirmed(wire_kind(object.kind), &id, recipient_id)
+            .await?)
     }
 }

@@ -108,7 +108,7 @@ impl Executor<'_> {
             expire_time: Some(expires.to_owned()),
             email: credentials.email.clone(),
             password: credentials.password.expose().to_owned(),
-            otp_type: None,
+            otp_type: credentials.otp_type(),
             pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
         };
         let before = account.tokens_list(profile_id).await?;

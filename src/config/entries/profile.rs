@@ -110,7 +110,9 @@ fn is_email(email: &str) -> bool {
 
 /// The start of the names of the tokens tagoform makes for itself: a configuration that
 /// managed one would delete another run's lock, or this run's own access.
-const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
+/// The start of the names of tagoform's own tokens (the apply lock, short-lived profile
+/// tokens): tagoform knows them by name, and a configuration may not manage one.
+pub const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
 
 fn tokens(
     cx: &Context<'_>,

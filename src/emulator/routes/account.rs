@@ -2,49 +2,121 @@
 //! account's email and password instead of a token. Also the credential check that token
 //! creation and profile deletion share.
 
+use axum::http::StatusCode;
 use axum::Json;
 
 use super::{check_id, ok, require_name, Body};
 use crate::api::types::{
-    ApiSuccess, LoginRequest, LoginResponse, Permission, ProfileListItem, ProfileTokenRequest,
-    ProfileTokenResponse, TOKEN_TYPE_LOGIN,
+    ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission,
+    ProfileListItem, ProfileTokenRequest, ProfileTokenResponse, TOKEN_TYPE_LOGIN,
 };
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::expiry::parse_expire_time;
 use crate::emulator::model::{Account, State, Token};
 use crate::emulator::store::AppState;
 
-/// How long a sign-in token lives when the request names no `expire_time`.
-pub const LOGIN_TOKEN_DEFAULT_EXPIRY: &str = "1 day";
+/// How long a sign-in token lives when the request names no `expire_time`: TagoIO's
+/// auto-generated login tokens last 3 months (help article "Account Token").
+pub const LOGIN_TOKEN_DEFAULT_EXPIRY: &str = "3 months";
 
-/// The account these credentials open, with the pin checked when 2FA is on. Any failure
-/// is `status` with a message that never repeats the password.
+/// The second factor a credential call carries. TagoIO asks for `pin_code` **and**
+/// `otp_type` on every call whose SDK type is `Authenticator` (sdk-js `common.types.ts`);
+/// profile deletion's body has `pin_code` only (sdk-js `Profile.ts`).
+#[derive(Debug, Clone, Copy)]
+pub struct SecondFactor<'a> {
+    pub pin_code: Option<&'a str>,
+    pub otp_type: Option<OtpType>,
+    /// False where the call's body defines no `otp_type`.
+    pub needs_otp_type: bool,
+}
+
+impl<'a> SecondFactor<'a> {
+    /// A call whose body is sdk-js `Authenticator` (`pin_code` and `otp_type`).
+    pub fn authenticator(pin_code: Option<&'a str>, otp_type: Option<OtpType>) -> Self {
+        SecondFactor {
+            pin_code,
+            otp_type,
+            needs_otp_type: true,
+        }
+    }
+}
+
+/// The answer to a credential call without a code when two-factor is on: TagoIO's message is
+/// itself JSON, `{"otp_enabled": [...], "otp_autosend": "..."}`, which TagoIO's own tools
+/// parse to learn which codes they may ask for (tagoio-cli `src/commands/login.ts`). The
+/// status is *unverified*.
+fn otp_required(account: &Account) -> ApiError {
+    let enabled = account.otp_types();
+    let message = serde_json::json!({
+        "otp_enabled": enabled,
+        "otp_autosend": enabled.first().copied().unwrap_or(OtpType::Authenticator),
+    });
+    ApiError::bad_request(message.to_string())
+}
+
+/// The account these credentials open, with the second factor checked when 2FA is on. Any
+/// failure is `status` (or 400) with a message that never repeats the password or the pin.
 pub fn verify_credentials<'a>(
     state: &'a State,
     email: &str,
     password: &str,
-    pin_code: Option<&str>,
+    second: SecondFactor<'_>,
     status: axum::http::StatusCode,
 ) -> ApiResult<&'a Account> {
     let account = state
         .account_by_email(email)
         .filter(|account| !account.password.is_empty() && account.password == password)
         .ok_or_else(|| ApiError::credentials(status, "Invalid email or password"))?;
-    if account.two_factor {
-        let expected = account.pin_code.as_deref().unwrap_or("123456");
-        match pin_code {
-            None => {
-                return Err(ApiError::bad_request(
-                    "pin_code is required: two-factor authentication is enabled on this account",
-                ))
-            }
-            Some(pin) if pin != expected => {
-                return Err(ApiError::credentials(status, "Invalid pin_code"))
-            }
-            Some(_) => {}
+    if !account.two_factor {
+        return Ok(account);
+    }
+    let Some(pin) = second.pin_code else {
+        return Err(otp_required(account));
+    };
+    if second.needs_otp_type {
+        // *Unverified* wording; the rule (both fields) is sdk-js `Authenticator`.
+        let Some(otp_type) = second.otp_type else {
+            return Err(ApiError::bad_request(
+                "otp_type is required with pin_code: sms, email or authenticator",
+            ));
+        };
+        if !account.otp_types().contains(&otp_type) {
+            return Err(otp_required(account));
         }
     }
+    let expected = account.pin_code.as_deref().unwrap_or("123456");
+    if pin != expected {
+        return Err(ApiError::credentials(status, "Invalid pin_code"));
+    }
     Ok(account)
+}
+
+/// `POST /account/login/otp` (sdk-js `Account.requestLoginPINCode`): sends a code by SMS or
+/// e-mail. The emulator sends nothing; the code is the account's pin. Answers *unverified*.
+pub async fn login_otp(
+    state: axum::extract::State<AppState>,
+    Body(request): Body<LoginOtpRequest>,
+) -> ApiResult<Json<ApiSuccess<String>>> {
+    state.read(|data, _| {
+        let account = data
+            .account_by_email(&request.email)
+            .filter(|a| !a.password.is_empty() && a.password == request.password)
+            .ok_or_else(|| {
+                ApiError::credentials(StatusCode::UNAUTHORIZED, "Invalid email or password")
+            })?;
+        if !account.two_factor || !account.otp_types().contains(&request.otp_type) {
+            return Err(ApiError::bad_request(
+                "This two-factor method is not enabled on this account",
+            ));
+        }
+        if request.otp_type == OtpType::Authenticator {
+            return Err(ApiError::bad_request(
+                "An authenticator code is not sent: read it in the authenticator app",
+            ));
+        }
+        Ok(())
+    })?;
+    Ok(ok("PIN code sent".to_string()))
 }
 
 /// The profiles an account can open: its own, then those whose team it joined.
@@ -72,7 +144,7 @@ pub async fn login(
             data,
             &request.email,
             &request.password,
-            request.pin_code.as_deref(),
+            SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
             axum::http::StatusCode::UNAUTHORIZED,
         )?;
         Ok(LoginResponse {
@@ -99,7 +171,7 @@ pub async fn profile_token(
                 context.state,
                 &request.email,
                 &request.password,
-                request.pin_code.as_deref(),
+                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
             )?
             .id

@@ -7,7 +7,6 @@ use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::{Map, Value};
 
-use super::sharing::{latest, publication_info};
 use super::{check_id, invalid_body, ok, require_name, Auth, Body};
 use crate::api::types::{
     ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
@@ -64,63 +63,37 @@ pub fn owned<'a>(
     Ok(object)
 }
 
-/// The object as `profile` reads it: the owner also sees `shared_with` and `publication`.
-pub fn view(data: &Data, object: &Integration, profile: &str) -> Map<String, Value> {
-    let mut json = object.to_json();
-    if object.profile == profile {
-        let shared_with: Vec<Value> = object
-            .shares
-            .keys()
-            .map(|id| Value::from(id.clone()))
-            .collect();
-        json.insert("shared_with".into(), Value::Array(shared_with));
-        let publication = publication_info(latest(data, &object.id));
-        json.insert(
-            "publication".into(),
-            serde_json::to_value(publication).unwrap_or(Value::Null),
-        );
-    }
-    json
+/// Whether `object` is in `profile`'s list: its own, shared with it, or in the public
+/// catalog (mcp-server `src/services/integration/AGENTS.md`).
+fn listed(object: &Integration, profile: &str) -> bool {
+    object.profile == profile || object.public || object.shares.contains_key(profile)
 }
 
-fn list_items<'a>(
-    data: &Data,
-    objects: impl Iterator<Item = &'a Integration>,
-    profile: &str,
-) -> Vec<Map<String, Value>> {
-    objects.map(|object| view(data, object, profile)).collect()
-}
-
+/// `GET /integration/{kind}`: the profile's own objects, those shared with it and TagoIO's
+/// public catalog (mcp-server `AGENTS.md`). `filter[profile]=<id>` keeps only objects that
+/// profile owns; the mere presence of a `filter[public]` key (any value) drops the catalog.
+/// Neither is an ordinary field filter: no answer carries a `profile` key.
 pub async fn list(
     State(state): State<AppState>,
     Extension(kind): Extension<Kind>,
     auth: Auth,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
-    let query = ListQuery::parse(raw.as_deref(), ("name", true))?;
+    let mut query = ListQuery::parse(raw.as_deref(), ("name", true))?;
+    let owner = query.filter.remove("profile");
+    let without_catalog = query.filter.remove("public").is_some();
+    let profile = auth.profile.as_str();
     let items = state.read(|data, _| {
-        let mine = data
-            .integrations
-            .values()
-            .filter(|o| o.kind == kind && o.profile == auth.profile);
-        Ok(query.apply(list_items(data, mine, &auth.profile), DEFAULT_FIELDS))
-    })?;
-    Ok(ok(items))
-}
-
-pub async fn shared(
-    State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
-    auth: Auth,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
-    let query = ListQuery::parse(raw.as_deref(), ("name", true))?;
-    let items = state.read(|data, _| {
-        let shared = data
-            .integrations
-            .values()
-            .filter(|o| o.kind == kind && o.shares.contains_key(&auth.profile));
-        Ok(query.apply(list_items(data, shared, &auth.profile), DEFAULT_FIELDS))
+        let objects = data
+            .integrations_listed_by(kind, profile)
+            .filter(|o| listed(o, profile))
+            .filter(|o| owner.as_deref().is_none_or(|owner| o.profile == owner))
+            .filter(|o| {
+                !without_catalog || o.profile == profile || o.shares.contains_key(profile)
+            })
+            .map(Integration::to_json)
+            .collect();
+        Ok(query.apply(objects, DEFAULT_FIELDS))
     })?;
     Ok(ok(items))
 }
@@ -134,11 +107,7 @@ pub async fn info(
 ) -> ApiResult<Json<ApiSuccess<Value>>> {
     let wanted = query::fields(raw.as_deref()).unwrap_or_default();
     let object = state.read(|data, _| {
-        Ok(view(
-            data,
-            visible(data, kind, &auth.profile, &id)?,
-            &auth.profile,
-        ))
+        Ok(visible(data, kind, &auth.profile, &id)?.to_json())
     })?;
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     Ok(ok(query::project(object, &wanted)))
@@ -163,9 +132,8 @@ pub async fn create(
             }
             let existing = context
                 .state
-                .integrations
-                .values()
-                .filter(|o| o.kind == kind && o.profile == auth.profile)
+                .integrations_listed_by(kind, &auth.profile)
+                .filter(|o| o.profile == auth.profile)
                 .count();
             let resource = if kind == Kind::Network {
                 Resource::CustomNetwork
@@ -186,7 +154,7 @@ pub async fn create(
                 fields,
                 shares: Default::default(),
             };
-            context.state.integrations.insert(id.clone(), object);
+            context.state.insert_integration(object);
             Ok(id)
         })
         .await?;
@@ -248,11 +216,7 @@ pub async fn remove(
                     users.join(", ")
                 )));
             }
-            context.state.integrations.remove(&id);
-            context
-                .state
-                .publications
-                .retain(|_, publication| publication.object != id);
+            context.state.remove_integration(&id);
             Ok(())
         })
         .await?;
@@ -260,7 +224,8 @@ pub async fn remove(
 }
 
 /// Checks the body against the kind's wire struct and returns only the fields it sets.
-/// `public` cannot be set (only an approved publication request makes an object public),
+/// `public` cannot be set (an object becomes public only through TagoIO's review of a pull
+/// request to `tago-io/decoders`; *unverified* wording of the refusal),
 /// and a decoder must be base64, as TagoIO stores it.
 fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
     let invalid = |error: serde_json::Error| invalid_body(&error);
@@ -269,7 +234,7 @@ fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
             let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;
             if info.public == Some(true) {
                 return Err(ApiError::bad_request(
-                    "A network becomes public only through an approved publication request",
+                    "A network becomes public only through TagoIO's review of a pull request to tago-io/decoders",
                 ));
             }
             serde_json::to_value(NetworkCreateInfo {

@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod integration;
+mod notification;
 mod profiles;
 mod sharing;
 mod team;
@@ -29,7 +30,10 @@ use crate::api::types::{is_valid_id, ApiSuccess, Id, Permission};
 /// Every path template the emulator serves, for request counts and rate limits.
 pub const ROUTE_TEMPLATES: &[&str] = &[
     "/account/login",
+    "/account/login/otp",
     "/account/profile/token",
+    "/notification",
+    "/notification/{id}/{button_id}",
     "/profile",
     "/profile/{id}",
     "/profile/{id}/team",
@@ -37,17 +41,13 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
     "/profile/{id}/token",
     "/profile/{id}/token/{token}",
     "/integration/network",
-    "/integration/network/shared",
     "/integration/network/{id}",
     "/integration/network/{id}/share",
     "/integration/network/{id}/share/{profile_id}",
-    "/integration/network/{id}/publish",
     "/integration/connector",
-    "/integration/connector/shared",
     "/integration/connector/{id}",
     "/integration/connector/{id}/share",
     "/integration/connector/{id}/share/{profile_id}",
-    "/integration/connector/{id}/publish",
 ];
 
 /// The emulator's router over `state`. TagoIO routes answer with or without a trailing
@@ -55,6 +55,13 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     router = route(router, "/account/login", post(account::login));
+    router = route(router, "/account/login/otp", post(account::login_otp));
+    router = route(router, "/notification", get(notification::list));
+    router = route(
+        router,
+        "/notification/{id}/{button_id}",
+        axum::routing::put(notification::press),
+    );
     router = route(
         router,
         "/account/profile/token",
@@ -110,7 +117,6 @@ fn integration_routes(kind: Kind) -> Router<AppState> {
         &base,
         get(integration::list).post(integration::create),
     );
-    router = route(router, &format!("{base}/shared"), get(integration::shared));
     router = route(
         router,
         &format!("{base}/{{id}}"),
@@ -127,11 +133,6 @@ fn integration_routes(kind: Kind) -> Router<AppState> {
         router,
         &format!("{base}/{{id}}/share/{{profile_id}}"),
         axum::routing::delete(sharing::unshare),
-    );
-    router = route(
-        router,
-        &format!("{base}/{{id}}/publish"),
-        get(sharing::publication).post(sharing::publish),
     );
     router.layer(Extension(kind))
 }

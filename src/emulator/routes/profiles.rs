@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::account::{profiles_of, verify_credentials};
+use super::account::{profiles_of, verify_credentials, SecondFactor};
 use super::{check_id, ok, require_name, Auth, Body};
 use crate::api::types::{
     ApiSuccess, ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
@@ -95,8 +95,12 @@ pub async fn info(
                 created_at: profile.created_at,
                 updated_at: profile.updated_at,
             },
-            allocation: None,
-            addons: None,
+            // The SDK's shape (`ProfileInfo`); the emulator allocates nothing yet.
+            allocation: Some(serde_json::json!({
+                "input": 0, "output": 0, "analysis": 0, "data_records": 0, "sms": 0,
+                "email": 0, "run_users": 0, "push_notification": 0, "file_storage": 0,
+            })),
+            addons: Some(serde_json::json!({"custom_dns": false, "mobile": false})),
             account_plan: Some(plan.title().to_lowercase()),
         })
     })?;
@@ -164,24 +168,17 @@ pub async fn remove(
                 context.state,
                 &email,
                 &request.password,
-                request.pin_code.as_deref(),
+                SecondFactor {
+                    pin_code: request.pin_code.as_deref(),
+                    otp_type: None,
+                    needs_otp_type: false,
+                },
                 StatusCode::BAD_REQUEST,
             )?;
             let data = &mut *context.state;
             data.profiles.remove(&id);
             data.tokens.retain(|_, token| token.profile != id);
-            let removed: Vec<String> = data
-                .integrations
-                .values()
-                .filter(|object| object.profile == id)
-                .map(|object| object.id.clone())
-                .collect();
-            data.integrations.retain(|_, object| object.profile != id);
-            data.publications
-                .retain(|_, publication| !removed.contains(&publication.object));
-            for object in data.integrations.values_mut() {
-                object.shares.remove(&id);
-            }
+            data.remove_profile_integrations(&id);
             Ok(())
         })
         .await?;

@@ -1,17 +1,19 @@
-//! A profile's team: members and invitations. Only the owner invites or removes; only
-//! existing accounts can be invited; an invitation is pending until accepted and lapses
-//! seven days after it was sent, after which it no longer counts and may be sent again.
+//! A profile's team: members and invitations (sdk-js `Profile.ts`; help article "Team
+//! Management - Sharing your profile"). Only the owner invites or removes; only existing
+//! accounts can be invited; an invitation reaches the invitee as a notification with an
+//! accept and a refuse button, is pending until accepted and lapses seven days after it was
+//! sent, after which it no longer counts and may be sent again.
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::Duration;
+use chrono::{DateTime, Utc};
 
 use super::profiles::{openable, owned};
 use super::{check_id, ok, shorten, Auth, Body};
 use crate::api::types::{ApiSuccess, TeamInviteRequest, TeamMember};
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::limits::Resource;
-use crate::emulator::model::{Membership, INVITATION_LIFETIME_DAYS};
+use crate::emulator::model::{Membership, Notification, NotificationButton};
 use crate::emulator::store::AppState;
 
 const OWNER_ONLY: &str = "Only the profile's owner can invite or remove team members";
@@ -34,11 +36,6 @@ pub async fn list(
                     name: account.name.clone(),
                     active: membership.active,
                     created_at: membership.created_at,
-                    expire_at: if membership.active {
-                        None
-                    } else {
-                        membership.expire_at
-                    },
                 })
             })
             .collect();
@@ -87,11 +84,22 @@ pub async fn invite(
             let membership = Membership {
                 active: false,
                 created_at: context.now,
-                expire_at: Some(context.now + Duration::days(INVITATION_LIFETIME_DAYS)),
             };
+            let profile_name = profile.name.clone();
+            let owner = context
+                .state
+                .accounts
+                .get(&profile.account)
+                .map(|owner| owner.name.clone())
+                .unwrap_or_default();
             if let Some(profile) = context.state.profiles.get_mut(&id) {
-                profile.team.insert(invitee, membership);
+                profile.team.insert(invitee.clone(), membership);
             }
+            let notification = context.state.new_id(context.rng, context.now);
+            context.state.notifications.insert(
+                notification.clone(),
+                invitation_notification(notification, invitee, &id, &profile_name, &owner, context.now),
+            );
             Ok(())
         })
         .await?;
@@ -119,4 +127,35 @@ pub async fn remove(
         })
         .await?;
     Ok(ok("Account Successfully Removed".to_string()))
+}
+
+/// The notification an invitee gets: TagoIO's push notification with the `share_profile`
+/// buttons (sdk-js `NotificationTriggerProfile`). Title and message wording *unverified*.
+fn invitation_notification(
+    id: String,
+    invitee: String,
+    profile: &str,
+    profile_name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Notification {
+    let button = |id: &str, label: &str, trigger: &str| NotificationButton {
+        id: id.to_string(),
+        label: label.to_string(),
+        share_profile: trigger.to_string(),
+    };
+    Notification {
+        id,
+        account: invitee,
+        title: "Profile invitation".to_string(),
+        message: format!("{owner} invited you to the team of the profile {profile_name}"),
+        read: false,
+        created_at: now,
+        buttons: vec![
+            button("accept", "Accept", "accept"),
+            button("refuse", "Refuse", "refuse"),
+        ],
+        buttons_enabled: true,
+        invitation: Some((profile.to_string(), now)),
+    }
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::account::verify_credentials;
+use super::account::{verify_credentials, SecondFactor};
 use super::profiles::openable;
 use super::{ok, require_name, Auth, Body};
 use crate::api::types::{
@@ -76,7 +76,7 @@ pub async fn create(
                 context.state,
                 &request.email,
                 &request.password,
-                request.pin_code.as_deref(),
+                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 StatusCode::BAD_REQUEST,
             )?;
             if account.id != auth.account {
