@@ -93,7 +93,9 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
             objects += 1;
             for recipient in object.shares.keys() {
                 if shares % 100 == 0 {
-                    client.unshare_confirmed(kind, &object.id, recipient).await?;
+                    client
+                        .unshare_confirmed(kind, &object.id, recipient)
+                        .await?;
                     drift.add(
                         &profile.name,
                         match kind {

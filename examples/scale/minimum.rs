@@ -8,8 +8,11 @@
 //! - per customer profile, a short-lived token: one `POST /account/profile/token` before its
 //!   first profile-scoped request and one `DELETE /profile/{id}/token/{token}` after its last
 //!   (the price of signing in with email and password; with `token_env` tokens it is zero);
-//! - reading a profile takes its team, network and connector lists (shares come in the
-//!   owner's list).
+//! - reading a profile takes its team, network and connector lists, and the share list of each
+//!   network and connector whose `shared_with` is managed (no TagoIO list carries shares);
+//! - the share routes are not in TagoIO's public sources, so a share is done only once the
+//!   share list shows it: one read per object after its shares (tagoform reads once per share,
+//!   which the measurements count beyond this minimum).
 //!
 //! Buckets: the account token's requests (`GET /profile`, `POST /profile`) count against the
 //! integrator's own profile; everything else against the customer profile whose token the
@@ -91,6 +94,17 @@ impl Requests {
 const SHARE_NETWORK: &str = "POST /integration/network/{id}/share";
 const SHARE_CONNECTOR: &str = "POST /integration/connector/{id}/share";
 const TOKEN_DELETE: &str = "DELETE /profile/{id}/token/{token}";
+const SHARES_OF_NETWORK: &str = "GET /integration/network/{id}/share";
+const SHARES_OF_CONNECTOR: &str = "GET /integration/connector/{id}/share";
+
+/// The read that confirms a share or an unshare of this route.
+fn confirmation(route: &str) -> Option<&'static str> {
+    match route {
+        SHARE_NETWORK => Some(SHARES_OF_NETWORK),
+        SHARE_CONNECTOR => Some(SHARES_OF_CONNECTOR),
+        _ => None,
+    }
+}
 
 /// Apply from an account holding only the integrator's own profile.
 pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
@@ -123,9 +137,14 @@ pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
             } else {
                 SHARE_CONNECTOR
             };
+            let mut shares = Vec::new();
             for _ in size.recipients(profile, index) {
-                all.push(requests.add(Some(key), route, vec![object]));
+                shares.push(requests.add(Some(key), route, vec![object]));
             }
+            if let (false, Some(read)) = (shares.is_empty(), confirmation(route)) {
+                all.push(requests.add(Some(key), read, shares.clone()));
+            }
+            all.extend(shares);
         }
         all.extend(objects);
         all.push(token);
@@ -144,6 +163,18 @@ pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
         let name = generate::profile_name(profile);
         let key = name.as_str();
         let token = requests.add(None, "POST /account/profile/token", vec![list]);
+        let networks = requests.chain(
+            key,
+            "GET /integration/network",
+            pages(size.networks),
+            vec![token],
+        );
+        let connectors = requests.chain(
+            key,
+            "GET /integration/connector",
+            pages(size.connectors),
+            vec![token],
+        );
         let mut reads = vec![
             requests.chain(
                 key,
@@ -151,24 +182,24 @@ pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
                 pages(size.members),
                 vec![token],
             ),
-            requests.chain(
-                key,
-                "GET /integration/network",
-                pages(size.networks),
-                vec![token],
-            ),
-            requests.chain(
-                key,
-                "GET /integration/connector",
-                pages(size.connectors),
-                vec![token],
-            ),
+            networks,
+            connectors,
         ];
+        for _ in 0..size.networks {
+            reads.push(requests.add(Some(key), SHARES_OF_NETWORK, vec![networks]));
+        }
+        for _ in 0..size.connectors {
+            reads.push(requests.add(Some(key), SHARES_OF_CONNECTOR, vec![connectors]));
+        }
         let changes: Vec<&'static str> =
             drift.map(|drift| drift.repairs_of(key)).unwrap_or_default();
         let mut last = reads.clone();
         for route in changes {
-            last.push(requests.add(Some(key), route, reads.clone()));
+            let change = requests.add(Some(key), route, reads.clone());
+            last.push(change);
+            if let Some(read) = confirmation(route) {
+                last.push(requests.add(Some(key), read, vec![change]));
+            }
         }
         reads.push(token);
         last.extend(reads);

@@ -30,6 +30,10 @@ pub const MAX_PAGE_SIZE: u32 = super::types::MAX_PAGE_AMOUNT;
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;
 
+/// The server's `Date` at its latest answer, with the moment this machine saw it (on the
+/// monotonic clock).
+pub(crate) type SeenDate = (chrono::DateTime<chrono::Utc>, std::time::Instant);
+
 /// A typed TagoIO API client.
 #[derive(Clone)]
 pub struct Client {
@@ -49,7 +53,7 @@ pub(crate) struct Inner {
     /// Requests sent (every attempt), shared with clients made by [`Client::with_token`].
     pub(crate) sent: Arc<AtomicU64>,
     /// The server's clock (`Date` header) at its latest answer, shared likewise.
-    pub(crate) server_time: Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
+    pub(crate) server_time: Arc<std::sync::Mutex<Option<SeenDate>>>,
 }
 
 impl fmt::Debug for Client {
@@ -256,7 +260,19 @@ impl Client {
     /// The server's time at its latest answer (from the `Date` header), if any. Expiry of
     /// invitations and tokens is the server's call, so plans compare against its clock.
     pub fn server_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.inner.server_time.lock().ok().and_then(|time| *time)
+        let seen = self.inner.server_time.lock().ok().and_then(|time| *time);
+        seen.map(|(date, _)| date)
+    }
+
+    /// The server's time now, estimated: its latest `Date` plus the time elapsed here since,
+    /// to the second (this machine's clock is never read). For expiries tagoform sends as
+    /// instants (the apply lock's lease, short-lived tokens), which must count from the
+    /// server's clock even when the latest answer is some seconds old. `None` before any
+    /// answer.
+    pub fn server_now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let (date, seen) = self.inner.server_time.lock().ok().and_then(|time| *time)?;
+        let elapsed = chrono::Duration::from_std(seen.elapsed()).ok()?;
+        Some(date + chrono::Duration::seconds(elapsed.num_seconds()))
     }
 
     /// The pacer, to share with clients built separately.

@@ -161,8 +161,12 @@ impl Client {
     ) -> Result<Vec<ConnectorInfo>, ApiError> {
         super::route::check_id(profile_id)?;
         let route = Route::new(Method::Get, "/integration/connector", &[])?;
-        self.list_all(route, &owned_by(query, profile_id, &CONNECTOR_FIELDS), false)
-            .await
+        self.list_all(
+            route,
+            &owned_by(query, profile_id, &CONNECTOR_FIELDS),
+            false,
+        )
+        .await
     }
 
     /// `POST /integration/connector`: returns the new connector's id.

@@ -17,8 +17,8 @@ mod query;
 mod retry;
 mod route;
 mod secret;
-mod share;
 pub mod settings;
+mod share;
 mod transport;
 pub mod types;
 
@@ -32,5 +32,5 @@ pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;
 pub use route::{is_tagoio_id, Method, Route};
 pub use secret::{Secret, Token};
-pub use share::ShareError;
 pub use settings::{ApiSettings, Endpoint, Region, SettingsError};
+pub use share::ShareError;

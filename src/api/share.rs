@@ -100,7 +100,12 @@ impl Client {
             Err(error) if error.is_conflict() || error.answer_lost() => {}
             Err(error) => return Err(error.into()),
         }
-        if self.share_recipients(kind, id).await?.iter().any(|p| p == profile_id) {
+        if self
+            .share_recipients(kind, id)
+            .await?
+            .iter()
+            .any(|p| p == profile_id)
+        {
             return Ok(());
         }
         Err(ShareError::Unconfirmed {
@@ -134,7 +139,12 @@ impl Client {
             Err(error) if error.is_not_found() || error.answer_lost() => {}
             Err(error) => return Err(error.into()),
         }
-        if !self.share_recipients(kind, id).await?.iter().any(|p| p == profile_id) {
+        if !self
+            .share_recipients(kind, id)
+            .await?
+            .iter()
+            .any(|p| p == profile_id)
+        {
             return Ok(());
         }
         Err(ShareError::Unconfirmed {

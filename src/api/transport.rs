@@ -321,7 +321,7 @@ impl Client {
             .and_then(|value| value.to_str().ok())
             .and_then(|text| chrono::DateTime::parse_from_rfc2822(text).ok());
         if let (Some(date), Ok(mut time)) = (date, self.inner.server_time.lock()) {
-            *time = Some(date.with_timezone(&chrono::Utc));
+            *time = Some((date.with_timezone(&chrono::Utc), std::time::Instant::now()));
         }
     }
 

@@ -174,8 +174,8 @@ pub fn otp_type(value: Option<String>) -> anyhow::Result<OtpType> {
         None | Some("authenticator") => Ok(OtpType::Authenticator),
         Some("sms") => Ok(OtpType::Sms),
         Some("email") => Ok(OtpType::Email),
-        Some(other) => bail!(
-            "TAGOIO_OTP_TYPE is `{other}`; use authenticator (the default), sms or email"
-        ),
+        Some(other) => {
+            bail!("TAGOIO_OTP_TYPE is `{other}`; use authenticator (the default), sms or email")
+        }
     }
 }

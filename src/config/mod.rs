@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use entries::{parse_expiry, RESERVED_TOKEN_PREFIX};
 pub use limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILES, MAX_FILE_BYTES, MAX_NODES};
-pub use entries::RESERVED_TOKEN_PREFIX;
 pub use model::*;
 
 /// The outcome of loading a configuration.

@@ -243,9 +243,9 @@ async fn lists(
                  and catalog ones",
                 others.len()
             )),
-            (Ok(mine), Ok(_)) if mine.iter().any(|(_, public)| *public) => Outcome::Fails(
-                format!("the profile's own {word}s include public (catalog) ones"),
-            ),
+            (Ok(mine), Ok(_)) if mine.iter().any(|(_, public)| *public) => Outcome::Fails(format!(
+                "the profile's own {word}s include public (catalog) ones"
+            )),
             (Ok(mine), Ok(_)) => {
                 if owned.is_none() {
                     if let Some((id, _)) = mine.first() {
@@ -340,7 +340,12 @@ async fn team(
             Ok(items) => items,
             Err(error) => {
                 note(&route, &error);
-                report.push(route, expectation, source, Outcome::Fails(format!("{error}")));
+                report.push(
+                    route,
+                    expectation,
+                    source,
+                    Outcome::Fails(format!("{error}")),
+                );
                 return;
             }
         };

@@ -10,8 +10,8 @@
 //! - [`start`] runs it on a socket and returns a handle that stops it on drop;
 //!   [`local::start`] is the in-process emulator behind `--api local`.
 
-pub mod error;
 pub mod catalog;
+pub mod error;
 pub mod expiry;
 pub mod faults;
 pub mod limits;

@@ -362,7 +362,10 @@ impl State {
     pub fn remove_profile_integrations(&mut self, profile: &str) {
         let ids = self.listing.by_profile.remove(profile).unwrap_or_default();
         for id in ids {
-            let owned = self.integrations.get(&id).is_some_and(|o| o.profile == profile);
+            let owned = self
+                .integrations
+                .get(&id)
+                .is_some_and(|o| o.profile == profile);
             if owned {
                 self.remove_integration(&id);
             } else {
@@ -377,7 +380,11 @@ impl State {
         let Some(object) = self.integrations.get_mut(id) else {
             return;
         };
-        let ids = self.listing.by_profile.entry(profile.to_string()).or_default();
+        let ids = self
+            .listing
+            .by_profile
+            .entry(profile.to_string())
+            .or_default();
         match shared {
             Some(at) => {
                 object.shares.insert(profile.to_string(), at);

@@ -175,7 +175,11 @@ impl Seed {
             "carol@globex.example",
             "carol-password",
             "Carol",
-            vec![profile("6500a1b2c3d4e5f6012345c1", "Carol's profile", vec![])],
+            vec![profile(
+                "6500a1b2c3d4e5f6012345c1",
+                "Carol's profile",
+                vec![],
+            )],
         );
         carol.two_factor = true;
         carol.pin_code = Some("246810".into());
@@ -214,7 +218,11 @@ impl Seed {
                     "alice@acme.example",
                     "alice-password",
                     "Alice",
-                    vec![profile("6500a1b2c3d4e5f6012345a1", "Alice's profile", vec![])],
+                    vec![profile(
+                        "6500a1b2c3d4e5f6012345a1",
+                        "Alice's profile",
+                        vec![],
+                    )],
                 ),
                 account(
                     "6500a1b2c3d4e5f6012345b0",
@@ -357,7 +365,11 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
     let entries = CATALOG_NETWORKS
         .iter()
         .map(|entry| (entry, Kind::Network))
-        .chain(CATALOG_CONNECTORS.iter().map(|entry| (entry, Kind::Connector)));
+        .chain(
+            CATALOG_CONNECTORS
+                .iter()
+                .map(|entry| (entry, Kind::Connector)),
+        );
     for (entry, kind) in entries {
         let mut fields = serde_json::Map::new();
         fields.insert("name".into(), entry.name.into());

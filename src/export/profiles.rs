@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::document::{Profile, Token};
-use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken};
 use crate::config::RESERVED_TOKEN_PREFIX;
+use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken};
 
 /// The permissions the configuration can manage.
 const PERMISSIONS: [&str; 3] = ["full", "write", "read"];
@@ -61,7 +61,10 @@ fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) 
     let mut exported: Vec<Token> = Vec::new();
     let mut twins = BTreeSet::new();
     let mut managed: Vec<&LiveToken> = Vec::new();
-    for token in tokens.iter().filter(|t| !t.name.starts_with(RESERVED_TOKEN_PREFIX)) {
+    for token in tokens
+        .iter()
+        .filter(|t| !t.name.starts_with(RESERVED_TOKEN_PREFIX))
+    {
         match token.kind.as_deref() {
             None | Some(ACCOUNT_TOKEN_TYPE) => managed.push(token),
             Some(kind) => notes.push(format!(
@@ -135,12 +138,7 @@ mod tests {
         let now = at("2026-11-22T12:00:00Z");
         let live = [
             token("ci", "write", None, "account"),
-            token(
-                "grafana",
-                "read",
-                Some("2027-02-20T12:00:00Z"),
-                "account",
-            ),
+            token("grafana", "read", Some("2027-02-20T12:00:00Z"), "account"),
             token("web login", "full", None, "login"),
             token(
                 SHORT_LIVED_TOKEN_NAME,
@@ -148,18 +146,8 @@ mod tests {
                 Some("2026-11-22T13:00:00Z"),
                 "account",
             ),
-            token(
-                "old",
-                "read",
-                Some("2026-11-01T00:00:00Z"),
-                "account",
-            ),
-            token(
-                "today",
-                "read",
-                Some("2026-11-22T18:00:00Z"),
-                "account",
-            ),
+            token("old", "read", Some("2026-11-01T00:00:00Z"), "account"),
+            token("today", "read", Some("2026-11-22T18:00:00Z"), "account"),
             token("twin", "read", None, "account"),
             token("twin", "write", None, "account"),
             token("odd", "deny", None, "account"),

@@ -75,24 +75,23 @@ pub async fn read(
             }
         }
     }
-    let shares: Vec<(Id, Id, Vec<Id>)> = stream::iter(missing)
-        .map(|(profile, kind, id, name)| async move {
-            let client = access.profile(&profile, &profile).await?;
-            let recipients =
-                client
-                    .share_recipients(kind, &id)
-                    .await
-                    .map_err(|source| ReadError::Shares {
+    let shares: Vec<(Id, Id, Vec<Id>)> =
+        stream::iter(missing)
+            .map(|(profile, kind, id, name)| async move {
+                let client = access.profile(&profile, &profile).await?;
+                let recipients = client.share_recipients(kind, &id).await.map_err(|source| {
+                    ReadError::Shares {
                         kind: kind.as_str(),
                         name,
                         id: id.clone(),
                         source: Box::new(source),
-                    })?;
-            Ok::<_, ReadError>((profile, id, recipients))
-        })
-        .buffer_unordered(parallelism.max(1))
-        .try_collect()
-        .await?;
+                    }
+                })?;
+                Ok::<_, ReadError>((profile, id, recipients))
+            })
+            .buffer_unordered(parallelism.max(1))
+            .try_collect()
+            .await?;
     for (profile, id, recipients) in shares {
         let Some(state) = snapshot.details.get_mut(&profile) else {
             continue;

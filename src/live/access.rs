@@ -74,19 +74,8 @@ pub enum AccessError {
         #[source]
         source: ApiError,
     },
-    #[error(
-        "profile `{key}` ({id}): the token in {variable} (its `token_env`) belongs to profile \
-         `{other_name}` ({other}) of account {other_account}; nothing was changed: set \
-         {variable} to a token of profile {id}"
-    )]
-    WrongProfile {
-        key: String,
-        id: Id,
-        variable: String,
-        other: Id,
-        other_name: String,
-        other_account: Id,
-    },
+    #[error(transparent)]
+    WrongProfile(Box<WrongProfile>),
     #[error(
         "profile `{key}`: could not check which profile the token in {variable} (its \
          `token_env`) belongs to (GET /profile/current)"
@@ -104,6 +93,22 @@ pub enum AccessError {
         #[source]
         source: ApiError,
     },
+}
+
+/// A `token_env` token that belongs to another profile than the one it is configured for.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "profile `{key}` ({id}): the token in {variable} (its `token_env`) belongs to profile \
+     `{other_name}` ({other}) of account {other_account}; nothing was changed: set {variable} \
+     to a token of profile {id}"
+)]
+pub struct WrongProfile {
+    pub key: String,
+    pub id: Id,
+    pub variable: String,
+    pub other: Id,
+    pub other_name: String,
+    pub other_account: Id,
 }
 
 /// A token from the variable a profile's `token_env` names.
@@ -230,14 +235,14 @@ impl Access {
                 source,
             })?;
         if current.info.id != id {
-            return Err(AccessError::WrongProfile {
+            return Err(AccessError::WrongProfile(Box::new(WrongProfile {
                 key: key.to_owned(),
                 id: id.to_owned(),
                 variable: token.variable.clone(),
                 other: current.info.id,
                 other_name: current.info.name,
                 other_account: current.info.account,
-            });
+            })));
         }
         Ok(client)
     }
@@ -310,7 +315,7 @@ impl Access {
 
 /// When a short-lived token made now should lapse, by the server's clock, as ISO-8601.
 fn short_lived_expiry(client: &Client) -> String {
-    let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    let now = client.server_now().unwrap_or_else(chrono::Utc::now);
     (now + chrono::Duration::hours(SHORT_LIVED_HOURS))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -48,7 +48,7 @@ pub enum FetchError {
     Shares {
         what: String,
         #[source]
-        source: ShareError,
+        source: Box<ShareError>,
     },
 }
 
@@ -369,7 +369,7 @@ async fn read_object(
         .await
         .map_err(|source| FetchError::Shares {
             what: what("shares"),
-            source,
+            source: Box::new(source),
         })?;
     Ok(read)
 }

@@ -115,7 +115,15 @@ impl AccountLock {
         };
         for _ in 0..=MAX_EMPTY_ATTEMPTS {
             let minutes = shared.settings.lease_minutes;
-            match attempt(&shared.client, &shared.request, minutes, &shared.run_id, successor).await? {
+            match attempt(
+                &shared.client,
+                &shared.request,
+                minutes,
+                &shared.run_id,
+                successor,
+            )
+            .await?
+            {
                 Attempt::Taken(held) => {
                     self.shared.held.lock().await.push(held);
                     return Ok(());

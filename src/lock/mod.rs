@@ -314,7 +314,7 @@ pub(super) fn leased(
     request: &TokenCreateRequest,
     lease_minutes: u32,
 ) -> TokenCreateRequest {
-    let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    let now = client.server_now().unwrap_or_else(chrono::Utc::now);
     let until = now + chrono::Duration::minutes(i64::from(lease_minutes));
     TokenCreateRequest {
         expire_time: Some(until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),

@@ -9,7 +9,7 @@ use super::identity::{
     match_object, match_profiles, IdentityError, ObjectQuery, PlanError, ProfileIds,
 };
 use super::objects::{
-    connector_fields, note_publication, field_changes, network_fields, Fields, ResolvedRecipient,
+    connector_fields, field_changes, network_fields, note_publication, Fields, ResolvedRecipient,
     ShareDiff,
 };
 use super::operation::{

@@ -22,6 +22,7 @@ pub use operation::{
     Summary, TokenStamp, FORMAT_VERSION,
 };
 pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
+pub use tokens::add_period;
 
 #[cfg(test)]
 mod tests;

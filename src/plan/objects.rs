@@ -235,7 +235,12 @@ impl ShareDiff<'_> {
 /// `publish:` plans nothing: on TagoIO a publication is a pull request to
 /// `tago-io/decoders`, reviewed by TagoIO, never an API call. Until tagoform prepares that
 /// contribution, the plan says so for objects that are not public yet.
-pub fn note_publication(drafts: &mut Drafts, target: &ProfileRef, object: &ObjectRef, live: Option<&LiveObject>) {
+pub fn note_publication(
+    drafts: &mut Drafts,
+    target: &ProfileRef,
+    object: &ObjectRef,
+    live: Option<&LiveObject>,
+) {
     if live.is_some_and(|o| o.public) {
         return;
     }

@@ -81,14 +81,12 @@ impl Plan {
 
     /// Token creations and replacements: their new values must go to `--tokens-out`.
     pub fn creates_tokens(&self) -> bool {
-        self.operations
-            .iter()
-            .any(|operation| {
-                matches!(
-                    operation.kind,
-                    OperationKind::CreateToken { .. } | OperationKind::ReplaceToken { .. }
-                )
-            })
+        self.operations.iter().any(|operation| {
+            matches!(
+                operation.kind,
+                OperationKind::CreateToken { .. } | OperationKind::ReplaceToken { .. }
+            )
+        })
     }
 }
 
@@ -272,8 +270,7 @@ impl OperationKind {
             | OperationKind::InviteMember { .. }
             | OperationKind::CreateToken { .. }
             | OperationKind::CreateObject { .. }
-            | OperationKind::Share { .. }
- => Action::Create,
+            | OperationKind::Share { .. } => Action::Create,
             OperationKind::UpdateProfile { .. } | OperationKind::UpdateObject { .. } => {
                 Action::Update
             }
@@ -301,8 +298,7 @@ impl OperationKind {
             | OperationKind::UpdateObject { target, .. }
             | OperationKind::DeleteObject { target, .. }
             | OperationKind::Share { target, .. }
-            | OperationKind::Unshare { target, .. }
- => target,
+            | OperationKind::Unshare { target, .. } => target,
         }
     }
 }

@@ -133,8 +133,7 @@ fn subject(kind: &OperationKind) -> String {
         | OperationKind::DeleteToken { name, .. } => name.clone(),
         OperationKind::CreateObject { object, .. }
         | OperationKind::UpdateObject { object, .. }
-        | OperationKind::DeleteObject { object, .. }
- => object.key.clone(),
+        | OperationKind::DeleteObject { object, .. } => object.key.clone(),
         OperationKind::Share {
             object, recipient, ..
         } => format!("{} {}", object.key, recipient.key),

@@ -84,8 +84,7 @@ fn keys(operation: &Operation) -> Vec<&str> {
     match &operation.kind {
         OperationKind::CreateObject { object, .. }
         | OperationKind::UpdateObject { object, .. }
-        | OperationKind::DeleteObject { object, .. }
- => keys.push(&object.key),
+        | OperationKind::DeleteObject { object, .. } => keys.push(&object.key),
         OperationKind::Share {
             object, recipient, ..
         } => {

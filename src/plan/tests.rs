@@ -14,7 +14,6 @@ use crate::config::{
 };
 use crate::live::{
     LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, LiveToken, ObjectKind,
-
 };
 
 const PROD: &str = "aaaaaaaaaaaaaaaaaaaaaaa1";

@@ -28,10 +28,7 @@ pub fn diff_tokens(
     depends_on: &[usize],
 ) {
     for token in desired {
-        let same_name: Vec<&LiveToken> = live
-            .iter()
-            .filter(|t| t.name == token.name)
-            .collect();
+        let same_name: Vec<&LiveToken> = live.iter().filter(|t| t.name == token.name).collect();
         let (current, stale): (Vec<&LiveToken>, Vec<&LiveToken>) = same_name
             .iter()
             .partition(|t| permission_and_expiry_match(token, t, now));

@@ -2,8 +2,8 @@
 //! what a person sees; the plan itself stays data.
 
 pub mod baseline;
-pub mod doctor;
 mod describe;
+pub mod doctor;
 pub mod markdown;
 pub mod text;
 mod visible;

@@ -8,9 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use tagoform::api::types::{LoginRequest, TokenCreateRequest};
 use tagoform::api::{
-    ApiError, ApiSettings, IntegrationKind, ListQuery, ManualClock, Method, RateBudgets, ShareError,
-    SortOrder,
-    Token,
+    ApiError, ApiSettings, IntegrationKind, ListQuery, ManualClock, Method, RateBudgets,
+    ShareError, SortOrder, Token,
 };
 
 use super::client_support::{MockServer, Reply, OTHER, PROFILE, TOKEN};

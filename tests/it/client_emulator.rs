@@ -203,7 +203,10 @@ async fn every_endpoint_round_trips() {
     assert_eq!(info.fields.description.as_deref(), Some("edited"));
     assert_eq!(info.fields.networks, Some(vec![network.clone()]));
     let listed = client
-        .owned_connectors(DEMO_PROFILE, &ListQuery::default().filter("name", "client-connector"))
+        .owned_connectors(
+            DEMO_PROFILE,
+            &ListQuery::default().filter("name", "client-connector"),
+        )
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);

@@ -19,7 +19,7 @@ async fn stats_count_requests_by_method_and_route_template() {
         .await
         .result();
     api.get("/profile/", DEMO).await.result();
-    api.get("/integration/network/shared", DEMO).await.result();
+    api.get("/profile/current", DEMO).await.result();
     api.get("/integration/network/aaaaaaaaaaaaaaaaaaaaaaaa", DEMO)
         .await;
     api.call(Method::GET, "/profile", None, None).await;
@@ -27,7 +27,7 @@ async fn stats_count_requests_by_method_and_route_template() {
     let stats = api.admin(Method::GET, "/stats", None).await;
     let expected = json!({"total": 6, "requests": {
         "GET /profile/{id}/team": 2, "GET /profile": 2,
-        "GET /integration/network/shared": 1, "GET /integration/network/{id}": 1
+        "GET /profile/{id}": 1, "GET /integration/network/{id}": 1
     }});
     assert_eq!(stats.result(), &expected);
 }

@@ -110,19 +110,65 @@ async fn login_checks_password_and_second_factor() {
         .assert_error(401, "Invalid email or password");
     login(json!({"email": "carol@globex.example", "password": "carol-password"}))
         .await
-        .assert_error(
-            400,
-            "pin_code is required: two-factor authentication is enabled on this account",
-        );
-    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "000000"}))
+        .assert_error(400, OTP_REQUIRED);
+    // TagoIO needs `otp_type` beside `pin_code` (sdk-js `Authenticator`).
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810"}))
+        .await
+        .assert_error(400, "otp_type is required with pin_code: sms, email or authenticator");
+    // A method the account has not turned on is refused as a missing code is.
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "sms"}))
+        .await
+        .assert_error(400, OTP_REQUIRED);
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "000000", "otp_type": "authenticator"}))
         .await
         .assert_error(401, "Invalid pin_code");
-    let ok = login(json!({"email": "CAROL@globex.example", "password": "carol-password", "pin_code": "246810"})).await;
+    let ok = login(json!({"email": "CAROL@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "authenticator"})).await;
     assert_eq!(
         ok.result()["profiles"][0]["id"],
         json!("6500a1b2c3d4e5f6012345c1")
     );
     assert_eq!(ok.result()["profiles"][0]["from_share"], json!(false));
+}
+
+/// What TagoIO answers a credential call without a code: a message that is itself JSON, as
+/// tagoio-cli's `login.ts` parses it.
+const OTP_REQUIRED: &str = r#"{"otp_autosend":"authenticator","otp_enabled":["authenticator"]}"#;
+
+#[tokio::test]
+async fn a_code_by_sms_or_email_is_requested_before_it_is_used() {
+    let api = Api::with_seed(&TWO_FACTOR_SEED.replace(
+        "two_factor: true",
+        "two_factor: true\n    otp_types: [sms, authenticator]",
+    ))
+    .await;
+    let otp = |body| api.call(Method::POST, "/account/login/otp", None, Some(body));
+    assert_eq!(
+        otp(json!({"email": "carol@globex.example", "password": "carol-password", "otp_type": "sms"}))
+            .await
+            .result(),
+        &json!("PIN code sent")
+    );
+    otp(
+        json!({"email": "carol@globex.example", "password": "carol-password", "otp_type": "email"}),
+    )
+    .await
+    .assert_error(400, "This two-factor method is not enabled on this account");
+    otp(json!({"email": "carol@globex.example", "password": "carol-password", "otp_type": "authenticator"}))
+        .await
+        .assert_error(400, "An authenticator code is not sent: read it in the authenticator app");
+    otp(json!({"email": "carol@globex.example", "password": "wrong", "otp_type": "sms"}))
+        .await
+        .assert_error(401, "Invalid email or password");
+    let login = |body| api.call(Method::POST, "/account/login", None, Some(body));
+    login(json!({"email": "carol@globex.example", "password": "carol-password"}))
+        .await
+        .assert_error(
+            400,
+            r#"{"otp_autosend":"sms","otp_enabled":["sms","authenticator"]}"#,
+        );
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "sms"}))
+        .await
+        .result();
 }
 
 #[tokio::test]
@@ -143,7 +189,7 @@ async fn signing_in_to_a_profile_creates_a_login_token() {
         .clone();
     assert_eq!(
         login,
-        json!({"name": "test", "token": token, "type": "login", "expire_time": "2026-03-02T10:00:00.000Z"})
+        json!({"name": "test", "token": token, "type": "login", "expire_time": "2026-05-30T10:00:00.000Z"})
     );
     let stranger = json!({"email": "partner@tagoform.local", "password": "partner-password", "profile_id": ACME, "name": "x"});
     api.call(Method::POST, "/account/profile/token", None, Some(stranger))

@@ -1,6 +1,7 @@
-//! Networks and connectors: scoped to the token's profile, listed with TagoIO's query
-//! encoding, and rule 5 (a connector needs a network; only public networks or networks of
-//! its own profile, even a shared custom network is refused).
+//! Networks and connectors: lists that hold the profile's own objects, those shared with it
+//! and TagoIO's public catalog (`filter[profile]` keeps the own ones, a `filter[public]` key
+//! drops the catalog), TagoIO's query encoding, and rule 5 (a connector needs a network; only
+//! public networks or networks of its own profile, even a shared custom network is refused).
 
 use serde_json::json;
 
@@ -21,7 +22,8 @@ async fn lists_page_filter_order_and_project_like_the_sdk() {
             .map(|n| n["name"].as_str().unwrap().to_string())
             .collect()
     };
-    let page2 = api.get("/integration/network/?page=2&amount=2&fields%5B0%5D=id&fields%5B1%5D=name&orderBy=name%2Casc", DEMO).await;
+    let own = format!("filter%5Bprofile%5D={ACME}");
+    let page2 = api.get(&format!("/integration/network/?page=2&amount=2&fields%5B0%5D=id&fields%5B1%5D=name&{own}&orderBy=name%2Casc"), DEMO).await;
     assert_eq!(names(&page2), ["charlie", "delta"]);
     let keys: Vec<_> = page2.result()[0]
         .as_object()
@@ -30,10 +32,15 @@ async fn lists_page_filter_order_and_project_like_the_sdk() {
         .cloned()
         .collect();
     assert_eq!(keys, ["id", "name"]);
-    let page3 = api.get("/integration/network?page=3&amount=2", DEMO).await;
+    let page3 = api
+        .get(&format!("/integration/network?page=3&amount=2&{own}"), DEMO)
+        .await;
     assert_eq!(names(&page3), ["echo"]);
     let desc = api
-        .get("/integration/network?orderBy=name,desc&amount=2", DEMO)
+        .get(
+            &format!("/integration/network?orderBy=name,desc&amount=2&{own}"),
+            DEMO,
+        )
         .await;
     assert_eq!(names(&desc), ["echo", "delta"]);
     let filtered = api
@@ -52,11 +59,101 @@ async fn lists_page_filter_order_and_project_like_the_sdk() {
             400,
             "Invalid amount `1001`: must be a whole number from 1 to 1000",
         );
-    // Another profile's list does not show them.
+    // Another profile's list does not show them: only the catalog.
+    let partners = api
+        .get(
+            "/integration/network?fields[0]=id&fields[1]=public",
+            PARTNER,
+        )
+        .await;
+    assert!(partners
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["public"] == json!(true)));
+}
+
+#[tokio::test]
+async fn lists_hold_own_shared_and_catalog_objects_and_the_filters_separate_them() {
+    let api = Api::start().await;
+    let mine = api.network(DEMO, "ACME LoRaWAN").await;
+    let theirs = api.network(PARTNER, "Globex net").await;
+    api.post(
+        &format!("/integration/network/{theirs}/share"),
+        PARTNER,
+        json!({"profile_id": ACME}),
+    )
+    .await
+    .result();
+    let ids = |answer: &Answer| -> Vec<String> {
+        let mut ids: Vec<String> = answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    let catalog = [
+        "455395f58cb0abde67cf7f4a",
+        "7a7d291b0a99e446da12f92d",
+        "0a90e7c8214f7371e7a65dd1",
+        "82e3b08c35bf60e6b56c745f",
+    ];
+    let everything = api.get("/integration/network?amount=100", DEMO).await;
+    let mut expected: Vec<String> = catalog.iter().map(|id| id.to_string()).collect();
+    expected.extend([mine.clone(), theirs.clone()]);
+    assert_eq!(ids(&everything), sorted(expected));
+    // Two objects named `ACME LoRaWAN`: the profile's own and the catalog's.
+    let named = api
+        .get(
+            "/integration/network?filter[name]=ACME%20LoRaWAN&fields[0]=id&fields[1]=public",
+            DEMO,
+        )
+        .await;
     assert_eq!(
-        api.get("/integration/network", PARTNER).await.result(),
-        &json!([])
+        named.result(),
+        &json!([{"id": mine, "public": false}, {"id": "82e3b08c35bf60e6b56c745f", "public": true}])
     );
+    // `filter[profile]`: only what that profile owns; no answer says who owns what.
+    let own = api
+        .get(
+            &format!("/integration/network?filter[profile]={ACME}&fields[0]=id&fields[1]=profile"),
+            DEMO,
+        )
+        .await;
+    assert_eq!(own.result(), &json!([{"id": mine}]));
+    // A `filter[public]` key, whatever its value, drops the catalog.
+    for value in ["false", "true", ""] {
+        let without = api
+            .get(
+                &format!("/integration/network?filter[public]={value}"),
+                DEMO,
+            )
+            .await;
+        assert_eq!(
+            ids(&without),
+            sorted(vec![mine.clone(), theirs.clone()]),
+            "{value}"
+        );
+    }
+    // Connectors alike: the catalog's three, no own one yet.
+    let connectors = api
+        .get(
+            &format!("/integration/connector?filter[profile]={ACME}"),
+            DEMO,
+        )
+        .await;
+    assert_eq!(connectors.result(), &json!([]));
+    let all = api.get("/integration/connector", DEMO).await;
+    assert_eq!(all.result().as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -69,7 +166,7 @@ async fn objects_are_created_read_edited_and_deleted_by_their_profile() {
         .unwrap()
         .to_string();
     let info = api.get(&format!("/integration/network/{id}"), DEMO).await;
-    assert_eq!(info.result()["profile"], json!(ACME));
+    assert_eq!(info.result().get("profile"), None);
     assert_eq!(
         info.result()["serial_number"],
         json!({"mask": "xxxx", "required": true})
@@ -127,7 +224,7 @@ async fn decoders_must_be_base64_and_public_cannot_be_set() {
     .await
     .assert_error(
         400,
-        "A network becomes public only through an approved publication request",
+        "A network becomes public only through TagoIO's review of a pull request to tago-io/decoders",
     );
     api.post(
         "/integration/network",
@@ -137,7 +234,12 @@ async fn decoders_must_be_base64_and_public_cannot_be_set() {
     .await
     .assert_error(400, "Network name is required");
     assert_eq!(
-        api.get("/integration/network", DEMO).await.result(),
+        api.get(
+            &format!("/integration/network?filter[profile]={ACME}"),
+            DEMO
+        )
+        .await
+        .result(),
         &json!([])
     );
 }
@@ -210,7 +312,9 @@ async fn a_connector_uses_only_public_networks_or_its_own_profiles() {
     .assert_error(400, &message);
     let listed = api
         .get(
-            "/integration/connector?fields[0]=name&fields[1]=networks",
+            &format!(
+                "/integration/connector?fields[0]=name&fields[1]=networks&filter[profile]={ACME}"
+            ),
             DEMO,
         )
         .await;

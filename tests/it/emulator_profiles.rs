@@ -168,10 +168,25 @@ async fn token_expiry_accepts_dates_and_periods_and_refuses_garbage() {
         create("2026-12-31").await.result()["expire_date"],
         json!("2026-12-31T00:00:00.000Z")
     );
-    create("tomorrow").await.assert_error(
-        400,
-        "Invalid expire_time `tomorrow`: use `never`, an ISO-8601 date, or a period such as `3 hours` or `90 days`",
+    // The forms TagoIO's own tools send: `3 month` (tagoio-cli), `1day` (sdk-js).
+    assert_eq!(
+        create("3 month").await.result()["expire_date"],
+        json!("2026-05-30T10:00:00.000Z")
     );
+    assert_eq!(
+        create("1day").await.result()["expire_date"],
+        json!("2026-03-02T10:00:00.000Z")
+    );
+    assert_eq!(
+        create("2026-03-01T10:03:00.000Z").await.result()["expire_date"],
+        json!("2026-03-01T10:03:00.000Z")
+    );
+    for refused in ["tomorrow", "3 minutes", "2 weeks"] {
+        create(refused).await.assert_error(
+            400,
+            &format!("Invalid expire_time `{refused}`: use `never`, an ISO-8601 date, or a period such as `3 hours` or `3 months`"),
+        );
+    }
 }
 
 #[tokio::test]
@@ -188,8 +203,16 @@ accounts:
         .await
         .assert_error(
             400,
-            "pin_code is required: two-factor authentication is enabled on this account",
+            r#"{"otp_autosend":"authenticator","otp_enabled":["authenticator"]}"#,
         );
+    body["pin_code"] = json!("246810");
+    api.post(path, "carol-token", body.clone())
+        .await
+        .assert_error(
+            400,
+            "otp_type is required with pin_code: sms, email or authenticator",
+        );
+    body["otp_type"] = json!("authenticator");
     body["pin_code"] = json!("111111");
     api.post(path, "carol-token", body.clone())
         .await

@@ -1,6 +1,6 @@
-//! Rules 4, 6 and 7: shares (recipients read and use but never modify; never with the
-//! owner; twice is a conflict) and publication requests (pending until reviewed; a second
-//! one while pending is a conflict; approval makes the object public).
+//! Rules 4 and 6: shares (recipients read and use but never modify; never with the owner;
+//! twice is a conflict). The share routes are *unverified* (docs/api.md); publication is not
+//! an API operation on TagoIO, so its routes do not exist.
 
 use reqwest::Method;
 use serde_json::json;
@@ -46,17 +46,14 @@ async fn sharing_names_a_recipient_profile_once_and_never_the_owner() {
         ),
         (&json!(GLOBEX), &json!("Globex"))
     );
-    // The owner reads shares and publication state from the list itself.
+    // No list carries shares: they are read per object, from the share list.
     let owned = api
         .get(
-            "/integration/connector?fields[0]=name&fields[1]=shared_with&fields[2]=publication",
+            &format!("/integration/connector?fields[0]=name&fields[1]=shared_with&fields[2]=publication&filter[profile]={ACME}"),
             DEMO,
         )
         .await;
-    assert_eq!(
-        owned.result(),
-        &json!([{"name": "acme-th", "shared_with": [GLOBEX], "publication": {"status": "none"}}])
-    );
+    assert_eq!(owned.result(), &json!([{"name": "acme-th"}]));
     let theirs = api
         .get(&format!("/integration/connector/{id}"), PARTNER)
         .await;
@@ -98,19 +95,21 @@ async fn recipients_read_and_use_but_cannot_modify_or_delete() {
         api.get(&path, PARTNER).await.result()["name"],
         json!("acme-th")
     );
-    let shared = api
+    // The recipient's list holds it (no key says it is shared); its own objects do not.
+    let listed = api
         .get(
-            "/integration/connector/shared?fields[0]=id&fields[1]=profile",
+            "/integration/connector?filter[public]=&fields[0]=id&fields[1]=profile",
             PARTNER,
         )
         .await;
-    assert_eq!(shared.result(), &json!([{"id": id, "profile": ACME}]));
-    assert_eq!(
-        api.get("/integration/connector/shared", DEMO)
-            .await
-            .result(),
-        &json!([])
-    );
+    assert_eq!(listed.result(), &json!([{"id": id}]));
+    let own = api
+        .get(
+            &format!("/integration/connector?filter[profile]={GLOBEX}"),
+            PARTNER,
+        )
+        .await;
+    assert_eq!(own.result(), &json!([]));
     let cannot =
         "Shared connectors cannot be modified: this connector is shared with another profile";
     api.put(&path, PARTNER, json!({"name": "hijacked"}))
@@ -130,12 +129,6 @@ async fn recipients_read_and_use_but_cannot_modify_or_delete() {
         403,
         "Shared connectors cannot be shared further: this connector is shared with another profile",
     );
-    api.post(&format!("{path}/publish"), PARTNER, json!({}))
-        .await
-        .assert_error(
-            403,
-            "Shared connectors cannot be published: this connector is shared with another profile",
-        );
     assert_eq!(
         api.get(&path, DEMO).await.result()["name"],
         json!("acme-th")
@@ -143,94 +136,22 @@ async fn recipients_read_and_use_but_cannot_modify_or_delete() {
 }
 
 #[tokio::test]
-async fn publication_requests_are_pending_until_reviewed_and_approval_makes_public() {
+async fn the_publication_routes_tagoio_does_not_have_do_not_exist() {
     let api = Api::start().await;
-    let network = api.network(DEMO, "acme-lora").await;
-    let publish = format!("/integration/network/{network}/publish");
-    assert_eq!(
-        api.get(&publish, DEMO).await.result(),
-        &json!({"status": "none"})
-    );
-    let request = api.post(&publish, DEMO, json!({"message": "please"})).await;
-    let request_id = request.result()["id"].as_str().unwrap().to_string();
-    assert_eq!(request.result()["status"], json!("pending"));
-    api.post(&publish, DEMO, json!({})).await.assert_error(
-        409,
-        "A publication request for this network is already pending",
-    );
-    // Not public yet: another profile cannot use it.
-    api.post(
-        "/integration/connector",
-        PARTNER,
-        json!({"name": "c", "networks": [network]}),
-    )
-    .await
-    .assert_error(400, &format!("Network `{network}` not found"));
-
-    let review = json!({"decision": "approved"});
-    let reviewed = api
-        .admin(
-            Method::POST,
-            &format!("/publication/{request_id}/review"),
-            Some(review.clone()),
+    let id = api.connector(DEMO, "acme-th", &[TTN]).await;
+    for kind_and_id in [format!("connector/{id}"), format!("network/{TTN}")] {
+        api.post(
+            &format!("/integration/{kind_and_id}/publish"),
+            DEMO,
+            json!({}),
         )
-        .await;
-    assert_eq!(reviewed.result()["status"], json!("approved"));
-    api.admin(
-        Method::POST,
-        &format!("/publication/{request_id}/review"),
-        Some(review),
-    )
-    .await
-    .assert_error(409, "Publication request was already reviewed");
-    assert_eq!(
-        api.get(&format!("/integration/network/{network}"), DEMO)
-            .await
-            .result()["public"],
-        json!(true)
-    );
-    assert_eq!(
-        api.get(&publish, DEMO).await.result()["status"],
-        json!("approved")
-    );
-    api.post(&publish, DEMO, json!({}))
         .await
-        .assert_error(409, "Network is already public");
-    api.connector(PARTNER, "uses acme-lora", &[&network]).await;
-}
-
-#[tokio::test]
-async fn a_rejected_request_keeps_its_reason_and_may_be_sent_again() {
-    let api = Api::start().await;
-    let connector = api.connector(DEMO, "acme-th", &[TTN]).await;
-    let publish = format!("/integration/connector/{connector}/publish");
-    let id = api.post(&publish, DEMO, json!({})).await.result()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let review = json!({"decision": "rejected", "reason": "needs documentation"});
-    api.admin(
-        Method::POST,
-        &format!("/publication/{id}/review"),
-        Some(review),
-    )
-    .await
-    .result();
-    let status = api.get(&publish, DEMO).await;
-    assert_eq!(
-        (&status.result()["status"], &status.result()["reason"]),
-        (&json!("rejected"), &json!("needs documentation"))
-    );
-    assert_eq!(
-        api.get(&format!("/integration/connector/{connector}"), DEMO)
-            .await
-            .result()["public"],
-        json!(false)
-    );
-    assert_eq!(
-        api.post(&publish, DEMO, json!({"message": "docs added"}))
-            .await
-            .result()["status"],
-        json!("pending")
-    );
+        .assert_error(404, "Route not found");
+    }
+    api.admin(Method::GET, "/publications", None)
+        .await
+        .assert_error(404, "Route not found");
+    api.get("/integration/connector/shared", DEMO)
+        .await
+        .assert_error(400, "Invalid connector id `shared`");
 }

@@ -180,6 +180,47 @@ impl Api {
         answer.result()["token"].as_str().unwrap().to_string()
     }
 
+    /// A token of the demo seed's account `email` for its own profile (two-factor included).
+    pub async fn invitee_token(&self, email: &str) -> String {
+        let (password, profile, pin) = match email {
+            "alice@acme.example" => ("alice-password", "6500a1b2c3d4e5f6012345a1", None),
+            "bob@acme.example" => ("bob-password", "6500a1b2c3d4e5f6012345b1", None),
+            "carol@globex.example" => {
+                ("carol-password", "6500a1b2c3d4e5f6012345c1", Some("246810"))
+            }
+            other => panic!("{other} is no invitee of the demo seed"),
+        };
+        let mut body =
+            json!({"email": email, "password": password, "profile_id": profile, "name": "test"});
+        if let Some(pin) = pin {
+            body["pin_code"] = json!(pin);
+            body["otp_type"] = json!("authenticator");
+        }
+        let answer = self
+            .call(Method::POST, "/account/profile/token", None, Some(body))
+            .await;
+        answer.result()["token"].as_str().unwrap().to_string()
+    }
+
+    /// The invitee `email` presses `button` (`accept` or `refuse`) of its newest notification,
+    /// as a person does in TagoIO's Admin panel (`PUT /notification/{id}/{button_id}`).
+    pub async fn answer_invitation(&self, email: &str, button: &str) -> Answer {
+        let token = self.invitee_token(email).await;
+        let listed = self.get("/notification", &token).await;
+        let newest = &listed.result()[0];
+        let id = newest["id"]
+            .as_str()
+            .expect("the invitee has a notification");
+        let pressed = newest["buttons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["triggers"][0]["share_profile"] == json!(button))
+            .expect("the notification has that button");
+        let path = format!("/notification/{id}/{}", pressed["id"].as_str().unwrap());
+        self.call(Method::PUT, &path, Some(&token), None).await
+    }
+
     /// Creates a network in the token's profile and returns its id.
     pub async fn network(&self, token: &str, name: &str) -> String {
         let answer = self

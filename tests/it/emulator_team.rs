@@ -1,6 +1,8 @@
 //! Rule 2: only the owner invites or removes; only existing accounts can be invited; an
-//! invitation is pending until accepted and expires seven days after it was sent; an
-//! expired one no longer counts and can be sent again; duplicates are conflicts.
+//! invitation reaches the invitee as a notification with accept and refuse buttons, is
+//! pending until accepted and expires seven days after it was sent (`created_at`: team items
+//! carry no expiry); an expired one no longer counts and can be sent again; duplicates are
+//! conflicts.
 
 use reqwest::Method;
 use serde_json::json;
@@ -8,13 +10,10 @@ use serde_json::json;
 use super::emulator_support::*;
 
 async fn accept(api: &Api, email: &str) -> Answer {
-    api.admin(
-        Method::POST,
-        "/invitation/accept",
-        Some(json!({"profile_id": ACME, "email": email})),
-    )
-    .await
+    api.answer_invitation(email, "accept").await
 }
+
+const PRESSED: &str = "Notification button pressed";
 
 #[tokio::test]
 async fn invitations_are_pending_until_accepted() {
@@ -29,16 +28,44 @@ async fn invitations_are_pending_until_accepted() {
     );
     let pending = json!([{
         "id": "6500a1b2c3d4e5f6012345a0", "email": "alice@acme.example", "name": "Alice", "active": false,
-        "created_at": "2026-03-01T10:00:00Z", "expire_at": "2026-03-08T10:00:00Z"
+        "created_at": "2026-03-01T10:00:00Z"
     }]);
     assert_eq!(api.get(&team, DEMO).await.result(), &pending);
+    // The invitee's notification, exactly as the SDK types it.
+    let alice = api.invitee_token("alice@acme.example").await;
+    let notifications = api.get("/notification", &alice).await;
+    let notification = &notifications.result()[0];
+    assert_eq!(
+        (
+            &notification["title"],
+            &notification["read"],
+            &notification["buttons_enabled"]
+        ),
+        (&json!("Profile invitation"), &json!(false), &json!(true))
+    );
+    assert_eq!(
+        notification["buttons"],
+        json!([
+            {"id": "accept", "label": "Accept", "triggers": [{"share_profile": "accept"}]},
+            {"id": "refuse", "label": "Refuse", "triggers": [{"share_profile": "refuse"}]}
+        ])
+    );
     assert_eq!(
         accept(&api, "alice@acme.example").await.result(),
-        &json!("Invitation accepted")
+        &json!(PRESSED)
     );
     let member = api.get(&team, DEMO).await;
-    assert_eq!(member.result()[0]["active"], json!(true));
-    assert_eq!(member.result()[0].get("expire_at"), None);
+    assert_eq!(
+        member.result(),
+        &json!([{
+            "id": "6500a1b2c3d4e5f6012345a0", "email": "alice@acme.example", "name": "Alice",
+            "active": true, "created_at": "2026-03-01T10:00:00Z"
+        }])
+    );
+    // The buttons were used: pressing again changes nothing.
+    accept(&api, "alice@acme.example")
+        .await
+        .assert_error(400, "This notification's buttons were already used");
     // The member now sees the profile as shared with it.
     let alice = api
         .sign_in("alice@acme.example", "alice-password", ACME)
@@ -145,18 +172,28 @@ async fn invitations_expire_after_seven_days_and_can_be_sent_again() {
     api.post(&team, DEMO, json!({"email": "carol@globex.example"}))
         .await
         .result();
-    api.advance(7 * 24 * 3600).await;
+    api.advance(7 * 24 * 3600 - 1).await;
+    let listed = api.get(&team, DEMO).await;
+    assert_eq!(listed.result()[0]["active"], json!(false));
+    // A second before the seventh day ends, a second invitation is a conflict.
+    api.post(&team, DEMO, json!({"email": "carol@globex.example"}))
+        .await
+        .assert_error(
+            409,
+            "`carol@globex.example` already has a pending invitation to this profile",
+        );
+    api.advance(1).await;
     accept(&api, "carol@globex.example").await.assert_error(
-        409,
-        "The invitation for `carol@globex.example` expired; it must be sent again",
+        400,
+        "This invitation is no longer valid: it expired, was revoked or was sent again",
     );
     let listed = api.get(&team, DEMO).await;
     assert_eq!(
         (
             &listed.result()[0]["active"],
-            &listed.result()[0]["expire_at"]
+            &listed.result()[0]["created_at"]
         ),
-        (&json!(false), &json!("2026-03-08T10:00:00Z"))
+        (&json!(false), &json!("2026-03-01T10:00:00Z"))
     );
     assert_eq!(
         api.post(&team, DEMO, json!({"email": "carol@globex.example"}))
@@ -166,11 +203,56 @@ async fn invitations_expire_after_seven_days_and_can_be_sent_again() {
     );
     let again = api.get(&team, DEMO).await;
     assert_eq!(
-        again.result()[0]["expire_at"],
-        json!("2026-03-15T10:00:00Z")
+        again.result()[0]["created_at"],
+        json!("2026-03-08T10:00:00Z")
     );
     assert_eq!(
         accept(&api, "carol@globex.example").await.result(),
-        &json!("Invitation accepted")
+        &json!(PRESSED)
     );
+    assert_eq!(
+        api.get(&team, DEMO).await.result()[0]["active"],
+        json!(true)
+    );
+}
+
+#[tokio::test]
+async fn refusing_withdraws_the_invitation_and_a_revoked_one_cannot_be_accepted() {
+    let api = Api::start().await;
+    let team = format!("/profile/{ACME}/team");
+    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
+        .await
+        .result();
+    assert_eq!(
+        api.answer_invitation("bob@acme.example", "refuse")
+            .await
+            .result(),
+        &json!(PRESSED)
+    );
+    assert_eq!(api.get(&team, DEMO).await.result(), &json!([]));
+    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
+        .await
+        .result();
+    api.delete(&format!("{team}/6500a1b2c3d4e5f6012345b0"), DEMO)
+        .await
+        .result();
+    accept(&api, "bob@acme.example").await.assert_error(
+        400,
+        "This invitation is no longer valid: it expired, was revoked or was sent again",
+    );
+    assert_eq!(api.get(&team, DEMO).await.result(), &json!([]));
+    // Another account cannot press the invitee's buttons.
+    let bob = api.invitee_token("bob@acme.example").await;
+    let id = api.get("/notification", &bob).await.result()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.call(
+        Method::PUT,
+        &format!("/notification/{id}/accept"),
+        Some(DEMO),
+        None,
+    )
+    .await
+    .assert_error(404, "Notification not found");
 }

@@ -43,7 +43,10 @@ fn profile_samples_parse() {
 fn team_sample_parses() {
     let team: ApiSuccess<Vec<TeamMember>> = sample("team_list");
     assert_eq!(team.result.iter().filter(|m| !m.active).count(), 1);
-    assert_eq!(team.result[1].created_at.to_rfc3339(), "2024-02-03T11:30:00+00:00");
+    assert_eq!(
+        team.result[1].created_at.to_rfc3339(),
+        "2024-02-03T11:30:00+00:00"
+    );
 }
 
 #[test]

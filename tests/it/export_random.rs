@@ -9,7 +9,6 @@ use base64::Engine;
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use reqwest::Method;
 use serde_json::json;
 use tagoform::api::types::{
     ConnectorCreateInfo, DeviceParameter, NetworkCreateInfo, Permission, SerialNumber,
@@ -64,10 +63,10 @@ async fn generate(account: &Account, seed: u64) -> Generated {
             if rng.gen_bool(0.5) {
                 api.team_invite(profile, email).await.unwrap();
                 if rng.gen_bool(0.5) {
-                    let body = json!({"profile_id": profile, "email": email});
+                    // Just invited: the newest notification is this invitation.
                     account
                         .api
-                        .admin(Method::POST, "/invitation/accept", Some(body))
+                        .answer_invitation(email, "accept")
                         .await
                         .result();
                 }

@@ -43,13 +43,9 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
     api.post(&team, DEMO, json!({"email": "alice@acme.example"}))
         .await
         .result();
-    api.admin(
-        Method::POST,
-        "/invitation/accept",
-        Some(json!({"profile_id": ACME, "email": "alice@acme.example"})),
-    )
-    .await
-    .result();
+    api.answer_invitation("alice@acme.example", "accept")
+        .await
+        .result();
     let alice = api
         .sign_in("alice@acme.example", "alice-password", ACME)
         .await;
@@ -224,13 +220,13 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             SHARED_CON,
         ),
         (
-            "recipient",
+            "anyone",
             PARTNER,
             Method::POST,
             format!("{net}/publish"),
             Some(json!({})),
-            403,
-            "Shared networks cannot be published: this network is shared with another profile",
+            404,
+            "Route not found",
         ),
         (
             "read token",

@@ -27,13 +27,21 @@ fn client(world: &World) -> Client {
 
 /// A lock the test holds, as another apply would: no renewal while the test runs.
 async fn hold(world: &World) -> AccountLock {
+    hold_with_client(world).await.0
+}
+
+/// [`hold`], with the client the lock renews through: a request on it shows the lock's
+/// renewals the server's clock after a test moved it (a run sees time pass; a test jumps).
+async fn hold_with_client(world: &World) -> (AccountLock, Client) {
     let settings = LockSettings {
         renew_every: Duration::from_secs(3600),
         ..LockSettings::default()
     };
-    lock::acquire(&client(world), &demo_credentials(), settings, |_| {})
+    let client = client(world);
+    let held = lock::acquire(&client, &demo_credentials(), settings, |_| {})
         .await
-        .unwrap()
+        .unwrap();
+    (held, client)
 }
 
 /// How a waiting or refused apply names the one live lock, read back from the account.
@@ -221,7 +229,7 @@ async fn different_configurations_at_once_end_as_exactly_one_of_them() {
 async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
     let world = World::start().await;
     let config = world.example("quickstart");
-    let held = hold(&world).await;
+    let (held, holder_client) = hold_with_client(&world).await;
     // Past the 10-minute lease by the server's clock: the holder seems to have crashed.
     world.api.advance(11 * 60).await;
     let (run, requests) = world.measured(&["apply", &config, "--auto-approve"]).await;
@@ -238,6 +246,7 @@ async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
     let reason = format!(
         "its token on profile {ACME} was removed or lapsed, so another run may hold the lock now"
     );
+    holder_client.profiles_list().await.unwrap();
     let error = held.renew().await.unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -430,13 +439,14 @@ async fn without_the_password_apply_refuses_unless_the_lock_is_turned_off() {
 #[tokio::test]
 async fn a_renewal_replaces_the_lease_token_and_keeps_the_lock() {
     let world = World::start().await;
-    let held = hold(&world).await;
+    let (held, holder_client) = hold_with_client(&world).await;
     let value = |locks: &[(String, tagoform::api::types::TokenListItem)]| {
         assert_eq!(locks.len(), 1, "one lock token");
         (locks[0].1.token.clone(), locks[0].1.expire_time)
     };
     let before = value(&lock::list(&client(&world)).await.unwrap());
     world.api.advance(60).await;
+    holder_client.profiles_list().await.unwrap();
     let before_requests = world.stats().await;
     held.renew().await.unwrap();
     let mut requests = world.stats().await;

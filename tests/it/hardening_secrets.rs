@@ -363,11 +363,7 @@ fn the_emulator_shows_no_secret() {
     std::fs::write(work.join("broken-state.json"), &state[..state.len() / 2]).unwrap();
     let format = format!("\"format\": {}", tagoform::emulator::model::STATE_FORMAT);
     assert!(state.contains(&format), "the state file names its format");
-    let wrong_type = state.replacen(
-        &format,
-        &format!("\"format\": \"{ACCOUNT_TOKEN}\""),
-        1,
-    );
+    let wrong_type = state.replacen(&format, &format!("\"format\": \"{ACCOUNT_TOKEN}\""), 1);
     std::fs::write(work.join("typed-state.json"), wrong_type).unwrap();
     for (what, args) in [
         ("bad seed", vec!["--seed", "broken-seed.yaml"]),

@@ -146,12 +146,18 @@ async fn fetch_keeps_exactly_parallelism_requests_in_flight_at_most() {
         let snapshot = live::fetch(&desired, &access, parallelism).await.unwrap();
         let most = door.gauge.most.load(Ordering::SeqCst);
         // The profile list, then per profile: a short-lived token, the team, the networks
-        // and the connectors (shares come in the owner's lists).
+        // and the connectors, and the share list of each network and connector (no TagoIO
+        // list carries shares).
         let requests = access.account().requests_sent();
         access.close().await;
+        let objects = (SIZE.networks + SIZE.connectors) as u64;
         assert_eq!(
             (most, requests, snapshot.details.len()),
-            (parallelism, 1 + 4 * SIZE.profiles as u64, SIZE.profiles),
+            (
+                parallelism,
+                1 + (4 + objects) * SIZE.profiles as u64,
+                SIZE.profiles
+            ),
             "--parallelism {parallelism}"
         );
     }

@@ -53,7 +53,8 @@ profiles:
         run.stderr
     );
     assert!(
-        run.stderr.contains("pin_code is required"),
+        run.stderr
+            .contains(r#"400 {"otp_autosend":"authenticator","otp_enabled":["authenticator"]}"#),
         "{}",
         run.stderr
     );

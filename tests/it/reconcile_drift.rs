@@ -20,7 +20,7 @@ async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly
 
     // By hand: alice joins, then is removed; the connector's share goes; its decoder is
     // edited; the network's description changes and it gains a share nobody asked for.
-    world.accept(&acme, "alice@acme.example").await;
+    world.accept("alice@acme.example").await;
     let api = &world.api;
     api.delete(&format!("/profile/{acme}/team/{ALICE}"), DEMO)
         .await

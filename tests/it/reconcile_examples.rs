@@ -62,12 +62,16 @@ Notes:
 /// Every request of the quickstart's first apply. After the creates, one list per profile
 /// and kind, so that two applies running at once keep one copy (docs/reliability.md): the
 /// profiles, ACME's networks, ACME's connectors (one of each here, so each list is filtered
-/// by that name). And the apply lock, taken before the live state is read and given back.
+/// by that name). Each share is confirmed by reading the share list back (the share routes
+/// are unverified: `api::share`). And the apply lock, taken before the live state is read
+/// and given back.
 pub fn quickstart_apply_requests() -> Counts {
     with_lock_reads(counts(&[
         ("DELETE /profile/{id}/token/{token}", 1),
         ("GET /integration/connector", 1),
+        ("GET /integration/connector/{id}/share", 1),
         ("GET /integration/network", 1),
+        ("GET /integration/network/{id}/share", 1),
         ("GET /profile", 2),
         ("POST /account/profile/token", 1),
         ("POST /integration/connector", 1),
@@ -111,13 +115,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         .objects(
             &token,
             "network",
-            &[
-                "id",
-                "name",
-                "description",
-                "middleware_endpoint",
-                "shared_with",
-            ],
+            &["id", "name", "description", "middleware_endpoint"],
         )
         .await;
     let network_id = networks[0]["id"].clone();
@@ -125,7 +123,12 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         networks,
         json!([{"id": network_id, "name": "ACME LoRaWAN",
             "description": "Private LoRaWAN network server of ACME",
-            "middleware_endpoint": "lns.acme.example", "shared_with": [GLOBEX]}])
+            "middleware_endpoint": "lns.acme.example"}])
+    );
+    let network_id_text = network_id.as_str().unwrap();
+    assert_eq!(
+        world.shares(&token, "network", network_id_text).await,
+        [GLOBEX]
     );
     let decoder = example_decoder(
         &world,
@@ -133,23 +136,25 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         "connectors",
         "acme-th-sensor",
     );
+    let connectors = world
+        .objects(
+            &token,
+            "connector",
+            &["id", "name", "description", "networks", "payload_decoder"],
+        )
+        .await;
+    let connector_id = connectors[0]["id"].clone();
+    assert_eq!(
+        connectors,
+        json!([{"id": connector_id, "name": "ACME TH Sensor",
+            "description": "Temperature and humidity sensor",
+            "networks": [network_id], "payload_decoder": base64(&decoder)}])
+    );
     assert_eq!(
         world
-            .objects(
-                &token,
-                "connector",
-                &[
-                    "name",
-                    "description",
-                    "networks",
-                    "payload_decoder",
-                    "shared_with"
-                ],
-            )
+            .shares(&token, "connector", connector_id.as_str().unwrap())
             .await,
-        json!([{"name": "ACME TH Sensor", "description": "Temperature and humidity sensor",
-            "networks": [network_id], "payload_decoder": base64(&decoder),
-            "shared_with": [GLOBEX]}])
+        [GLOBEX]
     );
 
     let (plan, _) = world
@@ -159,7 +164,8 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     assert_eq!(plan.stdout, QUICKSTART_DONE);
 
     // A second apply reads, and changes nothing: its only writes are the short-lived
-    // profile token it signs in with and removes.
+    // profile token it signs in with and removes. Each object whose `shared_with` is managed
+    // costs one read of its share list: no TagoIO list carries shares.
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, QUICKSTART_DONE);
@@ -169,7 +175,9 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         with_lock_reads(counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
             ("GET /integration/connector", 1),
+            ("GET /integration/connector/{id}/share", 1),
             ("GET /integration/network", 1),
+            ("GET /integration/network/{id}/share", 1),
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 1),
             ("POST /account/profile/token", 1),
@@ -183,10 +191,15 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         "    name: ACME\n    token_env: ACME_TOKEN\n",
     );
     world.env.insert("ACME_TOKEN".into(), token);
+    // `GET /profile/current` (counted as `GET /profile/{id}`) first confirms the token is of
+    // ACME.
     let reads = counts(&[
         ("GET /integration/connector", 1),
+        ("GET /integration/connector/{id}/share", 1),
         ("GET /integration/network", 1),
+        ("GET /integration/network/{id}/share", 1),
         ("GET /profile", 1),
+        ("GET /profile/{id}", 1),
         ("GET /profile/{id}/team", 1),
     ]);
     // Nothing but the apply lock; and with the lock off, not a single write.
@@ -213,7 +226,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     plan.code(2);
     assert!(
         plan.stdout
-            .ends_with("Plan: 24 to add, 0 to change, 0 to remove.\n"),
+            .ends_with("Plan: 22 to add, 0 to change, 0 to remove.\n"),
         "{}",
         plan.stdout
     );
@@ -245,7 +258,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     assert_eq!(
         apply.stdout,
         format!(
-            "{}Apply finished: 24 done, 0 failed, 0 skipped.\n",
+            "{}Apply finished: 22 done, 0 failed, 0 skipped.\n",
             plan.stdout
         )
     );
@@ -255,11 +268,10 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
             // Reading ACME Production and ACME Staging, then acting in Northwind IoT.
             ("DELETE /profile/{id}/token/{token}", 3),
             ("POST /account/profile/token", 3),
+            // `publish:` is not an API operation: nothing is sent for it.
             ("POST /integration/connector", 2),
-            ("POST /integration/connector/{id}/publish", 1),
             ("POST /integration/connector/{id}/share", 6),
             ("POST /integration/network", 1),
-            ("POST /integration/network/{id}/publish", 1),
             ("POST /integration/network/{id}/share", 5),
             ("POST /profile", 2),
             ("POST /profile/{id}/team", 3),
@@ -303,17 +315,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     let mut recipients = vec![ACME, STAGING, &initech, GLOBEX, GLOBEX_LABS];
     recipients.sort();
     let networks = world
-        .objects(
-            &token,
-            "network",
-            &[
-                "id",
-                "name",
-                "payload_decoder",
-                "shared_with",
-                "publication",
-            ],
-        )
+        .objects(&token, "network", &["id", "name", "payload_decoder"])
         .await;
     let network_id = networks[0]["id"].clone();
     let decoder = |key| example_decoder(&world, "multi-customer/northwind.yaml", "connectors", key);
@@ -323,43 +325,57 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         "networks",
         "northwind-lorawan",
     );
-    assert_eq!(networks[0]["publication"]["status"], json!("pending"));
-    assert_eq!(
-        networks[0]["publication"]["message"],
-        json!("Northwind's LoRaWAN network server, used by the Northwind tracker.")
-    );
     assert_eq!(
         (
             networks.as_array().unwrap().len(),
             &networks[0]["name"],
             &networks[0]["payload_decoder"],
-            &networks[0]["shared_with"]
         ),
         (
             1,
             &json!("Northwind LoRaWAN"),
             &json!(base64(&network_decoder)),
-            &json!(recipients)
         )
+    );
+    assert_eq!(
+        world
+            .shares(&token, "network", network_id.as_str().unwrap())
+            .await,
+        recipients
     );
     let mut th_recipients = vec![ACME, STAGING, GLOBEX, GLOBEX_LABS];
     th_recipients.sort();
     let mut tracker_recipients = vec![GLOBEX, initech.as_str()];
     tracker_recipients.sort();
+    let connectors = world
+        .objects(
+            &token,
+            "connector",
+            &["id", "name", "networks", "payload_decoder"],
+        )
+        .await;
+    let ids: Vec<&str> = connectors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        world
-            .objects(
-                &token,
-                "connector",
-                &["name", "networks", "payload_decoder", "shared_with"]
-            )
-            .await,
+        connectors,
         json!([
-            {"name": "Northwind TH Sensor", "networks": [network_id],
-             "payload_decoder": base64(&decoder("acme-th-sensor")), "shared_with": th_recipients},
-            {"name": "Northwind Tracker", "networks": [network_id],
-             "payload_decoder": base64(&decoder("northwind-tracker")), "shared_with": tracker_recipients},
+            {"id": ids[0], "name": "Northwind TH Sensor", "networks": [network_id],
+             "payload_decoder": base64(&decoder("acme-th-sensor"))},
+            {"id": ids[1], "name": "Northwind Tracker", "networks": [network_id],
+             "payload_decoder": base64(&decoder("northwind-tracker"))},
         ])
+    );
+    assert_eq!(
+        world.shares(&token, "connector", ids[0]).await,
+        th_recipients
+    );
+    assert_eq!(
+        world.shares(&token, "connector", ids[1]).await,
+        tracker_recipients
     );
 
     // Planned again: nothing to do, pending things shown as pending.
@@ -368,8 +384,8 @@ Notes:
   • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
   • acme: the invitation of bob@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
   • northwind: the invitation of carol@globex.example is pending since 2027-03-01, expires 2027-03-08; not sent again
-  • northwind: publication of network `northwind-lorawan` is waiting for TagoIO's review (requested 2027-03-01)
-  • northwind: publication of connector `northwind-tracker` is waiting for TagoIO's review (requested 2027-03-01)
+  • northwind: network `northwind-lorawan` asks to be published; publication is a pull request to tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it
+  • northwind: connector `northwind-tracker` asks to be published; publication is a pull request to tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it
 
 ";
     let (plan, _) = world
@@ -387,7 +403,9 @@ Notes:
         with_lock_reads(counts(&[
             ("DELETE /profile/{id}/token/{token}", 4),
             ("GET /integration/connector", 4),
+            ("GET /integration/connector/{id}/share", 2),
             ("GET /integration/network", 4),
+            ("GET /integration/network/{id}/share", 1),
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 3),
             ("GET /profile/{id}/token", 2),
@@ -413,8 +431,11 @@ Notes:
     }
     let reads = counts(&[
         ("GET /integration/connector", 4),
+        ("GET /integration/connector/{id}/share", 2),
         ("GET /integration/network", 4),
+        ("GET /integration/network/{id}/share", 1),
         ("GET /profile", 1),
+        ("GET /profile/{id}", 4),
         ("GET /profile/{id}/team", 3),
         ("GET /profile/{id}/token", 2),
     ]);

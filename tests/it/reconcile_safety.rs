@@ -40,7 +40,7 @@ async fn more_removals_than_max_removals_are_refused_after_printing_the_plan() {
         ),
     );
     world.applied(".", &[]).await;
-    world.accept(ACME, "alice@acme.example").await;
+    world.accept("alice@acme.example").await;
     let connector = world.object_id(DEMO, "connector", "Sensor").await;
 
     world.write("tagoform.yaml", &access_yaml("", ""));

@@ -260,15 +260,55 @@ impl World {
         self.api.sign_in(EMAIL, PASSWORD, profile_id).await
     }
 
-    /// The profile's own networks or connectors with these fields, by name.
+    /// The networks or connectors of the token's profile with these fields, by name: its own
+    /// and those shared with it, without TagoIO's public catalog (`filter[public]`).
+    /// `shared_with`, which no TagoIO list carries, is read from each object's share list.
     pub async fn objects(&self, token: &str, kind: &str, fields: &[&str]) -> Value {
-        let fields: String = fields
+        let shares = fields.contains(&"shared_with");
+        let with_id = fields.contains(&"id");
+        let mut asked: Vec<&str> = fields
+            .iter()
+            .copied()
+            .filter(|f| *f != "shared_with")
+            .collect();
+        if shares && !asked.contains(&"id") {
+            asked.push("id");
+        }
+        let query: String = asked
             .iter()
             .enumerate()
             .map(|(i, f)| format!("&fields[{i}]={f}"))
             .collect();
-        let path = format!("/integration/{kind}?amount=1000&orderBy=name,asc{fields}");
-        self.api.get(&path, token).await.result().clone()
+        let path =
+            format!("/integration/{kind}?amount=1000&orderBy=name,asc&filter[public]=false{query}");
+        let mut objects = self.api.get(&path, token).await.result().clone();
+        if shares {
+            for object in objects.as_array_mut().unwrap() {
+                let id = object["id"].as_str().unwrap().to_owned();
+                object["shared_with"] = json!(self.shares(token, kind, &id).await);
+                if !with_id {
+                    object.as_object_mut().unwrap().remove("id");
+                }
+            }
+        }
+        objects
+    }
+
+    /// The profiles a network or connector is shared with, sorted (its share list).
+    pub async fn shares(&self, token: &str, kind: &str, id: &str) -> Vec<String> {
+        let answer = self
+            .api
+            .get(&format!("/integration/{kind}/{id}/share"), token)
+            .await;
+        let mut ids: Vec<String> = answer
+            .result()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|share| share["profile_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
     }
 
     /// The team of a profile as (email, active) pairs, by email (invitations sent
@@ -312,16 +352,11 @@ impl World {
             .collect()
     }
 
-    /// Accepts a pending invitation, as the invited person would.
-    pub async fn accept(&self, profile_id: &str, email: &str) {
-        self.api
-            .admin(
-                Method::POST,
-                "/invitation/accept",
-                Some(json!({"profile_id": profile_id, "email": email})),
-            )
-            .await
-            .result();
+    /// Accepts the newest invitation of `email`, as the invited person does: with the
+    /// accept button of its notification. (The notification names the profile; the newest
+    /// one is the invitation the test just had sent.)
+    pub async fn accept(&self, email: &str) {
+        self.api.answer_invitation(email, "accept").await.result();
     }
 
     /// Points the binary at a front door of the same emulator that injects `faults`.

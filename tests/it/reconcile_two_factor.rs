@@ -1,5 +1,6 @@
 //! An account with two-factor authentication: every request that needs the password (the
-//! apply lock, short-lived profile tokens, new account tokens) also carries `TAGOIO_PIN`.
+//! apply lock, short-lived profile tokens, new account tokens) also carries `TAGOIO_PIN` and,
+//! as TagoIO requires beside it, its `otp_type` (`TAGOIO_OTP_TYPE`, default `authenticator`).
 
 use super::emulator_auth::TWO_FACTOR_SEED;
 use super::reconcile_support::*;
@@ -56,8 +57,7 @@ async fn without_the_pin_apply_stops_before_any_change_and_says_to_set_it() {
         run.stderr,
         format!(
             "error: could not take the apply lock on profile {CAROL}: {HINT}; nothing was \
-             changed\n  caused by: POST /profile/{CAROL}/token: 400 pin_code is required: \
-             two-factor authentication is enabled on this account\n"
+             changed\n  caused by: POST /profile/{CAROL}/token: 400 {OTP_REQUIRED}\n"
         )
     );
     assert_eq!(
@@ -75,8 +75,7 @@ async fn without_the_pin_apply_stops_before_any_change_and_says_to_set_it() {
         format!(
             "error: cannot read the live state from TagoIO\n  caused by: could not obtain a \
              short-lived token for profile `carol` ({CAROL}): {HINT}\n  caused by: POST \
-             /account/profile/token: 400 pin_code is required: two-factor authentication is \
-             enabled on this account\n"
+             /account/profile/token: 400 {OTP_REQUIRED}\n"
         )
     );
     assert_eq!(
@@ -87,7 +86,12 @@ async fn without_the_pin_apply_stops_before_any_change_and_says_to_set_it() {
 }
 
 const HINT: &str = "the account has two-factor authentication on, and TAGOIO_PIN is not set \
-                    to a current code; set it to the code your authenticator shows now";
+                    to a current code; set it to the code your authenticator shows now (for a \
+                    code by SMS or e-mail, set TAGOIO_OTP_TYPE=sms or email and run `tagoform \
+                    otp` to have TagoIO send one)";
+
+/// TagoIO's answer to a credential call without a usable second factor (its message is JSON).
+const OTP_REQUIRED: &str = r#"{"otp_autosend":"authenticator","otp_enabled":["authenticator"]}"#;
 
 #[tokio::test]
 async fn a_wrong_pin_is_refused_and_the_right_one_applies() {
@@ -103,9 +107,42 @@ async fn a_wrong_pin_is_refused_and_the_right_one_applies() {
         )
     );
 
+    // The right pin, named as an SMS code: this account has only the authenticator on.
     world.env.insert("TAGOIO_PIN".into(), "246810".into());
+    world.env.insert("TAGOIO_OTP_TYPE".into(), "sms".into());
+    let run = world.run(&APPLY).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: could not take the apply lock on profile {CAROL}: {HINT}; nothing was \
+             changed\n  caused by: POST /profile/{CAROL}/token: 400 {OTP_REQUIRED}\n"
+        )
+    );
+    world
+        .env
+        .insert("TAGOIO_OTP_TYPE".into(), "authenticator".into());
+    let door = world.faulty(Vec::new()).await;
     let run = world.run(&APPLY).await;
     run.code(0);
+    // Every credential call carried the pin with its type.
+    let credential_calls: Vec<_> = door
+        .writes()
+        .into_iter()
+        .filter(|(_, _, body)| body.get("password").is_some())
+        .collect();
+    assert_eq!(
+        credential_calls.len(),
+        3,
+        "the lock, a short-lived token, the new token"
+    );
+    for (method, path, body) in credential_calls {
+        assert_eq!(
+            (body["pin_code"].as_str(), body["otp_type"].as_str()),
+            (Some("246810"), Some("authenticator")),
+            "{method} {path}"
+        );
+    }
     assert!(
         run.stdout
             .ends_with("Apply finished: 2 done, 0 failed, 0 skipped.\n"),

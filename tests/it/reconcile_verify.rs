@@ -21,12 +21,14 @@ async fn verify_confirms_a_complete_apply_with_one_more_read_of_what_it_manages(
         "{}",
         apply.stdout
     );
-    // The apply's requests, then one read of each managed list with the short-lived
-    // token already made.
+    // The apply's requests, then one read of each managed list (and of each managed share
+    // list) with the short-lived token already made.
     let mut expected = quickstart_apply_requests();
     for route in [
         "GET /integration/connector",
+        "GET /integration/connector/{id}/share",
         "GET /integration/network",
+        "GET /integration/network/{id}/share",
         "GET /profile",
         "GET /profile/{id}/team",
     ] {

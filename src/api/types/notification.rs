@@ -39,6 +39,8 @@ pub struct NotificationButton {
 #[serde(untagged)]
 pub enum NotificationTrigger {
     /// `{share_profile: "accept" | "refuse"}`: answers an invitation to a profile's team.
-    ShareProfile { share_profile: String },
+    ShareProfile {
+        share_profile: String,
+    },
     Other(serde_json::Value),
 }

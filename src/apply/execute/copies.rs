@@ -141,7 +141,13 @@ async fn objects_by_name(
             .owned_networks(profile_id, &query)
             .await?
             .into_iter()
-            .map(|n| (n.fields.name, n.fields.public == Some(true), (n.created_at, n.id)))
+            .map(|n| {
+                (
+                    n.fields.name,
+                    n.fields.public == Some(true),
+                    (n.created_at, n.id),
+                )
+            })
             .collect(),
         ObjectKind::Connector => client
             .owned_connectors(profile_id, &query)

@@ -6,8 +6,8 @@ use super::{gone_is_done, invalid, ExecuteError, Executor};
 use crate::api::types::{Expiry, Permission as WirePermission, TokenCreateRequest, TokenListItem};
 use crate::api::{Secret, Token};
 use crate::apply::{tokens_file, CreatedToken};
-use crate::config::Permission;
-use crate::plan::{ProfileRef, TokenStamp};
+use crate::config::{parse_expiry, Expiry as ConfigExpiry, Permission};
+use crate::plan::{add_period, ProfileRef, TokenStamp};
 
 impl Executor<'_> {
     /// A token whose permission or expiry changed (or that expired): creates the new one,
@@ -105,7 +105,7 @@ impl Executor<'_> {
         let request = TokenCreateRequest {
             name: name.to_owned(),
             permission: wire_permission(permission)?,
-            expire_time: Some(expires.to_owned()),
+            expire_time: Some(expire_time(expires, account.server_now())?),
             email: credentials.email.clone(),
             password: credentials.password.expose().to_owned(),
             otp_type: credentials.otp_type(),
@@ -185,4 +185,24 @@ fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool 
 fn wire_permission(permission: Permission) -> Result<WirePermission, ExecuteError> {
     serde_json::from_value(serde_json::Value::String(permission.as_str().to_owned()))
         .map_err(invalid)
+}
+
+/// The `expire_time` to send for a configured expiry: `never` and dates as they are, a period
+/// (`90 days`) as the instant it ends, counted from the server's clock. TagoIO documents
+/// `expire_time` as `"never"` or a date (sdk-js `ExpireTimeOption`); of relative forms its
+/// sources show only a few (docs/api.md), so tagoform sends none.
+fn expire_time(
+    expires: &str,
+    server_now: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<String, ExecuteError> {
+    match parse_expiry(expires).map_err(ExecuteError::Unmet)? {
+        ConfigExpiry::Period(period) => {
+            let now = server_now.unwrap_or_else(chrono::Utc::now);
+            let until = add_period(now, period).ok_or_else(|| {
+                ExecuteError::Unmet(format!("the expiry `{expires}` lies too far ahead"))
+            })?;
+            Ok(until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        }
+        ConfigExpiry::Never | ConfigExpiry::Date(_) => Ok(expires.to_owned()),
+    }
 }

@@ -7,7 +7,7 @@ mod profile;
 use std::collections::BTreeMap;
 
 pub use objects::{connector, network};
-pub use profile::{profile, RESERVED_TOKEN_PREFIX};
+pub use profile::{parse_expiry, profile, RESERVED_TOKEN_PREFIX};
 
 use super::convert::Context;
 use super::diagnostic::Diagnostic;

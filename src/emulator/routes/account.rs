@@ -7,8 +7,8 @@ use axum::Json;
 
 use super::{check_id, ok, require_name, Body};
 use crate::api::types::{
-    ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission,
-    ProfileListItem, ProfileTokenRequest, ProfileTokenResponse, TOKEN_TYPE_LOGIN,
+    ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission, ProfileListItem,
+    ProfileTokenRequest, ProfileTokenResponse, TOKEN_TYPE_LOGIN,
 };
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::expiry::parse_expire_time;

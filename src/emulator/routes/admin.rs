@@ -24,7 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/_emulator/clock/advance", post(advance_clock))
         .route("/_emulator/clock/freeze", post(freeze_clock))
         .route("/_emulator/clock/unfreeze", post(unfreeze_clock))
-
 }
 
 async fn reset(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<String>>> {

@@ -88,9 +88,7 @@ pub async fn list(
             .integrations_listed_by(kind, profile)
             .filter(|o| listed(o, profile))
             .filter(|o| owner.as_deref().is_none_or(|owner| o.profile == owner))
-            .filter(|o| {
-                !without_catalog || o.profile == profile || o.shares.contains_key(profile)
-            })
+            .filter(|o| !without_catalog || o.profile == profile || o.shares.contains_key(profile))
             .map(Integration::to_json)
             .collect();
         Ok(query.apply(objects, DEFAULT_FIELDS))
@@ -106,9 +104,7 @@ pub async fn info(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ApiSuccess<Value>>> {
     let wanted = query::fields(raw.as_deref()).unwrap_or_default();
-    let object = state.read(|data, _| {
-        Ok(visible(data, kind, &auth.profile, &id)?.to_json())
-    })?;
+    let object = state.read(|data, _| Ok(visible(data, kind, &auth.profile, &id)?.to_json()))?;
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     Ok(ok(query::project(object, &wanted)))
 }
