@@ -52,6 +52,8 @@ mod tests {
             "tagoform-completions",
             "tagoform-man",
             "tagoform-unlock",
+            "tagoform-doctor",
+            "tagoform-otp",
             "tagoform-emulator",
         ]
         .iter()
