@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area keeps link time down.
 
 mod baseline_plan;
+mod behaviour_door;
 mod client_api;
 mod client_emulator;
 mod client_faults;
@@ -33,6 +34,7 @@ mod hardening_malformed;
 mod hardening_secrets;
 mod hardening_support;
 mod live_parallelism;
+mod real_tagoio;
 mod reconcile_access;
 mod reconcile_door;
 mod reconcile_drift;
