@@ -50,6 +50,8 @@ impl Plan {
             // Published: INTEGRATION row (POST /integration/network); the other integration
             // writes use the same figures as a placeholder.
             ("GET", _) => self.pick(60, 1_000, 2_000),
+            // Published: the NOTIFICATION row of "Rate Limits (Hard limits)".
+            ("PUT", "/notification/{id}/{button_id}") => self.pick(60, 100, 1_000),
             (_, path) if path.starts_with("/integration/") => self.pick(60, 100, 500),
             // Placeholder for the remaining writes: the PROFILE row's figures.
             _ => self.pick(60, 100, 200),

@@ -188,14 +188,28 @@ fn matches_filter(value: Option<&Value>, wanted: &str) -> bool {
         Some(Value::Array(items)) => return items.iter().any(|item| item.as_str() == Some(wanted)),
         _ => return false,
     };
-    match wanted.split_once('*') {
-        None => text == wanted,
-        Some((prefix, suffix)) => {
-            text.len() >= prefix.len() + suffix.len()
-                && text.starts_with(prefix)
-                && text.ends_with(suffix)
+    wildcard_match(&text, wanted)
+}
+
+/// `wanted` with `*` standing for any run of characters (several allowed: TagoIO's own MCP
+/// server sends `*text*`), else equal.
+fn wildcard_match(text: &str, wanted: &str) -> bool {
+    let mut parts = wanted.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let middle: Vec<&str> = parts.collect();
+    let Some((last, inner)) = middle.split_last() else {
+        return rest.is_empty();
+    };
+    for part in inner {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
         }
     }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
@@ -232,6 +246,19 @@ mod tests {
         );
         assert_eq!(query.filter.get("name").map(String::as_str), Some("a b"));
         assert_eq!(query.order_by, ("created_at".to_string(), false));
+    }
+
+    #[test]
+    fn wildcards_match_any_run_of_characters() {
+        assert!(wildcard_match("ACME TH Sensor", "ACME TH Sensor"));
+        assert!(!wildcard_match("ACME TH Sensor", "ACME"));
+        assert!(wildcard_match("ACME TH Sensor", "ACME*"));
+        assert!(wildcard_match("ACME TH Sensor", "*Sensor"));
+        assert!(wildcard_match("ACME TH Sensor", "*TH*"));
+        assert!(wildcard_match("ACME TH Sensor", "A*TH*r"));
+        assert!(!wildcard_match("ACME TH Sensor", "*HT*"));
+        assert!(!wildcard_match("ab", "a*b*b"));
+        assert!(wildcard_match("abb", "a*b*b"));
     }
 
     #[test]
