@@ -16,7 +16,7 @@ use crate::apply::{self, tokens_file, Guard, Status, Unguarded};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::config::Desired;
 use crate::lock::{self, AccountLock, LockSettings};
-use crate::plan::{stale_operations, Plan, SavedPlan};
+use crate::plan::{stale_operations, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION};
 use crate::render::describe;
 
 /// `quiet` (`-q`) keeps only failures on stderr.
@@ -247,12 +247,25 @@ async fn verify(
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
     let text = std::fs::read(file)
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
-    serde_json::from_slice(&text).with_context(|| {
+    let saved: SavedPlan = serde_json::from_slice(&text).with_context(|| {
         format!(
             "`{}` is not a plan saved by `tagoform plan --out` of this version",
             file.display()
         )
-    })
+    })?;
+    if saved.saved_format_version != SAVED_FORMAT_VERSION
+        || saved.plan.format_version != FORMAT_VERSION
+    {
+        bail!(
+            "`{}` is a saved plan of format {} (plan format {}); this tagoform applies format \
+             {SAVED_FORMAT_VERSION} (plan format {FORMAT_VERSION}) only: plan again with it; \
+             nothing was changed",
+            file.display(),
+            saved.saved_format_version,
+            saved.plan.format_version
+        );
+    }
+    Ok(saved)
 }
 
 /// The rules that keep a mistaken YAML edit from locking people out or deleting things.

@@ -160,7 +160,8 @@ pub struct Network {
     /// The complete list of profiles (keys under `profiles` or `external_profiles`) this
     /// network is shared with. Leave it out to not manage its shares; `[]` means none.
     pub shared_with: Option<Vec<String>>,
-    /// Ask TagoIO to make this network public.
+    /// Wanted in TagoIO's public catalog. On TagoIO that is a pull request to
+    /// `tago-io/decoders`, reviewed by TagoIO, not an API call: the plan shows it as a note.
     pub publish: Option<Publish>,
     /// true: delete this network from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
@@ -209,7 +210,8 @@ pub struct Connector {
     /// The complete list of profiles (keys under `profiles` or `external_profiles`) this
     /// connector is shared with. Leave it out to not manage its shares; `[]` means none.
     pub shared_with: Option<Vec<String>>,
-    /// Ask TagoIO to make this connector public.
+    /// Wanted in TagoIO's public catalog. On TagoIO that is a pull request to
+    /// `tago-io/decoders`, reviewed by TagoIO, not an API call: the plan shows it as a note.
     pub publish: Option<Publish>,
     /// true: delete this connector from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
@@ -262,11 +264,11 @@ impl<'de> Deserialize<'de> for NetworkRef {
     }
 }
 
-/// A request to make a network or connector public.
+/// That a network or connector is wanted in TagoIO's public catalog.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publish {
-    /// The message to TagoIO's reviewers. After a rejection, change it to submit again.
+    /// Why it should be public: the text for the pull request (kept for when tagoform prepares it).
     pub message: String,
 }
 

@@ -7,7 +7,7 @@ use crate::config::{Origin, Permission};
 use crate::live::{Id, ObjectKind};
 
 /// Version of the serialized plan format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// An ordered list of operations that makes the live account match the configuration.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -179,3 +179,35 @@ async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [bob@acme.example]\n",
+    );
+    world
+        .run(&["plan", "--out", "saved.json", "--detailed-exitcode"])
+        .await
+        .code(2);
+    let saved = world.read("saved.json");
+    world.write(
+        "saved.json",
+        &saved.replacen(
+            "\"saved_format_version\": 2",
+            "\"saved_format_version\": 1",
+            1,
+        ),
+    );
+    let (run, requests) = world
+        .measured(&["apply", "--plan", "saved.json", "--auto-approve"])
+        .await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: `saved.json` is a saved plan of format 1 (plan format 2); this tagoform applies \
+         format 2 (plan format 2) only: plan again with it; nothing was changed\n"
+    );
+    assert_eq!(requests, Counts::new());
+}
