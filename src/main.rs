@@ -3,9 +3,22 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use tagoform::commands::exit;
 
 fn main() -> ExitCode {
-    let cli = tagoform::cli::Cli::parse();
+    let cli = match tagoform::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // A mistyped flag is an error (1), not `plan --detailed-exitcode`'s "changes" (2);
+        // `--help` and `--version` succeed.
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::SUCCESS
+            });
+        }
+    };
     match tagoform::commands::run(cli) {
         Ok(code) => code,
         // A reader that stopped early (`| head`) is not an error of ours.
@@ -15,7 +28,7 @@ fn main() -> ExitCode {
             for cause in error.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::from(1)
+            exit::for_error(&error)
         }
     }
 }

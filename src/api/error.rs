@@ -145,6 +145,19 @@ impl ApiError {
             })
     }
 
+    /// A failure the same request may not meet again: no answer, 429, or a 5xx. Anything
+    /// else (a 4xx, an answer of another shape, an argument refused before sending) repeats
+    /// until something changes.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Transport { .. } => true,
+            ApiError::Api { status, .. } | ApiError::UnexpectedStatus { status, .. } => {
+                *status == 429 || *status >= 500
+            }
+            _ => false,
+        }
+    }
+
     /// 429: still rate limited after the retries allowed.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429)

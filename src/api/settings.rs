@@ -74,6 +74,13 @@ pub enum SettingsError {
          against it"
     )]
     NoEndpoint,
+    #[error(
+        "no TagoIO API given: pass --api URL (or --region us-e1|eu-w1), or set TAGOIO_API; \
+         pass --api local for the embedded emulator. The emulator is never chosen by default \
+         outside an interactive terminal or with CI set, so that a pipeline whose secrets are \
+         missing cannot plan or apply against it"
+    )]
+    NoEndpointUnattended,
     #[error("the API URL `{0}` is not an http:// or https:// URL")]
     BadUrl(String),
     #[error("no token: set TAGOIO_TOKEN or pass --token-file FILE")]
@@ -101,18 +108,35 @@ impl ApiSettings {
     }
 
     /// Resolves flags and environment (`env` looks a variable up; pass
-    /// `|name| std::env::var(name).ok()` outside tests).
+    /// `|name| std::env::var(name).ok()` outside tests), as for a run nobody watches: the
+    /// embedded emulator is never the default.
     pub fn resolve(
         args: &crate::cli::ApiArgs,
         env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        Self::resolve_for(args, env, false)
+    }
+
+    /// [`Self::resolve`]; `attended`: a person runs this at an interactive terminal. Only
+    /// then, with `CI` unset and no credentials, is the embedded emulator the default.
+    pub fn resolve_for(
+        args: &crate::cli::ApiArgs,
+        env: impl Fn(&str) -> Option<String>,
+        attended: bool,
     ) -> Result<Self, SettingsError> {
         let credentials_given = args.token_file.is_some()
             || ["TAGOIO_TOKEN", "TAGOIO_EMAIL", "TAGOIO_PASSWORD"]
                 .iter()
                 .any(|name| env(name).is_some());
         let named = resolve_endpoint(args.api.as_deref(), args.region, env("TAGOIO_API"));
+        let attended = attended && env("CI").is_none();
         let (endpoint, local_by_default) = match named {
-            Err(SettingsError::NoEndpoint) if !credentials_given => (Endpoint::Local, true),
+            Err(SettingsError::NoEndpoint) if !credentials_given && attended => {
+                (Endpoint::Local, true)
+            }
+            Err(SettingsError::NoEndpoint) if !credentials_given => {
+                return Err(SettingsError::NoEndpointUnattended)
+            }
             named => (named?, false),
         };
         let token = match &args.token_file {
@@ -266,14 +290,20 @@ mod tests {
     }
 
     #[test]
-    fn the_local_emulator_is_the_default_only_without_credentials() {
-        let local = ApiSettings::resolve(&args(None, None), env(&[])).unwrap();
+    fn the_local_emulator_is_the_default_only_at_a_terminal_without_ci_or_credentials() {
+        let local = ApiSettings::resolve_for(&args(None, None), env(&[]), true).unwrap();
         assert_eq!(
             (local.endpoint, local.token, local.local_by_default),
             (Endpoint::Local, None, true)
         );
+        let unattended = ApiSettings::resolve(&args(None, None), env(&[])).unwrap_err();
+        assert_eq!(unattended, SettingsError::NoEndpointUnattended);
+        let in_ci =
+            ApiSettings::resolve_for(&args(None, None), env(&[("CI", "true")]), true).unwrap_err();
+        assert_eq!(in_ci, SettingsError::NoEndpointUnattended);
         for name in ["TAGOIO_TOKEN", "TAGOIO_EMAIL", "TAGOIO_PASSWORD"] {
-            let error = ApiSettings::resolve(&args(None, None), env(&[(name, "x")])).unwrap_err();
+            let error =
+                ApiSettings::resolve_for(&args(None, None), env(&[(name, "x")]), true).unwrap_err();
             assert_eq!(error, SettingsError::NoEndpoint, "{name}");
         }
         let file = tempfile::NamedTempFile::new().unwrap();

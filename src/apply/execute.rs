@@ -44,6 +44,24 @@ pub enum ExecuteError {
     Refused(String),
 }
 
+impl ExecuteError {
+    /// True when running again may succeed without a change (see [`ApiError::is_transient`]);
+    /// the apply lock lost is such a case, a refused two-factor code or a refusal is not.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ExecuteError::Api(error) => error.is_transient(),
+            ExecuteError::Access(AccessError::ShortLivedToken { source, .. }) => {
+                source.is_transient()
+            }
+            ExecuteError::Access(_) => false,
+            ExecuteError::Share(ShareError::Api(error)) => error.is_transient(),
+            ExecuteError::Share(_) => false,
+            ExecuteError::TokensFile(_) | ExecuteError::Unmet(_) => false,
+            ExecuteError::Refused(_) => true,
+        }
+    }
+}
+
 /// How an operation ended in [`Executor::run`].
 #[derive(Debug)]
 pub enum Ran {

@@ -32,11 +32,36 @@ use groups::Groups;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     Done,
-    Failed(String),
+    Failed(Failure),
     /// Not attempted because an operation it depends on failed or was skipped.
     Skipped {
         because_of: usize,
     },
+}
+
+/// Why an operation failed, and whether running again may succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The error and its causes, one after the other.
+    pub message: String,
+    /// A failure TagoIO may not repeat (no answer, 429, 5xx, the apply lock lost); a
+    /// permanent one (a refusal, a resource limit, an unknown email) needs a change first.
+    pub transient: bool,
+}
+
+impl Failure {
+    fn of(error: &ExecuteError) -> Self {
+        Failure {
+            message: error_chain(error),
+            transient: error.is_transient(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// The outcome of one operation, in plan order.
@@ -79,6 +104,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// True when every failure may pass on its own: running again may finish the job.
+    pub fn only_transient_failures(&self) -> bool {
+        self.outcomes.iter().all(|outcome| match &outcome.status {
+            Status::Failed(failure) => failure.transient,
+            _ => true,
+        })
+    }
+
     /// (done, failed, skipped)
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
@@ -207,7 +240,7 @@ pub async fn apply_guarded(
                     Ok(_) => Status::Done,
                     Err(error) => {
                         run.checks.extend(run.groups.settled(position));
-                        Status::Failed(error_chain(&error))
+                        Status::Failed(Failure::of(&error))
                     }
                 };
                 run.finish(operations, position, outcome, &mut progress);
@@ -217,7 +250,7 @@ pub async fn apply_guarded(
                 let mut results: Vec<Option<Result<(), ExecuteError>>> = match result {
                     Ok(results) => results.into_iter().map(Some).collect(),
                     Err(error) => {
-                        let failed = Status::Failed(error_chain(&error));
+                        let failed = Status::Failed(Failure::of(&error));
                         for (position, _, _) in created {
                             run.finish(operations, position, failed.clone(), &mut progress);
                         }
@@ -227,8 +260,11 @@ pub async fn apply_guarded(
                 for (at, (position, _, _)) in created.into_iter().enumerate() {
                     let outcome = match results.get_mut(at).and_then(Option::take) {
                         Some(Ok(())) => Status::Done,
-                        Some(Err(error)) => Status::Failed(error_chain(&error)),
-                        None => Status::Failed("the check for other copies gave no answer".into()),
+                        Some(Err(error)) => Status::Failed(Failure::of(&error)),
+                        None => Status::Failed(Failure {
+                            message: "the check for other copies gave no answer".into(),
+                            transient: true,
+                        }),
                     };
                     run.finish(operations, position, outcome, &mut progress);
                 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
+use super::exit::{self, Refused};
 use super::plan::print;
 use super::progress::ApplyProgress;
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
@@ -16,7 +17,9 @@ use crate::apply::{self, tokens_file, Guard, Status, Unguarded};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::config::Desired;
 use crate::lock::{self, AccountLock, LockSettings};
-use crate::plan::{stale_operations, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION};
+use crate::plan::{
+    stale_operations, Operation, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION,
+};
 use crate::render::describe;
 
 /// `quiet` (`-q`) keeps only failures on stderr.
@@ -71,12 +74,14 @@ async fn take_lock(
         return Ok(None);
     }
     let Some(credentials) = connected.access.credentials() else {
-        bail!(
+        return Err(Refused(
             "apply takes a lock on the account so that two applies never interleave; the lock is \
              an account token, which TagoIO makes only with the account password: set \
              TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), \
              or pass --lock=false where applies cannot overlap; nothing was changed"
-        );
+                .to_owned(),
+        )
+        .into());
     };
     let settings = LockSettings {
         timeout: args.lock_timeout,
@@ -121,19 +126,40 @@ async fn run_connected(
     let targets = &targets[..];
     let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
     let plan = match saved {
+        // The saved plan is what was reviewed: applied only when a plan made now, under the
+        // lock, has exactly its operations. Then the fresh one is applied (the same
+        // operations), and its notes are those of this read.
         Some(saved) => {
-            let stale = stale_operations(&saved.plan, &fresh);
-            if !stale.is_empty() {
+            let gone = stale_operations(&saved.plan, &fresh);
+            let new = stale_operations(&fresh, &saved.plan);
+            if !gone.is_empty() || !new.is_empty() {
                 let mut message = String::from(
-                    "saved plan is stale: what these operations touch changed since the plan was made; \
-                     nothing was applied (run `tagoform plan` again):",
+                    "saved plan is stale: TagoIO changed since the plan was made; nothing was \
+                     applied (run `tagoform plan` again and review the difference):",
                 );
-                for operation in stale {
-                    message.push_str(&format!("\n  {}", describe(operation)));
+                // The same operation with other field changes is one difference, not two.
+                let same =
+                    |a: &Operation, b: &Operation| a.kind == b.kind && a.profile == b.profile;
+                for operation in &gone {
+                    let word = if new.iter().any(|now| same(now, operation)) {
+                        "changed since the review"
+                    } else {
+                        "no longer called for"
+                    };
+                    message.push_str(&format!("\n  {word}: {}", describe(operation)));
                 }
-                bail!(message);
+                for operation in new
+                    .iter()
+                    .filter(|now| !gone.iter().any(|op| same(op, now)))
+                {
+                    message.push_str(&format!(
+                        "\n  called for now, not reviewed: {}",
+                        describe(operation)
+                    ));
+                }
+                return Err(Refused(message).into());
             }
-            saved.plan
+            fresh
         }
         None => fresh,
     };
@@ -144,7 +170,7 @@ async fn run_connected(
     check_safety(args, &plan, connected)?;
     if !confirmed(args)? {
         writeln!(std::io::stdout(), "Apply cancelled; nothing was changed.")?;
-        return Ok(ExitCode::from(1));
+        return Ok(exit::REFUSED.into());
     }
     if let Some(lock) = lock {
         lock.cover_deletions(&plan.deleted_profile_ids()).await?;
@@ -202,11 +228,20 @@ async fn run_connected(
         "Apply finished: {done} done, {failed} failed, {skipped} skipped."
     )?;
     if failed + skipped > 0 {
-        writeln!(
-            out,
-            "Run `tagoform apply` again to finish: operations are safe to repeat."
-        )?;
-        return Ok(ExitCode::from(1));
+        if report.only_transient_failures() {
+            writeln!(
+                out,
+                "Run `tagoform apply` again to finish: what failed may pass on its own (no \
+                 answer, rate limits, TagoIO errors), and operations are safe to repeat."
+            )?;
+        } else {
+            writeln!(
+                out,
+                "What failed would fail the same way again: change what its message names (the \
+                 configuration, the account, a token, a limit), then run `tagoform apply` again."
+            )?;
+        }
+        return Ok(exit::OPERATION_FAILED.into());
     }
     if args.verify {
         return verify(args, desired, connected, targets).await;
@@ -241,7 +276,7 @@ async fn verify(
         "Something changed TagoIO while this apply ran, or TagoIO did not keep a change. \
          Run `tagoform plan` to look again."
     )?;
-    Ok(ExitCode::from(1))
+    Ok(exit::VERIFY_FOUND_CHANGES.into())
 }
 
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
@@ -256,14 +291,15 @@ fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
     if saved.saved_format_version != SAVED_FORMAT_VERSION
         || saved.plan.format_version != FORMAT_VERSION
     {
-        bail!(
+        return Err(Refused(format!(
             "`{}` is a saved plan of format {} (plan format {}); this tagoform applies format \
              {SAVED_FORMAT_VERSION} (plan format {FORMAT_VERSION}) only: plan again with it; \
              nothing was changed",
             file.display(),
             saved.saved_format_version,
             saved.plan.format_version
-        );
+        ))
+        .into());
     }
     Ok(saved)
 }
@@ -272,32 +308,38 @@ fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
 fn check_safety(args: &ApplyArgs, plan: &Plan, connected: &Connected) -> anyhow::Result<()> {
     let deletions: Vec<String> = plan.object_deletions().map(describe).collect();
     if !deletions.is_empty() && !args.allow_delete {
-        bail!(
+        return Err(Refused(format!(
             "the plan deletes {} object(s) ({}); nothing was changed. Re-run with --allow-delete if that is intended",
             deletions.len(),
             deletions.join("; ")
-        );
+        ))
+        .into());
     }
     let removals = plan.access_removals();
     if removals > args.max_removals {
-        bail!(
+        return Err(Refused(format!(
             "the plan removes {removals} team members and shares, more than --max-removals {}; \
              nothing was changed. Check the removals above, then raise --max-removals if they are intended",
             args.max_removals
-        );
+        )).into());
     }
     if plan.creates_tokens() {
         if args.tokens_out.is_none() {
-            bail!(
-                "the plan creates tokens, and their values are shown only once: pass --tokens-out FILE \
-                 to keep them; nothing was changed"
-            );
+            return Err(Refused(
+                "the plan creates or replaces tokens, and their new values are shown only once: pass \
+                 --tokens-out FILE to keep them; nothing was changed"
+                    .to_owned(),
+            )
+            .into());
         }
         if connected.access.credentials().is_none() {
-            bail!(
+            return Err(Refused(
                 "the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
-                 TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was changed"
-            );
+                 TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was \
+                 changed"
+                    .to_owned(),
+            )
+            .into());
         }
     }
     Ok(())
@@ -310,7 +352,10 @@ fn confirmed(args: &ApplyArgs) -> anyhow::Result<bool> {
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        bail!("no terminal to confirm on: re-run with --auto-approve to apply without asking; nothing was changed");
+        return Err(Refused(
+            "no terminal to confirm on: re-run with --auto-approve to apply without asking; nothing was changed".to_owned(),
+        )
+        .into());
     }
     write!(
         std::io::stdout(),

@@ -6,6 +6,7 @@ mod baseline;
 mod completions;
 mod doctor;
 mod emulator;
+pub mod exit;
 mod export;
 mod man;
 mod otp;

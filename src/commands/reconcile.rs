@@ -57,7 +57,8 @@ impl Connected {
 /// Opens the API named by the arguments and gathers the credentials the configuration needs.
 pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connected> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let settings = ApiSettings::resolve(args, env)?;
+    let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let settings = ApiSettings::resolve_for(args, env, attended)?;
     let local_api = settings.endpoint == Endpoint::Local;
     if settings.local_by_default {
         tracing::warn!(

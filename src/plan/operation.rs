@@ -52,7 +52,8 @@ impl Plan {
             .filter(|operation| {
                 matches!(
                     operation.kind,
-                    OperationKind::RemoveMember { .. } | OperationKind::Unshare { .. }
+                    OperationKind::RemoveMember { expired: false, .. }
+                        | OperationKind::Unshare { .. }
                 )
             })
             .count()
@@ -186,6 +187,9 @@ pub enum OperationKind {
         account_id: Id,
         /// Revoking an invitation that was never accepted.
         pending: bool,
+        /// That invitation lapsed: removing it takes no access away, it only tidies the list.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        expired: bool,
     },
     CreateToken {
         target: ProfileRef,

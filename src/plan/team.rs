@@ -2,7 +2,8 @@
 //!
 //! A pending invitation is left to be accepted (a notice, not a re-send); an expired one no
 //! longer counts and is sent again; a pending invitation of an email the list no longer names is
-//! revoked, since left alone it could still be accepted later.
+//! revoked, since left alone it could still be accepted later; an expired one of such an email
+//! is removed too, so that the team on TagoIO reads as the list does.
 
 use std::collections::{HashMap, HashSet};
 
@@ -58,9 +59,7 @@ pub fn diff_team(
         });
     }
     for (member, email) in live.iter().zip(&live_emails) {
-        let listed = wanted.contains(email);
-        // An expired invitation can no longer be accepted: nothing to revoke.
-        if listed || (!member.active && is_expired(member, now)) {
+        if wanted.contains(email) {
             continue;
         }
         drafts.push(Draft {
@@ -70,6 +69,7 @@ pub fn diff_team(
                 email: member.email.clone(),
                 account_id: member.account_id.clone(),
                 pending: !member.active,
+                expired: is_expired(member, now),
             },
             changes: Vec::new(),
             origin: None,

@@ -348,7 +348,7 @@ fn team_invites_revokes_and_leaves_pending_invitations_alone() {
         member("carol@acme.example", false, 8), // expired: re-sent
         member("mallory@evil.example", true, 40), // not listed: removed
         member("eve@evil.example", false, 1),   // pending, not listed: revoked
-        member("old@evil.example", false, 9),   // expired, not listed: nothing to revoke
+        member("old@evil.example", false, 9), // expired, not listed: removed, not an access removal
     ]);
     let plan = plan(&desired, &live, now()).unwrap();
     let summary: Vec<String> = plan
@@ -358,9 +358,15 @@ fn team_invites_revokes_and_leaves_pending_invitations_alone() {
             OperationKind::InviteMember {
                 email, reinvite, ..
             } => format!("invite {email} {reinvite}"),
-            OperationKind::RemoveMember { email, pending, .. } => {
-                format!("remove {email} {pending}")
-            }
+            OperationKind::RemoveMember {
+                email,
+                pending,
+                expired,
+                ..
+            } => format!(
+                "remove {email} {pending}{}",
+                if *expired { " expired" } else { "" }
+            ),
             other => format!("{other:?}"),
         })
         .collect();
@@ -369,6 +375,7 @@ fn team_invites_revokes_and_leaves_pending_invitations_alone() {
         [
             "remove eve@evil.example true",
             "remove mallory@evil.example false",
+            "remove old@evil.example true expired",
             "invite carol@acme.example true",
             "invite new@acme.example false",
         ]

@@ -38,13 +38,16 @@ fn sentence(operation: &Operation) -> String {
                 format!("invite {email} to the team")
             }
         }
-        OperationKind::RemoveMember { email, pending, .. } => {
-            if *pending {
-                format!("revoke the pending invitation of {email}")
-            } else {
-                format!("remove {email} from the team")
-            }
-        }
+        OperationKind::RemoveMember {
+            email,
+            pending,
+            expired,
+            ..
+        } => match (pending, expired) {
+            (_, true) => format!("remove the expired invitation of {email}"),
+            (true, false) => format!("revoke the pending invitation of {email}"),
+            (false, false) => format!("remove {email} from the team"),
+        },
         OperationKind::CreateToken {
             name,
             permission,

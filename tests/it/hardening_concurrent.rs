@@ -106,10 +106,12 @@ async fn a_saved_plan_made_before_another_apply_refuses() {
         String::from_utf8_lossy(&applied_b.stderr)
     );
     let stale_a = apply("a.json");
-    assert_eq!(stale_a.status.code(), Some(1));
+    assert_eq!(stale_a.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&stale_a.stderr);
     assert!(
-        stderr.contains("saved plan is stale: what these operations touch changed since the plan was made; nothing was applied"),
+        stderr.contains(
+            "saved plan is stale: TagoIO changed since the plan was made; nothing was applied"
+        ),
         "{stderr}"
     );
     assert_state_matches(running.state(), &spec_b);

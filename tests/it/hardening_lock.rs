@@ -72,7 +72,7 @@ async fn an_apply_refuses_while_another_holds_the_lock_and_reads_nothing() {
     assert_eq!(held.profile(), ACME, "the oldest profile of the account");
 
     let (run, requests) = world.measured(&["apply", &config, "--auto-approve"]).await;
-    run.code(1);
+    run.code(4);
     assert_eq!(run.stderr, refusal(&line, held.run_id()));
     assert_eq!(run.stdout, "");
     // It tried once, gave way, and read nothing of the account.
@@ -275,7 +275,10 @@ async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
     for outcome in &report.outcomes {
         assert_eq!(
             outcome.status,
-            Status::Failed(format!("not attempted: {refused}"))
+            Status::Failed(apply::Failure {
+                message: format!("not attempted: {refused}"),
+                transient: true,
+            })
         );
     }
     assert!(access.close().await.is_empty());
@@ -386,7 +389,7 @@ async fn before_deleting_the_lock_profile_an_apply_also_locks_the_next_oldest() 
     let line = holder_line(&world).await;
     world.write("team.yaml", TEAM_ONLY);
     let run = world.run(&["apply", "team.yaml", "--auto-approve"]).await;
-    run.code(1);
+    run.code(4);
     assert_eq!(run.stderr, refusal(&line, held.run_id()));
     // Renewals go on without the deleted profile: the lock is held on the next oldest.
     held.renew().await.unwrap();
@@ -413,7 +416,7 @@ async fn without_the_password_apply_refuses_unless_the_lock_is_turned_off() {
     let (run, requests) = world
         .measured(&["apply", "team.yaml", "--auto-approve"])
         .await;
-    run.code(1);
+    run.code(4);
     assert_eq!(
         run.stderr,
         "error: apply takes a lock on the account so that two applies never interleave; the \

@@ -167,25 +167,59 @@ async fn the_quickstart_on_the_local_api_applies_then_has_no_changes() {
     assert!(world.path(".tagoform/local-api.json").is_file());
 }
 
-/// With no API named and no credentials, the embedded emulator is the default, and the
-/// command says so; with credentials set, an API must be named.
+/// With no API named and no credentials, the embedded emulator is the default only for a
+/// person at a terminal with `CI` unset, and the command says so. Unattended (a pipeline whose
+/// secrets are missing), it is an error naming `--api local`; with credentials set, an API
+/// must be named.
 #[tokio::test]
-async fn without_credentials_the_local_api_is_the_default_and_says_so() {
+async fn the_local_api_is_the_default_only_at_a_terminal_without_ci_or_credentials() {
     let mut world = World::start().await;
     world.env.clear();
     let path = world.example("quickstart");
+    let unattended = "error: no TagoIO API given: pass --api URL (or --region us-e1|eu-w1), or \
+                      set TAGOIO_API; pass --api local for the embedded emulator. The emulator is \
+                      never chosen by default outside an interactive terminal or with CI set, so \
+                      that a pipeline whose secrets are missing cannot plan or apply against it\n";
     let plan = world
         .run_as_given(&["plan", &path, "--detailed-exitcode"])
         .await;
-    plan.code(2);
-    assert!(plan
-        .stdout
-        .ends_with("Plan: 6 to add, 0 to change, 0 to remove.\n"));
-    let notice = "WARN no --api, --region or TAGOIO_API given: using the local TagoIO emulator \
-                  (its state is in .tagoform/local-api.json); pass --api URL to talk to TagoIO\n";
-    assert!(plan.stderr.ends_with(notice), "{}", plan.stderr);
-    assert_eq!(plan.stderr.lines().count(), 1);
+    plan.code(1);
+    assert_eq!(
+        (plan.stdout.as_str(), plan.stderr.as_str()),
+        ("", unattended)
+    );
+    assert!(!world.path(".tagoform").exists());
+
+    // At a terminal (a pseudo-terminal made by `script`): the emulator, with a warning.
+    let binary = env!("CARGO_BIN_EXE_tagoform");
+    let line = format!("{binary} plan {path} --detailed-exitcode");
+    let at_terminal = |ci: Option<&str>| {
+        let mut command = world.command_of("script", &["-qec", &line, "/dev/null"]);
+        if let Some(ci) = ci {
+            command.env("CI", ci);
+        }
+        command
+    };
+    let output = at_terminal(None).output().await.unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "no --api, --region or TAGOIO_API given: using the local TagoIO emulator (its state \
+             is in .tagoform/local-api.json); pass --api URL to talk to TagoIO"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Plan: 6 to add, 0 to change, 0 to remove."),
+        "{shown}"
+    );
     assert!(world.path(".tagoform/local-api.json").is_file());
+    // ... but not with CI set, even at a terminal.
+    let output = at_terminal(Some("true")).output().await.unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("The emulator is"), "{shown}");
 
     world.env.insert("TAGOIO_TOKEN".into(), DEMO.into());
     let refused = world.run_as_given(&["plan", &path]).await;

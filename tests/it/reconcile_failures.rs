@@ -28,12 +28,13 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
     let plan = world.run(&["plan", &path]).await;
     plan.code(0);
     let apply = world.run(&["apply", &path, "--auto-approve"]).await;
-    apply.code(1);
+    apply.code(3);
     assert_eq!(door.injected(), 2);
     assert_eq!(
         apply.stdout,
         format!(
             "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
              operations are safe to repeat.\n",
             plan.stdout
         )
@@ -289,7 +290,7 @@ Apply finished: 3 done, 0 failed, 0 skipped.
     // The killed run's apply lock stays (the clock is frozen: it never lapses here), so the
     // next apply is refused with the run id; whoever saw the crash removes the lock.
     let refused = world.run(&["apply", "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     let run_id = refused
         .stderr
         .split("run `tagoform unlock ")
@@ -333,12 +334,13 @@ async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_ne
     let apply = world
         .run(&["apply", &path, "--auto-approve", "--max-attempts", "1"])
         .await;
-    apply.code(1);
+    apply.code(3);
     assert_eq!(door.injected(), 1);
     assert_eq!(
         apply.stdout,
         format!(
             "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
              operations are safe to repeat.\n",
             plan.stdout
         )

@@ -346,7 +346,7 @@ Plan: 0 to add, 0 to change, 2 to remove.
 "
     );
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(refused.stdout, removals);
     assert_eq!(
         refused.stderr,

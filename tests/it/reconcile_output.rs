@@ -297,3 +297,28 @@ async fn a_reader_that_stops_early_is_not_an_error() {
         (Some(0), String::new())
     );
 }
+
+/// A mistyped flag value is an error (1), never `plan --detailed-exitcode`'s "changes" (2);
+/// `--help` succeeds.
+#[tokio::test]
+async fn a_usage_error_exits_1_and_help_exits_0() {
+    let world = World::start().await;
+    let run = world
+        .run(&["plan", "--detailed-exitcode", "--parallelism", "many"])
+        .await;
+    run.code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: invalid value 'many' for '--parallelism <PARALLELISM>'"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    let help = world.run_as_given(&["plan", "--help"]).await;
+    help.code(0);
+    assert!(
+        help.stdout.contains("--detailed-exitcode"),
+        "{}",
+        help.stdout
+    );
+}

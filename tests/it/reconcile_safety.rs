@@ -58,7 +58,7 @@ Plan: 0 to add, 0 to change, 5 to remove.
     let (refused, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "4"])
         .await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(refused.stdout, removals);
     assert_eq!(
         refused.stderr,
@@ -113,7 +113,7 @@ Plan: 0 to add, 0 to change, 1 to remove.
 "
     );
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(refused.stdout, removal);
     assert_eq!(
         refused.stderr,
@@ -153,7 +153,7 @@ async fn without_a_terminal_only_auto_approve_goes_ahead() {
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [alice@acme.example]\n",
     );
     let (refused, requests) = world.measured(&["apply"]).await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(
         refused.stdout,
         "Profile acme:
@@ -183,7 +183,7 @@ async fn a_tombstone_of_the_multi_customer_example_is_deleted_only_with_allow_de
         .connector(&token, "Northwind GPS (legacy)", &[TTN])
         .await;
     let (refused, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     let line = format!("delete connector `legacy-gps` named \"Northwind GPS (legacy)\" ({legacy})");
     assert!(
         refused.stdout.starts_with(&format!(
@@ -227,7 +227,7 @@ async fn the_default_max_removals_is_ten() {
     world.applied(".", &[]).await;
     world.write("tagoform.yaml", &yaml(["", "", "", ""]));
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     assert!(
         refused
             .stdout
@@ -271,7 +271,7 @@ async fn on_a_terminal_only_yes_applies() {
     let binary = env!("CARGO_BIN_EXE_tagoform");
     let line = format!("{binary} apply --color never --api {}", world.url);
     for (answer, code, last, invited) in [
-        ("y", 1, "Apply cancelled; nothing was changed.", false),
+        ("y", 4, "Apply cancelled; nothing was changed.", false),
         (
             "yes",
             0,

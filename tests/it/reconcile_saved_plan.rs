@@ -1,5 +1,5 @@
 //! Saved plans: `plan --out FILE` then `apply --plan FILE` applies exactly what was reviewed,
-//! and refuses, before any write, when something it touches changed since.
+//! and refuses, before any write, when a plan made now differs from it in any operation.
 
 use serde_json::json;
 
@@ -49,13 +49,14 @@ async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
     let (refused, requests) = world
         .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
         .await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(refused.stdout, "");
     assert_eq!(
         refused.stderr,
         format!(
-            "error: saved plan is stale: what these operations touch changed since the plan was \
-             made; nothing was applied (run `tagoform plan` again):\n  {update}\n"
+            "error: saved plan is stale: TagoIO changed since the plan was made; nothing was \
+             applied (run `tagoform plan` again and review the difference):\n  changed since the \
+             review: {update}\n"
         )
     );
     assert_eq!(writes(&requests), with_lock(sign_ins(1)));
@@ -66,7 +67,7 @@ async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
 }
 
 #[tokio::test]
-async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since() {
+async fn a_saved_plan_applies_only_while_a_plan_made_now_is_the_same() {
     let world = World::start().await;
     let (path, token, network) = reviewed_change(&world).await;
     let plan = world.run(&["plan", &path, "--out", "plan.json"]).await;
@@ -87,17 +88,43 @@ async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since(
         .await
         .result();
 
-    // The saved plan holds what apply needs: a path is neither needed nor allowed.
+    // The saved plan holds what apply needs: a path is neither needed nor allowed (a usage
+    // error: 1, never `plan --detailed-exitcode`'s 2).
     let both = world
         .run(&["apply", &path, "--plan", "plan.json", "--auto-approve"])
         .await;
-    both.code(2);
+    both.code(1);
     assert!(
         both.stderr.contains("cannot be used with"),
         "{}",
         both.stderr
     );
 
+    // A plan made now also re-shares the connector: an operation nobody reviewed.
+    let (refused, requests) = world
+        .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
+        .await;
+    refused.code(4);
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "error: saved plan is stale: TagoIO changed since the plan was made; nothing was \
+             applied (run `tagoform plan` again and review the difference):\n  called for now, \
+             not reviewed: share connector `acme-th-sensor` with `partner` ({GLOBEX})\n"
+        )
+    );
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+
+    // Put back by hand: the plan made now is the reviewed one again, and it is applied.
+    world
+        .api
+        .post(
+            &format!("/integration/connector/{connector}/share"),
+            &token,
+            json!({"profile_id": GLOBEX}),
+        )
+        .await
+        .result();
     let (apply, requests) = world
         .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
         .await;
@@ -120,7 +147,7 @@ async fn a_saved_plan_applies_exactly_what_was_reviewed_and_nothing_found_since(
     );
     assert_eq!(
         world.objects(&token, "connector", &["shared_with"]).await,
-        json!([{"shared_with": []}])
+        json!([{"shared_with": [GLOBEX]}])
     );
 }
 
@@ -203,7 +230,7 @@ async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
     let (run, requests) = world
         .measured(&["apply", "--plan", "saved.json", "--auto-approve"])
         .await;
-    run.code(1);
+    run.code(4);
     assert_eq!(
         run.stderr,
         "error: `saved.json` is a saved plan of format 1 (plan format 2); this tagoform applies \

@@ -167,7 +167,7 @@ impl World {
     }
 
     /// `tagoform <args>` in the working folder, with no terminal, with the world's
-    /// environment and none of the caller's TAGOIO_* variables.
+    /// environment and none of the caller's TAGOIO_* variables (nor its `CI`).
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         self.command_of(env!("CARGO_BIN_EXE_tagoform"), args)
     }
@@ -183,7 +183,7 @@ impl World {
         for (name, _) in std::env::vars_os() {
             let inherited = name.to_string_lossy().into_owned();
             if inherited.starts_with("TAGOIO_")
-                || ["TAGOFORM_LOG", "NO_COLOR", "RUST_LOG"].contains(&inherited.as_str())
+                || ["TAGOFORM_LOG", "NO_COLOR", "RUST_LOG", "CI"].contains(&inherited.as_str())
             {
                 command.env_remove(&name);
             }

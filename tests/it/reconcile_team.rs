@@ -116,8 +116,8 @@ Plan: 0 to add, 0 to change, 2 to remove.
 }
 
 #[tokio::test]
-async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_left_out_is_not_managed(
-) {
+async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_out_is_not_managed()
+{
     let world = World::start().await;
     world
         .api
@@ -156,12 +156,32 @@ async fn an_expired_invitation_of_an_unlisted_email_is_left_alone_and_a_team_lef
         "{requests:?}"
     );
 
-    // `team: [alice]`: Bob's invitation expired and can no longer be accepted; nothing to do.
+    // `team: [alice]`: Bob's invitation expired; it is removed so that the team reads as the
+    // list does. That takes no access away: no --max-removals budget is spent on it.
     world.write("tagoform.yaml", &team_yaml("alice@acme.example"));
+    let removal = "Removals (review these first):
+  - remove the expired invitation of bob@acme.example in profile acme
+
+Plan: 0 to add, 0 to change, 1 to remove.
+";
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(plan.stdout, removal);
+    let (apply, requests) = world
+        .measured(&["apply", "--auto-approve", "--max-removals", "0"])
+        .await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{removal}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+    );
+    let mut expected = sign_ins(1);
+    expected.extend(counts(&[("DELETE /profile/{id}/team/{account_id}", 1)]));
+    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        world.team(ACME).await,
+        [("alice@acme.example".to_owned(), true)]
+    );
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
 }

@@ -76,12 +76,12 @@ Plan: 1 to add, 0 to change, 0 to remove.
 ";
     // Without --tokens-out the new value would be lost: refused before any change.
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(refused.stdout, create);
     assert_eq!(
         refused.stderr,
-        "error: the plan creates tokens, and their values are shown only once: pass --tokens-out \
-         FILE to keep them; nothing was changed\n"
+        "error: the plan creates or replaces tokens, and their new values are shown only once: \
+         pass --tokens-out FILE to keep them; nothing was changed\n"
     );
     assert_eq!(writes(&requests), with_lock(sign_ins(1)));
     assert_eq!(live_ci(&world).await.len(), 0);
@@ -135,6 +135,19 @@ Plan: 1 to add, 0 to change, 1 to remove.
     plan.code(2);
     assert_eq!(plan.stdout, replace);
     outputs.push(plan);
+    // A replacement makes a new value too: without --tokens-out, refused before any change
+    // (the old token would be deleted and the new value written nowhere).
+    let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    refused.code(4);
+    assert_eq!(refused.stdout, replace);
+    assert_eq!(
+        refused.stderr,
+        "error: the plan creates or replaces tokens, and their new values are shown only once: \
+         pass --tokens-out FILE to keep them; nothing was changed\n"
+    );
+    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+    assert_eq!(live_ci(&world).await.len(), 1);
+    outputs.push(refused);
     let (apply, requests) = world
         .measured(&[
             "-vv",
@@ -297,7 +310,7 @@ async fn creating_a_token_without_the_password_is_refused_before_any_change() {
             "--lock=false",
         ])
         .await;
-    refused.code(1);
+    refused.code(4);
     assert_eq!(
         refused.stderr,
         "error: the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
@@ -367,11 +380,11 @@ profiles:
             "t.json",
         ])
         .await;
-    apply.code(1);
+    apply.code(3);
     assert!(
         apply
             .stdout
-            .ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nRun `tagoform apply` again to finish: operations are safe to repeat.\n"),
+            .ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nWhat failed would fail the same way again: change what its message names (the configuration, the account, a token, a limit), then run `tagoform apply` again.\n"),
         "{}",
         apply.stdout
     );

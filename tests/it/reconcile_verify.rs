@@ -60,7 +60,7 @@ async fn verify_shows_what_tagoio_did_not_keep_and_exits_1() {
             "never",
         ])
         .await;
-    apply.code(1);
+    apply.code(5);
     let acme = world.profile_id("ACME").await;
     assert!(
         apply.stdout.ends_with(

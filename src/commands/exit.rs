@@ -1,0 +1,34 @@
+//! Exit codes, in one place: what a pipeline reads. README's "Exit codes" table lists them.
+
+use std::process::ExitCode;
+
+/// Everything went as asked (plan: with `--detailed-exitcode`, no changes).
+pub const SUCCESS: u8 = 0;
+/// An error: the configuration, the command line, the API, a credential.
+pub const ERROR: u8 = 1;
+/// `plan --detailed-exitcode`: there are changes to apply.
+pub const CHANGES: u8 = 2;
+/// `apply`: an operation failed (those that did not depend on it were done).
+pub const OPERATION_FAILED: u8 = 3;
+/// `apply`: refused before any write (a safety rule, the lock held, a stale or foreign saved
+/// plan, no terminal to confirm on, or cancelled).
+pub const REFUSED: u8 = 4;
+/// `apply --verify`: TagoIO still differs from the configuration after a complete apply.
+pub const VERIFY_FOUND_CHANGES: u8 = 5;
+
+/// A refusal before any write: exits [`REFUSED`] wherever it is raised.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+/// The exit code of a command that ended in `error`.
+pub fn for_error(error: &anyhow::Error) -> ExitCode {
+    let refused = error.chain().any(|cause| {
+        cause.downcast_ref::<Refused>().is_some()
+            || matches!(
+                cause.downcast_ref::<crate::lock::LockError>(),
+                Some(crate::lock::LockError::Held { .. })
+            )
+    });
+    ExitCode::from(if refused { REFUSED } else { ERROR })
+}
