@@ -40,31 +40,72 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     }
     runtime()?.block_on(async {
         let connected = connect(&desired, &args.reconcile.api).await?;
-        let lock = match take_lock(args, quiet, &connected).await {
-            Ok(lock) => lock,
-            Err(error) => {
-                connected.close().await;
-                return Err(error);
-            }
-        };
-        let result = run_connected(args, quiet, &desired, saved, &connected, lock.as_ref()).await;
-        if let Some(lock) = lock {
-            let run_id = lock.run_id().to_owned();
-            for failure in lock.release().await {
-                tracing::warn!(
-                    "could not remove the apply lock {run_id} ({failure}); it lapses on its own \
-                     within {} minutes, or run `tagoform unlock {run_id}`",
-                    LockSettings::default().lease_minutes
-                );
-            }
-        }
+        let result = read_lock_and_apply(args, quiet, &desired, saved, &connected).await;
         connected.close().await;
         result
     })
 }
 
-/// Takes the account's apply lock before the live state is read, so that the plan shown is
-/// the one applied: another apply that starts meanwhile waits or gives up.
+/// Reads and plans first, without the lock: an account that matches the configuration gets
+/// no write at all (with `token_env` tokens; otherwise only the short-lived tokens). Only
+/// when there is something to do is the lock taken, and the plan made again under it: that
+/// one is shown and applied.
+async fn read_lock_and_apply(
+    args: &ApplyArgs,
+    quiet: bool,
+    desired: &Desired,
+    saved: Option<SavedPlan>,
+    connected: &Connected,
+) -> anyhow::Result<ExitCode> {
+    if args.lock && connected.access.credentials().is_none() {
+        return Err(no_password_for_the_lock());
+    }
+    let targets = match &saved {
+        Some(saved) => saved.targets.clone(),
+        None => args.reconcile.targets.clone(),
+    };
+    let first = compute_plan(desired, connected, args.reconcile.parallelism, &targets).await?;
+    if let Some(saved) = &saved {
+        same_as_saved(saved, &first)?;
+    }
+    if first.is_empty() {
+        print(&first, PlanFormat::Text, style(args.reconcile.color))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A plan the safety rules refuse is refused now, without the lock's writes; the plan
+    // made under the lock is checked again.
+    if let Err(refusal) = check_safety(args, &first, connected) {
+        print(&first, PlanFormat::Text, style(args.reconcile.color))?;
+        return Err(refusal);
+    }
+    let lock = take_lock(args, quiet, connected).await?;
+    let result = run_connected(args, quiet, desired, saved, connected, lock.as_ref()).await;
+    if let Some(lock) = lock {
+        let run_id = lock.run_id().to_owned();
+        for failure in lock.release().await {
+            tracing::warn!(
+                "could not remove the apply lock {run_id} ({failure}); it lapses on its own \
+                 within {} minutes, or run `tagoform unlock {run_id}`",
+                LockSettings::default().lease_minutes
+            );
+        }
+    }
+    result
+}
+
+fn no_password_for_the_lock() -> anyhow::Error {
+    Refused(
+        "apply takes a lock on the account so that two applies never interleave; the lock is \
+         an account token, which TagoIO makes only with the account password: set \
+         TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), \
+         or pass --lock=false where applies cannot overlap; nothing was changed"
+            .to_owned(),
+    )
+    .into()
+}
+
+/// Takes the account's apply lock; the plan is then made again under it, so that the plan
+/// shown is the one applied: another apply that starts meanwhile waits or gives up.
 async fn take_lock(
     args: &ApplyArgs,
     quiet: bool,
@@ -74,14 +115,7 @@ async fn take_lock(
         return Ok(None);
     }
     let Some(credentials) = connected.access.credentials() else {
-        return Err(Refused(
-            "apply takes a lock on the account so that two applies never interleave; the lock is \
-             an account token, which TagoIO makes only with the account password: set \
-             TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), \
-             or pass --lock=false where applies cannot overlap; nothing was changed"
-                .to_owned(),
-        )
-        .into());
+        return Err(no_password_for_the_lock());
     };
     let settings = LockSettings {
         timeout: args.lock_timeout,
@@ -125,44 +159,13 @@ async fn run_connected(
     };
     let targets = &targets[..];
     let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
-    let plan = match saved {
-        // The saved plan is what was reviewed: applied only when a plan made now, under the
-        // lock, has exactly its operations. Then the fresh one is applied (the same
-        // operations), and its notes are those of this read.
-        Some(saved) => {
-            let gone = stale_operations(&saved.plan, &fresh);
-            let new = stale_operations(&fresh, &saved.plan);
-            if !gone.is_empty() || !new.is_empty() {
-                let mut message = String::from(
-                    "saved plan is stale: TagoIO changed since the plan was made; nothing was \
-                     applied (run `tagoform plan` again and review the difference):",
-                );
-                // The same operation with other field changes is one difference, not two.
-                let same =
-                    |a: &Operation, b: &Operation| a.kind == b.kind && a.profile == b.profile;
-                for operation in &gone {
-                    let word = if new.iter().any(|now| same(now, operation)) {
-                        "changed since the review"
-                    } else {
-                        "no longer called for"
-                    };
-                    message.push_str(&format!("\n  {word}: {}", describe(operation)));
-                }
-                for operation in new
-                    .iter()
-                    .filter(|now| !gone.iter().any(|op| same(op, now)))
-                {
-                    message.push_str(&format!(
-                        "\n  called for now, not reviewed: {}",
-                        describe(operation)
-                    ));
-                }
-                return Err(Refused(message).into());
-            }
-            fresh
-        }
-        None => fresh,
-    };
+    // The saved plan is what was reviewed: applied only when a plan made now, under the
+    // lock, has exactly its operations. Then the fresh one is applied (the same operations),
+    // and its notes are those of this read.
+    if let Some(saved) = &saved {
+        same_as_saved(saved, &fresh)?;
+    }
+    let plan = fresh;
     print(&plan, PlanFormat::Text, style(args.reconcile.color))?;
     if plan.is_empty() {
         return Ok(ExitCode::SUCCESS);
@@ -277,6 +280,40 @@ async fn verify(
          Run `tagoform plan` to look again."
     )?;
     Ok(exit::VERIFY_FOUND_CHANGES.into())
+}
+
+/// Refuses, before any write, when `fresh` (a plan made now) has other operations than the
+/// saved plan that was reviewed.
+fn same_as_saved(saved: &SavedPlan, fresh: &Plan) -> anyhow::Result<()> {
+    let gone = stale_operations(&saved.plan, fresh);
+    let new = stale_operations(fresh, &saved.plan);
+    if !gone.is_empty() || !new.is_empty() {
+        let mut message = String::from(
+            "saved plan is stale: TagoIO changed since the plan was made; nothing was \
+                 applied (run `tagoform plan` again and review the difference):",
+        );
+        // The same operation with other field changes is one difference, not two.
+        let same = |a: &Operation, b: &Operation| a.kind == b.kind && a.profile == b.profile;
+        for operation in &gone {
+            let word = if new.iter().any(|now| same(now, operation)) {
+                "changed since the review"
+            } else {
+                "no longer called for"
+            };
+            message.push_str(&format!("\n  {word}: {}", describe(operation)));
+        }
+        for operation in new
+            .iter()
+            .filter(|now| !gone.iter().any(|op| same(op, now)))
+        {
+            message.push_str(&format!(
+                "\n  called for now, not reviewed: {}",
+                describe(operation)
+            ));
+        }
+        return Err(Refused(message).into());
+    }
+    Ok(())
 }
 
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {

@@ -610,10 +610,11 @@ async fn tokens_out_is_private_and_refuses_unsafe_files() {
     }
     assert_eq!(kept, ["[]", "[]", "my notes"].map(String::from));
     // Refused before any request: the profile list was read only by the two applies that
-    // ran, each once for the apply lock and once for the live state.
+    // ran, each for the live state before the lock, for the apply lock, and for the live
+    // state under it.
     assert_eq!(
         running.state().request_counts().get("GET /profile"),
-        Some(&4)
+        Some(&6)
     );
     assert_eq!((first, second, mode), (Some(0), Some(0), 0o600));
     let names: Vec<&str> = entries

@@ -63,8 +63,8 @@ Notes:
 /// and kind, so that two applies running at once keep one copy (docs/reliability.md): the
 /// profiles, ACME's networks, ACME's connectors (one of each here, so each list is filtered
 /// by that name). Each share is confirmed by reading the share list back (the share routes
-/// are unverified: `api::share`). And the apply lock, taken before the live state is read
-/// and given back.
+/// are unverified: `api::share`). The live state is read once before the lock (nothing to
+/// do would take no lock) and once under it; the apply lock is taken and given back.
 pub fn quickstart_apply_requests() -> Counts {
     with_lock_reads(counts(&[
         ("DELETE /profile/{id}/token/{token}", 1),
@@ -72,7 +72,7 @@ pub fn quickstart_apply_requests() -> Counts {
         ("GET /integration/connector/{id}/share", 1),
         ("GET /integration/network", 1),
         ("GET /integration/network/{id}/share", 1),
-        ("GET /profile", 2),
+        ("GET /profile", 3),
         ("POST /account/profile/token", 1),
         ("POST /integration/connector", 1),
         ("POST /integration/connector/{id}/share", 1),
@@ -169,10 +169,11 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, QUICKSTART_DONE);
-    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+    // Nothing to do: no apply lock either.
+    assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(
         requests,
-        with_lock_reads(counts(&[
+        counts(&[
             ("DELETE /profile/{id}/token/{token}", 1),
             ("GET /integration/connector", 1),
             ("GET /integration/connector/{id}/share", 1),
@@ -181,7 +182,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 1),
             ("POST /account/profile/token", 1),
-        ]))
+        ])
     );
 
     // With the profile's own token (`token_env`), not a single write.
@@ -202,11 +203,11 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         ("GET /profile/{id}", 1),
         ("GET /profile/{id}/team", 1),
     ]);
-    // Nothing but the apply lock; and with the lock off, not a single write.
+    // Not a single write: with nothing to do, no lock is taken; nor with the lock off.
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, QUICKSTART_DONE);
-    assert_eq!(requests, with_lock_reads(reads.clone()));
+    assert_eq!(requests, reads);
     let (again, requests) = world
         .measured(&["apply", &path, "--auto-approve", "--lock=false"])
         .await;
@@ -397,10 +398,11 @@ Notes:
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, done);
-    assert_eq!(writes(&requests), with_lock(sign_ins(4)));
+    // Nothing to do: no apply lock, only the short-lived tokens.
+    assert_eq!(writes(&requests), sign_ins(4));
     assert_eq!(
         requests,
-        with_lock_reads(counts(&[
+        counts(&[
             ("DELETE /profile/{id}/token/{token}", 4),
             ("GET /integration/connector", 4),
             ("GET /integration/connector/{id}/share", 2),
@@ -410,7 +412,7 @@ Notes:
             ("GET /profile/{id}/team", 3),
             ("GET /profile/{id}/token", 2),
             ("POST /account/profile/token", 4),
-        ]))
+        ])
     );
 
     // With each profile's own token (`token_env`), not a single write.
@@ -439,11 +441,11 @@ Notes:
         ("GET /profile/{id}/team", 3),
         ("GET /profile/{id}/token", 2),
     ]);
-    // Nothing but the apply lock; and with the lock off, not a single write.
+    // Not a single write: with nothing to do, no lock is taken; nor with the lock off.
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
     assert_eq!(again.stdout, done);
-    assert_eq!(requests, with_lock_reads(reads.clone()));
+    assert_eq!(requests, reads);
     let (again, requests) = world
         .measured(&["apply", &path, "--auto-approve", "--lock=false"])
         .await;

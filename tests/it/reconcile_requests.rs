@@ -154,9 +154,10 @@ async fn creates_are_checked_for_concurrent_copies_once_per_profile_and_kind() {
         .await;
     apply.code(0);
     let mut expected = counts(&[
-        // The plan's read, then one after the profile's create (another apply may have made
-        // the same profile at the same time: docs/reliability.md).
-        ("GET /profile", 2),
+        // The plan's read before the lock and under it, then one after the profile's create
+        // (another apply may have made the same profile at the same time:
+        // docs/reliability.md).
+        ("GET /profile", 3),
         ("POST /profile", 1),
         // Before the token's create (to tell a lost answer from an older token), then after
         // it, to keep one copy.
@@ -172,17 +173,18 @@ async fn creates_are_checked_for_concurrent_copies_once_per_profile_and_kind() {
     assert_eq!(requests, with_lock_reads(expected));
 
     // A replacement reads the tokens before and after its create; the list after it both
-    // checks for a concurrent copy and finds the old token to delete.
+    // checks for a concurrent copy and finds the old token to delete. The live state is read
+    // before the lock and under it.
     world.write("tagoform.yaml", &objects_configuration("write"));
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--tokens-out", "second.json"])
         .await;
     apply.code(0);
     let mut expected = counts(&[
-        ("GET /profile", 1),
-        ("GET /integration/network", 1),
-        ("GET /integration/connector", 1),
-        ("GET /profile/{id}/token", 1 + 2),
+        ("GET /profile", 2),
+        ("GET /integration/network", 2),
+        ("GET /integration/connector", 2),
+        ("GET /profile/{id}/token", 2 + 2),
         ("POST /profile/{id}/token", 1),
         ("DELETE /profile/{id}/token/{token}", 1),
     ]);

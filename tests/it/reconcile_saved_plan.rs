@@ -59,7 +59,7 @@ async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
              review: {update}\n"
         )
     );
-    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+    assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(
         world.objects(&token, "network", &["description"]).await,
         json!([{"description": "Edited by hand"}])
@@ -113,7 +113,7 @@ async fn a_saved_plan_applies_only_while_a_plan_made_now_is_the_same() {
              not reviewed: share connector `acme-th-sensor` with `partner` ({GLOBEX})\n"
         )
     );
-    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+    assert_eq!(writes(&requests), sign_ins(1));
 
     // Put back by hand: the plan made now is the reviewed one again, and it is applied.
     world

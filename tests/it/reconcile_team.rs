@@ -30,7 +30,7 @@ Notes:
     let (plan, requests) = world.measured(&["apply", "--auto-approve"]).await;
     plan.code(0);
     assert_eq!(plan.stdout, pending);
-    assert_eq!(writes(&requests), with_lock(sign_ins(1)));
+    assert_eq!(writes(&requests), sign_ins(1));
 
     // Eight days after it was sent, it expired: sent again.
     world.api.advance(2 * 24 * 3600).await;

@@ -12,6 +12,7 @@ const CONFIG: &str = "version: 1
 profiles:
   carol:
     name: Carol's
+    token_env: CAROL_TOKEN
     tokens:
       - {name: dashboard, permission: read, expires: never}
 networks:
@@ -26,6 +27,7 @@ async fn world() -> World {
         ("TAGOIO_TOKEN", "carol-token"),
         ("TAGOIO_EMAIL", "carol@globex.example"),
         ("TAGOIO_PASSWORD", "carol-password"),
+        ("CAROL_TOKEN", "carol-token"),
     ] {
         world.env.insert(name.into(), value.into());
     }
@@ -65,10 +67,10 @@ async fn without_the_pin_apply_stops_before_any_change_and_says_to_set_it() {
         counts(&[("POST /profile/{id}/token", 1)])
     );
 
-    // Without the lock, the short-lived token that reads the profile's networks needs it.
-    let (run, requests) = world
-        .measured(&[&APPLY[..], &["--lock=false"]].concat())
-        .await;
+    // Without `token_env`, the short-lived token that reads the profile's networks needs it,
+    // before the lock.
+    world.edit("tagoform.yaml", "    token_env: CAROL_TOKEN\n", "");
+    let (run, requests) = world.measured(&APPLY).await;
     run.code(1);
     assert_eq!(
         run.stderr,
@@ -131,11 +133,8 @@ async fn a_wrong_pin_is_refused_and_the_right_one_applies() {
         .into_iter()
         .filter(|(_, _, body)| body.get("password").is_some())
         .collect();
-    assert_eq!(
-        credential_calls.len(),
-        3,
-        "the lock, a short-lived token, the new token"
-    );
+    // (The profile is read with its `token_env` token: no short-lived one.)
+    assert_eq!(credential_calls.len(), 2, "the lock and the new token");
     for (method, path, body) in credential_calls {
         assert_eq!(
             (body["pin_code"].as_str(), body["otp_type"].as_str()),

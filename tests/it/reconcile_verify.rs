@@ -22,7 +22,8 @@ async fn verify_confirms_a_complete_apply_with_one_more_read_of_what_it_manages(
         apply.stdout
     );
     // The apply's requests, then one read of each managed list (and of each managed share
-    // list) with the short-lived token already made.
+    // list) with the short-lived token already made. The profile list is read once more:
+    // the apply read the live state before its lock too.
     let mut expected = quickstart_apply_requests();
     for route in [
         "GET /integration/connector",
