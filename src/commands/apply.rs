@@ -217,11 +217,13 @@ async fn run_connected(
             // Each value was saved as it was made; writing them all once more makes the
             // count below true even if one of those writes failed.
             tokens_file::write(path, &report.created_tokens)?;
-            eprintln!(
-                "Wrote {} new token value(s) to {}.",
-                report.created_tokens.len(),
-                path.display()
-            );
+            if !quiet {
+                eprintln!(
+                    "Wrote {} new token value(s) to {}.",
+                    report.created_tokens.len(),
+                    path.display()
+                );
+            }
         }
     }
     let (done, failed, skipped) = report.counts();

@@ -58,6 +58,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
         Some(folder) => {
             write_folder(folder, &exported)?;
+            if super::quiet() {
+                return Ok(ExitCode::SUCCESS);
+            }
             eprintln!(
                 "Exported {} profile(s) to `{}`. Next: tagoform plan {} (expect no changes).",
                 snapshot.details.len(),

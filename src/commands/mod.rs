@@ -8,6 +8,7 @@ mod doctor;
 mod emulator;
 pub mod exit;
 mod export;
+mod log_format;
 mod man;
 mod otp;
 mod plan;
@@ -55,6 +56,15 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_env_filter(filter)
         .with_ansi(colour)
         .with_writer(std::io::stderr)
-        .with_target(false)
+        .event_format(log_format::Plain)
         .try_init();
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `-q`: only errors on stderr (set once, before any command runs).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True with `-q`: warnings and notes on stderr are left out; errors stay.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }

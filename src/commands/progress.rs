@@ -58,6 +58,10 @@ pub fn spinner(message: &str) -> Option<ProgressBar> {
         return None;
     }
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // A spinner and its message: the default style is a bar, which with no length reads 0/0.
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+        spinner.set_style(style);
+    }
     spinner.set_message(message.to_owned());
     spinner.enable_steady_tick(Duration::from_millis(120));
     Some(spinner)

@@ -22,8 +22,15 @@ use crate::render::Style;
 pub fn load_desired(path: &Path) -> anyhow::Result<Desired> {
     let loaded = config::load(path)
         .with_context(|| format!("cannot read the configuration at `{}`", path.display()))?;
-    if !loaded.diagnostics.is_empty() {
-        diagnostic::write_text(&mut std::io::stderr().lock(), &loaded.diagnostics)?;
+    // With -q, only errors.
+    let shown: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| !super::quiet() || d.severity == diagnostic::Severity::Error)
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        diagnostic::write_text(&mut std::io::stderr().lock(), &shown)?;
     }
     match loaded.desired {
         Some(desired) => Ok(desired),

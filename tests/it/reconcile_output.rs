@@ -322,3 +322,62 @@ async fn a_usage_error_exits_1_and_help_exits_0() {
         help.stdout
     );
 }
+
+/// Warnings read like errors (`warning: …`, located, with `help:`), never as timestamped log
+/// lines; `-q` keeps errors only.
+#[tokio::test]
+async fn warnings_look_like_errors_and_quiet_keeps_errors_only() {
+    let mut world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1
+profiles:
+  acme:
+    name: ACME Production
+    token_env: ACME_TOKEN
+networks:
+  acme-lorawan:
+    profile: acme
+    name: ACME LoRaWAN
+connectors:
+  acme-th-sensor:
+    profile: acme
+    name: ACME TH Sensor
+    networks: [acme-lorawan]
+    publish: {message: Please list the TH sensor publicly}
+",
+    );
+    world.env.remove("ACME_TOKEN");
+    let run = world.run(&["plan"]).await;
+    run.code(0);
+    assert!(
+        run.stderr.starts_with(
+            "tagoform.yaml:15:5: warning: connector `acme-th-sensor` asks to be published, but \
+             none of its networks is public: other accounts could not use it\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("\n  help: publish network `acme-lorawan` too"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(
+            "warning: profile `acme`: ACME_TOKEN (its token_env) is not set; using a \
+             short-lived token instead\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let quiet = world.run(&["-q", "plan"]).await;
+    quiet.code(0);
+    assert_eq!(quiet.stderr, "");
+    assert_eq!(quiet.stdout, run.stdout);
+    // Errors stay.
+    let error = world.run(&["-q", "plan", "missing.yaml"]).await;
+    error.code(1);
+    assert!(error.stderr.starts_with("error: "), "{}", error.stderr);
+}

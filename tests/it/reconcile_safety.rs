@@ -300,6 +300,8 @@ async fn on_a_terminal_only_yes_applies() {
             stdout.contains("Apply these changes to TagoIO? Only `yes` is accepted: "),
             "{stdout}"
         );
+        // The read-phase spinner shows its message, never an empty `0/0` bar.
+        assert!(!stdout.contains("0/0"), "{stdout}");
         assert!(stdout.contains(last), "{stdout}");
         assert_eq!(
             world.team(ACME).await,
