@@ -53,10 +53,10 @@ pub enum Command {
     ///
     /// Example: tagoform completions bash > ~/.local/share/bash-completion/completions/tagoform
     Completions(CompletionsArgs),
-    /// Print the man page (roff) of tagoform and its subcommands.
+    /// Write the man pages (roff): tagoform(1) and one per subcommand (tagoform-plan(1), ...).
     ///
-    /// Example: tagoform man > ~/.local/share/man/man1/tagoform.1
-    Man,
+    /// Example: tagoform man --out ~/.local/share/man/man1
+    Man(ManArgs),
     /// Show the account's apply lock, or remove the lock of an apply that crashed.
     ///
     /// Without RUN_ID, lists the live locks. With it, removes that run's lock: only do so when
@@ -229,6 +229,15 @@ pub struct ApplyArgs {
     /// `10m`, `1h`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+}
+
+/// Arguments of `tagoform man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one file per page (`tagoform.1`, `tagoform-plan.1`, ...) into this folder,
+    /// instead of every page to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `tagoform doctor`.

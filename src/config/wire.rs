@@ -66,6 +66,7 @@ pub struct Profile {
     pub exclusive: bool,
     /// The complete team, by email: members not listed are removed, missing ones invited.
     /// Leave it out to not manage the team; `[]` means no members.
+    #[schemars(inner(email))]
     pub team: Option<Vec<String>>,
     /// Account tokens, managed by name: tokens not listed here are left alone.
     pub tokens: Option<Vec<Token>>,

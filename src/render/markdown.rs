@@ -170,7 +170,7 @@ impl Comment {
 pub(super) fn notes(plan: &Plan) -> Vec<String> {
     plan.notices
         .iter()
-        .map(|notice| format!("- {}\n", describe_notice(notice)))
+        .map(|notice| format!("- {}\n", escape_markdown(&describe_notice(notice))))
         .collect()
 }
 
@@ -249,12 +249,16 @@ pub(super) fn sections(operations: &[&Operation], title: &str) -> Vec<Section> {
 }
 
 fn piece(operation: &Operation, with_profile: bool) -> Piece {
-    let mut line = format!("- `{}` {}", symbol(operation.action()), describe(operation));
+    let mut line = format!(
+        "- `{}` {}",
+        symbol(operation.action()),
+        escape_markdown(&describe(operation))
+    );
     if with_profile && !is_about_the_profile(operation) {
-        line.push_str(&format!(" in profile `{}`", operation.profile));
+        line.push_str(&format!(" in profile {}", code(&operation.profile)));
     }
     if let Some(origin) = &operation.origin {
-        line.push_str(&format!(" (`{origin}`)"));
+        line.push_str(&format!(" ({})", code(&origin.to_string())));
     }
     line.push('\n');
     let mut full = line.clone();
@@ -318,6 +322,41 @@ fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('@', "@\u{2060}")
+}
+
+/// `text` as a code span, or escaped text when it holds a backtick (which would end it).
+fn code(text: &str) -> String {
+    if text.contains('`') || text.contains('\n') {
+        escape_markdown(text)
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `text` as literal markdown: names and values come from a pull request or from TagoIO, so
+/// nothing in them may open or close an element, start a link, end a code span, or mention
+/// someone. HTML characters become entities, markdown punctuation is escaped with `\`, and
+/// an invisible word joiner after `@` keeps GitHub from reading a mention. The text reads the
+/// same once rendered (the quoting backticks of a description show as backticks).
+pub(super) fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("@\u{2060}"),
+            // What opens or closes emphasis, code, links, tables and strikethrough. Line-start
+            // markers (`#`, `-`, `+`) need nothing: this text never starts a line.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

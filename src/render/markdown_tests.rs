@@ -122,7 +122,7 @@ fn an_operation_too_long_in_full_is_shown_on_one_line() {
     let text = limited(&plan, 2000);
     assert_eq!(
         text,
-        "### tagoform plan\n\n**Plan: 0 to add, 1 to change, 0 to remove.**\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update connector `th` named \"TH\" (bbbbbbbbbbbbbbbbbbbbbbb1)  _(details in the artifact)_\n\n</details>\n\n---\n✂️ **Cut to fit a comment:** 1 of 1 operations shown. The whole plan is attached to the build as an artifact.\n"
+        "### tagoform plan\n\n**Plan: 0 to add, 1 to change, 0 to remove.**\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update connector \\`th\\` named \"TH\" (bbbbbbbbbbbbbbbbbbbbbbb1)  _(details in the artifact)_\n\n</details>\n\n---\n✂️ **Cut to fit a comment:** 1 of 1 operations shown. The whole plan is attached to the build as an artifact.\n"
     );
 }
 
@@ -144,4 +144,52 @@ fn notes_that_do_not_fit_are_counted() {
         "✂️ **Cut to fit a comment:** 1 of 1 operations shown; {} note(s) not shown. The whole plan is attached to the build as an artifact.\n",
         500 - shown
     )));
+}
+
+/// Names a pull request (or TagoIO) controls, rendered by a CommonMark renderer with GitHub's
+/// extensions: text, never markup, never a mention.
+#[test]
+fn hostile_names_render_as_text() {
+    use pulldown_cmark::{html, Options, Parser};
+    let hostile =
+        "</details><img src=x onerror=alert(1)> @someone [x](javascript:alert(1)) `code` **b**";
+    let mut operation = update(0, hostile, "th", 0);
+    operation.changes.clear();
+    if let OperationKind::UpdateObject { object, .. } = &mut operation.kind {
+        object.name = hostile.into();
+    }
+    let plan = Plan {
+        format_version: FORMAT_VERSION,
+        operations: vec![operation],
+        notices: vec![Notice::Unmanaged {
+            profile: hostile.into(),
+            object: object(hostile),
+        }],
+    };
+    let mut markdown = Vec::new();
+    render(&plan, &mut markdown).unwrap();
+    let markdown = String::from_utf8(markdown).unwrap();
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut rendered = String::new();
+    html::push_html(&mut rendered, Parser::new_ext(&markdown, options));
+    assert!(!rendered.contains("<img"), "{rendered}");
+    assert!(!rendered.contains("<a "), "{rendered}");
+    assert!(!rendered.contains("<strong>b</strong>"), "{rendered}");
+    assert!(!rendered.contains("<code>code</code>"), "{rendered}");
+    assert_eq!(
+        rendered.matches("<details>").count(),
+        rendered.matches("</details>").count(),
+        "{rendered}"
+    );
+    assert_eq!(rendered.matches("<details>").count(), 1, "{rendered}");
+    assert!(!rendered.contains("@someone"), "no mention: {rendered}");
+    // The text is all there, as text.
+    assert!(
+        rendered.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("@\u{2060}someone"), "{rendered}");
 }

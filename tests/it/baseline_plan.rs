@@ -167,12 +167,12 @@ async fn json_and_markdown_carry_the_split() {
     let markdown = String::from_utf8(output.stdout).unwrap();
     assert!(
         markdown.starts_with(
-            "### tagoform plan\n\n**Plan: 0 to add, 2 to change, 0 to remove.**\n\n1 caused by this change, 1 drift already there.\n\n#### Caused by this change (1)\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update connector `acme-th-sensor`"
+            "### tagoform plan\n\n**Plan: 0 to add, 2 to change, 0 to remove.**\n\n1 caused by this change, 1 drift already there.\n\n#### Caused by this change (1)\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update connector \\`acme-th-sensor\\`"
         ),
         "{markdown}"
     );
     assert!(markdown.contains(
-        "\n#### ⚠️ Drift already there (1)\n\nThe target branch's configuration would change these too: TagoIO was changed by hand, or an earlier apply did not finish. This change does not cause them; applying it repairs them.\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update network `acme-lorawan`"
+        "\n#### ⚠️ Drift already there (1)\n\nThe target branch's configuration would change these too: TagoIO was changed by hand, or an earlier apply did not finish. This change does not cause them; applying it repairs them.\n\n<details><summary>Profile <code>acme</code>: 1 operation</summary>\n\n- `~` update network \\`acme-lorawan\\`"
     ), "{markdown}");
     account.access.close().await;
 }

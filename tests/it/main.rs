@@ -2,6 +2,7 @@
 
 mod baseline_plan;
 mod behaviour_door;
+mod ci_recipes;
 mod client_api;
 mod client_emulator;
 mod client_faults;

@@ -90,17 +90,17 @@ async fn markdown_is_a_pull_request_comment() {
 
 <details><summary>Profile <code>acme</code>: 6 operations</summary>
 
-- `+` create profile `acme` named "ACME" (`quickstart/tagoform.yaml:16:3`)
+- `+` create profile \`acme\` named "ACME" (`quickstart/tagoform.yaml:16:3`)
   ```
   name: "ACME"
   ```
-- `+` invite alice@acme.example to the team (`quickstart/tagoform.yaml:19:9`)
-- `+` create network `acme-lorawan` named "ACME LoRaWAN" (`quickstart/tagoform.yaml:22:3`)
+- `+` invite alice@⁠acme.example to the team (`quickstart/tagoform.yaml:19:9`)
+- `+` create network \`acme-lorawan\` named "ACME LoRaWAN" (`quickstart/tagoform.yaml:22:3`)
   ```
   description: "Private LoRaWAN network server of ACME"
   middleware_endpoint: "lns.acme.example"
   ```
-- `+` create connector `acme-th-sensor` named "ACME TH Sensor" (`quickstart/tagoform.yaml:32:3`)
+- `+` create connector \`acme-th-sensor\` named "ACME TH Sensor" (`quickstart/tagoform.yaml:32:3`)
   ```
   description: "Temperature and humidity sensor"
   networks: ["(new network `acme-lorawan`)"]
@@ -120,8 +120,8 @@ async fn markdown_is_a_pull_request_comment() {
   +  ];
   +}
   ```
-- `+` share network `acme-lorawan` with `partner` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:29:19`)
-- `+` share connector `acme-th-sensor` with `partner` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:47:19`)
+- `+` share network \`acme-lorawan\` with \`partner\` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:29:19`)
+- `+` share connector \`acme-th-sensor\` with \`partner\` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:47:19`)
 
 </details>
 "#
@@ -136,7 +136,7 @@ async fn markdown_is_a_pull_request_comment() {
 
 #### Notes
 
-- acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
+- acme: the invitation of alice@\u{2060}acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
 "
     );
 }
