@@ -87,9 +87,7 @@ async fn markdown_is_a_pull_request_comment() {
     plan.code(0);
     assert_eq!(
         plan.stdout,
-        format!(
-            r#"#
-        )## tagoform plan
+        r#"### tagoform plan
 
 **Plan: 6 to add, 0 to change, 0 to remove.**
 
@@ -99,7 +97,7 @@ async fn markdown_is_a_pull_request_comment() {
   ```
   name: "ACME"
   ```
-- `+` invite alice@{WORD_JOINER}acme.example to the team (`quickstart/tagoform.yaml:19:9`)
+- `+` invite alice@WORD_JOINERacme.example to the team (`quickstart/tagoform.yaml:19:9`)
 - `+` create network \`acme-lorawan\` named "ACME LoRaWAN" (`quickstart/tagoform.yaml:22:3`)
   ```
   description: "Private LoRaWAN network server of ACME"
@@ -130,6 +128,7 @@ async fn markdown_is_a_pull_request_comment() {
 
 </details>
 "#
+        .replace("WORD_JOINER", &WORD_JOINER.to_string())
     );
     world.applied(&path, &[]).await;
     let plan = world.run(&["plan", &path, "--format", "markdown"]).await;
