@@ -133,3 +133,19 @@ fn schema_refuses_what_it_can_catch_in_the_invalid_fixtures() {
         ]
     );
 }
+
+/// Editors validate team entries as e-mail addresses.
+#[test]
+fn team_members_are_emails_in_the_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&tagoform::config::wire::schema_json()).unwrap();
+    let profile = schema["$defs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|definition| definition["properties"]["team"].is_object())
+        .expect("a definition with `team`");
+    let team = &profile["properties"]["team"];
+    let items = team["items"].clone();
+    assert_eq!(items["format"], serde_json::json!("email"), "{team}");
+}
