@@ -152,6 +152,9 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(concat!("tagoform/", env!("CARGO_PKG_VERSION")))
+            // A redirect is an error (`ApiError::Redirected`): following one would resend
+            // the token header, and a sign-in's body, to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| ApiError::InvalidArgument {
                 what: "HTTP client",

@@ -62,6 +62,18 @@ pub enum ApiError {
         excerpt: String,
         attempts: u32,
     },
+    /// A 3xx answer. TagoIO's API does not redirect; tagoform follows none, so no token or
+    /// password went to `target` (its scheme, host and port only).
+    #[error(
+        "{route}: the API answered {status}, a redirect to {target}; TagoIO's API does not \
+         redirect, so tagoform followed nothing and sent no credential there: check --api or \
+         TAGOIO_API"
+    )]
+    Redirected {
+        route: Box<Route>,
+        status: u16,
+        target: String,
+    },
     /// A success status whose body is not what the route returns (or is too large).
     #[error("{route}: could not read the answer (HTTP {status}): {detail}{}", excerpt.as_ref().map(|e| format!("; body starts with: {e}")).unwrap_or_default())]
     Decode {
@@ -78,7 +90,8 @@ impl ApiError {
         match self {
             ApiError::Api { status, .. }
             | ApiError::UnexpectedStatus { status, .. }
-            | ApiError::Decode { status, .. } => Some(*status),
+            | ApiError::Decode { status, .. }
+            | ApiError::Redirected { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -89,7 +102,8 @@ impl ApiError {
             ApiError::Transport { route, .. }
             | ApiError::Api { route, .. }
             | ApiError::UnexpectedStatus { route, .. }
-            | ApiError::Decode { route, .. } => Some(route.as_ref()),
+            | ApiError::Decode { route, .. }
+            | ApiError::Redirected { route, .. } => Some(route.as_ref()),
             _ => None,
         }
     }
@@ -108,7 +122,7 @@ impl ApiError {
             ApiError::Transport { attempts, .. }
             | ApiError::Api { attempts, .. }
             | ApiError::UnexpectedStatus { attempts, .. } => *attempts,
-            ApiError::Decode { .. } => 1,
+            ApiError::Decode { .. } | ApiError::Redirected { .. } => 1,
             _ => 0,
         }
     }

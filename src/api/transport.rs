@@ -77,6 +77,8 @@ impl<'a> Call<'a> {
 struct Answer {
     status: u16,
     retry_after: Option<String>,
+    /// Where a 3xx answer points (never followed).
+    location: Option<String>,
     body: Body,
 }
 
@@ -184,6 +186,15 @@ impl Client {
     fn judge_answer(&self, call: &Call<'_>, attempt: u32, answer: Answer) -> Step {
         let route = &call.route;
         let status = answer.status;
+        // TagoIO's API does not redirect, and following one would send the token header (and
+        // a sign-in's password) to wherever it points: never followed, always an error.
+        if (300..400).contains(&status) {
+            return Step::Done(Err(ApiError::Redirected {
+                route: Box::new(route.clone()),
+                status,
+                target: redirect_target(&self.inner.base_url, answer.location.as_deref()),
+            }));
+        }
         let bytes = match answer.body {
             Body::Complete(bytes) => bytes,
             Body::TooLarge => {
@@ -285,6 +296,11 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
         let limit = inner.max_body_bytes;
         if response
             .content_length()
@@ -293,6 +309,7 @@ impl Client {
             return Ok(Answer {
                 status,
                 retry_after,
+                location,
                 body: Body::TooLarge,
             });
         }
@@ -302,6 +319,7 @@ impl Client {
                 return Ok(Answer {
                     status,
                     retry_after,
+                    location,
                     body: Body::TooLarge,
                 });
             }
@@ -310,6 +328,7 @@ impl Client {
         Ok(Answer {
             status,
             retry_after,
+            location,
             body: Body::Complete(bytes),
         })
     }
@@ -391,4 +410,25 @@ fn transport_failure(error: reqwest::Error) -> (TransportFailure, String) {
         source = cause.source();
     }
     (failure, detail)
+}
+
+/// Where a redirect points, as `scheme://host[:port]` only: a path or query may hold a
+/// secret, and the host is what the user must check.
+fn redirect_target(base_url: &str, location: Option<&str>) -> String {
+    let Some(location) = location else {
+        return "nowhere (no Location header)".to_owned();
+    };
+    let absolute = reqwest::Url::parse(base_url)
+        .and_then(|base| base.join(location))
+        .ok();
+    match absolute {
+        Some(url) => {
+            let host = url.host_str().unwrap_or("?");
+            match url.port() {
+                Some(port) => format!("{}://{host}:{port}", url.scheme()),
+                None => format!("{}://{host}", url.scheme()),
+            }
+        }
+        None => "an address that is not a URL".to_owned(),
+    }
 }

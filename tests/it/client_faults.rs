@@ -300,3 +300,50 @@ async fn a_get_that_times_out_is_repeated() {
     assert_eq!(server.requests().len(), 2);
     assert_eq!(clock.sleeps().len(), 1);
 }
+
+/// A redirect to another host is never followed: neither the token header nor a sign-in's
+/// password reaches it, and the error names the route and the target host only.
+#[tokio::test]
+async fn redirects_are_never_followed_and_no_credential_leaves() {
+    let elsewhere = MockServer::sequence(vec![Reply::ok(serde_json::json!([]))]).await;
+    let target = format!("{}/steal?token=x", elsewhere.url);
+    for status in [301, 302, 307, 308] {
+        let redirecting = MockServer::sequence(vec![
+            Reply::json(status, serde_json::json!({})).with_header("location", &target)
+        ])
+        .await;
+        let (client, _) = redirecting.client();
+        let error = client.profiles_list().await.unwrap_err();
+        let host = elsewhere.url.trim_start_matches("http://").to_owned();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "GET /profile: the API answered {status}, a redirect to http://{host}; TagoIO's \
+                 API does not redirect, so tagoform followed nothing and sent no credential \
+                 there: check --api or TAGOIO_API"
+            )
+        );
+        let request = tagoform::api::types::ProfileTokenRequest {
+            email: "a@example.com".to_owned(),
+            password: "the-password".to_owned(),
+            profile_id: PROFILE.to_owned(),
+            name: "x".to_owned(),
+            expire_time: None,
+            otp_type: None,
+            pin_code: None,
+        };
+        let redirecting = MockServer::sequence(vec![
+            Reply::json(status, serde_json::json!({})).with_header("location", &target)
+        ])
+        .await;
+        let (client, _) = redirecting.client();
+        let error = client.profile_token_create(&request).await.unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert!(!error.to_string().contains("the-password"));
+    }
+    assert_eq!(
+        elsewhere.requests().len(),
+        0,
+        "nothing reached the other host"
+    );
+}
