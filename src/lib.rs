@@ -19,6 +19,8 @@
 //! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
 //! - [`doctor`]: read-only checks that the API answers as tagoform's model of TagoIO expects.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
+//! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
+//!   by `config`, `api` and `render` alike.
 
 pub mod api;
 pub mod apply;
@@ -32,3 +34,4 @@ pub mod live;
 pub mod lock;
 pub mod plan;
 pub mod render;
+pub mod text;

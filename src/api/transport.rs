@@ -384,12 +384,16 @@ impl Client {
 }
 
 /// The server's message as text (TagoIO sometimes sends a list or an object).
+/// The server's message, with control and text-direction characters written as `\u{...}`:
+/// it is printed to a terminal, where an escape sequence could clear the screen and a newline
+/// forge a line such as `No changes.`.
 fn message_text(message: Option<&serde_json::Value>) -> String {
-    match message {
+    let text = match message {
         Some(serde_json::Value::String(text)) => text.clone(),
         Some(other) => other.to_string().chars().take(EXCERPT_CHARS).collect(),
         None => "(no message)".to_owned(),
-    }
+    };
+    crate::text::visible(&text).into_owned()
 }
 
 /// Classifies a reqwest error and describes it without the URL (which may hold a token).

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::render::visible;
+use crate::text::visible;
 
 /// How bad a diagnostic is. Warnings fail validation only with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -99,11 +99,11 @@ pub fn write_text(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result
         writeln!(
             out,
             "{}:{}:{}: {}: {}",
-            diagnostic.file.display(),
+            visible(&diagnostic.file.display().to_string()),
             diagnostic.line,
             diagnostic.column,
             diagnostic.severity.as_str(),
-            diagnostic.message
+            visible(&diagnostic.message)
         )?;
         if let Some(snippet) = &diagnostic.snippet {
             let number = diagnostic.line.to_string();
@@ -121,7 +121,7 @@ pub fn write_text(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result
             writeln!(out, "  {gutter} | {pad}{caret}")?;
         }
         if let Some(help) = &diagnostic.help {
-            writeln!(out, "  help: {help}")?;
+            writeln!(out, "  help: {}", visible(help))?;
         }
     }
     Ok(())

@@ -65,6 +65,7 @@ pub fn check(desired: &Desired, broken: &BTreeSet<(String, String)>) -> Vec<Diag
         shares,
         suggestions: MAX_SUGGESTIONS,
     };
+    checker.empty_names();
     checker.profiles();
     checker.owners();
     checker.connector_networks();

@@ -17,7 +17,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::diagnostic::Diagnostic;
 use super::limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_NODES};
-use crate::render::{is_bidi_control, visible};
+use crate::text::{is_bidi_control, visible};
 
 /// A YAML node and where it starts.
 #[derive(Debug, Clone)]

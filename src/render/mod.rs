@@ -6,7 +6,6 @@ mod describe;
 pub mod doctor;
 pub mod markdown;
 pub mod text;
-mod visible;
 
 use std::io::{self, Write};
 
@@ -14,9 +13,9 @@ use serde::Serialize;
 
 use crate::plan::{Plan, Summary};
 
+pub use crate::text::{is_bidi_control, visible};
 pub use describe::{describe, describe_notice, symbol};
 pub use text::Style;
-pub use visible::{is_bidi_control, visible};
 
 /// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.
 /// With `plan --baseline`, `baseline` says which operations the change causes.

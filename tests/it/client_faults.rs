@@ -347,3 +347,20 @@ async fn redirects_are_never_followed_and_no_credential_leaves() {
         "nothing reached the other host"
     );
 }
+
+/// A server message with an escape sequence or a newline cannot repaint the terminal or
+/// forge a line: such characters are printed as `\u{...}`.
+#[tokio::test]
+async fn control_characters_in_a_server_message_are_shown_not_obeyed() {
+    let server = MockServer::sequence(vec![Reply::fail(
+        400,
+        "\u{1b}[2J\u{1b}[H\nNo changes. TagoIO matches the configuration.\u{202e}",
+    )])
+    .await;
+    let (client, _) = server.client();
+    let error = client.profiles_list().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "GET /profile: 400 \\u{1b}[2J\\u{1b}[H\\u{a}No changes. TagoIO matches the configuration.\\u{202e}"
+    );
+}

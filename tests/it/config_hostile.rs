@@ -269,3 +269,26 @@ fn an_empty_folder_is_an_error() {
         format!("no *.yaml or *.yml files under `{}`", dir.path().display())
     );
 }
+
+/// A file name with a newline or an escape sequence cannot forge a diagnostic line.
+#[test]
+fn file_names_with_control_characters_are_shown_escaped() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("evil\n\u{1b}[2Jok.yaml"),
+        "version: 1\nprofiles:\n  acme:\n    nme: ACME\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args(["validate", "."])
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("evil\\u{a}\\u{1b}[2Jok.yaml:4:5: error: "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+}

@@ -8,6 +8,53 @@ use super::{error, field, Checker, OwnedObject};
 use crate::config::model::{Profile, TagoId};
 
 impl<'a> Checker<'a> {
+    /// A name of nothing but white space: TagoIO refuses it, so apply would fail half way.
+    pub(super) fn empty_names(&mut self) {
+        let desired = self.desired;
+        let profiles = desired.profiles.values().map(|p| {
+            (
+                "profile",
+                "profiles",
+                &p.key,
+                &p.name,
+                &p.field_origins,
+                &p.origin,
+            )
+        });
+        let networks = desired.networks.values().map(|n| {
+            (
+                "network",
+                "networks",
+                &n.key,
+                &n.name,
+                &n.field_origins,
+                &n.origin,
+            )
+        });
+        let connectors = desired.connectors.values().map(|c| {
+            (
+                "connector",
+                "connectors",
+                &c.key,
+                &c.name,
+                &c.field_origins,
+                &c.origin,
+            )
+        });
+        for (kind, section, key, name, origins, origin) in
+            profiles.chain(networks).chain(connectors)
+        {
+            if name.trim().is_empty() {
+                let at = field(origins, "name", origin);
+                self.diagnostics.push(
+                    error(at, format!("{kind} `{key}` has an empty name")).with_help(format!(
+                        "give {section}.{key} the name it has, or should have, on TagoIO"
+                    )),
+                );
+            }
+        }
+    }
+
     /// Profiles must be told apart on TagoIO: by id pin, or by a name no other profile has.
     pub(super) fn profiles(&mut self) {
         // Broken profiles may have lost their `id`: they are left out rather than misjudged.

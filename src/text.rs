@@ -1,4 +1,5 @@
-//! Text from the configuration or from TagoIO, made safe to print in one line of a plan.
+//! Text from the configuration or from TagoIO, made safe to print in one line of a plan, a
+//! diagnostic or an error. Data only: `config`, `api` and `render` all use it.
 //!
 //! A name can hold characters that change how the text around them looks: a right-to-left
 //! override reorders what follows it, so `evil\u{202e}txt.exe` reads as `evilexe.txt`, and a
