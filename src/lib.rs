@@ -19,11 +19,13 @@
 //! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
 //! - [`doctor`]: read-only checks that the API answers as tagoform's model of TagoIO expects.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
+//! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.
 
 pub mod api;
 pub mod apply;
+pub mod bounded;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -189,20 +189,15 @@ fn parse_endpoint(value: &str) -> Result<Endpoint, SettingsError> {
 }
 
 fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
-    // A token file holds one line; anything bigger is not a token file.
-    let metadata = std::fs::metadata(path).map_err(|error| SettingsError::TokenFile {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    })?;
-    if metadata.len() > 4096 {
-        return Err(SettingsError::TokenFile {
+    // A token file holds one line; anything bigger, or not a regular file, is not one.
+    let bytes = crate::bounded::read(path, crate::bounded::TOKEN_FILE_LIMIT, "a token file")
+        .map_err(|error| SettingsError::TokenFile {
             path: path.to_owned(),
-            reason: "larger than 4 KiB".to_owned(),
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(|error| SettingsError::TokenFile {
+            reason: error.to_string(),
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| SettingsError::TokenFile {
         path: path.to_owned(),
-        reason: error.to_string(),
+        reason: "it is not UTF-8 text".to_owned(),
     })?;
     let token = Token::new(text.lines().next().unwrap_or_default());
     if token.is_empty() {

@@ -319,7 +319,7 @@ fn same_as_saved(saved: &SavedPlan, fresh: &Plan) -> anyhow::Result<()> {
 }
 
 fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
-    let text = std::fs::read(file)
+    let text = crate::bounded::read(file, crate::bounded::SAVED_PLAN_LIMIT, "a saved plan")
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     let saved: SavedPlan = serde_json::from_slice(&text).with_context(|| {
         format!(

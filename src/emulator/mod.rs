@@ -221,7 +221,17 @@ fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, Emu
         return Ok(config.seed.build(clock_start(), rng)?);
     };
     let shown = path.display().to_string();
-    match std::fs::read(path) {
+    let read = match std::fs::metadata(path) {
+        // Only an existing path is read, and only within bounds; a missing one is made.
+        Ok(_) => crate::bounded::read(path, crate::bounded::STATE_LIMIT, "a state file").map_err(
+            |error| match error {
+                crate::bounded::BoundedReadError::Io(error) => error,
+                other => std::io::Error::other(other.to_string()),
+            },
+        ),
+        Err(error) => Err(error),
+    };
+    match read {
         Ok(bytes) => {
             let mut state: State =
                 serde_json::from_slice(&bytes).map_err(|error| EmulatorError::ParseState {

@@ -134,9 +134,16 @@ impl Seed {
     /// Reads a YAML seed file.
     pub fn load(path: &Path) -> Result<Self, SeedError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
+        let bytes =
+            crate::bounded::read(path, crate::bounded::SEED_LIMIT, "a seed").map_err(|error| {
+                SeedError::Read {
+                    path: shown.clone(),
+                    source: std::io::Error::other(error.to_string()),
+                }
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| SeedError::Read {
             path: shown.clone(),
-            source,
+            source: std::io::Error::other("it is not UTF-8 text"),
         })?;
         serde_yaml::from_str(&text).map_err(|error| SeedError::Parse {
             path: shown,

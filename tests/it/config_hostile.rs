@@ -292,3 +292,60 @@ fn file_names_with_control_characters_are_shown_escaped() {
     );
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
 }
+
+/// Files someone else chose (a saved plan, a token file, an emulator's seed or state) are
+/// read only when regular and within their size: a device or a FIFO is refused at once.
+#[tokio::test]
+async fn plan_token_seed_and_state_files_must_be_regular_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let fifo = folder.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let fifo = fifo.to_str().unwrap().to_owned();
+    std::fs::write(
+        folder.path().join("tagoform.yaml"),
+        "version: 1\nprofiles:\n  acme:\n    name: ACME\n",
+    )
+    .unwrap();
+    for special in ["/dev/zero", fifo.as_str()] {
+        let cases: [Vec<&str>; 4] = [
+            vec![
+                "apply",
+                "--plan",
+                special,
+                "--api",
+                "local",
+                "--auto-approve",
+            ],
+            vec![
+                "plan",
+                ".",
+                "--api",
+                "http://127.0.0.1:9",
+                "--token-file",
+                special,
+            ],
+            vec!["emulator", "--listen", "127.0.0.1:0", "--seed", special],
+            vec!["emulator", "--listen", "127.0.0.1:0", "--state", special],
+        ];
+        for args in cases {
+            let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
+                .args(&args)
+                .current_dir(folder.path())
+                .env_remove("TAGOIO_TOKEN")
+                .stdin(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .output();
+            let output = tokio::time::timeout(std::time::Duration::from_secs(20), run)
+                .await
+                .unwrap_or_else(|_| panic!("{args:?} hangs"))
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+        }
+    }
+}
