@@ -340,6 +340,21 @@ fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
         ))
         .into());
     }
+    // The configuration inside the file is anyone's to edit: checked as YAML would be.
+    let errors: Vec<String> = crate::config::check_model(&saved.desired)
+        .into_iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| crate::text::visible(&diagnostic.message).into_owned())
+        .collect();
+    if !errors.is_empty() {
+        return Err(Refused(format!(
+            "`{}` holds a configuration that is not valid, so it was not made by `tagoform \
+             plan --out`; nothing was changed:\n  {}",
+            file.display(),
+            errors.join("\n  ")
+        ))
+        .into());
+    }
     Ok(saved)
 }
 

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use rules::check_model;
 pub use entries::{parse_expiry, RESERVED_TOKEN_PREFIX};
 pub use limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILES, MAX_FILE_BYTES, MAX_NODES};
 pub use model::*;

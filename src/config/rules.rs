@@ -6,6 +6,7 @@
 //! pinned twice) are in `identity`.
 
 mod identity;
+mod model_only;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -49,6 +50,14 @@ struct OwnedObject<'a> {
 const MAX_SUGGESTIONS: usize = 100;
 
 /// Every cross-entry check; `broken` holds the (section, key) of entries that did not convert.
+/// Every check of a model that did not come from YAML (a saved plan's configuration): what
+/// the loader checks while it builds one, then the cross-entry rules.
+pub fn check_model(desired: &Desired) -> Vec<Diagnostic> {
+    let mut diagnostics = model_only::check(desired);
+    diagnostics.extend(check(desired, &BTreeSet::new()));
+    diagnostics
+}
+
 pub fn check(desired: &Desired, broken: &BTreeSet<(String, String)>) -> Vec<Diagnostic> {
     let shares = desired
         .networks

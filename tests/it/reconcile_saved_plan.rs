@@ -238,3 +238,43 @@ async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
     );
     assert_eq!(requests, Counts::new());
 }
+
+/// The configuration inside a saved plan is checked as YAML would be: a crafted one cannot
+/// manage a token named like the apply lock.
+#[tokio::test]
+async fn a_saved_plan_whose_configuration_is_not_valid_is_refused_before_anything_is_read() {
+    let world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    tokens:\n      - {name: ci, permission: read, expires: never}\n",
+    );
+    world
+        .run(&["plan", "--out", "saved.json", "--detailed-exitcode"])
+        .await
+        .code(2);
+    let saved = world.read("saved.json");
+    assert!(saved.contains("\"name\": \"ci\""));
+    world.write(
+        "saved.json",
+        &saved.replace("\"name\": \"ci\"", "\"name\": \"tagoform (apply lock) 1 by x@y\""),
+    );
+    let (run, requests) = world
+        .measured(&[
+            "apply",
+            "--plan",
+            "saved.json",
+            "--auto-approve",
+            "--tokens-out",
+            "t.json",
+        ])
+        .await;
+    run.code(4);
+    assert_eq!(
+        run.stderr,
+        "error: `saved.json` holds a configuration that is not valid, so it was not made by \
+         `tagoform plan --out`; nothing was changed:\n  token names starting with `tagoform (` \
+         are tagoform's own (its short-lived tokens and the apply lock): `tagoform (apply lock) \
+         1 by x@y`\n"
+    );
+    assert_eq!(requests, Counts::new());
+}

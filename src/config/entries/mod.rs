@@ -7,6 +7,7 @@ mod profile;
 use std::collections::BTreeMap;
 
 pub use objects::{connector, network};
+pub(crate) use profile::is_variable_name;
 pub use profile::{parse_expiry, profile, RESERVED_TOKEN_PREFIX};
 
 use super::convert::Context;

@@ -50,7 +50,7 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
     })
 }
 
-fn is_variable_name(name: &str) -> bool {
+pub(crate) fn is_variable_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -108,10 +108,9 @@ fn is_email(email: &str) -> bool {
         && domain.split('.').all(|label| !label.is_empty())
 }
 
-/// The start of the names of the tokens tagoform makes for itself: a configuration that
-/// managed one would delete another run's lock, or this run's own access.
 /// The start of the names of tagoform's own tokens (the apply lock, short-lived profile
-/// tokens): tagoform knows them by name, and a configuration may not manage one.
+/// tokens): tagoform knows them by name, and a configuration that managed one would delete
+/// another run's lock, or this run's own access.
 pub const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
 
 fn tokens(
