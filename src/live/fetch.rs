@@ -44,6 +44,12 @@ pub enum FetchError {
         profile: String,
         id: Id,
     },
+    /// The same id twice in one answer: which of the two is right cannot be known.
+    #[error(
+        "the answer listing {what} holds the id {id} more than once: refused as malformed \
+         (nothing is planned on an answer that contradicts itself)"
+    )]
+    RepeatedId { what: String, id: Id },
     #[error("reading {what}")]
     Shares {
         what: String,
@@ -102,6 +108,20 @@ pub async fn fetch(
     Ok(LiveSnapshot { profiles, details })
 }
 
+/// Refuses an answer that lists one id twice.
+fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<(), FetchError> {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(FetchError::RepeatedId {
+                what: what.to_owned(),
+                id: id.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Runs `request` in one of the slots. A call keeps its slot through the client's pacing and
 /// retries, which are sequential: one request in flight per slot. `acquire` fails only on a
 /// closed semaphore, and these are never closed.
@@ -117,6 +137,10 @@ pub async fn owned_profiles(access: &Access) -> Result<Vec<LiveProfile>, FetchEr
         .profiles_list()
         .await
         .map_err(reading("the account's profiles"))?;
+    unique_ids(
+        listed.iter().map(|p| p.id.as_str()),
+        "the account's profiles",
+    )?;
     Ok(listed
         .into_iter()
         .filter(|p| p.is_own())
@@ -224,7 +248,9 @@ async fn read_profile(
         let team = in_slot(slots, team_client.team_list(id))
             .await
             .map_err(reading(on("the team")))?;
-        Ok::<_, FetchError>(Some(team.into_iter().map(member).collect()))
+        Ok::<_, FetchError>(Some(
+            team.into_iter().map(member).collect::<Vec<LiveMember>>(),
+        ))
     };
     let tokens = async {
         if !profile.tokens {
@@ -250,6 +276,17 @@ async fn read_profile(
         tokio::try_join!(team, tokens, networks, connectors)?;
     let mut networks: Vec<LiveObject> = networks.into_iter().map(network).collect();
     let mut connectors: Vec<LiveObject> = connectors.into_iter().map(connector).collect();
+    unique_ids(networks.iter().map(|o| o.id.as_str()), &on("the networks"))?;
+    unique_ids(
+        connectors.iter().map(|o| o.id.as_str()),
+        &on("the connectors"),
+    )?;
+    if let Some(team) = &team {
+        unique_ids(
+            team.iter().map(|m: &LiveMember| m.account_id.as_str()),
+            &on("the team"),
+        )?;
+    }
     for (kind, objects) in [("network", &networks), ("connector", &connectors)] {
         if objects.iter().any(|object| object.public) {
             return Err(FetchError::FilterIgnored {

@@ -23,6 +23,8 @@ pub enum Behaviour {
     TeamItemShape,
     /// The `Date` header is this many seconds ahead.
     ClockOff(i64),
+    /// `GET /profile` lists its first profile three times, under other names.
+    RepeatedProfile,
 }
 
 /// A listener serving the emulator's state with one behaviour changed. Stops when dropped.
@@ -78,6 +80,25 @@ async fn change(State(behaviour): State<Behaviour>, request: Request, next: Next
             let uri = format!("{path}?{}", query.join("&"));
             parts.uri = uri.parse::<Uri>().unwrap();
             next.run(Request::from_parts(parts, body)).await
+        }
+        Behaviour::RepeatedProfile if path == "/profile" => {
+            let response = next.run(request).await;
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let mut answer: Value = serde_json::from_slice(&bytes).unwrap();
+            if let Some(items) = answer["result"].as_array_mut() {
+                let first = items[0].clone();
+                for name in ["Impostor 1", "Impostor 2"] {
+                    let mut copy = first.clone();
+                    copy["name"] = json!(name);
+                    items.push(copy);
+                }
+            }
+            let mut response = Response::from_parts(parts, Body::from(answer.to_string()));
+            response
+                .headers_mut()
+                .remove(axum::http::header::CONTENT_LENGTH);
+            response
         }
         Behaviour::TeamItemShape if segments.len() == 4 && segments[3] == "team" => {
             let response = next.run(request).await;

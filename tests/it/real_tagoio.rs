@@ -446,3 +446,29 @@ networks:
         drop(door);
     }
 }
+
+/// An answer that lists one id three times, under different names, is refused as malformed:
+/// which name is right cannot be known, and the first is not simply taken.
+#[tokio::test]
+async fn an_answer_with_a_repeated_id_is_refused_as_malformed() {
+    let mut world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [bob@acme.example]\n",
+    );
+    let door = BehaviourDoor::open(&world.api, Behaviour::RepeatedProfile).await;
+    world.url = door.url.clone();
+    let (run, requests) = world
+        .measured(&["apply", "--auto-approve", "--lock=false"])
+        .await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot read the live state from TagoIO\n  caused by: the answer listing the \
+             account's profiles holds the id {ACME} more than once: refused as malformed \
+             (nothing is planned on an answer that contradicts itself)\n"
+        )
+    );
+    assert_eq!(writes(&requests), Counts::new());
+}

@@ -256,7 +256,10 @@ async fn a_saved_plan_whose_configuration_is_not_valid_is_refused_before_anythin
     assert!(saved.contains("\"name\": \"ci\""));
     world.write(
         "saved.json",
-        &saved.replace("\"name\": \"ci\"", "\"name\": \"tagoform (apply lock) 1 by x@y\""),
+        &saved.replace(
+            "\"name\": \"ci\"",
+            "\"name\": \"tagoform (apply lock) 1 by x@y\"",
+        ),
     );
     let (run, requests) = world
         .measured(&[

@@ -17,7 +17,10 @@ pub fn check(desired: &Desired) -> Vec<Diagnostic> {
             if !is_variable_name(variable) {
                 diagnostics.push(error(
                     &profile.origin,
-                    format!("profile `{}`: `token_env` is not a variable name", profile.key),
+                    format!(
+                        "profile `{}`: `token_env` is not a variable name",
+                        profile.key
+                    ),
                 ));
             }
         }
