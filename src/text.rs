@@ -16,10 +16,20 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
-/// `text` with control characters (a tab excepted) and bidirectional formatting characters
-/// written as `\u{...}`; borrowed when there is none, which is nearly always.
+/// Characters that print as nothing at all (zero-width space, joiners, word joiner, byte
+/// order mark, soft hyphen): `a\u{200b}lice@...` prints exactly like `alice@...`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    )
+}
+
+/// `text` with control characters (a tab excepted), bidirectional formatting characters and
+/// invisible characters written as `\u{...}`; borrowed when there is none, which is nearly
+/// always.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c);
+    let hidden = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c) || is_invisible(c);
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }

@@ -17,7 +17,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::diagnostic::Diagnostic;
 use super::limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_NODES};
-use crate::text::{is_bidi_control, visible};
+use crate::text::{is_bidi_control, is_invisible, visible};
 
 /// A YAML node and where it starts.
 #[derive(Debug, Clone)]
@@ -378,10 +378,13 @@ fn check_key(file: &Path, first: Option<(usize, usize)>, entry: &Entry) -> Optio
             .with_help("write the fields out; anchors and aliases of whole values work");
         return Some(d);
     }
-    if key.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+    if key
+        .chars()
+        .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c))
+    {
         let d = at(format!(
-            "the key `{}` holds a control or text-direction character, which would make it \
-             read as something else in a plan",
+            "the key `{}` holds a control, text-direction or invisible character, which would \
+             make it read as something else in a plan",
             visible(key)
         ))
         .with_help("write keys in plain characters: letters, digits, `-` and `_`");

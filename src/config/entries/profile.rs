@@ -67,6 +67,34 @@ fn members(
     let mut members = Vec::new();
     for (index, email) in emails.into_iter().enumerate() {
         let node = node_at(cx, &[key("team"), Step::Index(index)]);
+        if email.chars().any(crate::text::is_invisible) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node,
+                    format!(
+                        "`{}` holds an invisible character: it prints exactly like another address",
+                        crate::text::visible(&email)
+                    ),
+                )
+                .with_help("type the address again, in plain characters"),
+            );
+            continue;
+        }
+        if let Some(scripts) = mixed_scripts(&email) {
+            diagnostics.push(
+                crate::config::diagnostic::Diagnostic::warning(
+                    cx.file,
+                    node.line,
+                    node.column,
+                    format!(
+                        "`{email}` mixes {scripts} letters: it may only look like the address it \
+                         seems to be"
+                    ),
+                )
+                .with_help("check that every letter is the one you mean (a Cyrillic `а` looks like a Latin `a`)"),
+            );
+        }
         if !is_email(&email) {
             diagnostics.push(
                 error_at(cx.file, node, format!("`{email}` is not an email address"))
@@ -93,6 +121,24 @@ fn members(
         });
     }
     members
+}
+
+/// The scripts an address mixes, when it mixes letters of more than one (Latin with Cyrillic,
+/// say): the classic disguise of a look-alike address.
+fn mixed_scripts(email: &str) -> Option<String> {
+    let script = |c: char| match u32::from(c) {
+        _ if c.is_ascii_alphabetic() => Some("Latin"),
+        0x00c0..=0x024f => Some("Latin"),
+        0x0370..=0x03ff => Some("Greek"),
+        0x0400..=0x052f => Some("Cyrillic"),
+        0x0530..=0x058f => Some("Armenian"),
+        _ if c.is_alphabetic() => Some("other"),
+        _ => None,
+    };
+    let mut scripts: Vec<&str> = email.chars().filter_map(script).collect();
+    scripts.sort_unstable();
+    scripts.dedup();
+    (scripts.len() > 1).then(|| scripts.join(" and "))
 }
 
 /// One `@`, a non-empty local part, a dotted domain, no spaces: what TagoIO can invite.
