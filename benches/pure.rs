@@ -98,6 +98,35 @@ fn benchmarks(c: &mut Criterion) {
         b.iter(|| plan::plan(&desired, &applied, now).unwrap())
     });
     group.finish();
+    hostile(c);
+}
+
+/// Hostile input: a 10 MiB file of one line of `:` (a diagnostic on it once took minutes:
+/// credential masking ran before the snippet was cut), and a one-line flow mapping of
+/// 100,000 entries. Both must load in well under 2 s.
+fn hostile(c: &mut Criterion) {
+    let folder = tempfile::tempdir().unwrap();
+    let long = folder.path().join("long.yaml");
+    let mut text = String::from("version: 1\nprofiles: ");
+    text.push_str(&":".repeat(10 * 1024 * 1024 - text.len() - 1));
+    text.push('\n');
+    std::fs::write(&long, text).unwrap();
+    let flow = folder.path().join("flow.yaml");
+    let entries: Vec<String> = (0..100_000).map(|i| format!("k{i}: v")).collect();
+    std::fs::write(
+        &flow,
+        format!("version: 1\nprofiles: {{{}}}\n", entries.join(", ")),
+    )
+    .unwrap();
+    let mut group = c.benchmark_group("hostile");
+    group.sample_size(10);
+    group.bench_function("validate a 10 MiB line", |b| {
+        b.iter(|| tagoform::config::load(&long).unwrap())
+    });
+    group.bench_function("validate a 100,000-entry flow mapping", |b| {
+        b.iter(|| tagoform::config::load(&flow).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, benchmarks);

@@ -35,10 +35,14 @@ pub fn attach(diagnostics: &mut [Diagnostic], sources: &Sources) {
             .next()
             .unwrap_or_default()
             .trim_end_matches('\r');
-        let line = mask_credentials(&line.replace('\t', " "));
-        if line.trim().is_empty() || line.chars().count() > MAX_SNIPPET_CHARS {
+        // Cut first, then mask: masking looks at every `:`, so a long line (a megabyte of
+        // them, say) must never reach it.
+        if line.trim().is_empty()
+            || line.chars().take(MAX_SNIPPET_CHARS + 1).count() > MAX_SNIPPET_CHARS
+        {
             continue;
         }
+        let line = mask_credentials(&line.replace('\t', " "));
         if diagnostic.width == 0 {
             diagnostic.width = word_width(&line, diagnostic.column);
         }
@@ -69,8 +73,8 @@ fn mask_credentials(line: &str) -> String {
             .rev()
             .filter(|c| !matches!(c, '"' | '\''))
             .collect();
-        let rest: String = chars[at + 1..].iter().collect();
-        if is_credential_key(&word) && !rest.trim().is_empty() {
+        let value_follows = chars[at + 1..].iter().any(|c| !c.is_whitespace());
+        if is_credential_key(&word) && value_follows {
             let kept: String = chars[..=at].iter().collect();
             return format!("{kept} <redacted>");
         }

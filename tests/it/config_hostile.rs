@@ -349,3 +349,19 @@ async fn plan_token_seed_and_state_files_must_be_regular_files() {
         }
     }
 }
+
+/// A diagnostic on a very long line shows no snippet of it (and is not slowed by it: the
+/// line is cut before anything looks at its characters; timed in `benches/pure.rs`).
+#[test]
+fn a_diagnostic_on_a_long_line_shows_no_snippet() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("long.yaml");
+    std::fs::write(
+        &file,
+        format!("version: 1\nprofiles: {}\n", ":".repeat(1024 * 1024)),
+    )
+    .unwrap();
+    let loaded = tagoform::config::load(&file).unwrap();
+    assert!(loaded.desired.is_none());
+    assert!(loaded.diagnostics.iter().all(|d| d.snippet.is_none()));
+}
