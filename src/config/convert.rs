@@ -84,15 +84,16 @@ impl Merger {
 
     /// Parses and adds one file; its text is kept to show the lines diagnostics point at.
     pub fn add_text(&mut self, file: &Path, text: String, root: &Path) {
+        // Only a file that is a YAML mapping may show its lines under a diagnostic: text that
+        // is not (a linked `/proc/self/environ`, a key file) is located, never quoted.
         match yaml::parse(file, &text, &mut self.budget) {
             Ok(document) => {
-                self.sources.insert(file.to_path_buf(), text);
+                if matches!(document.root.value, Value::Mapping(_)) {
+                    self.sources.insert(file.to_path_buf(), text);
+                }
                 self.add_file(document, root);
             }
-            Err(diagnostic) => {
-                self.sources.insert(file.to_path_buf(), text);
-                self.diagnostics.push(*diagnostic);
-            }
+            Err(diagnostic) => self.diagnostics.push(*diagnostic),
         }
     }
 

@@ -103,7 +103,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError
     let sources = read::find_files(path)?;
     let mut merger = convert::Merger::new(options.today);
     for file in &sources.files {
-        match read::read_file(file) {
+        match read::read_file(file, &sources.root) {
             Ok(text) => merger.add_text(file, text, &sources.root),
             Err(diagnostic) => merger.extend(vec![*diagnostic]),
         }

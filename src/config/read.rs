@@ -18,7 +18,8 @@ pub struct Sources {
 }
 
 /// One file, or every `*.yaml`/`*.yml` below a folder (hidden entries skipped, symlinked
-/// folders not followed), sorted by path so that merging is deterministic.
+/// folders not followed), sorted by path so that merging is deterministic. Whether each file
+/// may be read is decided by [`read_file`], which confines it to [`Sources::root`].
 pub fn find_files(path: &Path) -> Result<Sources, LoadError> {
     let metadata = fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
@@ -88,16 +89,46 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
-/// Reads a YAML file as UTF-8 text, refusing anything but a regular file of at most
-/// [`MAX_FILE_BYTES`]. A leading byte-order mark is dropped.
-pub fn read_file(path: &Path) -> Result<String, Box<Diagnostic>> {
+/// Reads a YAML file of the configuration at `root` as UTF-8 text, refusing, without
+/// reading it, anything but a regular file of at most [`MAX_FILE_BYTES`] inside `root`: a
+/// pull request that adds `zz.yaml -> /proc/self/environ` must not get it printed in CI.
+/// A leading byte-order mark is dropped.
+pub fn read_file(path: &Path, root: &Path) -> Result<String, Box<Diagnostic>> {
     let refuse = |message: String| Box::new(Diagnostic::error(path, 1, 1, message));
+    let unreadable = |e: std::io::Error| refuse(format!("cannot read the file: {e}"));
+    let link = fs::symlink_metadata(path).map_err(unreadable)?;
+    let resolved = fs::canonicalize(path).map_err(|_| {
+        Box::new(
+            Diagnostic::error(path, 1, 1, "the file is a broken link")
+                .with_help("replace the link with the file itself"),
+        )
+    })?;
+    let confined = fs::canonicalize(root).is_ok_and(|root| resolved.starts_with(root));
+    if !confined {
+        let how = if link.file_type().is_symlink() {
+            "links to"
+        } else {
+            "is"
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                path,
+                1,
+                1,
+                format!(
+                    "the file {how} a file outside the configuration folder `{}`",
+                    crate::text::visible(&root.display().to_string())
+                ),
+            )
+            .with_help("keep configuration files inside the configuration folder"),
+        ));
+    }
     // Checked before opening: opening a FIFO would block, and a device never ends.
-    let kind = fs::metadata(path).map_err(|e| refuse(format!("cannot read the file: {e}")))?;
+    let kind = fs::metadata(&resolved).map_err(unreadable)?;
     if !kind.is_file() {
         return Err(refuse("not a regular file".into()));
     }
-    let file = fs::File::open(path).map_err(|e| refuse(format!("cannot read the file: {e}")))?;
+    let file = fs::File::open(&resolved).map_err(unreadable)?;
     let metadata = file
         .metadata()
         .map_err(|e| refuse(format!("cannot read the file: {e}")))?;

@@ -252,11 +252,70 @@ fn yaml_fifos_and_links_to_devices_are_refused_without_reading() {
         .iter()
         .map(|d| (d.file.display().to_string(), d.line, d.message.clone()))
         .collect();
-    let refused = |name: &str| {
-        let path = dir.path().join(name).display().to_string();
-        (path, 1, "not a regular file".to_owned())
-    };
-    assert_eq!(found, [refused("pipe.yaml"), refused("zero.yaml")]);
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let outside = format!(
+        "the file links to a file outside the configuration folder `{}`",
+        dir.path().display()
+    );
+    assert_eq!(
+        found,
+        [
+            (at("pipe.yaml"), 1, "not a regular file".to_owned()),
+            (at("zero.yaml"), 1, outside),
+        ]
+    );
+}
+
+/// A pull request can add `zz.yaml -> /proc/self/environ` or a link to a key file: the file
+/// it points at is refused without being read, and a file in the folder that is not YAML is
+/// located, never quoted, so no line of it reaches a CI log.
+#[cfg(unix)]
+#[test]
+fn yaml_links_out_of_the_folder_and_non_yaml_text_are_never_printed() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = write(outside.path(), "secret.yaml", b"token: 4f1c-secret-value\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "config/a.yaml",
+        b"version: 1\nprofiles:\n  acme:\n    name: ACME\n",
+    );
+    let config = dir.path().join("config");
+    std::os::unix::fs::symlink(&secret, config.join("zz.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("/proc/self/environ", config.join("env.yaml")).expect("symlink");
+    std::os::unix::fs::symlink(config.join("missing"), config.join("broken.yaml"))
+        .expect("symlink");
+    // A link that stays inside the folder is an ordinary file of the configuration.
+    write(dir.path(), "config/shared/b.yaml", b"version: 1\n");
+    std::os::unix::fs::symlink("shared/b.yaml", config.join("b-link.yaml")).expect("symlink");
+    // Text in the folder that is not a YAML mapping, or not YAML at all.
+    write(dir.path(), "config/dotenv.yaml", b"API_TOKEN=4f1c-plain-secret\n");
+    write(dir.path(), "config/key.yml", b"private: [4f1c-broken-secret\n");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .args(["validate", "config"])
+        .current_dir(dir.path())
+        .output()
+        .expect("tagoform runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!format!("{stdout}{stderr}").contains("4f1c"), "{stdout}{stderr}");
+    let heads: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("config/"))
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "config/broken.yaml:1:1: error: the file is a broken link",
+            "config/dotenv.yaml:1:1: error: expected a mapping at the top of the file",
+            "config/env.yaml:1:1: error: the file links to a file outside the configuration folder `config`",
+            "config/key.yml:2:1: error: YAML syntax error: while parsing a flow sequence, expected ',' or ']'",
+            "config/zz.yaml:1:1: error: the file links to a file outside the configuration folder `config`",
+        ],
+        "{stdout}"
+    );
 }
 
 #[test]
