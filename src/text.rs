@@ -25,11 +25,17 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
-/// `text` with control characters (a tab excepted), bidirectional formatting characters and
-/// invisible characters written as `\u{...}`; borrowed when there is none, which is nearly
+/// `text` with control characters (a tab excepted), the line and paragraph separators (line
+/// breaks to YAML 1.1), bidirectional formatting characters and invisible characters written
+/// as `\u{...}`; borrowed when there is none, which is nearly
 /// always.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c) || is_invisible(c);
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{2028}' | '\u{2029}')
+            || is_bidi_control(c)
+            || is_invisible(c)
+    };
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }

@@ -1,5 +1,6 @@
 //! `tagoform export`: read the account, convert it (PURE, in [`crate::export`]), then print
-//! one document or write one file per profile into a new or empty folder.
+//! one document or write one file per profile into a new or empty folder, renamed into place
+//! only once every file is written.
 //!
 //! Exit codes: 0 exported (notes about what was left out go to stderr), 1 error.
 
@@ -95,11 +96,48 @@ fn check_empty(folder: &Path) -> anyhow::Result<()> {
 
 fn write_folder(folder: &Path, exported: &Exported) -> anyhow::Result<()> {
     let schema = crate::config::wire::schema_json();
-    let files = exported
+    let files: Vec<(&Path, &str)> = exported
         .files
         .iter()
         .map(|f| (f.path.as_path(), f.text.as_str()))
-        .chain([(Path::new(SCHEMA_FILE), schema.as_str())]);
+        .chain([(Path::new(SCHEMA_FILE), schema.as_str())])
+        .collect();
+    write_complete(folder, &files)
+}
+
+/// Writes `files` into a hidden folder next to `folder`, then renames it into place: a
+/// failure half-way leaves no partly written configuration that a later plan would read as
+/// the whole account. `folder` must be new or empty (an empty folder is replaced).
+pub(crate) fn write_complete(folder: &Path, files: &[(&Path, &str)]) -> anyhow::Result<()> {
+    let parent = match folder.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create the folder `{}`", parent.display()))?;
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    std::fs::create_dir(&staging)
+        .with_context(|| format!("cannot create the folder `{}`", staging.display()))?;
+    let written = write_all(&staging, files).and_then(|()| {
+        std::fs::rename(&staging, folder).with_context(|| {
+            format!(
+                "cannot move the export from `{}` to `{}`",
+                staging.display(),
+                folder.display()
+            )
+        })
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    written
+}
+
+fn write_all(folder: &Path, files: &[(&Path, &str)]) -> anyhow::Result<()> {
     for (relative, text) in files {
         let path = folder.join(relative);
         if let Some(parent) = path.parent() {
@@ -110,4 +148,51 @@ fn write_folder(folder: &Path, exported: &Exported) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::write_complete;
+
+    fn names(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failure_half_way_leaves_no_folder_and_no_staging_behind() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("tagoio");
+        // The second file cannot be written (a NUL in a file name): the first must not stay.
+        let files = [
+            (Path::new("a.yaml"), "version: 1\n"),
+            (Path::new("b\0.yaml"), "version: 1\n"),
+        ];
+        assert!(write_complete(&out, &files).is_err());
+        assert_eq!(names(parent.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_complete_export_replaces_an_empty_folder() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("tagoio");
+        std::fs::create_dir(&out).unwrap();
+        let files = [
+            (Path::new("a.yaml"), "version: 1\n"),
+            (Path::new("decoders/x.js"), "// x\n"),
+        ];
+        write_complete(&out, &files).unwrap();
+        assert_eq!(names(parent.path()), ["tagoio"]);
+        assert_eq!(names(&out), ["a.yaml", "decoders"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("decoders/x.js")).unwrap(),
+            "// x\n"
+        );
+    }
 }

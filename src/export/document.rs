@@ -105,7 +105,8 @@ pub fn render(document: &Document, header: &[String]) -> Result<String, RenderEr
         if line.is_empty() {
             text.push_str("#\n");
         } else {
-            text.push_str(&format!("# {line}\n"));
+            // A live name can hold a newline or a NUL: one comment line stays one line.
+            text.push_str(&format!("# {}\n", crate::text::visible(line)));
         }
     }
     text.push_str(&format!("version: {VERSION}\n"));

@@ -13,6 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Keys the configuration loader refuses anywhere because they look like credentials.
 const CREDENTIAL_KEYS: [&str; 4] = ["token", "password", "secret", "pin"];
 
+/// The longest slug of a name. Keys add at most a profile key, a kind and a 24-character id to
+/// it, which keeps every exported file name well under the 255 bytes file systems allow.
+pub const MAX_SLUG_CHARS: usize = 48;
+
 /// `ACME Production (EU)` → `acme-production-eu`; `fallback` when nothing is left.
 pub fn slug(name: &str, fallback: &str) -> String {
     let mut slug = String::new();
@@ -23,6 +27,9 @@ pub fn slug(name: &str, fallback: &str) -> String {
             slug.push('-');
         }
     }
+    // A key becomes a file name (`<key>.yaml`, `decoders/<key>.js`): a 300-character name
+    // must not exceed what a file system allows once the id is appended.
+    slug.truncate(MAX_SLUG_CHARS);
     while slug.ends_with('-') {
         slug.pop();
     }

@@ -289,8 +289,16 @@ fn yaml_links_out_of_the_folder_and_non_yaml_text_are_never_printed() {
     write(dir.path(), "config/shared/b.yaml", b"version: 1\n");
     std::os::unix::fs::symlink("shared/b.yaml", config.join("b-link.yaml")).expect("symlink");
     // Text in the folder that is not a YAML mapping, or not YAML at all.
-    write(dir.path(), "config/dotenv.yaml", b"API_TOKEN=4f1c-plain-secret\n");
-    write(dir.path(), "config/key.yml", b"private: [4f1c-broken-secret\n");
+    write(
+        dir.path(),
+        "config/dotenv.yaml",
+        b"API_TOKEN=4f1c-plain-secret\n",
+    );
+    write(
+        dir.path(),
+        "config/key.yml",
+        b"private: [4f1c-broken-secret\n",
+    );
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
         .args(["validate", "config"])
@@ -300,7 +308,10 @@ fn yaml_links_out_of_the_folder_and_non_yaml_text_are_never_printed() {
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     let stderr = String::from_utf8(output.stderr).expect("utf-8");
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
-    assert!(!format!("{stdout}{stderr}").contains("4f1c"), "{stdout}{stderr}");
+    assert!(
+        !format!("{stdout}{stderr}").contains("4f1c"),
+        "{stdout}{stderr}"
+    );
     let heads: Vec<&str> = stdout
         .lines()
         .filter(|line| line.starts_with("config/"))

@@ -73,3 +73,65 @@ async fn one_document_on_stdout_plans_no_changes_too() {
     assert_eq!(plan.operations, vec![]);
     account.access.close().await;
 }
+
+/// A live name with a newline, a NUL or a YAML comment sign, and a 300-character name, export
+/// to files with short names and comments that stay comments, and plan no changes.
+#[tokio::test]
+async fn unusual_live_names_export_to_yaml_that_plans_no_changes() {
+    use tagoform::api::types::{NetworkCreateInfo, ProfileEditRequest};
+    use tagoform::emulator::seed::{DEMO_PROFILE_ID, DEMO_STAGING_PROFILE_ID};
+
+    let account = Account::start().await;
+    let odd = "ACME\nStaging\0 # version: 2\r\u{2028}end";
+    let long = "Sensor ".repeat(43);
+    for (id, name) in [(DEMO_STAGING_PROFILE_ID, odd), (DEMO_PROFILE_ID, &long)] {
+        let edit = ProfileEditRequest {
+            name: Some(name.to_owned()),
+            ..ProfileEditRequest::default()
+        };
+        account
+            .access
+            .account()
+            .profile_edit(id, &edit)
+            .await
+            .unwrap();
+    }
+    let client = account
+        .access
+        .profile("acme", DEMO_PROFILE_ID)
+        .await
+        .unwrap();
+    let network = NetworkCreateInfo {
+        name: Some(format!("{long}\n# not a comment")),
+        ..NetworkCreateInfo::default()
+    };
+    client.network_create(&network).await.unwrap();
+
+    let (folder, exported) = account.export_to_folder().await;
+    let mut paths: Vec<String> = exported
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    paths.sort();
+    let key = "sensor-sensor-sensor-sensor-sensor-sensor-sensor";
+    assert_eq!(
+        paths,
+        [
+            "acme-staging-version-2-end.yaml".to_owned(),
+            format!("{key}.yaml")
+        ]
+    );
+    let staging =
+        std::fs::read_to_string(folder.path().join("acme-staging-version-2-end.yaml")).unwrap();
+    assert!(
+        staging.contains(
+            "\n# The profile `ACME\\u{a}Staging\\u{0} # version: 2\\u{d}\\u{2028}end` (6500a1b2c3d4e5f601234502)"
+        ),
+        "{staging}"
+    );
+    let desired = load(folder.path());
+    let plan = account.plan(&desired).await;
+    assert_eq!(plan.operations, vec![], "{}", text(&plan));
+    account.access.close().await;
+}
