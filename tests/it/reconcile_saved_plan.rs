@@ -280,4 +280,20 @@ async fn a_saved_plan_whose_configuration_is_not_valid_is_refused_before_anythin
          1 by x@y`\n"
     );
     assert_eq!(requests, Counts::new());
+
+    world.write(
+        "saved.json",
+        &saved.replace("\"name\": \"ci\"", "\"name\": \" \""),
+    );
+    let (run, requests) = world
+        .measured(&["apply", "--plan", "saved.json", "--auto-approve"])
+        .await;
+    run.code(4);
+    assert_eq!(
+        run.stderr,
+        "error: `saved.json` holds a configuration that is not valid, so it was not made by \
+         `tagoform plan --out`; nothing was changed:\n  a token of profile `acme` has an empty \
+         name\n"
+    );
+    assert_eq!(requests, Counts::new());
 }

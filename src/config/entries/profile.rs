@@ -184,6 +184,13 @@ fn tokens(
             continue;
         }
         seen.insert(token.name.clone(), name_node.line);
+        if token.name.trim().is_empty() {
+            diagnostics.push(
+                error_at(cx.file, name_node, "a token has an empty name")
+                    .with_help("name the token: tagoform finds it on TagoIO by its name"),
+            );
+            continue;
+        }
         if token.name.starts_with(RESERVED_TOKEN_PREFIX) {
             diagnostics.push(
                 error_at(

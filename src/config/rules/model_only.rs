@@ -9,7 +9,8 @@ use crate::config::diagnostic::Diagnostic;
 use crate::config::entries::{is_variable_name, RESERVED_TOKEN_PREFIX};
 use crate::config::model::Desired;
 
-/// Token names (unique per profile, none of tagoform's own) and `token_env` variable names.
+/// Token names (not empty, unique per profile, none of tagoform's own) and `token_env`
+/// variable names.
 pub fn check(desired: &Desired) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for profile in desired.profiles.values() {
@@ -26,6 +27,12 @@ pub fn check(desired: &Desired) -> Vec<Diagnostic> {
         }
         let mut seen = BTreeSet::new();
         for token in profile.tokens.iter().flatten() {
+            if token.name.trim().is_empty() {
+                diagnostics.push(error(
+                    &token.origin,
+                    format!("a token of profile `{}` has an empty name", profile.key),
+                ));
+            }
             if token.name.starts_with(RESERVED_TOKEN_PREFIX) {
                 diagnostics.push(error(
                     &token.origin,
