@@ -127,12 +127,7 @@ impl Client {
 
     /// `GET /profile/{id}/team`: members and pending invitations (`active: false`).
     pub async fn team_list(&self, profile_id: &str) -> Result<Vec<TeamMember>, ApiError> {
-        let route = Route::new(
-            Method::Get,
-            "/profile/{id}/team",
-            &[PathArg::Id(profile_id)],
-        )?;
-        self.execute(Call::new(route)).await
+        self.team_list_as(profile_id).await
     }
 
     /// `GET /profile/{id}/team` as TagoIO sent it, each item an untyped object: for checking
@@ -142,6 +137,13 @@ impl Client {
         &self,
         profile_id: &str,
     ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, ApiError> {
+        self.team_list_as(profile_id).await
+    }
+
+    async fn team_list_as<T: serde::de::DeserializeOwned>(
+        &self,
+        profile_id: &str,
+    ) -> Result<Vec<T>, ApiError> {
         let route = Route::new(
             Method::Get,
             "/profile/{id}/team",

@@ -100,20 +100,7 @@ impl Client {
             Err(error) if error.is_conflict() || error.answer_lost() => {}
             Err(error) => return Err(error.into()),
         }
-        if self
-            .share_recipients(kind, id)
-            .await?
-            .iter()
-            .any(|p| p == profile_id)
-        {
-            return Ok(());
-        }
-        Err(ShareError::Unconfirmed {
-            action: "share",
-            kind: kind.as_str(),
-            id: id.to_owned(),
-            profile: profile_id.to_owned(),
-        })
+        self.confirm(kind, id, profile_id, "share").await
     }
 
     /// Stops sharing `id` with `profile_id`, confirmed by the share list. A 404 or a lost
@@ -139,16 +126,28 @@ impl Client {
             Err(error) if error.is_not_found() || error.answer_lost() => {}
             Err(error) => return Err(error.into()),
         }
-        if !self
+        self.confirm(kind, id, profile_id, "unshare").await
+    }
+
+    /// Reads the share list once: after a `share`, `profile_id` must be on it; after an
+    /// `unshare`, it must not.
+    async fn confirm(
+        &self,
+        kind: IntegrationKind,
+        id: &str,
+        profile_id: &str,
+        action: &'static str,
+    ) -> Result<(), ShareError> {
+        let listed = self
             .share_recipients(kind, id)
             .await?
             .iter()
-            .any(|p| p == profile_id)
-        {
+            .any(|p| p == profile_id);
+        if listed == (action == "share") {
             return Ok(());
         }
         Err(ShareError::Unconfirmed {
-            action: "unshare",
+            action,
             kind: kind.as_str(),
             id: id.to_owned(),
             profile: profile_id.to_owned(),

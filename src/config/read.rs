@@ -97,7 +97,10 @@ pub fn read_file(path: &Path, root: &Path) -> Result<String, Box<Diagnostic>> {
     let refuse = |message: String| Box::new(Diagnostic::error(path, 1, 1, message));
     let unreadable = |e: std::io::Error| refuse(format!("cannot read the file: {e}"));
     let link = fs::symlink_metadata(path).map_err(unreadable)?;
-    let resolved = fs::canonicalize(path).map_err(|_| {
+    let resolved = fs::canonicalize(path).map_err(|e| {
+        if !link.file_type().is_symlink() {
+            return unreadable(e);
+        }
         Box::new(
             Diagnostic::error(path, 1, 1, "the file is a broken link")
                 .with_help("replace the link with the file itself"),
