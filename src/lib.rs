@@ -18,7 +18,9 @@
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
 //! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
 //! - [`doctor`]: read-only checks that the API answers as tagoform's model of TagoIO expects.
-//! - [`cli`]: clap definitions only; the command glue lives in [`commands`].
+//! - [`cli`]: clap definitions only; the command glue lives in [`commands`], which also
+//!   starts the embedded emulator for `--api local` (`commands::session`), so `api` never
+//!   depends on the server.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.

@@ -202,7 +202,7 @@ impl Client {
     }
 
     /// A builder preset from resolved settings. [`Endpoint::Local`] must be started first
-    /// (see [`super::local`]) and its URL passed as `local_url`.
+    /// (see `commands::session`) and its URL passed as `local_url`.
     pub fn builder_from_settings(
         settings: &ApiSettings,
         local_url: Option<&str>,

@@ -11,7 +11,6 @@ mod client;
 mod clock;
 mod error;
 mod integration;
-pub mod local;
 mod pacing;
 mod query;
 mod retry;

@@ -15,6 +15,7 @@ mod plan;
 mod progress;
 mod reconcile;
 mod schema;
+pub mod session;
 mod unlock;
 mod validate;
 

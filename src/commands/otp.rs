@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::reconcile::{otp_type, runtime};
-use crate::api::local;
+use super::session as local;
 use crate::api::types::{LoginOtpRequest, OtpType};
 use crate::api::ApiSettings;
 use crate::cli::OtpArgs;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 
-use crate::api::local::{self, Session};
+use super::session::{self as local, Session};
 use crate::api::types::OtpType;
 use crate::api::{ApiSettings, Endpoint, Secret};
 use crate::cli::{ApiArgs, ColorChoice};

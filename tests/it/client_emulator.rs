@@ -354,13 +354,13 @@ async fn pacing_under_the_plan_limits_avoids_429() {
 async fn api_local_keeps_its_state_between_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let settings = tagoform::api::ApiSettings::new(tagoform::api::Endpoint::Local, None);
-    let session = tagoform::api::local::open(&settings, dir.path(), |builder| builder)
+    let session = tagoform::commands::session::open(&settings, dir.path(), |builder| builder)
         .await
         .unwrap();
     let id = session.client.profile_create("Kept").await.unwrap();
     drop(session);
     assert!(dir.path().join(".tagoform/local-api.json").is_file());
-    let session = tagoform::api::local::open(&settings, dir.path(), |builder| builder)
+    let session = tagoform::commands::session::open(&settings, dir.path(), |builder| builder)
         .await
         .unwrap();
     let profiles = session.client.profiles_list().await.unwrap();

@@ -189,8 +189,20 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
         .map(|(name, _, _)| name)
         .collect();
     tokens.sort();
+    // The last run succeeded, but removing its lock or a short-lived token may have failed
+    // (a 503 like any other request): such a token is tagoform's own, lapses on its own, and
+    // the run must have said so.
+    let (own, managed): (Vec<String>, Vec<String>) = tokens
+        .into_iter()
+        .partition(|name| name.starts_with(tagoform::config::RESERVED_TOKEN_PREFIX));
+    let last = runs.last().unwrap();
+    assert!(
+        own.is_empty() || last.stderr.contains("warning: could not remove"),
+        "{own:?} left without a warning: {}",
+        last.stderr
+    );
     assert_eq!(
-        tokens,
+        managed,
         [
             "acme-dashboard",
             "ci-deploy",

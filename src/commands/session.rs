@@ -1,4 +1,5 @@
-//! `--api local`: opening a client on the emulator embedded in this process.
+//! `--api local`: opening a client on the emulator embedded in this process. It lives with
+//! the commands, not in `api`, so that the client never depends on the server.
 //!
 //! [`open`] turns resolved settings into a [`Session`]: for a URL, just a client; for
 //! `local`, the emulator is started first over `<dir>/.tagoform/local-api.json` (so state
@@ -7,10 +8,7 @@
 
 use std::path::Path;
 
-use super::client::{Client, ClientBuilder};
-use super::error::ApiError;
-use super::secret::Token;
-use super::settings::{ApiSettings, Endpoint};
+use crate::api::{ApiError, ApiSettings, Client, ClientBuilder, Endpoint, Token};
 use crate::emulator::local::{self as embedded, LocalApi};
 use crate::emulator::EmulatorError;
 
