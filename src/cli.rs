@@ -364,7 +364,7 @@ pub struct ApiArgs {
     pub api: Option<String>,
     /// A TagoIO region instead of a URL.
     #[arg(long, value_enum, conflicts_with = "api")]
-    pub region: Option<crate::api::Region>,
+    pub region: Option<RegionArg>,
     /// Read the token from this file (first line) instead of TAGOIO_TOKEN.
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
@@ -376,6 +376,39 @@ pub struct ApiArgs {
     /// carried out (429, or no connection made).
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
+}
+
+impl ApiArgs {
+    /// The flags as `api` takes them.
+    pub fn flags(&self) -> crate::api::ApiFlags {
+        crate::api::ApiFlags {
+            api: self.api.clone(),
+            region: self.region.map(crate::api::Region::from),
+            token_file: self.token_file.clone(),
+            timeout: self.timeout,
+            max_attempts: self.max_attempts,
+        }
+    }
+}
+
+/// `--region`: TagoIO's public regions, by the names the SDK gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RegionArg {
+    /// United States East 1 (https://api.tago.io).
+    #[value(name = "us-e1")]
+    UsE1,
+    /// Europe West 1 (https://api.eu-w1.tago.io).
+    #[value(name = "eu-w1")]
+    EuW1,
+}
+
+impl From<RegionArg> for crate::api::Region {
+    fn from(region: RegionArg) -> Self {
+        match region {
+            RegionArg::UsE1 => crate::api::Region::UsE1,
+            RegionArg::EuW1 => crate::api::Region::EuW1,
+        }
+    }
 }
 
 /// Arguments of `tagoform export`.

@@ -31,5 +31,5 @@ pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;
 pub use route::{is_tagoio_id, Method, Route};
 pub use secret::{Secret, Token};
-pub use settings::{ApiSettings, Endpoint, Region, SettingsError};
+pub use settings::{ApiFlags, ApiSettings, Endpoint, Region, SettingsError};
 pub use share::ShareError;

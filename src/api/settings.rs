@@ -1,7 +1,7 @@
 //! Resolved API settings: where the API is, which token to send, how patient to be.
 //!
-//! Raw flags ([`crate::cli::ApiArgs`]) and the environment become one [`ApiSettings`]
-//! before any request is made. Precedence, most specific first:
+//! Raw flags ([`ApiFlags`], which the command line fills) and the environment become one
+//! [`ApiSettings`] before any request is made. Precedence, most specific first:
 //! - endpoint: `--api URL|local`, then `--region`, then `TAGOIO_API`; none of them is an
 //!   error (tagoform never guesses which TagoIO a configuration is for);
 //! - token: `--token-file`, then `TAGOIO_TOKEN`; with `--api local` and neither, the
@@ -17,14 +17,28 @@ use super::secret::Secret;
 use super::secret::Token;
 
 /// TagoIO's public regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {
-    /// United States East 1 (https://api.tago.io).
-    #[value(name = "us-e1")]
+    /// United States East 1.
     UsE1,
-    /// Europe West 1 (https://api.eu-w1.tago.io).
-    #[value(name = "eu-w1")]
+    /// Europe West 1.
     EuW1,
+}
+
+/// The flags that name and tune the API, as plain data: the command line fills them, and
+/// `api` stays free of the command-line parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFlags {
+    /// `--api URL|local`.
+    pub api: Option<String>,
+    /// `--region`.
+    pub region: Option<Region>,
+    /// `--token-file`.
+    pub token_file: Option<PathBuf>,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+    /// `--max-attempts`.
+    pub max_attempts: Option<u32>,
 }
 
 impl Region {
@@ -111,7 +125,7 @@ impl ApiSettings {
     /// `|name| std::env::var(name).ok()` outside tests), as for a run nobody watches: the
     /// embedded emulator is never the default.
     pub fn resolve(
-        args: &crate::cli::ApiArgs,
+        args: &ApiFlags,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingsError> {
         Self::resolve_for(args, env, false)
@@ -120,7 +134,7 @@ impl ApiSettings {
     /// [`Self::resolve`]; `attended`: a person runs this at an interactive terminal. Only
     /// then, with `CI` unset and no credentials, is the embedded emulator the default.
     pub fn resolve_for(
-        args: &crate::cli::ApiArgs,
+        args: &ApiFlags,
         env: impl Fn(&str) -> Option<String>,
         attended: bool,
     ) -> Result<Self, SettingsError> {
@@ -209,10 +223,8 @@ fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::ApiArgs;
-
-    fn args(api: Option<&str>, token_file: Option<PathBuf>) -> ApiArgs {
-        ApiArgs {
+    fn args(api: Option<&str>, token_file: Option<PathBuf>) -> ApiFlags {
+        ApiFlags {
             api: api.map(str::to_owned),
             region: None,
             token_file,

@@ -22,7 +22,7 @@ pub fn run(args: &OtpArgs) -> anyhow::Result<ExitCode> {
     let (Some(email), Some(password)) = (env("TAGOIO_EMAIL"), env("TAGOIO_PASSWORD")) else {
         bail!("set TAGOIO_EMAIL and TAGOIO_PASSWORD: TagoIO sends the code to that account");
     };
-    let settings = ApiSettings::resolve(&args.api, env)?;
+    let settings = ApiSettings::resolve(&args.api.flags(), env)?;
     let directory = std::env::current_dir().context("cannot read the current directory")?;
     runtime()?.block_on(async {
         let session = local::open(&settings, &directory, |builder| builder)

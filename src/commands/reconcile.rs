@@ -65,7 +65,7 @@ impl Connected {
 pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connected> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let settings = ApiSettings::resolve_for(args, env, attended)?;
+    let settings = ApiSettings::resolve_for(&args.flags(), env, attended)?;
     let local_api = settings.endpoint == Endpoint::Local;
     if settings.local_by_default {
         tracing::warn!(
