@@ -316,6 +316,5 @@ impl Access {
 /// When a short-lived token made now should lapse, by the server's clock, as ISO-8601.
 fn short_lived_expiry(client: &Client) -> String {
     let now = client.server_now().unwrap_or_else(chrono::Utc::now);
-    (now + chrono::Duration::hours(SHORT_LIVED_HOURS))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    crate::api::types::wire_instant(now + chrono::Duration::hours(SHORT_LIVED_HOURS))
 }

@@ -317,7 +317,7 @@ pub(super) fn leased(
     let now = client.server_now().unwrap_or_else(chrono::Utc::now);
     let until = now + chrono::Duration::minutes(i64::from(lease_minutes));
     TokenCreateRequest {
-        expire_time: Some(until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        expire_time: Some(crate::api::types::wire_instant(until)),
         ..request.clone()
     }
 }

@@ -79,13 +79,7 @@ async fn lists_hold_own_shared_and_catalog_objects_and_the_filters_separate_them
     let api = Api::start().await;
     let mine = api.network(DEMO, "ACME LoRaWAN").await;
     let theirs = api.network(PARTNER, "Globex net").await;
-    api.post(
-        &format!("/integration/network/{theirs}/share"),
-        PARTNER,
-        json!({"profile_id": ACME}),
-    )
-    .await
-    .result();
+    api.share(PARTNER, "network", &theirs, ACME).await;
     let ids = |answer: &Answer| -> Vec<String> {
         let mut ids: Vec<String> = answer
             .result()
@@ -278,13 +272,7 @@ async fn a_connector_uses_only_public_networks_or_its_own_profiles() {
     let api = Api::start().await;
     let own = api.network(DEMO, "own").await;
     let foreign = api.network(PARTNER, "globex net").await;
-    api.post(
-        &format!("/integration/network/{foreign}/share"),
-        PARTNER,
-        json!({"profile_id": ACME}),
-    )
-    .await
-    .result();
+    api.share(PARTNER, "network", &foreign, ACME).await;
     let message = format!(
         "Network `{foreign}` is shared with this profile, not owned by it: a connector may only use public networks or networks of its own profile"
     );

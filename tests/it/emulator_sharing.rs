@@ -83,13 +83,7 @@ async fn sharing_names_a_recipient_profile_once_and_never_the_owner() {
 async fn recipients_read_and_use_but_cannot_modify_or_delete() {
     let api = Api::start().await;
     let id = api.connector(DEMO, "acme-th", &[TTN]).await;
-    api.post(
-        &format!("/integration/connector/{id}/share"),
-        DEMO,
-        json!({"profile_id": GLOBEX}),
-    )
-    .await
-    .result();
+    api.share(DEMO, "connector", &id, GLOBEX).await;
     let path = format!("/integration/connector/{id}");
     assert_eq!(
         api.get(&path, PARTNER).await.result()["name"],

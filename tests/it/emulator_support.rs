@@ -241,6 +241,18 @@ impl Api {
         answer.result()["connector"].as_str().unwrap().to_string()
     }
 
+    /// Shares the `kind` (`network` or `connector`) `id`, owned by the token's profile, with
+    /// `recipient`; the share must succeed.
+    pub async fn share(&self, token: &str, kind: &str, id: &str, recipient: &str) {
+        self.post(
+            &format!("/integration/{kind}/{id}/share"),
+            token,
+            json!({"profile_id": recipient}),
+        )
+        .await
+        .result();
+    }
+
     /// A token of the demo account with the given permission, for ACME Production.
     pub async fn token_with(&self, permission: &str) -> String {
         let body = json!({"name": permission, "permission": permission, "email": DEMO_EMAIL, "password": DEMO_PASSWORD});

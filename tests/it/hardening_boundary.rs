@@ -31,13 +31,7 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
         } else {
             &connector
         };
-        api.post(
-            &format!("/integration/{kind}/{id}/share"),
-            DEMO,
-            json!({"profile_id": GLOBEX}),
-        )
-        .await
-        .result();
+        api.share(DEMO, kind, id, GLOBEX).await;
     }
     let team = format!("/profile/{ACME}/team");
     api.post(&team, DEMO, json!({"email": "alice@acme.example"}))

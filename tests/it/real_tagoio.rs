@@ -46,15 +46,7 @@ async fn share_lookalikes_with_acme(world: &World) -> (String, String) {
         .connector(PARTNER, "ACME TH Sensor", &[&network])
         .await;
     for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world
-            .api
-            .post(
-                &format!("/integration/{kind}/{id}/share"),
-                PARTNER,
-                json!({"profile_id": ACME}),
-            )
-            .await
-            .result();
+        world.api.share(PARTNER, kind, id, ACME).await;
     }
     (network, connector)
 }
@@ -265,15 +257,7 @@ async fn doctor_world() -> World {
     world.env.insert("ACME_TOKEN".into(), DEMO.into());
     world.write("tagoform.yaml", &doctor_yaml());
     let network = world.api.network(DEMO, "Field LoRaWAN").await;
-    world
-        .api
-        .post(
-            &format!("/integration/network/{network}/share"),
-            DEMO,
-            json!({"profile_id": GLOBEX}),
-        )
-        .await
-        .result();
+    world.api.share(DEMO, "network", &network, GLOBEX).await;
     world
         .api
         .post(

@@ -108,15 +108,7 @@ async fn the_account_token_may_come_from_a_file() {
 async fn shares_left_out_of_the_configuration_are_not_managed() {
     let world = World::start().await;
     let network = world.api.network(DEMO, "Field LoRaWAN").await;
-    world
-        .api
-        .post(
-            &format!("/integration/network/{network}/share"),
-            DEMO,
-            json!({"profile_id": GLOBEX}),
-        )
-        .await
-        .result();
+    world.api.share(DEMO, "network", &network, GLOBEX).await;
     world.write(
         "tagoform.yaml",
         "version: 1

@@ -231,15 +231,7 @@ async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for
         .connector(PARTNER, "Globex Sensor", &[&network])
         .await;
     for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world
-            .api
-            .post(
-                &format!("/integration/{kind}/{id}/share"),
-                PARTNER,
-                json!({"profile_id": ACME}),
-            )
-            .await
-            .result();
+        world.api.share(PARTNER, kind, id, ACME).await;
     }
     // ACME manages its profile exclusively, and even configures a connector of the same
     // name: its own, which is created; the partner's is neither changed nor deleted.

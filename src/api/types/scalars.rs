@@ -49,13 +49,17 @@ pub enum Expiry {
     At(DateTime<Utc>),
 }
 
+/// An instant as tagoform writes it to TagoIO (`expire_time`): ISO-8601 in UTC, to the
+/// millisecond, as TagoIO's own answers show instants.
+pub fn wire_instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 impl Serialize for Expiry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Never => serializer.serialize_str("never"),
-            Self::At(at) => {
-                serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true))
-            }
+            Self::At(at) => serializer.serialize_str(&wire_instant(*at)),
         }
     }
 }

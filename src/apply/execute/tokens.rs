@@ -201,7 +201,7 @@ fn expire_time(
             let until = add_period(now, period).ok_or_else(|| {
                 ExecuteError::Unmet(format!("the expiry `{expires}` lies too far ahead"))
             })?;
-            Ok(until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            Ok(crate::api::types::wire_instant(until))
         }
         ConfigExpiry::Never | ConfigExpiry::Date(_) => Ok(expires.to_owned()),
     }
