@@ -79,7 +79,16 @@ async fn read_lock_and_apply(
         return Err(refusal);
     }
     let lock = take_lock(args, quiet, connected).await?;
-    let result = run_connected(args, quiet, desired, saved, connected, lock.as_ref()).await;
+    let result = run_connected(
+        args,
+        quiet,
+        desired,
+        saved,
+        &targets,
+        connected,
+        lock.as_ref(),
+    )
+    .await;
     if let Some(lock) = lock {
         let run_id = lock.run_id().to_owned();
         for failure in lock.release().await {
@@ -150,14 +159,10 @@ async fn run_connected(
     quiet: bool,
     desired: &Desired,
     saved: Option<SavedPlan>,
+    targets: &[String],
     connected: &Connected,
     lock: Option<&AccountLock>,
 ) -> anyhow::Result<ExitCode> {
-    let targets = match &saved {
-        Some(saved) => saved.targets.clone(),
-        None => args.reconcile.targets.clone(),
-    };
-    let targets = &targets[..];
     let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
     // The saved plan is what was reviewed: applied only when a plan made now, under the
     // lock, has exactly its operations. Then the fresh one is applied (the same operations),
