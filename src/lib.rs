@@ -21,12 +21,14 @@
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`], which also
 //!   starts the embedded emulator for `--api local` (`commands::session`), so `api` never
 //!   depends on the server.
+//! - [`billing`]: TagoIO's service and add-on names, data only, shared by every layer.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.
 
 pub mod api;
 pub mod apply;
+pub mod billing;
 pub mod bounded;
 pub mod cli;
 pub mod commands;
