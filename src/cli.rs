@@ -203,6 +203,9 @@ pub struct ApplyArgs {
     /// Allow deleting profiles, networks and connectors marked `delete: true`.
     #[arg(long)]
     pub allow_delete: bool,
+    /// Allow buying and removing add-ons (`addons:`): subscription changes that cost money.
+    #[arg(long)]
+    pub allow_billing: bool,
     /// Refuse when more than this many members and shares would be removed.
     #[arg(long, default_value_t = 10)]
     pub max_removals: usize,

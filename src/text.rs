@@ -69,3 +69,33 @@ mod tests {
         assert_eq!(visible("\u{1b}[2Jx\u{2067}y"), "\\u{1b}[2Jx\\u{2067}y");
     }
 }
+
+/// A whole number with a comma between thousands (`25,000`), as TagoIO's Billing page and
+/// a reviewer read amounts.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    #[test]
+    fn groups_by_three_from_the_right() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (25000, "25,000"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(super::thousands(n), text);
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! Settings (where the API is, which token) are resolved first, in [`settings`].
 
 mod account;
+mod billing;
 mod client;
 mod clock;
 mod error;

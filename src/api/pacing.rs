@@ -15,8 +15,13 @@ use super::clock::Clock;
 use super::route::Method;
 
 const WINDOW: Duration = Duration::from_secs(60);
-/// Routes sent without a token, which TagoIO's per-profile limits do not count.
-const UNCOUNTED_PREFIX: &str = "/account/";
+/// Routes sent without a token, which TagoIO's per-profile limits do not count (the
+/// billing routes under `/account/` carry a token, and are counted).
+const UNCOUNTED: [&str; 3] = [
+    "/account/login",
+    "/account/login/otp",
+    "/account/profile/token",
+];
 
 /// Every (method, route template) the client sends, as TagoIO's rate limits name them.
 pub const ROUTES: &[(Method, &str)] = &[
@@ -35,6 +40,13 @@ pub const ROUTES: &[(Method, &str)] = &[
     (Method::Get, "/profile/{id}/token"),
     (Method::Post, "/profile/{id}/token"),
     (Method::Delete, "/profile/{id}/token/{token}"),
+    (Method::Delete, "/profile/{id}/custom_dns"),
+    (Method::Delete, "/profile/{id}/mobile"),
+    (Method::Get, "/account/allocation"),
+    (Method::Post, "/account/allocation"),
+    (Method::Get, "/account/subscription"),
+    (Method::Post, "/account/subscription"),
+    (Method::Get, "/pricing"),
     (Method::Get, "/integration/network"),
     (Method::Post, "/integration/network"),
     (Method::Get, "/integration/network/{id}"),
@@ -85,7 +97,7 @@ impl RateBudgets {
     pub fn from_fn(lookup: impl Fn(Method, &str) -> Option<u32>) -> Self {
         let mut budgets = Self::default();
         for (method, template) in ROUTES {
-            if template.starts_with(UNCOUNTED_PREFIX) {
+            if UNCOUNTED.contains(template) {
                 continue;
             }
             if let Some(per_minute) = lookup(*method, template) {

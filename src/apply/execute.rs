@@ -15,6 +15,7 @@ use std::path::Path;
 
 use tokio::sync::Mutex;
 
+mod billing;
 mod copies;
 mod objects;
 mod profiles;
@@ -79,6 +80,9 @@ pub struct Executor<'a> {
     profiles: Mutex<BTreeMap<String, Id>>,
     objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
     tokens: Mutex<Vec<CreatedToken>>,
+    /// Held through each add-on purchase: each sends the whole list of an add-on's profiles,
+    /// so two at once could each leave out the other's profile.
+    subscription: Mutex<()>,
 }
 
 impl<'a> Executor<'a> {
@@ -90,6 +94,7 @@ impl<'a> Executor<'a> {
             profiles: Mutex::new(BTreeMap::new()),
             objects: Mutex::new(BTreeMap::new()),
             tokens: Mutex::new(Vec::new()),
+            subscription: Mutex::new(()),
         }
     }
 
@@ -125,7 +130,14 @@ impl<'a> Executor<'a> {
                 target,
                 name,
                 logo_url,
-            } => self.create_profile(target, name, logo_url).await,
+                banner_url,
+            } => {
+                self.create_profile(target, name, logo_url, banner_url)
+                    .await
+            }
+            OperationKind::Allocate { entries } => self.allocate(entries).await,
+            OperationKind::AddAddOn { target, addon, .. } => self.add_addon(target, *addon).await,
+            OperationKind::RemoveAddOn { target, addon } => self.remove_addon(target, *addon).await,
             OperationKind::UpdateProfile { target } => self.update_profile(target, operation).await,
             OperationKind::DeleteProfile { target, .. } => self.delete_profile(target).await,
             OperationKind::InviteMember { target, email, .. } => self.invite(target, email).await,

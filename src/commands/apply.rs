@@ -374,6 +374,18 @@ fn check_safety(args: &ApplyArgs, plan: &Plan, connected: &Connected) -> anyhow:
         ))
         .into());
     }
+    let billing: Vec<String> = plan
+        .billing_changes()
+        .map(|op| format!("profile {}: {}", op.profile, describe(op)))
+        .collect();
+    if !billing.is_empty() && !args.allow_billing {
+        return Err(Refused(format!(
+            "the plan changes the subscription, which costs money: {}; nothing was changed. \
+             Re-run with --allow-billing if that is intended",
+            billing.join("; ")
+        ))
+        .into());
+    }
     let removals = plan.access_removals();
     if removals > args.max_removals {
         return Err(Refused(format!(

@@ -11,7 +11,8 @@ pub const CHANGES: u8 = 2;
 /// `apply`: an operation failed (those that did not depend on it were done).
 pub const OPERATION_FAILED: u8 = 3;
 /// `apply`: refused before any write (a safety rule, the lock held, a stale or foreign saved
-/// plan, no terminal to confirm on, or cancelled).
+/// plan, no terminal to confirm on, or cancelled); `plan` and `apply`: the configured
+/// allocation exceeds the account's limits.
 pub const REFUSED: u8 = 4;
 /// `apply --verify`: TagoIO still differs from the configuration after a complete apply.
 pub const VERIFY_FOUND_CHANGES: u8 = 5;
@@ -25,6 +26,9 @@ pub struct Refused(pub String);
 pub fn for_error(error: &anyhow::Error) -> ExitCode {
     let refused = error.chain().any(|cause| {
         cause.downcast_ref::<Refused>().is_some()
+            || cause
+                .downcast_ref::<crate::plan::PlanError>()
+                .is_some_and(|e| !e.over_limits.is_empty() && e.errors.is_empty())
             || matches!(
                 cause.downcast_ref::<crate::lock::LockError>(),
                 Some(crate::lock::LockError::Held { .. })

@@ -10,12 +10,14 @@
 //!   `Some(vec![])` = managed, and the answer is "none".
 //! - `Option<_>` on object fields: `None` = left as it is on TagoIO.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+pub use crate::billing::{AddOn, Service};
 
 pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
 
@@ -116,6 +118,12 @@ pub struct Profile {
     pub name: String,
     pub id: Option<TagoId>,
     pub logo_url: Option<String>,
+    pub banner_url: Option<String>,
+    /// The managed services and their amounts (`None`: allocation not managed; a service
+    /// missing from the map is not managed either).
+    pub allocation: Option<BTreeMap<Service, u64>>,
+    /// The complete set of add-ons (`None`: add-ons not managed).
+    pub addons: Option<BTreeSet<AddOn>>,
     /// Name of the environment variable holding a token of this profile (never the token).
     pub token_env: Option<String>,
     /// When true, networks and connectors of this profile that the YAML does not name are

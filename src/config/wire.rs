@@ -56,6 +56,15 @@ pub struct Profile {
     pub id: Option<String>,
     /// URL of the profile's logo.
     pub logo_url: Option<String>,
+    /// URL of the profile's banner.
+    pub banner_url: Option<String>,
+    /// This profile's share of the account's services. A service left out is not managed;
+    /// the sum over all profiles must stay within the account's limit for each service.
+    pub allocation: Option<Allocation>,
+    /// The complete list of paid add-ons of this profile (`custom_dns`, `mobile`). Adding
+    /// or removing one changes the subscription and needs `apply --allow-billing`. Leave it
+    /// out to not manage add-ons; `[]` means none.
+    pub addons: Option<Vec<crate::billing::AddOn>>,
     /// Name of the environment variable that holds a token of this profile (never the
     /// token itself). Used for the profile's networks, connectors and shares.
     #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
@@ -73,6 +82,84 @@ pub struct Profile {
     /// true: delete this profile from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
     pub delete: bool,
+}
+
+/// A profile's share of the account's services (TagoIO's Billing page, "Resource
+/// Allocation"). Each amount is in the service's own unit, as TagoIO's Billing page shows it.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping from service (`input`, `output`, ...) to a whole number"
+)]
+pub struct Allocation {
+    /// Data input (data registers a month).
+    pub input: Option<Amount>,
+    /// Data output (data requests a month).
+    pub output: Option<Amount>,
+    /// Analysis (minutes of run time a month).
+    pub analysis: Option<Amount>,
+    /// Data records kept.
+    pub data_records: Option<Amount>,
+    /// SMS a month.
+    pub sms: Option<Amount>,
+    /// E-mails a month.
+    pub email: Option<Amount>,
+    /// Run users.
+    pub run_users: Option<Amount>,
+    /// Push notifications a month.
+    pub push_notification: Option<Amount>,
+    /// File storage.
+    pub file_storage: Option<Amount>,
+}
+
+impl Allocation {
+    /// The services this allocation sets, in TagoIO's order.
+    pub fn entries(&self) -> Vec<(crate::billing::Service, u64)> {
+        use crate::billing::Service;
+        [
+            (Service::Input, self.input),
+            (Service::Output, self.output),
+            (Service::Analysis, self.analysis),
+            (Service::DataRecords, self.data_records),
+            (Service::Sms, self.sms),
+            (Service::Email, self.email),
+            (Service::RunUsers, self.run_users),
+            (Service::PushNotification, self.push_notification),
+            (Service::FileStorage, self.file_storage),
+        ]
+        .into_iter()
+        .filter_map(|(service, amount)| amount.map(|a| (service, a.0)))
+        .collect()
+    }
+}
+
+/// A whole number of 0 or more: TagoIO allocates services in whole units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[schemars(transparent)]
+pub struct Amount(#[schemars(range(min = 0))] pub u64);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number of 0 or more")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Amount, E> {
+                Ok(Amount(value))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Amount, E> {
+                u64::try_from(value)
+                    .map(Amount)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+            }
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Amount, E> {
+                Err(E::invalid_value(serde::de::Unexpected::Float(value), &self))
+            }
+        }
+        deserializer.deserialize_u64(Visitor)
+    }
 }
 
 /// An account token of a profile. Its value is written only to `apply --tokens-out`.

@@ -35,6 +35,14 @@ pub struct Profile {
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banner_url: Option<String>,
+    /// Every service TagoIO lists for the profile, in TagoIO's order; `None` when not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<Fields>,
+    /// The add-ons the profile has; `None` when not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addons: Option<Vec<String>>,
     /// `None` when the team was not read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<Vec<String>>,

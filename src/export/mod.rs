@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 pub use document::{RenderError, SCHEMA_FILE};
 pub use read::{read, ReadError};
 
-use crate::live::{Id, LiveProfile, LiveProfileState, LiveSnapshot, ObjectKind};
+use crate::live::{Id, LiveBilling, LiveProfile, LiveProfileState, LiveSnapshot, ObjectKind};
 use document::Document;
 use objects::Context;
 
@@ -99,7 +99,8 @@ pub fn export(snapshot: &LiveSnapshot, options: &Options) -> Result<Exported, Re
     let mut parts = Vec::new();
     for (key, id) in order {
         if let (Some(live), Some(state)) = (owned.get(id.as_str()), snapshot.details.get(id)) {
-            parts.push(export_profile(key, live, state, &names, options));
+            let billing = snapshot.billing.as_ref();
+            parts.push(export_profile(key, live, state, billing, &names, options));
         }
     }
     let used: BTreeSet<&Id> = parts.iter().flat_map(|p| &p.recipients).collect();
@@ -155,13 +156,14 @@ fn export_profile(
     key: &str,
     live: &LiveProfile,
     state: &LiveProfileState,
+    billing: Option<&LiveBilling>,
     names: &Names,
     options: &Options,
 ) -> Part {
     let mut notes = Vec::new();
     let pin = names.name_count.get(&live.name).copied().unwrap_or(0) > 1;
     let mut document = Document::default();
-    let profile = profiles::profile(live, state, pin, options.now, &mut notes);
+    let profile = profiles::profile(live, state, billing, pin, options.now, &mut notes);
     document.profiles.insert(key.to_owned(), profile);
     let network_keys: BTreeMap<Id, String> = state
         .networks

@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::document::{Profile, Token};
+use super::document::{Fields, Profile, Token};
+use crate::billing::{AddOn, Service};
 use crate::config::RESERVED_TOKEN_PREFIX;
-use crate::live::{LiveMember, LiveProfile, LiveProfileState, LiveToken};
+use crate::live::{LiveBilling, LiveMember, LiveProfile, LiveProfileState, LiveToken};
 
 /// The permissions the configuration can manage.
 const PERMISSIONS: [&str; 3] = ["full", "write", "read"];
@@ -15,6 +16,7 @@ const PERMISSIONS: [&str; 3] = ["full", "write", "read"];
 pub fn profile(
     live: &LiveProfile,
     state: &LiveProfileState,
+    billing: Option<&LiveBilling>,
     pin: bool,
     now: DateTime<Utc>,
     notes: &mut Vec<String>,
@@ -23,6 +25,24 @@ pub fn profile(
         name: live.name.clone(),
         id: pin.then(|| live.id.clone()),
         logo_url: live.logo_url.clone().filter(|url| !url.is_empty()),
+        banner_url: state.banner_url.clone().flatten(),
+        allocation: billing
+            .and_then(|b| b.allocation.get(&live.id))
+            .map(|amounts| {
+                Fields(
+                    Service::ALL
+                        .into_iter()
+                        .filter_map(|s| Some((s.as_str().to_owned(), (*amounts.get(&s)?).into())))
+                        .collect(),
+                )
+            }),
+        addons: billing.map(|b| {
+            AddOn::ALL
+                .into_iter()
+                .filter(|addon| b.addons.get(addon).is_some_and(|h| h.contains(&live.id)))
+                .map(|addon| addon.as_str().to_owned())
+                .collect()
+        }),
         team: state.team.as_deref().map(|team| members(team, now)),
         tokens: state
             .tokens

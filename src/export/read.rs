@@ -160,6 +160,11 @@ fn probe(owned: &[(Id, String)], selected: &[Id]) -> Desired {
                 name: name.clone(),
                 id: Some(pin),
                 logo_url: None,
+                // Managed (with values no plan is made from), so that `fetch` reads the
+                // banner, the allocation and the add-ons.
+                banner_url: Some(String::new()),
+                allocation: Some(BTreeMap::new()),
+                addons: Some(Default::default()),
                 token_env: None,
                 exclusive: false,
                 delete: false,

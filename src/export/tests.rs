@@ -47,6 +47,7 @@ fn object(
 /// one ACME and a profile of another account.
 fn account() -> LiveSnapshot {
     let northwind = LiveProfileState {
+        banner_url: None,
         team: Some(vec![]),
         tokens: Some(vec![LiveToken {
             name: "ci".into(),
@@ -81,6 +82,7 @@ fn account() -> LiveSnapshot {
             profile(NORTH, "Northwind"),
         ],
         details,
+        billing: None,
     }
 }
 

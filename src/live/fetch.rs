@@ -50,6 +50,9 @@ pub enum FetchError {
          (nothing is planned on an answer that contradicts itself)"
     )]
     RepeatedId { what: String, id: Id },
+    /// An answer TagoIO's types do not allow (a negative or fractional amount).
+    #[error("the answer listing {what} is malformed: {detail}; nothing is planned on it")]
+    Malformed { what: String, detail: String },
     #[error("reading {what}")]
     Shares {
         what: String,
@@ -69,6 +72,8 @@ struct Managed<'a> {
     id: Id,
     team: bool,
     tokens: bool,
+    /// Its `banner_url` is managed: read `GET /profile/{id}`, the only route that has it.
+    banner: bool,
     /// Its configured networks and connectors (not to delete), in key order.
     networks: Vec<Wanted<'a>>,
     connectors: Vec<Wanted<'a>>,
@@ -100,16 +105,32 @@ pub async fn fetch(
     let managed = managed_profiles(desired, &profiles);
     // `parallelism` profiles in progress keep every slot busy (each has several lists to
     // read), and each profile's lists are read soon after its token is obtained.
-    let details: BTreeMap<Id, LiveProfileState> = stream::iter(managed.iter())
+    let billing = async {
+        if !super::billing::is_managed(desired) {
+            return Ok(None);
+        }
+        let ids = managed.iter().map(|p| (p.key, &p.id)).collect();
+        super::billing::read(desired, access.account(), &ids, &slots)
+            .await
+            .map(Some)
+    };
+    let details = stream::iter(managed.iter())
         .map(|profile| read_profile(access, profile, &slots, parallelism))
         .buffer_unordered(parallelism)
-        .try_collect()
-        .await?;
-    Ok(LiveSnapshot { profiles, details })
+        .try_collect::<BTreeMap<Id, LiveProfileState>>();
+    let (billing, details) = tokio::try_join!(billing, details)?;
+    Ok(LiveSnapshot {
+        profiles,
+        details,
+        billing,
+    })
 }
 
 /// Refuses an answer that lists one id twice.
-fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<(), FetchError> {
+pub(crate) fn unique_ids<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> Result<(), FetchError> {
     let mut seen = std::collections::HashSet::new();
     for id in ids {
         if !seen.insert(id) {
@@ -125,7 +146,7 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<(), 
 /// Runs `request` in one of the slots. A call keeps its slot through the client's pacing and
 /// retries, which are sequential: one request in flight per slot. `acquire` fails only on a
 /// closed semaphore, and these are never closed.
-async fn in_slot<T>(slots: &Semaphore, request: impl Future<Output = T>) -> T {
+pub(crate) async fn in_slot<T>(slots: &Semaphore, request: impl Future<Output = T>) -> T {
     let _slot = slots.acquire().await;
     request.await
 }
@@ -191,6 +212,7 @@ fn managed_profiles<'a>(desired: &'a Desired, live: &[LiveProfile]) -> Vec<Manag
                 id: id.to_owned(),
                 team: profile.team.is_some(),
                 tokens: profile.tokens.is_some(),
+                banner: profile.banner_url.is_some(),
                 networks: networks.remove(profile.key.as_str()).unwrap_or_default(),
                 connectors: connectors.remove(profile.key.as_str()).unwrap_or_default(),
             })
@@ -261,6 +283,15 @@ async fn read_profile(
             .map_err(reading(on("the tokens")))?;
         Ok(Some(tokens.into_iter().map(token).collect()))
     };
+    let banner = async {
+        if !profile.banner {
+            return Ok(None);
+        }
+        let info = in_slot(slots, account.profile_info(id))
+            .await
+            .map_err(reading(on("the details")))?;
+        Ok(Some(info.info.banner_url.filter(|url| !url.is_empty())))
+    };
     let everything = ListQuery::default();
     let networks = async {
         in_slot(slots, client.owned_networks(id, &everything))
@@ -272,8 +303,8 @@ async fn read_profile(
             .await
             .map_err(reading(on("the connectors")))
     };
-    let (team, tokens, networks, connectors) =
-        tokio::try_join!(team, tokens, networks, connectors)?;
+    let (team, tokens, banner_url, networks, connectors) =
+        tokio::try_join!(team, tokens, banner, networks, connectors)?;
     let mut networks: Vec<LiveObject> = networks.into_iter().map(network).collect();
     let mut connectors: Vec<LiveObject> = connectors.into_iter().map(connector).collect();
     unique_ids(networks.iter().map(|o| o.id.as_str()), &on("the networks"))?;
@@ -304,6 +335,7 @@ async fn read_profile(
         .await?;
     merge_object_reads(&mut networks, &mut connectors, results);
     let state = LiveProfileState {
+        banner_url,
         team,
         tokens,
         networks,

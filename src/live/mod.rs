@@ -2,6 +2,7 @@
 //! [`Access`] that picks the right token for each profile.
 
 mod access;
+mod billing;
 mod fetch;
 mod snapshot;
 

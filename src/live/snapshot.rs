@@ -5,7 +5,9 @@
 //! executor looks its value up again when it must delete it), so a snapshot can be logged,
 //! printed or saved without leaking anything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use crate::billing::{AddOn, Service};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,24 @@ pub struct LiveSnapshot {
     pub profiles: Vec<LiveProfile>,
     /// The detail of each matched, managed profile, by profile id.
     pub details: BTreeMap<Id, LiveProfileState>,
+    /// Allocation, limits and add-ons; `None` when no profile manages them (not read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing: Option<LiveBilling>,
+}
+
+/// The account's services and add-ons, as `GET /account/allocation`, `GET
+/// /account/subscription` and (when an add-on may be bought) `GET /pricing` give them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LiveBilling {
+    /// Every profile's share of each service, by profile id (also profiles the configuration
+    /// does not name: their shares count towards the account's limits).
+    pub allocation: BTreeMap<Id, BTreeMap<Service, u64>>,
+    /// The account's limit of each service.
+    pub limits: BTreeMap<Service, u64>,
+    /// The profiles holding each add-on.
+    pub addons: BTreeMap<AddOn, BTreeSet<Id>>,
+    /// TagoIO's list price of each add-on; `None` when not read (nothing to buy).
+    pub addon_prices: Option<BTreeMap<AddOn, f64>>,
 }
 
 /// One owned profile as the profile list shows it.
@@ -35,6 +55,10 @@ pub struct LiveProfile {
 /// configuration does not manage it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct LiveProfileState {
+    /// `GET /profile/{id}`'s banner, read only when the configuration manages `banner_url`
+    /// (the profile list has no banner). `None`: not read; `Some(None)`: no banner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner_url: Option<Option<String>>,
     pub team: Option<Vec<LiveMember>>,
     pub tokens: Option<Vec<LiveToken>>,
     pub networks: Vec<LiveObject>,

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use super::billing;
 use super::identity::{
     match_object, match_profiles, IdentityError, ObjectQuery, PlanError, ProfileIds,
 };
@@ -78,6 +79,7 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
         pinned,
         drafts: Drafts::default(),
         created_profiles: BTreeMap::new(),
+        deleted_profiles: BTreeMap::new(),
         networks: BTreeMap::new(),
         network_shares: BTreeMap::new(),
         connector_network_changes: Vec::new(),
@@ -90,9 +92,19 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
     differ.objects(ObjectKind::Network);
     differ.objects(ObjectKind::Connector);
     differ.order_network_deletes();
-    if !differ.errors.is_empty() {
+    let billing = billing::Context {
+        desired,
+        billing: live.billing.as_ref(),
+        live_profiles: &live.profiles,
+        profile_ids: &differ.profile_ids,
+        created: &differ.created_profiles,
+        deleted: &differ.deleted_profiles,
+    };
+    let over_limits = billing::diff(&billing, &mut differ.drafts);
+    if !differ.errors.is_empty() || !over_limits.is_empty() {
         return Err(PlanError {
             errors: differ.errors,
+            over_limits,
         });
     }
     Ok(differ.drafts.finish())
@@ -122,6 +134,8 @@ struct Differ<'a> {
     drafts: Drafts,
     /// Draft index of each profile this plan creates.
     created_profiles: BTreeMap<String, usize>,
+    /// Draft index of each live profile this plan deletes, by id.
+    deleted_profiles: BTreeMap<Id, usize>,
     networks: BTreeMap<String, NetworkState>,
     /// Share drafts of networks, by (network key, recipient key).
     network_shares: BTreeMap<(String, String), usize>,
@@ -168,7 +182,7 @@ impl<'a> Differ<'a> {
         match (live, profile.delete) {
             (None, true) => return,
             (Some(live), true) => {
-                self.drafts.push(Draft {
+                let index = self.drafts.push(Draft {
                     profile: profile.key.clone(),
                     kind: OperationKind::DeleteProfile {
                         target,
@@ -178,19 +192,26 @@ impl<'a> Differ<'a> {
                     origin,
                     depends_on: Vec::new(),
                 });
+                self.deleted_profiles.insert(live.id.clone(), index);
                 return;
             }
             (None, false) => {
                 let mut changes = vec![FieldChange::new("name", None, json!(profile.name))];
-                if let Some(logo) = &profile.logo_url {
-                    changes.push(FieldChange::new("logo_url", None, json!(logo)));
+                for (field, url) in [
+                    ("logo_url", &profile.logo_url),
+                    ("banner_url", &profile.banner_url),
+                ] {
+                    if let Some(url) = url.as_deref().filter(|u| !u.is_empty()) {
+                        changes.push(FieldChange::new(field, None, json!(url)));
+                    }
                 }
                 let index = self.drafts.push(Draft {
                     profile: profile.key.clone(),
                     kind: OperationKind::CreateProfile {
                         target: target.clone(),
                         name: profile.name.clone(),
-                        logo_url: profile.logo_url.clone(),
+                        logo_url: profile.logo_url.clone().filter(|u| !u.is_empty()),
+                        banner_url: profile.banner_url.clone().filter(|u| !u.is_empty()),
                     },
                     changes,
                     origin,
@@ -207,12 +228,23 @@ impl<'a> Differ<'a> {
                         json!(profile.name),
                     ));
                 }
-                if let Some(logo) = &profile.logo_url {
-                    // An empty URL clears the logo, and TagoIO then has none: the same thing.
-                    let live_logo = live.logo_url.as_deref().filter(|l| !l.is_empty());
-                    if live_logo != Some(logo.as_str()).filter(|l| !l.is_empty()) {
-                        let old = live_logo.map(|l| json!(l));
-                        changes.push(FieldChange::new("logo_url", old, json!(logo)));
+                let live_banner = self
+                    .state_of(&profile.key)
+                    .and_then(|state| state.banner_url.as_ref());
+                let urls = [
+                    ("logo_url", &profile.logo_url, Some(&live.logo_url)),
+                    ("banner_url", &profile.banner_url, live_banner),
+                ];
+                for (field, wanted, live_url) in urls {
+                    // Not managed, or not read (then a plan cannot tell: it changes nothing).
+                    let (Some(wanted), Some(live_url)) = (wanted, live_url) else {
+                        continue;
+                    };
+                    // An empty URL clears the image, and TagoIO then has none: the same thing.
+                    let live_url = live_url.as_deref().filter(|l| !l.is_empty());
+                    if live_url != Some(wanted.as_str()).filter(|l| !l.is_empty()) {
+                        let old = live_url.map(|l| json!(l));
+                        changes.push(FieldChange::new(field, old, json!(wanted)));
                     }
                 }
                 if !changes.is_empty() {

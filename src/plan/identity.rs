@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::billing::{OverLimit, OverLimitTable};
 use crate::config::{Desired, Origin, TagoId};
 use crate::live::{Id, LiveObject, LiveProfile, LiveSnapshot, ObjectKind};
 
@@ -72,6 +73,8 @@ pub enum IdentityError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
     pub errors: Vec<IdentityError>,
+    /// Services whose allocation would exceed the account's limit.
+    pub over_limits: Vec<OverLimit>,
 }
 
 impl fmt::Display for PlanError {
@@ -81,6 +84,12 @@ impl fmt::Display for PlanError {
                 writeln!(f)?;
             }
             write!(f, "{error}")?;
+        }
+        if !self.over_limits.is_empty() {
+            if !self.errors.is_empty() {
+                writeln!(f)?;
+            }
+            write!(f, "{}", OverLimitTable(&self.over_limits))?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 //! byte-identical plans), testable with plain values, and savable (`plan --out`, `apply --plan`
 //! share the one serializable [`Plan`] type).
 
+mod billing;
 mod diff;
 mod identity;
 mod objects;
@@ -14,15 +15,18 @@ mod saved;
 mod team;
 mod tokens;
 
+pub use billing::{OverLimit, OverLimitTable};
 pub use diff::plan;
 pub use identity::{IdentityError, PlanError};
 pub use objects::without_nulls;
 pub use operation::{
-    Action, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef,
-    Summary, TokenStamp, FORMAT_VERSION,
+    Action, AllocationEntry, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind,
+    Plan, ProfileRef, Summary, TokenStamp, ACCOUNT, FORMAT_VERSION,
 };
 pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 pub use tokens::add_period;
 
+#[cfg(test)]
+mod billing_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::billing::{AddOn, Service};
 use crate::config::{Origin, Permission};
 use crate::live::{Id, ObjectKind};
 
@@ -80,6 +81,16 @@ impl Plan {
             .collect()
     }
 
+    /// Add-ons bought or removed: subscription changes, what needs `--allow-billing`.
+    pub fn billing_changes(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.iter().filter(|operation| {
+            matches!(
+                operation.kind,
+                OperationKind::AddAddOn { .. } | OperationKind::RemoveAddOn { .. }
+            )
+        })
+    }
+
     /// Token creations and replacements: their new values must go to `--tokens-out`.
     pub fn creates_tokens(&self) -> bool {
         self.operations.iter().any(|operation| {
@@ -136,6 +147,18 @@ impl Operation {
     }
 }
 
+/// The `profile` of an account-level operation ([`OperationKind::Allocate`]): no profile key
+/// is empty.
+pub const ACCOUNT: &str = "";
+
+/// One profile's part of an [`OperationKind::Allocate`]: the new amount of each service
+/// that changes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AllocationEntry {
+    pub target: ProfileRef,
+    pub services: std::collections::BTreeMap<Service, u64>,
+}
+
 /// A profile as an operation targets it: by key, with its live id when it exists already
 /// (`None`: created by an earlier operation of the same plan).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -167,6 +190,8 @@ pub enum OperationKind {
         name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         logo_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        banner_url: Option<String>,
     },
     UpdateProfile {
         target: ProfileRef,
@@ -245,6 +270,24 @@ pub enum OperationKind {
         recipient_key: Option<String>,
         recipient_id: Id,
     },
+    /// The account's service allocation, in one request: only the profiles and services
+    /// that change. An account-level operation: its `profile` is empty.
+    Allocate {
+        entries: Vec<AllocationEntry>,
+    },
+    /// Buying an add-on for a profile: a subscription change, charged to the account.
+    AddAddOn {
+        target: ProfileRef,
+        addon: AddOn,
+        /// TagoIO's list price (`GET /pricing`), when it gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        price: Option<f64>,
+    },
+    /// Taking an add-on away from a profile.
+    RemoveAddOn {
+        target: ProfileRef,
+        addon: AddOn,
+    },
 }
 
 /// Tells one token of a name from another without its value: the value is looked up again at
@@ -271,38 +314,21 @@ impl OperationKind {
     pub fn action(&self) -> Action {
         match self {
             OperationKind::CreateProfile { .. }
+            | OperationKind::AddAddOn { .. }
             | OperationKind::InviteMember { .. }
             | OperationKind::CreateToken { .. }
             | OperationKind::CreateObject { .. }
             | OperationKind::Share { .. } => Action::Create,
-            OperationKind::UpdateProfile { .. } | OperationKind::UpdateObject { .. } => {
-                Action::Update
-            }
+            OperationKind::UpdateProfile { .. }
+            | OperationKind::UpdateObject { .. }
+            | OperationKind::Allocate { .. } => Action::Update,
             OperationKind::DeleteProfile { .. }
             | OperationKind::RemoveMember { .. }
             | OperationKind::DeleteToken { .. }
             | OperationKind::DeleteObject { .. }
-            | OperationKind::Unshare { .. } => Action::Delete,
+            | OperationKind::Unshare { .. }
+            | OperationKind::RemoveAddOn { .. } => Action::Delete,
             OperationKind::ReplaceToken { .. } => Action::Replace,
-        }
-    }
-
-    /// The profile the operation happens in.
-    pub fn target(&self) -> &ProfileRef {
-        match self {
-            OperationKind::CreateProfile { target, .. }
-            | OperationKind::UpdateProfile { target }
-            | OperationKind::DeleteProfile { target, .. }
-            | OperationKind::InviteMember { target, .. }
-            | OperationKind::RemoveMember { target, .. }
-            | OperationKind::CreateToken { target, .. }
-            | OperationKind::ReplaceToken { target, .. }
-            | OperationKind::DeleteToken { target, .. }
-            | OperationKind::CreateObject { target, .. }
-            | OperationKind::UpdateObject { target, .. }
-            | OperationKind::DeleteObject { target, .. }
-            | OperationKind::Share { target, .. }
-            | OperationKind::Unshare { target, .. } => target,
         }
     }
 }

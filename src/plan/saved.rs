@@ -38,7 +38,8 @@ pub fn stale_operations<'a>(saved: &'a Plan, fresh: &Plan) -> Vec<&'a Operation>
 }
 
 /// Keeps the operations about the given keys (profiles, networks, connectors, share
-/// recipients), and every operation they depend on.
+/// recipients), and every operation they depend on. The account's allocation, one
+/// operation for all profiles, keeps the targeted profiles' entries only.
 pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
     if targets.is_empty() {
         return plan;
@@ -72,7 +73,7 @@ pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
                 .iter()
                 .filter_map(|d| renumber.get(d).copied())
                 .collect();
-            Some(op)
+            Some(only_targeted(op, targets))
         })
         .collect();
     Plan { operations, ..plan }
@@ -99,7 +100,25 @@ fn keys(operation: &Operation) -> Vec<&str> {
             keys.push(&object.key);
             keys.extend(recipient_key.as_deref());
         }
+        OperationKind::Allocate { entries } => {
+            keys.extend(entries.iter().map(|e| e.target.key.as_str()));
+        }
         _ => {}
     }
     keys
+}
+
+/// An allocation kept by `--target` carries only the targeted profiles' entries.
+fn only_targeted(mut operation: Operation, targets: &[String]) -> Operation {
+    if let OperationKind::Allocate { entries } = &mut operation.kind {
+        let targeted = |key: &str| targets.iter().any(|t| t == key);
+        entries.retain(|entry| targeted(&entry.target.key));
+        operation.changes.retain(|change| {
+            change
+                .field
+                .rsplit_once('.')
+                .is_some_and(|(key, _)| targeted(key))
+        });
+    }
+    operation
 }

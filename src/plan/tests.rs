@@ -41,6 +41,9 @@ fn profile(key: &str, name: &str) -> Profile {
         name: name.into(),
         id: None,
         logo_url: None,
+        banner_url: None,
+        allocation: None,
+        addons: None,
         token_env: None,
         exclusive: false,
         delete: false,
@@ -171,6 +174,7 @@ fn quickstart_live() -> LiveSnapshot {
                 ..LiveProfileState::default()
             },
         )]),
+        billing: None,
     }
 }
 

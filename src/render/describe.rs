@@ -2,7 +2,7 @@
 //! reviewer reads the same words in a terminal and in a pull-request comment.
 
 use super::visible;
-use crate::plan::{Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef};
+use crate::plan::{Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef, ACCOUNT};
 
 /// The symbol of an action, as Terraform users know them.
 pub fn symbol(action: Action) -> &'static str {
@@ -94,6 +94,26 @@ fn sentence(operation: &Operation) -> String {
             object_short(object),
             recipient_name(recipient_key.as_deref(), Some(recipient_id))
         ),
+        OperationKind::Allocate { entries } => match entries.as_slice() {
+            [entry] => format!(
+                "allocate services to profile {} (one request for the account)",
+                profile(&entry.target)
+            ),
+            _ => format!(
+                "allocate services to {} profiles (one request for the account)",
+                entries.len()
+            ),
+        },
+        OperationKind::AddAddOn { addon, price, .. } => format!(
+            "buy the `{addon}` add-on ({}; charged to the account's subscription, needs --allow-billing)",
+            match price {
+                Some(price) => format!("list price {price} by TagoIO's /pricing"),
+                None => "price unknown".to_owned(),
+            }
+        ),
+        OperationKind::RemoveAddOn { addon, .. } => format!(
+            "remove the `{addon}` add-on (a subscription change, needs --allow-billing)"
+        ),
     }
 }
 
@@ -128,6 +148,22 @@ fn notice_sentence(notice: &Notice) -> String {
             object_name(object)
         ),
     }
+}
+
+/// The heading of a group of operations: a profile's, or the account's (allocation).
+pub fn group_heading(profile: &str) -> String {
+    if profile == ACCOUNT {
+        "Account".to_owned()
+    } else {
+        format!("Profile {profile}")
+    }
+}
+
+/// The order of the groups: profiles by key, then the account's operations (they come after
+/// the profiles they need are created).
+pub fn group_order(profiles: &mut Vec<&str>) {
+    profiles.sort_unstable_by_key(|p| (*p == ACCOUNT, *p));
+    profiles.dedup();
 }
 
 /// True for operations on the profile itself, whose description names it already: a

@@ -10,9 +10,10 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
+use super::describe::{describe, describe_notice, group_order, is_about_the_profile, symbol};
 use super::text::{show, unified_diff};
 use super::visible;
+use crate::plan::ACCOUNT;
 use crate::plan::{Action, Operation, Plan, Summary};
 
 /// Writes the plan as GitHub-flavoured markdown.
@@ -226,9 +227,12 @@ pub(super) fn sections(operations: &[&Operation], title: &str) -> Vec<Section> {
         });
     }
     let mut profiles: Vec<&str> = rest.iter().map(|op| op.profile.as_str()).collect();
-    profiles.sort_unstable();
-    profiles.dedup();
+    group_order(&mut profiles);
     for profile in profiles {
+        let heading = match profile {
+            ACCOUNT => "Account".to_owned(),
+            _ => format!("Profile <code>{}</code>", escape_html(profile)),
+        };
         let operations: Vec<&Operation> = rest
             .iter()
             .copied()
@@ -236,8 +240,7 @@ pub(super) fn sections(operations: &[&Operation], title: &str) -> Vec<Section> {
             .collect();
         sections.push(Section {
             open: format!(
-                "\n<details><summary>Profile <code>{}</code>: {} operation{}</summary>\n\n",
-                escape_html(profile),
+                "\n<details><summary>{heading}: {} operation{}</summary>\n\n",
                 operations.len(),
                 if operations.len() == 1 { "" } else { "s" }
             ),

@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use serde_json::Value;
 use similar::TextDiff;
 
-use super::describe::{describe, describe_notice, is_about_the_profile, symbol};
+use super::describe::{
+    describe, describe_notice, group_heading, group_order, is_about_the_profile, symbol,
+};
 use super::visible;
 use crate::plan::{Action, FieldChange, Operation, Plan};
 
@@ -75,10 +77,13 @@ pub(super) fn write_body(
         writeln!(out)?;
     }
     let mut profiles: Vec<&str> = rest.iter().map(|op| op.profile.as_str()).collect();
-    profiles.sort_unstable();
-    profiles.dedup();
+    group_order(&mut profiles);
     for profile in profiles {
-        writeln!(out, "{}", style.paint("1", &format!("Profile {profile}:")))?;
+        writeln!(
+            out,
+            "{}",
+            style.paint("1", &format!("{}:", group_heading(profile)))
+        )?;
         for operation in rest.iter().filter(|op| op.profile == profile) {
             write_operation(operation, style, false, out)?;
         }
@@ -149,7 +154,10 @@ pub(super) fn unified_diff(old: &str, new: &str) -> String {
 
 /// A value as a reviewer reads it: strings quoted, everything else as compact JSON.
 pub(super) fn show(value: &Value) -> String {
-    visible(&value.to_string()).into_owned()
+    match value.as_u64() {
+        Some(n) => crate::text::thousands(n),
+        None => visible(&value.to_string()).into_owned(),
+    }
 }
 
 pub(super) fn write_notices(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {

@@ -11,6 +11,7 @@
 //! whichever file holds it.
 
 mod account;
+mod billing;
 mod emulator_admin;
 mod envelope;
 mod integration;
@@ -21,6 +22,10 @@ mod token;
 
 pub use account::{
     LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse,
+};
+pub use billing::{
+    AddOnPrice, AllocationEdit, AllocationItem, Prices, ServiceLimit, Subscription,
+    SubscriptionAddOnsEdit,
 };
 pub use emulator_admin::{AdvanceClockRequest, ClockInfo, FreezeClockRequest, RequestStats};
 pub use envelope::{ApiFailure, ApiSuccess, RawEnvelope, MAX_PAGE_AMOUNT};

@@ -7,12 +7,13 @@ use crate::plan::{Operation, ProfileRef};
 
 impl Executor<'_> {
     /// Creates the profile (or finds the one a lost create made), keeps the earliest of the
-    /// copies concurrent applies made, then sets its logo.
+    /// copies concurrent applies made, then sets its logo and banner.
     pub(super) async fn create_profile(
         &self,
         target: &ProfileRef,
         name: &str,
         logo_url: &Option<String>,
+        banner_url: &Option<String>,
     ) -> Result<(), ExecuteError> {
         let account = self.access.account();
         let id = create_or_find(
@@ -27,11 +28,11 @@ impl Executor<'_> {
         )
         .await?;
         let id = self.keep_earliest_profile(id, name).await?;
-        if logo_url.is_some() {
+        if logo_url.is_some() || banner_url.is_some() {
             let edit = ProfileEditRequest {
                 name: None,
                 logo_url: logo_url.clone(),
-                banner_url: None,
+                banner_url: banner_url.clone(),
             };
             account.profile_edit(&id, &edit).await?;
         }
@@ -39,7 +40,7 @@ impl Executor<'_> {
         Ok(())
     }
 
-    /// Sends the fields the operation changes (name, logo).
+    /// Sends the fields the operation changes (name, logo, banner).
     pub(super) async fn update_profile(
         &self,
         target: &ProfileRef,
@@ -55,7 +56,7 @@ impl Executor<'_> {
         let edit = ProfileEditRequest {
             name: new("name"),
             logo_url: new("logo_url"),
-            banner_url: None,
+            banner_url: new("banner_url"),
         };
         self.access
             .account()

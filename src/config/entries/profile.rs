@@ -1,6 +1,6 @@
 //! A profile entry: its id pin, token variable, team and tokens.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -9,7 +9,7 @@ use crate::config::convert::Context;
 use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
-use crate::config::model::{Expiry, Member, Period, PeriodUnit, Profile, Token};
+use crate::config::model::{AddOn, Expiry, Member, Period, PeriodUnit, Profile, Token};
 use crate::config::wire;
 
 pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
@@ -32,6 +32,12 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
         }
     }
     let team = wire.team.map(|emails| members(cx, emails, diagnostics));
+    let allocation = wire
+        .allocation
+        .map(|allocation| allocation.entries().into_iter().collect());
+    let addons = wire
+        .addons
+        .map(|addons| self::addons(cx, addons, diagnostics));
     let tokens = wire
         .tokens
         .map(|tokens| self::tokens(cx, tokens, diagnostics));
@@ -40,6 +46,9 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
         name: wire.name,
         id,
         logo_url: wire.logo_url,
+        banner_url: wire.banner_url,
+        allocation,
+        addons,
         token_env: wire.token_env,
         exclusive: wire.exclusive,
         delete: wire.delete,
@@ -48,6 +57,28 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
         origin: origin(cx.file, cx.key_node),
         field_origins: field_origins(cx),
     })
+}
+
+/// The add-ons, each once: a repeated one is refused, since it cannot be bought twice.
+fn addons(
+    cx: &Context<'_>,
+    addons: Vec<AddOn>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeSet<AddOn> {
+    let mut set = BTreeSet::new();
+    for (index, addon) in addons.into_iter().enumerate() {
+        if !set.insert(addon) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node_at(cx, &[key("addons"), Step::Index(index)]),
+                    format!("add-on `{addon}` is listed twice in profile `{}`", cx.key),
+                )
+                .with_help("a profile has an add-on or not: list it once"),
+            );
+        }
+    }
+    set
 }
 
 pub(crate) fn is_variable_name(name: &str) -> bool {

@@ -1,0 +1,163 @@
+//! The account's billing state, read only when a profile manages `allocation` or `addons`:
+//! one `GET /account/allocation` (every profile's share), one `GET /account/subscription`
+//! (the limits and the add-on holders), and `GET /pricing` only when the plan may buy an
+//! add-on, whose price the reviewer should see.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tokio::sync::Semaphore;
+
+use super::fetch::{in_slot, unique_ids, FetchError};
+use super::snapshot::{Id, LiveBilling};
+use crate::api::types::{AllocationItem, Subscription};
+use crate::api::Client;
+use crate::billing::{AddOn, Service};
+use crate::config::Desired;
+
+/// True when some profile the configuration keeps manages its allocation or add-ons.
+pub fn is_managed(desired: &Desired) -> bool {
+    desired
+        .profiles
+        .values()
+        .any(|p| !p.delete && (p.allocation.is_some() || p.addons.is_some()))
+}
+
+/// Reads allocation and subscription (and prices when `ids` show an add-on to buy). `ids`
+/// are the live ids of the configured profiles that exist, by key.
+pub async fn read(
+    desired: &Desired,
+    client: &Client,
+    ids: &HashMap<&str, &Id>,
+    slots: &Semaphore,
+) -> Result<LiveBilling, FetchError> {
+    let (allocation, subscription) = tokio::try_join!(
+        async {
+            in_slot(slots, client.allocation())
+                .await
+                .map_err(api("the account's service allocation"))
+        },
+        async {
+            in_slot(slots, client.subscription())
+                .await
+                .map_err(api("the account's subscription"))
+        },
+    )?;
+    let mut billing = LiveBilling {
+        allocation: allocation_by_profile(allocation)?,
+        limits: limits(&subscription)?,
+        addons: holders(&subscription)?,
+        addon_prices: None,
+    };
+    if buys_an_addon(desired, ids, &billing.addons) {
+        let prices = in_slot(slots, client.pricing())
+            .await
+            .map_err(api("TagoIO's prices"))?;
+        billing.addon_prices = Some(
+            prices
+                .addons
+                .into_iter()
+                .filter_map(|p| AddOn::from_key(&p.name).map(|addon| (addon, p.price)))
+                .collect(),
+        );
+    }
+    Ok(billing)
+}
+
+fn api(what: &'static str) -> impl FnOnce(crate::api::ApiError) -> FetchError {
+    move |source| FetchError::Api {
+        what: what.to_owned(),
+        source,
+    }
+}
+
+fn malformed(what: &str, detail: String) -> FetchError {
+    FetchError::Malformed {
+        what: what.to_owned(),
+        detail,
+    }
+}
+
+fn allocation_by_profile(
+    items: Vec<AllocationItem>,
+) -> Result<BTreeMap<Id, BTreeMap<Service, u64>>, FetchError> {
+    const WHAT: &str = "the account's service allocation";
+    unique_ids(items.iter().map(|i| i.profile.as_str()), WHAT)?;
+    let mut by_profile = BTreeMap::new();
+    for item in &items {
+        let mut amounts = BTreeMap::new();
+        for service in Service::ALL {
+            match item.amount(service) {
+                Ok(Some(amount)) => {
+                    amounts.insert(service, amount);
+                }
+                Ok(None) => {}
+                Err(value) => {
+                    return Err(malformed(
+                        WHAT,
+                        format!(
+                            "profile {} has {service} {value}, not a whole number of 0 or more",
+                            item.profile
+                        ),
+                    ))
+                }
+            }
+        }
+        by_profile.insert(item.profile.clone(), amounts);
+    }
+    Ok(by_profile)
+}
+
+fn limits(subscription: &Subscription) -> Result<BTreeMap<Service, u64>, FetchError> {
+    let mut limits = BTreeMap::new();
+    for service in Service::ALL {
+        match subscription.limit(service) {
+            Ok(Some(limit)) => {
+                limits.insert(service, limit);
+            }
+            Ok(None) => {}
+            Err(value) => {
+                return Err(malformed(
+                    "the account's subscription",
+                    format!("the limit of {service} is {value}, not a whole number of 0 or more"),
+                ))
+            }
+        }
+    }
+    Ok(limits)
+}
+
+fn holders(subscription: &Subscription) -> Result<BTreeMap<AddOn, BTreeSet<Id>>, FetchError> {
+    let mut holders = BTreeMap::new();
+    for addon in AddOn::ALL {
+        let ids = subscription.holders(addon);
+        unique_ids(
+            ids.iter().map(String::as_str),
+            &format!("the profiles with the {addon} add-on"),
+        )?;
+        holders.insert(addon, ids.iter().cloned().collect());
+    }
+    Ok(holders)
+}
+
+/// Whether some configured profile lists an add-on it does not have yet (a profile still to
+/// be created has none).
+fn buys_an_addon(
+    desired: &Desired,
+    ids: &HashMap<&str, &Id>,
+    holders: &BTreeMap<AddOn, BTreeSet<Id>>,
+) -> bool {
+    desired
+        .profiles
+        .values()
+        .filter(|p| !p.delete)
+        .any(|profile| {
+            profile
+                .addons
+                .iter()
+                .flatten()
+                .any(|addon| match ids.get(profile.key.as_str()) {
+                    Some(id) => !holders.get(addon).is_some_and(|h| h.contains(*id)),
+                    None => true,
+                })
+        })
+}
