@@ -64,6 +64,7 @@ pub struct Profile {
     /// The complete list of paid add-ons of this profile (`custom_dns`, `mobile`). Adding
     /// or removing one changes the subscription and needs `apply --allow-billing`. Leave it
     /// out to not manage add-ons; `[]` means none.
+    #[schemars(extend("uniqueItems" = true))]
     pub addons: Option<Vec<crate::billing::AddOn>>,
     /// Name of the environment variable that holds a token of this profile (never the
     /// token itself). Used for the profile's networks, connectors and shares.

@@ -127,7 +127,7 @@ fn addon_changes(
                 .is_some_and(|holders| holders.contains(id))
         });
         let kind = match (wanted.contains(&addon), has) {
-            (true, false) => OperationKind::AddAddOn {
+            (true, false) => OperationKind::BuyAddon {
                 target: target(cx, profile),
                 addon,
                 price: cx
@@ -136,7 +136,7 @@ fn addon_changes(
                     .and_then(|prices| prices.get(&addon))
                     .copied(),
             },
-            (false, true) => OperationKind::RemoveAddOn {
+            (false, true) => OperationKind::RemoveAddon {
                 target: target(cx, profile),
                 addon,
             },

@@ -203,14 +203,14 @@ fn add_ons_are_bought_with_their_price_and_removed() {
     assert_eq!(
         kinds,
         vec![
-            &OperationKind::RemoveAddOn {
+            &OperationKind::RemoveAddon {
                 target: ProfileRef {
                     key: "globex".into(),
                     id: Some(GLOBEX.into())
                 },
                 addon: AddOn::CustomDns
             },
-            &OperationKind::AddAddOn {
+            &OperationKind::BuyAddon {
                 target: ProfileRef {
                     key: "acme".into(),
                     id: Some(ACME.into())

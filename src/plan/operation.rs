@@ -8,7 +8,7 @@ use crate::config::{Origin, Permission};
 use crate::live::{Id, ObjectKind};
 
 /// Version of the serialized plan format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// An ordered list of operations that makes the live account match the configuration.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -86,7 +86,7 @@ impl Plan {
         self.operations.iter().filter(|operation| {
             matches!(
                 operation.kind,
-                OperationKind::AddAddOn { .. } | OperationKind::RemoveAddOn { .. }
+                OperationKind::BuyAddon { .. } | OperationKind::RemoveAddon { .. }
             )
         })
     }
@@ -276,7 +276,7 @@ pub enum OperationKind {
         entries: Vec<AllocationEntry>,
     },
     /// Buying an add-on for a profile: a subscription change, charged to the account.
-    AddAddOn {
+    BuyAddon {
         target: ProfileRef,
         addon: AddOn,
         /// TagoIO's list price (`GET /pricing`), when it gave one.
@@ -284,7 +284,7 @@ pub enum OperationKind {
         price: Option<f64>,
     },
     /// Taking an add-on away from a profile.
-    RemoveAddOn {
+    RemoveAddon {
         target: ProfileRef,
         addon: AddOn,
     },
@@ -314,7 +314,7 @@ impl OperationKind {
     pub fn action(&self) -> Action {
         match self {
             OperationKind::CreateProfile { .. }
-            | OperationKind::AddAddOn { .. }
+            | OperationKind::BuyAddon { .. }
             | OperationKind::InviteMember { .. }
             | OperationKind::CreateToken { .. }
             | OperationKind::CreateObject { .. }
@@ -327,7 +327,7 @@ impl OperationKind {
             | OperationKind::DeleteToken { .. }
             | OperationKind::DeleteObject { .. }
             | OperationKind::Unshare { .. }
-            | OperationKind::RemoveAddOn { .. } => Action::Delete,
+            | OperationKind::RemoveAddon { .. } => Action::Delete,
             OperationKind::ReplaceToken { .. } => Action::Replace,
         }
     }

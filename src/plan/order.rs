@@ -116,7 +116,7 @@ fn kind_rank(kind: &OperationKind) -> u8 {
         | OperationKind::UpdateObject { object, .. }
         | OperationKind::DeleteObject { object, .. } => 3 + object.kind as u8,
         OperationKind::Share { .. } | OperationKind::Unshare { .. } => 5,
-        OperationKind::AddAddOn { .. } | OperationKind::RemoveAddOn { .. } => 6,
+        OperationKind::BuyAddon { .. } | OperationKind::RemoveAddon { .. } => 6,
         OperationKind::Allocate { .. } => 7,
     }
 }
@@ -144,7 +144,7 @@ fn subject(kind: &OperationKind) -> String {
             recipient_id,
             ..
         } => format!("{} {}", object.key, recipient_id),
-        OperationKind::AddAddOn { addon, .. } | OperationKind::RemoveAddOn { addon, .. } => {
+        OperationKind::BuyAddon { addon, .. } | OperationKind::RemoveAddon { addon, .. } => {
             addon.as_str().to_owned()
         }
         OperationKind::Allocate { .. } => String::new(),

@@ -12,7 +12,7 @@ use super::operation::{Operation, OperationKind, Plan};
 use crate::config::Desired;
 
 /// Version of the saved-plan file format.
-pub const SAVED_FORMAT_VERSION: u32 = 2;
+pub const SAVED_FORMAT_VERSION: u32 = 3;
 
 /// What `plan --out` writes. Holds no secret: tokens are named, never valued.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

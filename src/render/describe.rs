@@ -104,14 +104,14 @@ fn sentence(operation: &Operation) -> String {
                 entries.len()
             ),
         },
-        OperationKind::AddAddOn { addon, price, .. } => format!(
+        OperationKind::BuyAddon { addon, price, .. } => format!(
             "buy the `{addon}` add-on ({}; charged to the account's subscription, needs --allow-billing)",
             match price {
                 Some(price) => format!("list price {price} by TagoIO's /pricing"),
                 None => "price unknown".to_owned(),
             }
         ),
-        OperationKind::RemoveAddOn { addon, .. } => format!(
+        OperationKind::RemoveAddon { addon, .. } => format!(
             "remove the `{addon}` add-on (a subscription change, needs --allow-billing)"
         ),
     }

@@ -125,6 +125,17 @@ fn schema_refuses_what_it_can_catch_in_the_invalid_fixtures() {
         ]
     );
     assert_eq!(
+        violations(&fixture("allocation")),
+        [
+            // The amounts' errors are reported where the optional allocation is.
+            "/profiles/acme/addons/0",
+            "/profiles/acme/allocation",
+            "/profiles/globex/addons",
+            "/profiles/globex/allocation",
+            "/profiles/initech/allocation",
+        ]
+    );
+    assert_eq!(
         violations(&fixture("bad-id")),
         [
             "/connectors/acme-th-sensor/networks/0",

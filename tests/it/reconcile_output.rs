@@ -16,7 +16,7 @@ async fn json_is_one_versioned_document_with_every_operation() {
     let document: Value = serde_json::from_str(&plan.stdout).unwrap();
     let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["format_version", "notices", "operations", "summary"]);
-    assert_eq!(document["format_version"], json!(2));
+    assert_eq!(document["format_version"], json!(3));
     assert_eq!(
         document["summary"],
         json!({"add": 6, "change": 0, "remove": 0})
@@ -67,7 +67,7 @@ async fn json_is_one_versioned_document_with_every_operation() {
     assert_eq!(
         document,
         json!({
-            "format_version": 2, "operations": [],
+            "format_version": 3, "operations": [],
             "notices": [{"notice": "pending_invitation", "profile": "acme",
                 "email": "alice@acme.example", "invited_at": "2027-03-01T10:00:00Z",
                 "expires_at": "2027-03-08T10:00:00Z"}],

@@ -222,7 +222,7 @@ async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
     world.write(
         "saved.json",
         &saved.replacen(
-            "\"saved_format_version\": 2",
+            "\"saved_format_version\": 3",
             "\"saved_format_version\": 1",
             1,
         ),
@@ -233,8 +233,8 @@ async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
     run.code(4);
     assert_eq!(
         run.stderr,
-        "error: `saved.json` is a saved plan of format 1 (plan format 2); this tagoform applies \
-         format 2 (plan format 2) only: plan again with it; nothing was changed\n"
+        "error: `saved.json` is a saved plan of format 1 (plan format 3); this tagoform applies \
+         format 3 (plan format 3) only: plan again with it; nothing was changed\n"
     );
     assert_eq!(requests, Counts::new());
 }
