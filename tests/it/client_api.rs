@@ -394,6 +394,17 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
         otp_type: tagoform::api::types::OtpType::Sms,
     };
     let _ = client.login_otp(&otp).await;
+    let _ = client.allocation().await;
+    let _ = client.allocation_edit(&[]).await;
+    let _ = client.subscription().await;
+    let edit = tagoform::api::types::SubscriptionAddOnsEdit {
+        addons: Default::default(),
+    };
+    let _ = client.subscription_addons_edit(&edit).await;
+    let _ = client.pricing().await;
+    for addon in tagoform::billing::AddOn::ALL {
+        let _ = client.addon_remove(PROFILE, addon).await;
+    }
     for kind in [IntegrationKind::Network, IntegrationKind::Connector] {
         let _ = client.share_recipients(kind, OTHER).await;
         let _ = client.share_confirmed(kind, OTHER, PROFILE).await;
