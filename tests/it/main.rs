@@ -37,6 +37,7 @@ mod hardening_support;
 mod live_parallelism;
 mod real_tagoio;
 mod reconcile_access;
+mod reconcile_billing;
 mod reconcile_door;
 mod reconcile_drift;
 mod reconcile_examples;

@@ -1,0 +1,298 @@
+//! Service allocation and add-ons, end to end: one allocation read and one subscription read
+//! when managed (none otherwise), one allocation request per apply with exactly the changed
+//! entries, the account's limits checked before any write, add-ons only with
+//! `--allow-billing`, and an export that plans `No changes`.
+
+use serde_json::{json, Value};
+
+use super::reconcile_support::*;
+
+/// ACME holds input 60,000 and sms 50, Staging input 40,000 and sms 0; the account's limits
+/// are input 100,000 and sms 100.
+async fn world() -> World {
+    let world = World::start().await;
+    world
+        .api
+        .post(
+            "/account/allocation",
+            DEMO,
+            json!([
+                {"profile": ACME, "input": 60_000, "sms": 50},
+                {"profile": STAGING, "input": 40_000, "sms": 0},
+            ]),
+        )
+        .await
+        .result();
+    world
+        .api
+        .post(
+            "/account/subscription",
+            DEMO,
+            json!({"services": {"input": {"limit": 100_000}, "sms": {"limit": 100}}}),
+        )
+        .await
+        .result();
+    world
+}
+
+fn yaml(acme: &str, staging: &str) -> String {
+    format!(
+        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n{acme}  staging:\n    name: ACME Staging\n{staging}"
+    )
+}
+
+/// (input, sms) of a profile, as `GET /account/allocation` lists it.
+async fn allocation(world: &World, profile: &str) -> (u64, u64) {
+    let answer = world.api.get("/account/allocation", DEMO).await;
+    let item = answer
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["profile"] == json!(profile))
+        .unwrap_or_else(|| panic!("{profile} not in {:?}", answer.result()))
+        .clone();
+    (
+        item["input"].as_u64().unwrap(),
+        item["sms"].as_u64().unwrap(),
+    )
+}
+
+async fn holders(world: &World, addon: &str) -> Value {
+    let answer = world.api.get("/account/subscription", DEMO).await;
+    answer.result()["addons"][addon].clone()
+}
+
+#[tokio::test]
+async fn a_sum_over_the_limit_is_refused_with_the_table_before_any_write() {
+    let world = world().await;
+    // 80,000 configured + Staging's 40,000 as it is = 120,000 > 100,000.
+    world.write(
+        "tagoform.yaml",
+        &yaml("    allocation: {input: 80000}\n", ""),
+    );
+    let expected = "error: the service allocation would exceed the account's limits, so nothing is planned:
+  service    limit      sum  over by  largest shares
+  input    100,000  120,000   20,000  acme 80,000, \"ACME Staging\" (not configured) 40,000
+lower the `allocation` of these profiles, or raise the account's limits on TagoIO's Billing page
+";
+    let plan = world.run(&["plan"]).await;
+    plan.code(4);
+    assert_eq!(plan.stderr, expected);
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(4);
+    assert_eq!(apply.stderr, expected);
+    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(allocation(&world, ACME).await, (60_000, 50));
+}
+
+#[tokio::test]
+async fn one_request_carries_exactly_the_changed_profiles_and_services() {
+    let world = world().await;
+    // Moving 10,000 from ACME to Staging fits only when both travel in one request.
+    world.write(
+        "tagoform.yaml",
+        &yaml(
+            "    allocation: {input: 50000, sms: 50}\n",
+            "    allocation: {input: 50000}\n",
+        ),
+    );
+    let expected = "Account:
+  ~ allocate services to 2 profiles (one request for the account)  # tagoform.yaml:5:17
+      acme.input: 60,000 → 50,000
+      staging.input: 40,000 → 50,000
+
+Plan: 0 to add, 1 to change, 0 to remove.
+";
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
+    assert_eq!(plan.stdout, expected);
+    let json = world.run(&["plan", "--format", "json"]).await;
+    let document: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        document["operations"][0]["entries"],
+        json!([
+            {"target": {"key": "acme", "id": ACME}, "services": {"input": 50_000}},
+            {"target": {"key": "staging", "id": STAGING}, "services": {"input": 50_000}},
+        ])
+    );
+    assert_eq!(document["operations"][0]["profile"], json!(""));
+
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert_eq!(
+        apply.stdout,
+        format!("{expected}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+    );
+    assert_eq!(
+        writes(&requests),
+        with_lock(add_counts(sign_ins(2), &[("POST /account/allocation", 1)]))
+    );
+    assert_eq!(allocation(&world, ACME).await, (50_000, 50));
+    assert_eq!(allocation(&world, STAGING).await, (50_000, 0));
+
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+}
+
+#[tokio::test]
+async fn a_new_profile_is_created_and_allocated_in_one_apply() {
+    let world = world().await;
+    world.write(
+        "tagoform.yaml",
+        "version: 1\nprofiles:\n  newco:\n    name: NewCo\n    allocation: {input: 0, sms: 10}\n",
+    );
+    let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    apply.code(0);
+    assert!(
+        apply.stdout.contains("newco.sms: 10\n"),
+        "{}",
+        apply.stdout
+    );
+    let wrote = writes(&requests);
+    assert_eq!(wrote.get("POST /profile"), Some(&1));
+    assert_eq!(wrote.get("POST /account/allocation"), Some(&1));
+    let newco = world.profile_id("NewCo").await;
+    assert_eq!(allocation(&world, &newco).await, (0, 10));
+    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
+    plan.code(0);
+}
+
+#[tokio::test]
+async fn add_ons_are_bought_and_removed_only_with_allow_billing() {
+    let world = world().await;
+    let prices = world.api.get("/pricing", DEMO).await;
+    let price = prices.result()["addons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == json!("mobile"))
+        .unwrap()["price"]
+        .clone();
+    world.write("tagoform.yaml", &yaml("    addons: [mobile]\n", ""));
+    let buy = format!(
+        "Profile acme:
+  + buy the `mobile` add-on (list price {price} by TagoIO's /pricing; charged to the account's subscription, needs --allow-billing)  # tagoform.yaml:5:13
+
+Plan: 1 to add, 0 to change, 0 to remove.
+"
+    );
+    let plan = world.run(&["plan"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, buy);
+
+    let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    refused.code(4);
+    assert!(
+        refused.stderr.contains("--allow-billing"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(holders(&world, "mobile").await, json!([]));
+
+    let (bought, requests) = world
+        .measured(&["apply", "--auto-approve", "--allow-billing"])
+        .await;
+    bought.code(0);
+    assert_eq!(
+        writes(&requests),
+        with_lock(add_counts(
+            sign_ins(2),
+            &[("POST /account/subscription", 1)]
+        ))
+    );
+    assert_eq!(holders(&world, "mobile").await, json!([ACME]));
+    // Read, bought, read again to confirm.
+    assert_eq!(requests.get("GET /account/subscription"), Some(&4));
+
+    world.write("tagoform.yaml", &yaml("    addons: []\n", ""));
+    let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
+    refused.code(4);
+    assert!(refused.stdout.contains("Removals (review these first):\n  - remove the `mobile` add-on"), "{}", refused.stdout);
+    assert_eq!(writes(&requests), sign_ins(1));
+    let (removed, requests) = world
+        .measured(&["apply", "--auto-approve", "--allow-billing"])
+        .await;
+    removed.code(0);
+    assert_eq!(
+        writes(&requests),
+        with_lock(add_counts(
+            sign_ins(2),
+            &[("DELETE /profile/{id}/mobile", 1)]
+        ))
+    );
+    assert_eq!(holders(&world, "mobile").await, json!([]));
+}
+
+#[tokio::test]
+async fn billing_costs_two_reads_when_managed_and_none_otherwise() {
+    let world = world().await;
+    world.write("plain.yaml", &yaml("", ""));
+    world.write(
+        "managed.yaml",
+        &yaml(
+            "    allocation: {input: 60000}\n    addons: []\n",
+            "    allocation: {sms: 0}\n",
+        ),
+    );
+    let (plain, plain_requests) = world.measured(&["plan", "plain.yaml"]).await;
+    plain.code(0);
+    let (managed, managed_requests) = world.measured(&["plan", "managed.yaml"]).await;
+    managed.code(0);
+    assert_eq!(plain.stdout, managed.stdout);
+    let mut extra = managed_requests.clone();
+    for (route, n) in &plain_requests {
+        *extra.get_mut(route).unwrap() -= n;
+    }
+    extra.retain(|_, n| *n > 0);
+    assert_eq!(
+        extra,
+        counts(&[
+            ("GET /account/allocation", 1),
+            ("GET /account/subscription", 1)
+        ])
+    );
+    assert!(!plain_requests.keys().any(|r| r.contains("/account/")
+        && !r.contains("/account/profile/token")));
+}
+
+#[tokio::test]
+async fn export_writes_allocation_and_add_ons_and_plans_no_changes() {
+    let world = world().await;
+    world
+        .api
+        .post(
+            "/account/subscription",
+            DEMO,
+            json!({"addons": {"custom_dns": [STAGING]}}),
+        )
+        .await
+        .result();
+    let export = world.run(&["export", "--out", "exported"]).await;
+    export.code(0);
+    let exported = std::fs::read_dir(world.path("exported"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        exported.contains("    allocation:\n      input: 40000\n"),
+        "{exported}"
+    );
+    assert!(exported.contains("    addons:\n    - custom_dns\n"), "{exported}");
+    assert!(exported.contains("    addons: []\n"), "{exported}");
+    let plan = world
+        .run(&["plan", "exported", "--detailed-exitcode"])
+        .await;
+    plan.code(0);
+    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+}
+
+fn add_counts(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
+    for (route, n) in more {
+        *counts.entry((*route).to_owned()).or_default() += n;
+    }
+    counts
+}
