@@ -227,6 +227,32 @@ mod tests {
     }
 
     #[test]
+    fn states_written_before_billing_load_and_are_completed() {
+        use crate::emulator::seed::{Seed, DEMO_PROFILE_ID, DEMO_STAGING_PROFILE_ID};
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
+        let now = Utc::now();
+        let state = Seed::demo().build(now, &mut rng).unwrap();
+        let mut json = serde_json::to_value(&state).unwrap();
+        let text = json.to_string();
+        assert!(!text.contains("subscription") && !text.contains("allocation"));
+        json["format"] = 2.into();
+        let mut old: State = serde_json::from_value(json).unwrap();
+        old.complete_billing(Plan::Starter, now);
+        let starter = Subscription::for_plan(Plan::Starter);
+        let account = &old.profiles[DEMO_PROFILE_ID].account.clone();
+        assert_eq!(old.subscription(account), Some(&starter));
+        let first = old.profiles[DEMO_PROFILE_ID].allocation.clone().unwrap();
+        assert_eq!(first.services, starter.services);
+        let second = old.profiles[DEMO_STAGING_PROFILE_ID].allocation.clone();
+        assert_eq!(second.unwrap().amount(Service::Input), 0);
+        // Completing again changes nothing already there.
+        old.complete_billing(Plan::Free, now);
+        assert_eq!(old.subscription(account), Some(&starter));
+        let saved = serde_json::to_string(&old).unwrap();
+        assert!(saved.contains("\"subscription\"") && saved.contains("\"allocation\""));
+    }
+
+    #[test]
     fn unlimited_reports_scale_limits() {
         let unlimited = Subscription::for_plan(Plan::Unlimited);
         let scale = Subscription::for_plan(Plan::Scale);

@@ -388,7 +388,15 @@ async fn removing_an_addon_is_for_the_owner_and_known_addons() {
         subscription(&api, DEMO).await["addons"]["mobile"],
         json!([STAGING])
     );
-    // The team and token routes of a profile are still theirs.
+    // The team and token routes of a profile are still theirs; as add-ons they are unknown.
+    for word in ["team", "token"] {
+        api.delete(&format!("/profile/{ACME}/{word}"), DEMO)
+            .await
+            .assert_error(
+                400,
+                &format!("Unknown add-on `{word}`: use custom_dns or mobile"),
+            );
+    }
     assert_eq!(
         api.get(&format!("/profile/{ACME}/team"), DEMO).await.status,
         200

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -381,6 +382,20 @@ fn edit_addons(
         subscription.addons.insert(addon, ids);
     }
     Ok(())
+}
+
+/// `DELETE /profile/{id}/team` and `DELETE /profile/{id}/token`: those words are routes of
+/// their own (without DELETE), so they are answered as the add-on route answers any word that
+/// is not an add-on.
+pub async fn not_an_addon(_auth: Auth, uri: Uri) -> ApiError {
+    let word = uri
+        .path()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    unknown_addon(&word)
 }
 
 fn unknown_addon(key: &str) -> ApiError {

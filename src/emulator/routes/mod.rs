@@ -98,7 +98,9 @@ pub fn app(state: AppState) -> Router {
     router = route(
         router,
         "/profile/{id}/team",
-        get(team::list).post(team::invite),
+        get(team::list)
+            .post(team::invite)
+            .delete(billing::not_an_addon),
     );
     router = route(
         router,
@@ -108,7 +110,9 @@ pub fn app(state: AppState) -> Router {
     router = route(
         router,
         "/profile/{id}/token",
-        get(tokens::list).post(tokens::create),
+        get(tokens::list)
+            .post(tokens::create)
+            .delete(billing::not_an_addon),
     );
     // `team` and `token` are routes of their own; any other word is an add-on (or a 400).
     router = route(
