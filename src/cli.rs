@@ -322,7 +322,8 @@ pub struct EmulatorArgs {
     /// Seed file (YAML) with accounts, profiles and tokens; default: the demo seed.
     #[arg(long)]
     pub seed: Option<PathBuf>,
-    /// Which TagoIO plan's rate and resource limits to enforce.
+    /// Which TagoIO plan's rate and resource limits to enforce; also every account's starting
+    /// subscription plan and service limits (unlimited starts accounts on scale).
     #[arg(long, value_enum, default_value_t = EmulatorPlan::Unlimited)]
     pub plan: EmulatorPlan,
     /// Delay every response by this many milliseconds.

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::billing::BillingPlan;
+use crate::billing::{AddOn, Service};
+
 /// The TagoIO plan whose limits the emulator enforces. `Unlimited` enforces none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -36,6 +39,37 @@ impl Plan {
             Self::Starter => Some(starter),
             Self::Scale => Some(scale),
             Self::Unlimited => None,
+        }
+    }
+
+    /// The plan the account's subscription reports: `Unlimited` reports `scale`.
+    pub fn billing_plan(self) -> BillingPlan {
+        match self {
+            Self::Free => BillingPlan::Free,
+            Self::Starter => BillingPlan::Starter,
+            Self::Scale | Self::Unlimited => BillingPlan::Scale,
+        }
+    }
+
+    /// The account limit of `service` a subscription starts with. *Unverified* round
+    /// placeholders: TagoIO's public sources give no figures (docs/api.md, "Billing").
+    /// `Unlimited` has the Scale figures.
+    pub fn service_limit(self, service: Service) -> u64 {
+        let (free, starter, scale) = match service {
+            Service::Input => (10_000, 100_000, 1_000_000),
+            Service::Output => (20_000, 200_000, 2_000_000),
+            Service::Analysis => (100, 1_000, 10_000),
+            Service::DataRecords => (50_000, 500_000, 5_000_000),
+            Service::Sms => (0, 10, 100),
+            Service::Email => (100, 1_000, 10_000),
+            Service::RunUsers => (10, 100, 1_000),
+            Service::PushNotification => (100, 1_000, 10_000),
+            Service::FileStorage => (100, 1_000, 10_000),
+        };
+        match self.billing_plan() {
+            BillingPlan::Free => free,
+            BillingPlan::Starter => starter,
+            BillingPlan::Scale => scale,
         }
     }
 
@@ -85,6 +119,34 @@ impl Plan {
             self.title()
         ))
     }
+}
+
+/// The monthly price of `plan` (`GET /pricing`). *Unverified* placeholder.
+pub fn plan_price(plan: BillingPlan) -> u64 {
+    match plan {
+        BillingPlan::Free => 0,
+        BillingPlan::Starter => 50,
+        BillingPlan::Scale => 500,
+    }
+}
+
+/// The monthly price of `addon` for one profile (`GET /pricing`). *Unverified* placeholder.
+pub fn addon_price(addon: AddOn) -> u64 {
+    match addon {
+        AddOn::CustomDns => 100,
+        AddOn::Mobile => 200,
+    }
+}
+
+/// The price tiers of `service` (`GET /pricing`): `(amount, price)` pairs, the Starter,
+/// Scale and ten times the Scale limit at 10, 50 and 250. *Unverified* placeholders.
+pub fn service_tiers(service: Service) -> [(u64, u64); 3] {
+    let scale = Plan::Scale.service_limit(service);
+    [
+        (Plan::Starter.service_limit(service), 10),
+        (scale, 50),
+        (scale * 10, 250),
+    ]
 }
 
 /// The kinds of objects whose number TagoIO limits.

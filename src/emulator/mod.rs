@@ -4,12 +4,14 @@
 //! - [`routes::app`] is the axum `Router` over an in-memory store ([`store::AppState`]);
 //! - [`model`] is the state as plain data, [`seed`] what it starts from;
 //! - [`persist`] makes each write durable before its answer (group commit);
+//! - [`billing`] is the accounts' subscriptions and the profiles' service allocation;
 //! - [`limits`] holds TagoIO's per-plan rate and resource limits;
 //! - [`faults`] injects what a bad network and a busy API do (lost answers after the work,
 //!   bursts of 429 and 503), for the tests that prove tagoform survives them;
 //! - [`start`] runs it on a socket and returns a handle that stops it on drop;
 //!   [`local::start`] is the in-process emulator behind `--api local`.
 
+pub mod billing;
 pub mod catalog;
 pub mod error;
 pub mod expiry;

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::billing::{Allocation, Subscription};
 use crate::api::types::{Expiry, Id, OtpType, Permission, REDACTED};
 
 /// Bumped when the state file's shape changes incompatibly.
@@ -91,6 +92,10 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub otp_types: Vec<OtpType>,
     pub created_at: DateTime<Utc>,
+    /// Plan, service limits and add-ons; absent only in state files written before billing
+    /// was modelled, and filled in on load ([`State::complete_billing`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<Subscription>,
 }
 
 impl Account {
@@ -128,6 +133,9 @@ pub struct Profile {
     /// Keyed by the member's account id.
     #[serde(default)]
     pub team: BTreeMap<Id, Membership>,
+    /// Its share of the account's service limits (filled in like `Account::subscription`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<Allocation>,
 }
 
 /// A team member (`active`) or an invitation (pending until accepted). TagoIO lists no

@@ -268,6 +268,7 @@ impl Seed {
                     pin_code: seed_account.pin_code.clone(),
                     otp_types: seed_account.otp_types.clone(),
                     created_at: now,
+                    subscription: None,
                 },
             );
             for seed_profile in &seed_account.profiles {
@@ -336,7 +337,8 @@ fn add_seed_token(
     Ok(())
 }
 
-/// A profile with no team, as `POST /profile` and seeds create it.
+/// A profile with no team, as `POST /profile` and seeds create it. Its allocation is set
+/// by the caller (`POST /profile`) or when the state is completed ([`State::complete_billing`]).
 pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> Profile {
     Profile {
         id: id.to_string(),
@@ -347,6 +349,7 @@ pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> P
         created_at: now,
         updated_at: now,
         team: BTreeMap::new(),
+        allocation: None,
     }
 }
 
@@ -363,6 +366,7 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
             pin_code: None,
             otp_types: Vec::new(),
             created_at: now,
+            subscription: None,
         },
     );
     state.profiles.insert(

@@ -65,11 +65,16 @@ fn lock<T>(mutex: &Mutex<T>) -> ApiResult<MutexGuard<'_, T>> {
 
 impl AppState {
     /// A store over `shared`; with a `persister`, writes wait until they are on disk.
+    /// Accounts and profiles without billing state get the plan's ([`State::complete_billing`]).
     pub fn new(
         shared: Arc<Mutex<Versioned>>,
         persister: Option<Persister>,
         settings: StoreSettings,
     ) -> Self {
+        if let Ok(mut guard) = shared.lock() {
+            let now = guard.state.clock.now();
+            guard.state.complete_billing(settings.plan, now);
+        }
         Self {
             inner: Arc::new(Inner {
                 shared,
@@ -143,6 +148,7 @@ impl AppState {
                 .build(context.now, context.rng)
                 .map_err(|error| ApiError::internal(error.to_string()))?;
             fresh.clock = clock;
+            fresh.complete_billing(context.plan, context.now);
             *context.state = fresh;
             Ok(())
         })

@@ -408,6 +408,85 @@ await check("connectors.delete and networks.delete remove them", async () => {
   await rejects(networks.info(networkId), /./);
 });
 
+// ---- Billing ---------------------------------------------------------------------------
+// Runs while the profile made above exists, so the account has at least two profiles. Every
+// change is undone.
+
+const SERVICES = [
+  "analysis",
+  "data_records",
+  "email",
+  "file_storage",
+  "input",
+  "output",
+  "push_notification",
+  "run_users",
+  "sms",
+];
+
+const subscription = await check("billing.getSubscription answers the SDK's BillingSubscription", async () => {
+  const result = await resources.billing.getSubscription();
+  assert.equal(result.account, login?.id);
+  assert.ok(["free", "starter", "scale"].includes(result.plan), `plan ${result.plan}`);
+  assert.deepEqual(Object.keys(result.services).sort(), SERVICES);
+  for (const service of SERVICES) {
+    assert.equal(typeof result.services[service].limit, "number", service);
+  }
+  assert.deepEqual(Object.keys(result.addons).sort(), ["custom_dns", "mobile"]);
+  assert.ok(Array.isArray(result.addons.custom_dns) && Array.isArray(result.addons.mobile));
+  assert.equal(typeof result.current_cycle.start, "string");
+  assert.equal(typeof result.current_cycle.end, "string");
+  assert.equal(typeof result.processing, "boolean");
+  assert.equal(typeof result.upcoming_invoice_total, "number");
+  return result;
+});
+
+/** The account's allocation, checked against the SDK's BillingProfileResourceAllocation. */
+async function allocationByProfile() {
+  const result = await resources.billing.getAllocation();
+  assert.ok(Array.isArray(result));
+  for (const item of result) {
+    assert.deepEqual(Object.keys(item).sort(), [...SERVICES, "profile", "updated_at"].sort());
+    assert.match(item.profile, ID);
+  }
+  return new Map(result.map((item) => [item.profile, item]));
+}
+
+await check("billing.getAllocation lists the account's profiles", async () => {
+  const byProfile = await allocationByProfile();
+  assert.ok(byProfile.has(homeProfile), "the home profile");
+  assert.ok(byProfile.has(profileId), "the profile made above");
+});
+
+await check("billing.editAllocation moves an amount between two profiles", async () => {
+  const before = await allocationByProfile();
+  const home = before.get(homeProfile);
+  const other = before.get(profileId);
+  const service = SERVICES.find((name) => home[name] >= 1);
+  assert.ok(service, "the home profile holds some of a service");
+  const moved = await resources.billing.editAllocation([
+    { profile: homeProfile, [service]: home[service] - 1 },
+    { profile: profileId, [service]: other[service] + 1 },
+  ]);
+  assert.equal(moved, "Profile resource allocation Successfully Updated");
+  const after = await allocationByProfile();
+  assert.equal(after.get(homeProfile)[service], home[service] - 1);
+  assert.equal(after.get(profileId)[service], other[service] + 1);
+  await resources.billing.editAllocation([
+    { profile: profileId, [service]: other[service] },
+    { profile: homeProfile, [service]: home[service] },
+  ]);
+  assert.equal((await allocationByProfile()).get(homeProfile)[service], home[service]);
+});
+
+await check("billing.editAllocation refuses more than the account's limit", async () => {
+  const before = await allocationByProfile();
+  const limit = subscription.services.input.limit;
+  await rejects(resources.billing.editAllocation([{ profile: profileId, input: limit + 1 }]), /./);
+  const after = await allocationByProfile();
+  assert.equal(after.get(profileId).input, before.get(profileId).input, "nothing changed");
+});
+
 // ---- Two-factor ------------------------------------------------------------------------
 
 const secondFactorEmail = process.env.TAGOFORM_2FA_EMAIL || "carol@globex.example";

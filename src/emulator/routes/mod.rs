@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod billing;
 mod integration;
 mod notification;
 mod profiles;
@@ -32,6 +33,9 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
     "/account/login",
     "/account/login/otp",
     "/account/profile/token",
+    "/account/allocation",
+    "/account/subscription",
+    "/pricing",
     "/notification",
     "/notification/{id}/{button_id}",
     "/profile",
@@ -40,6 +44,7 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
     "/profile/{id}/team/{account_id}",
     "/profile/{id}/token",
     "/profile/{id}/token/{token}",
+    "/profile/{id}/{addon}",
     "/integration/network",
     "/integration/network/{id}",
     "/integration/network/{id}/share",
@@ -69,6 +74,17 @@ pub fn app(state: AppState) -> Router {
     );
     router = route(
         router,
+        "/account/allocation",
+        get(billing::allocation).post(billing::edit_allocation),
+    );
+    router = route(
+        router,
+        "/account/subscription",
+        get(billing::subscription).post(billing::edit_subscription),
+    );
+    router = route(router, "/pricing", get(billing::pricing));
+    router = route(
+        router,
         "/profile",
         get(profiles::list).post(profiles::create),
     );
@@ -82,7 +98,9 @@ pub fn app(state: AppState) -> Router {
     router = route(
         router,
         "/profile/{id}/team",
-        get(team::list).post(team::invite),
+        get(team::list)
+            .post(team::invite)
+            .delete(billing::not_an_addon),
     );
     router = route(
         router,
@@ -92,7 +110,15 @@ pub fn app(state: AppState) -> Router {
     router = route(
         router,
         "/profile/{id}/token",
-        get(tokens::list).post(tokens::create),
+        get(tokens::list)
+            .post(tokens::create)
+            .delete(billing::not_an_addon),
+    );
+    // `team` and `token` are routes of their own; any other word is an add-on (or a 400).
+    router = route(
+        router,
+        "/profile/{id}/{addon}",
+        axum::routing::delete(billing::remove_addon),
     );
     router = route(
         router,

@@ -1,4 +1,6 @@
 //! Profiles of the calling account: list, create (names may repeat), read, edit, delete.
+//! A new profile holds nothing of the account's service limits unless it is the account's
+//! only one; a deleted one leaves its add-ons.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -10,6 +12,8 @@ use crate::api::types::{
     ApiSuccess, ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
     ProfileEditRequest, ProfileInfo, ProfileListItem,
 };
+use crate::billing::AddOn;
+use crate::emulator::billing::Allocation;
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::limits::Resource;
 use crate::emulator::model::{Profile, State as Data};
@@ -61,10 +65,13 @@ pub async fn create(
                 return Err(ApiError::bad_request(message));
             }
             let id = context.state.new_id(context.rng, context.now);
-            context.state.profiles.insert(
-                id.clone(),
-                new_profile(&id, &auth.account, &name, context.now),
+            let mut profile = new_profile(&id, &auth.account, &name, context.now);
+            profile.allocation = Some(
+                context
+                    .state
+                    .new_profile_allocation(&auth.account, context.now),
             );
+            context.state.profiles.insert(id.clone(), profile);
             Ok(id)
         })
         .await?;
@@ -76,15 +83,26 @@ pub async fn info(
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiSuccess<ProfileInfo>>> {
-    let plan = state.plan();
     // TagoIO accepts `current` for the token's own profile.
     let id = if id == "current" {
         auth.profile.clone()
     } else {
         id
     };
-    let info = state.read(|data, _| {
+    let info = state.read(|data, now| {
         let profile = openable(data, &auth.account, &id)?;
+        let subscription = data.subscription(&profile.account);
+        let allocation = profile
+            .allocation
+            .clone()
+            .unwrap_or_else(|| Allocation::zero(now));
+        let addons: serde_json::Map<String, serde_json::Value> = AddOn::ALL
+            .into_iter()
+            .map(|addon| {
+                let has = subscription.is_some_and(|s| s.has_addon(addon, &profile.id));
+                (addon.as_str().to_string(), has.into())
+            })
+            .collect();
         Ok(ProfileInfo {
             info: ProfileDetails {
                 id: profile.id.clone(),
@@ -95,13 +113,10 @@ pub async fn info(
                 created_at: profile.created_at,
                 updated_at: profile.updated_at,
             },
-            // The SDK's shape (`ProfileInfo`); the emulator allocates nothing yet.
-            allocation: Some(serde_json::json!({
-                "input": 0, "output": 0, "analysis": 0, "data_records": 0, "sms": 0,
-                "email": 0, "run_users": 0, "push_notification": 0, "file_storage": 0,
-            })),
-            addons: Some(serde_json::json!({"custom_dns": false, "mobile": false})),
-            account_plan: Some(plan.title().to_lowercase()),
+            // The SDK's shape (`ProfileInfo`): the owner's allocation, add-ons and plan.
+            allocation: Some(serde_json::Value::Object(allocation.to_json())),
+            addons: Some(serde_json::Value::Object(addons)),
+            account_plan: subscription.map(|s| s.plan.as_str().to_string()),
         })
     })?;
     Ok(ok(info))
@@ -176,6 +191,7 @@ pub async fn remove(
                 StatusCode::BAD_REQUEST,
             )?;
             let data = &mut *context.state;
+            data.remove_profile_addons(&auth.account, &id);
             data.profiles.remove(&id);
             data.tokens.retain(|_, token| token.profile != id);
             data.remove_profile_integrations(&id);

@@ -1,0 +1,264 @@
+//! The account's subscription (plan, service limits, add-ons) and each profile's share of
+//! those limits, as plain data (sdk-js `billing.types.ts`: `BillingSubscription`,
+//! `BillingProfileResourceAllocation`). Kept beside [`super::model`], which holds the
+//! fields; the routes are `routes/billing.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::limits::Plan;
+use super::model::State;
+use crate::api::types::Id;
+use crate::billing::{AddOn, Service};
+
+/// A TagoIO plan as the subscription names it (sdk-js `BillingPlan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BillingPlan {
+    Free,
+    Starter,
+    Scale,
+}
+
+impl BillingPlan {
+    pub const ALL: [BillingPlan; 3] = [Self::Free, Self::Starter, Self::Scale];
+
+    /// The key TagoIO uses (`free`, `starter`, `scale`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Starter => "starter",
+            Self::Scale => "scale",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|plan| plan.as_str() == key)
+    }
+}
+
+/// An account's subscription. `services` holds every service's account limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub plan: BillingPlan,
+    pub services: BTreeMap<Service, u64>,
+    /// The profiles that have each add-on, in the order they were given.
+    #[serde(default)]
+    pub addons: BTreeMap<AddOn, Vec<Id>>,
+}
+
+impl Subscription {
+    /// The subscription an account starts with under the emulator's `--plan`.
+    pub fn for_plan(plan: Plan) -> Self {
+        Self {
+            plan: plan.billing_plan(),
+            services: Service::ALL
+                .into_iter()
+                .map(|service| (service, plan.service_limit(service)))
+                .collect(),
+            addons: BTreeMap::new(),
+        }
+    }
+
+    /// The account limit of `service`.
+    pub fn limit(&self, service: Service) -> u64 {
+        self.services.get(&service).copied().unwrap_or(0)
+    }
+
+    /// Whether `profile` has `addon`.
+    pub fn has_addon(&self, addon: AddOn, profile: &str) -> bool {
+        self.addons
+            .get(&addon)
+            .is_some_and(|ids| ids.iter().any(|id| id == profile))
+    }
+}
+
+/// A profile's share of the account's service limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub services: BTreeMap<Service, u64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Allocation {
+    /// Nothing allocated.
+    pub fn zero(now: DateTime<Utc>) -> Self {
+        Self {
+            services: BTreeMap::new(),
+            updated_at: now,
+        }
+    }
+
+    /// The whole of `subscription`'s limits.
+    pub fn all_of(subscription: &Subscription, now: DateTime<Utc>) -> Self {
+        Self {
+            services: subscription.services.clone(),
+            updated_at: now,
+        }
+    }
+
+    pub fn amount(&self, service: Service) -> u64 {
+        self.services.get(&service).copied().unwrap_or(0)
+    }
+
+    /// `{input, output, ...}`: every service's amount.
+    pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        Service::ALL
+            .into_iter()
+            .map(|service| (service.as_str().to_string(), self.amount(service).into()))
+            .collect()
+    }
+}
+
+/// The billing cycle `now` falls in: the calendar month, in UTC (*unverified*).
+pub fn current_cycle(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = Utc
+        .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now);
+    let (year, month) = if now.month() == 12 {
+        (now.year() + 1, 1)
+    } else {
+        (now.year(), now.month() + 1)
+    };
+    let end = Utc
+        .with_ymd_and_hms(year, month, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now);
+    (start, end)
+}
+
+impl State {
+    /// Gives every account without a subscription the one `plan` starts with, and every
+    /// profile without an allocation its share: an account's first profile (by creation,
+    /// then id) all of the account's limits, the others nothing. Run on every state the
+    /// emulator serves (seeded, reset or loaded from a file written before billing existed).
+    pub fn complete_billing(&mut self, plan: Plan, now: DateTime<Utc>) {
+        for account in self.accounts.values_mut() {
+            if account.subscription.is_none() {
+                account.subscription = Some(Subscription::for_plan(plan));
+            }
+        }
+        let mut first_seen: BTreeSet<Id> = BTreeSet::new();
+        let mut order: Vec<(DateTime<Utc>, Id)> = self
+            .profiles
+            .values()
+            .map(|profile| (profile.created_at, profile.id.clone()))
+            .collect();
+        order.sort();
+        for (_, id) in order {
+            let Some(profile) = self.profiles.get(&id) else {
+                continue;
+            };
+            let first = first_seen.insert(profile.account.clone());
+            if profile.allocation.is_some() {
+                continue;
+            }
+            let allocation = match self.subscription(&profile.account) {
+                Some(subscription) if first => Allocation::all_of(subscription, now),
+                _ => Allocation::zero(now),
+            };
+            if let Some(profile) = self.profiles.get_mut(&id) {
+                profile.allocation = Some(allocation);
+            }
+        }
+    }
+
+    /// The subscription of `account`.
+    pub fn subscription(&self, account: &str) -> Option<&Subscription> {
+        self.accounts.get(account)?.subscription.as_ref()
+    }
+
+    /// The ids of the profiles `account` owns, in id order.
+    pub fn owned_profiles(&self, account: &str) -> Vec<Id> {
+        self.profiles
+            .values()
+            .filter(|profile| profile.account == account)
+            .map(|profile| profile.id.clone())
+            .collect()
+    }
+
+    /// How much of `service` the profiles of `account` hold together.
+    pub fn allocated(&self, account: &str, service: Service) -> u64 {
+        self.profiles
+            .values()
+            .filter(|profile| profile.account == account)
+            .filter_map(|profile| profile.allocation.as_ref())
+            .map(|allocation| allocation.amount(service))
+            .sum()
+    }
+
+    /// The allocation a new profile of `account` starts with: everything when it is the
+    /// account's only profile, else nothing.
+    pub fn new_profile_allocation(&self, account: &str, now: DateTime<Utc>) -> Allocation {
+        let alone = !self.profiles.values().any(|p| p.account == account);
+        match self.subscription(account) {
+            Some(subscription) if alone => Allocation::all_of(subscription, now),
+            _ => Allocation::zero(now),
+        }
+    }
+
+    /// With a profile deleted: it leaves every add-on list of its account.
+    pub fn remove_profile_addons(&mut self, account: &str, profile: &str) {
+        if let Some(subscription) = self
+            .accounts
+            .get_mut(account)
+            .and_then(|account| account.subscription.as_mut())
+        {
+            for ids in subscription.addons.values_mut() {
+                ids.retain(|id| id != profile);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycle_is_the_calendar_month() {
+        let at: DateTime<Utc> = "2026-12-15T08:00:00Z".parse().unwrap();
+        let (start, end) = current_cycle(at);
+        assert_eq!(start.to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2027-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn states_written_before_billing_load_and_are_completed() {
+        use crate::emulator::seed::{Seed, DEMO_PROFILE_ID, DEMO_STAGING_PROFILE_ID};
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
+        let now = Utc::now();
+        let state = Seed::demo().build(now, &mut rng).unwrap();
+        let mut json = serde_json::to_value(&state).unwrap();
+        let text = json.to_string();
+        assert!(!text.contains("subscription") && !text.contains("allocation"));
+        json["format"] = 2.into();
+        let mut old: State = serde_json::from_value(json).unwrap();
+        old.complete_billing(Plan::Starter, now);
+        let starter = Subscription::for_plan(Plan::Starter);
+        let account = &old.profiles[DEMO_PROFILE_ID].account.clone();
+        assert_eq!(old.subscription(account), Some(&starter));
+        let first = old.profiles[DEMO_PROFILE_ID].allocation.clone().unwrap();
+        assert_eq!(first.services, starter.services);
+        let second = old.profiles[DEMO_STAGING_PROFILE_ID].allocation.clone();
+        assert_eq!(second.unwrap().amount(Service::Input), 0);
+        // Completing again changes nothing already there.
+        old.complete_billing(Plan::Free, now);
+        assert_eq!(old.subscription(account), Some(&starter));
+        let saved = serde_json::to_string(&old).unwrap();
+        assert!(saved.contains("\"subscription\"") && saved.contains("\"allocation\""));
+    }
+
+    #[test]
+    fn unlimited_reports_scale_limits() {
+        let unlimited = Subscription::for_plan(Plan::Unlimited);
+        let scale = Subscription::for_plan(Plan::Scale);
+        assert_eq!(unlimited, scale);
+        assert_eq!(unlimited.plan, BillingPlan::Scale);
+        assert_eq!(unlimited.services.len(), 9);
+        assert!(Plan::Free.service_limit(Service::Input) < scale.limit(Service::Input));
+    }
+}
