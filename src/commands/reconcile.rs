@@ -153,7 +153,17 @@ pub async fn compute_plan(
     // Invitations and tokens expire by the server's clock, not this machine's.
     let now = client.server_time().unwrap_or_else(chrono::Utc::now);
     let plan = plan::plan(desired, &live, now)?;
-    Ok(plan::restrict(plan, targets))
+    let plan = plan::restrict(plan, targets);
+    // Cut by `--target`, the allocation sends fewer entries: checked again as it will be sent.
+    let over_limits = plan::over_limits(&plan, &live);
+    if !over_limits.is_empty() {
+        return Err(plan::PlanError {
+            errors: Vec::new(),
+            over_limits,
+        }
+        .into());
+    }
+    Ok(plan)
 }
 
 /// Colour on a terminal unless `NO_COLOR` is set, or as `--color` says.

@@ -2,24 +2,23 @@
 //! every profile's changed services, one operation per add-on bought or removed, and the
 //! check that no service's sum over all profiles exceeds the account's limit.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde_json::json;
 
 use super::identity::ProfileIds;
-use super::operation::{AllocationEntry, FieldChange, OperationKind, ProfileRef, ACCOUNT};
+use super::operation::{AllocationEntry, FieldChange, OperationKind, Plan, ProfileRef, ACCOUNT};
 use super::order::{Draft, Drafts};
 use crate::billing::{AddOn, Service};
 use crate::config::{Desired, Profile};
-use crate::live::{Id, LiveBilling, LiveProfile};
+use crate::live::{Id, LiveBilling, LiveSnapshot};
 use crate::text::{thousands, visible};
 
 /// What the billing diff needs from the rest of the plan.
 pub(super) struct Context<'a> {
     pub desired: &'a Desired,
     pub billing: Option<&'a LiveBilling>,
-    pub live_profiles: &'a [LiveProfile],
     pub profile_ids: &'a ProfileIds,
     /// Draft of each profile this plan creates, by key.
     pub created: &'a BTreeMap<String, usize>,
@@ -40,8 +39,8 @@ pub struct OverLimit {
 /// How many of the largest shares a refusal names.
 const LARGEST_SHOWN: usize = 3;
 
-/// Drafts the allocation and add-on operations; returns the services over their limits.
-pub(super) fn diff(cx: &Context<'_>, drafts: &mut Drafts) -> Vec<OverLimit> {
+/// Drafts the allocation and add-on operations.
+pub(super) fn diff(cx: &Context<'_>, drafts: &mut Drafts) {
     let kept = || cx.desired.profiles.values().filter(|p| !p.delete);
     for profile in kept() {
         if let Some(addons) = &profile.addons {
@@ -84,9 +83,8 @@ pub(super) fn diff(cx: &Context<'_>, drafts: &mut Drafts) -> Vec<OverLimit> {
         });
     }
     if entries.is_empty() {
-        return Vec::new();
+        return;
     }
-    let over = over_limits(cx, &entries);
     drafts.push(Draft {
         profile: ACCOUNT.to_owned(),
         kind: OperationKind::Allocate { entries },
@@ -94,7 +92,6 @@ pub(super) fn diff(cx: &Context<'_>, drafts: &mut Drafts) -> Vec<OverLimit> {
         origin,
         depends_on,
     });
-    over
 }
 
 fn target(cx: &Context<'_>, profile: &Profile) -> ProfileRef {
@@ -152,24 +149,36 @@ fn addon_changes(
     }
 }
 
-/// Each service the allocation changes, summed over every profile after the change: the
-/// configured amount where the configuration manages it, the live one elsewhere, nothing for
-/// profiles this plan deletes.
-fn over_limits(cx: &Context<'_>, entries: &[AllocationEntry]) -> Vec<OverLimit> {
-    let Some(billing) = cx.billing else {
+/// Each service the plan's allocation sets, summed over every profile after the plan: the
+/// amount the allocation sends where it sends one, the live amount elsewhere, nothing for
+/// profiles the plan deletes. Pure, and computed from the plan itself, so that a plan cut by
+/// `--target` (fewer entries, fewer deletions) is checked as it will be sent.
+pub fn over_limits(plan: &Plan, live: &LiveSnapshot) -> Vec<OverLimit> {
+    let Some(billing) = &live.billing else {
         return Vec::new();
     };
-    let configured: HashMap<&str, &Profile> = cx
-        .desired
-        .profiles
-        .values()
-        .filter(|p| !p.delete)
-        .filter_map(|p| Some((cx.profile_ids.get(&p.key)?.as_str(), p)))
+    let Some(entries) = plan.operations.iter().find_map(|op| match &op.kind {
+        OperationKind::Allocate { entries } => Some(entries),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let deleted: HashSet<&str> = plan
+        .operations
+        .iter()
+        .filter_map(|op| match &op.kind {
+            OperationKind::DeleteProfile { target, .. } => target.id.as_deref(),
+            _ => None,
+        })
         .collect();
-    let names: HashMap<&str, &str> = cx
-        .live_profiles
+    let names: HashMap<&str, &str> = live
+        .profiles
         .iter()
         .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let sent: HashMap<&str, &AllocationEntry> = entries
+        .iter()
+        .filter_map(|e| Some((e.target.id.as_deref()?, e)))
         .collect();
     let mut services: Vec<Service> = entries
         .iter()
@@ -184,38 +193,33 @@ fn over_limits(cx: &Context<'_>, entries: &[AllocationEntry]) -> Vec<OverLimit> 
         };
         let mut shares: Vec<(String, u64)> = Vec::new();
         for (id, amounts) in &billing.allocation {
-            if cx.deleted.contains_key(id) {
+            if deleted.contains(id.as_str()) {
                 continue;
             }
-            let (label, amount) = match configured.get(id.as_str()) {
-                Some(profile) => (
-                    profile.key.clone(),
-                    profile
-                        .allocation
-                        .as_ref()
-                        .and_then(|a| a.get(&service))
-                        .or(amounts.get(&service))
-                        .copied(),
+            let share = match sent.get(id.as_str()) {
+                Some(entry) if entry.services.contains_key(&service) => {
+                    (entry.target.key.clone(), entry.services[&service])
+                }
+                Some(entry) => (
+                    entry.target.key.clone(),
+                    amounts.get(&service).copied().unwrap_or(0),
                 ),
                 None => (
-                    format!(
-                        "\"{}\" (not configured)",
-                        names.get(id.as_str()).copied().unwrap_or(id)
-                    ),
-                    amounts.get(&service).copied(),
+                    format!("\"{}\"", names.get(id.as_str()).copied().unwrap_or(id)),
+                    amounts.get(&service).copied().unwrap_or(0),
                 ),
             };
-            shares.push((label, amount.unwrap_or(0)));
+            shares.push(share);
         }
-        // Configured profiles the allocation list does not show (new ones among them).
-        for profile in cx.desired.profiles.values().filter(|p| !p.delete) {
-            let listed = cx
-                .profile_ids
-                .get(&profile.key)
+        // Profiles the allocation list does not show: those this plan creates.
+        for entry in entries {
+            let listed = entry
+                .target
+                .id
+                .as_ref()
                 .is_some_and(|id| billing.allocation.contains_key(id));
-            let amount = profile.allocation.as_ref().and_then(|a| a.get(&service));
-            if let (false, Some(&amount)) = (listed, amount) {
-                shares.push((profile.key.clone(), amount));
+            if let (false, Some(&amount)) = (listed, entry.services.get(&service)) {
+                shares.push((entry.target.key.clone(), amount));
             }
         }
         let sum = shares.iter().map(|(_, amount)| amount).sum::<u64>();

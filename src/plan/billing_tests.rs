@@ -140,7 +140,7 @@ fn a_sum_over_the_limit_is_refused_with_a_table() {
         error.to_string(),
         "the service allocation would exceed the account's limits, so nothing is planned:\n  \
          service    limit      sum  over by  largest shares\n  \
-         input    100,000  130,000   30,000  acme 70,000, globex 40,000, \"Initech\" (not configured) 20,000\n\
+         input    100,000  130,000   30,000  acme 70,000, globex 40,000, \"Initech\" 20,000\n\
          lower the `allocation` of these profiles, or raise the account's limits on TagoIO's Billing page"
     );
 }

@@ -95,19 +95,20 @@ pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Resul
     let billing = billing::Context {
         desired,
         billing: live.billing.as_ref(),
-        live_profiles: &live.profiles,
         profile_ids: &differ.profile_ids,
         created: &differ.created_profiles,
         deleted: &differ.deleted_profiles,
     };
-    let over_limits = billing::diff(&billing, &mut differ.drafts);
+    billing::diff(&billing, &mut differ.drafts);
+    let plan = differ.drafts.finish();
+    let over_limits = billing::over_limits(&plan, live);
     if !differ.errors.is_empty() || !over_limits.is_empty() {
         return Err(PlanError {
             errors: differ.errors,
             over_limits,
         });
     }
-    Ok(differ.drafts.finish())
+    Ok(plan)
 }
 
 /// A configured network as connectors see it: its live id, or the draft creating it.

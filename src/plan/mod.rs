@@ -15,7 +15,7 @@ mod saved;
 mod team;
 mod tokens;
 
-pub use billing::{OverLimit, OverLimitTable};
+pub use billing::{over_limits, OverLimit, OverLimitTable};
 pub use diff::plan;
 pub use identity::{IdentityError, PlanError};
 pub use objects::without_nulls;

@@ -44,6 +44,7 @@ pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
     if targets.is_empty() {
         return plan;
     }
+    let plan = only_targeted_allocation(plan, targets);
     let mut keep: BTreeSet<usize> = plan
         .operations
         .iter()
@@ -73,7 +74,7 @@ pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
                 .iter()
                 .filter_map(|d| renumber.get(d).copied())
                 .collect();
-            Some(only_targeted(op, targets))
+            Some(op)
         })
         .collect();
     Plan { operations, ..plan }
@@ -108,10 +109,20 @@ fn keys(operation: &Operation) -> Vec<&str> {
     keys
 }
 
-/// An allocation kept by `--target` carries only the targeted profiles' entries.
-fn only_targeted(mut operation: Operation, targets: &[String]) -> Operation {
-    if let OperationKind::Allocate { entries } = &mut operation.kind {
-        let targeted = |key: &str| targets.iter().any(|t| t == key);
+/// The account's allocation carries only the targeted profiles' entries, and depends only on
+/// operations about targeted keys (a profile it allocates to is created first; a deletion of
+/// an untargeted profile is not pulled in). Without entries left, it is gone.
+fn only_targeted_allocation(mut plan: Plan, targets: &[String]) -> Plan {
+    let targeted = |key: &str| targets.iter().any(|t| t == key);
+    let about_targets: Vec<bool> = plan
+        .operations
+        .iter()
+        .map(|op| keys(op).iter().any(|key| targeted(key)))
+        .collect();
+    for operation in &mut plan.operations {
+        let OperationKind::Allocate { entries } = &mut operation.kind else {
+            continue;
+        };
         entries.retain(|entry| targeted(&entry.target.key));
         operation.changes.retain(|change| {
             change
@@ -119,6 +130,9 @@ fn only_targeted(mut operation: Operation, targets: &[String]) -> Operation {
                 .rsplit_once('.')
                 .is_some_and(|(key, _)| targeted(key))
         });
+        operation
+            .depends_on
+            .retain(|&d| about_targets.get(d).copied().unwrap_or(false));
     }
-    operation
+    plan
 }

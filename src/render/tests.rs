@@ -137,7 +137,7 @@ fn json_is_versioned_and_counts_operations() {
     let mut out = Vec::new();
     json(&sample(), &mut out).unwrap();
     let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(value["format_version"], 2);
+    assert_eq!(value["format_version"], 3);
     assert_eq!(
         value["summary"],
         json!({"add": 0, "change": 1, "remove": 1})

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use tagoform::config::{
     self, Desired, Expiry, LoadOptions, NetworkTarget, Origin, Period, PeriodUnit, Permission,
-    Recipient, TagoId,
+    Recipient, Service, TagoId,
 };
 
 fn options(today: &str) -> LoadOptions {
@@ -57,8 +57,8 @@ fn lists_left_out_are_not_managed_and_empty_lists_mean_none() {
     assert_eq!(
         team,
         [
-            ("alice@acme.example", &at("profiles.yaml", 33, 9)),
-            ("bob@acme.example", &at("profiles.yaml", 34, 9)),
+            ("alice@acme.example", &at("profiles.yaml", 43, 9)),
+            ("bob@acme.example", &at("profiles.yaml", 44, 9)),
         ]
     );
 }
@@ -94,7 +94,7 @@ fn profiles_carry_their_settings_and_tokens() {
                 "ci-deploy",
                 Permission::Write,
                 Expiry::Never,
-                &at("profiles.yaml", 23, 9)
+                &at("profiles.yaml", 29, 9)
             ),
             (
                 "grafana-readonly",
@@ -103,10 +103,24 @@ fn profiles_carry_their_settings_and_tokens() {
                     amount: 90,
                     unit: PeriodUnit::Days
                 }),
-                &at("profiles.yaml", 26, 9)
+                &at("profiles.yaml", 32, 9)
             ),
         ]
     );
+    // Only the services the YAML names are managed.
+    assert_eq!(
+        desired.profiles["acme"].allocation,
+        Some(
+            [
+                (Service::Input, 400_000),
+                (Service::DataRecords, 2_000_000),
+                (Service::Sms, 40)
+            ]
+            .into()
+        )
+    );
+    assert_eq!(desired.profiles["acme-staging"].allocation, None);
+    assert_eq!(desired.profiles["acme"].addons, None);
     let dashboard = &desired.profiles["acme"].tokens.as_ref().expect("tokens")[0];
     assert_eq!(dashboard.expires.api_value(), "2030-12-31");
     assert_eq!(tokens[1].2.api_value(), "90 days");

@@ -79,6 +79,17 @@ async fn shares_with_other_accounts_go_under_external_profiles_keyed_by_id() {
          profiles:\n  \
          acme-production:\n    \
          name: ACME Production\n    \
+         allocation:\n      \
+         input: 1000000\n      \
+         output: 2000000\n      \
+         analysis: 10000\n      \
+         data_records: 5000000\n      \
+         sms: 100\n      \
+         email: 10000\n      \
+         run_users: 1000\n      \
+         push_notification: 10000\n      \
+         file_storage: 10000\n    \
+         addons: []\n    \
          team: []\n    \
          tokens:\n    \
          - name: tagoform demo\n      \

@@ -71,9 +71,10 @@ async fn a_sum_over_the_limit_is_refused_with_the_table_before_any_write() {
         "tagoform.yaml",
         &yaml("    allocation: {input: 80000}\n", ""),
     );
-    let expected = "error: the service allocation would exceed the account's limits, so nothing is planned:
+    let expected =
+        "error: the service allocation would exceed the account's limits, so nothing is planned:
   service    limit      sum  over by  largest shares
-  input    100,000  120,000   20,000  acme 80,000, \"ACME Staging\" (not configured) 40,000
+  input    100,000  120,000   20,000  acme 80,000, \"ACME Staging\" 40,000
 lower the `allocation` of these profiles, or raise the account's limits on TagoIO's Billing page
 ";
     let plan = world.run(&["plan"]).await;
@@ -82,7 +83,7 @@ lower the `allocation` of these profiles, or raise the account's limits on TagoI
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(4);
     assert_eq!(apply.stderr, expected);
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), sign_ins(2));
     assert_eq!(allocation(&world, ACME).await, (60_000, 50));
 }
 
@@ -133,7 +134,10 @@ Plan: 0 to add, 1 to change, 0 to remove.
 
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }
 
 #[tokio::test]
@@ -145,11 +149,7 @@ async fn a_new_profile_is_created_and_allocated_in_one_apply() {
     );
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert!(
-        apply.stdout.contains("newco.sms: 10\n"),
-        "{}",
-        apply.stdout
-    );
+    assert!(apply.stdout.contains("newco.sms: 10\n"), "{}", apply.stdout);
     let wrote = writes(&requests);
     assert_eq!(wrote.get("POST /profile"), Some(&1));
     assert_eq!(wrote.get("POST /account/allocation"), Some(&1));
@@ -189,7 +189,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         "{}",
         refused.stderr
     );
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(writes(&requests), sign_ins(2));
     assert_eq!(holders(&world, "mobile").await, json!([]));
 
     let (bought, requests) = world
@@ -210,8 +210,14 @@ Plan: 1 to add, 0 to change, 0 to remove.
     world.write("tagoform.yaml", &yaml("    addons: []\n", ""));
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
     refused.code(4);
-    assert!(refused.stdout.contains("Removals (review these first):\n  - remove the `mobile` add-on"), "{}", refused.stdout);
-    assert_eq!(writes(&requests), sign_ins(1));
+    assert!(
+        refused
+            .stdout
+            .contains("Removals (review these first):\n  - remove the `mobile` add-on"),
+        "{}",
+        refused.stdout
+    );
+    assert_eq!(writes(&requests), sign_ins(2));
     let (removed, requests) = world
         .measured(&["apply", "--auto-approve", "--allow-billing"])
         .await;
@@ -220,7 +226,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         writes(&requests),
         with_lock(add_counts(
             sign_ins(2),
-            &[("DELETE /profile/{id}/mobile", 1)]
+            &[("DELETE /profile/{id}/{addon}", 1)]
         ))
     );
     assert_eq!(holders(&world, "mobile").await, json!([]));
@@ -254,8 +260,9 @@ async fn billing_costs_two_reads_when_managed_and_none_otherwise() {
             ("GET /account/subscription", 1)
         ])
     );
-    assert!(!plain_requests.keys().any(|r| r.contains("/account/")
-        && !r.contains("/account/profile/token")));
+    assert!(!plain_requests
+        .keys()
+        .any(|r| r.contains("/account/") && !r.contains("/account/profile/token")));
 }
 
 #[tokio::test]
@@ -281,13 +288,19 @@ async fn export_writes_allocation_and_add_ons_and_plans_no_changes() {
         exported.contains("    allocation:\n      input: 40000\n"),
         "{exported}"
     );
-    assert!(exported.contains("    addons:\n    - custom_dns\n"), "{exported}");
+    assert!(
+        exported.contains("    addons:\n    - custom_dns\n"),
+        "{exported}"
+    );
     assert!(exported.contains("    addons: []\n"), "{exported}");
     let plan = world
         .run(&["plan", "exported", "--detailed-exitcode"])
         .await;
     plan.code(0);
-    assert_eq!(plan.stdout, "No changes. TagoIO matches the configuration.\n");
+    assert_eq!(
+        plan.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
 }
 
 fn add_counts(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
@@ -295,4 +308,38 @@ fn add_counts(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
         *counts.entry((*route).to_owned()).or_default() += n;
     }
     counts
+}
+
+#[tokio::test]
+async fn a_target_sends_and_checks_only_its_profiles_entries() {
+    let world = world().await;
+    world.write(
+        "tagoform.yaml",
+        &yaml(
+            "    allocation: {input: 50000}\n",
+            "    allocation: {input: 50000}\n",
+        ),
+    );
+    // Staging's 50,000 beside ACME's live 60,000: over, since ACME's part is not sent.
+    let (refused, requests) = world
+        .measured(&["apply", "--target", "staging", "--auto-approve"])
+        .await;
+    refused.code(4);
+    assert!(
+        refused.stderr.contains(
+            "  input    100,000  110,000   10,000  \"ACME Production\" 60,000, staging 50,000\n"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(requests.get("POST /account/allocation"), None);
+    let (apply, requests) = world
+        .measured(&["apply", "--target", "acme", "--auto-approve"])
+        .await;
+    apply.code(0);
+    assert!(apply.stdout.contains("  ~ allocate services to profile `acme` (6500a1b2c3d4e5f601234501) (one request for the account)"), "{}", apply.stdout);
+    assert!(!apply.stdout.contains("staging.input"), "{}", apply.stdout);
+    assert_eq!(requests.get("POST /account/allocation"), Some(&1));
+    assert_eq!(allocation(&world, ACME).await, (50_000, 50));
+    assert_eq!(allocation(&world, STAGING).await, (40_000, 0));
 }

@@ -227,16 +227,19 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     plan.code(2);
     assert!(
         plan.stdout
-            .ends_with("Plan: 22 to add, 0 to change, 0 to remove.\n"),
+            .ends_with("Plan: 22 to add, 1 to change, 0 to remove.\n"),
         "{}",
         plan.stdout
     );
     // ACME Production and ACME Staging exist: their teams (acme only), tokens (acme only),
-    // networks and connectors, through a short-lived token each.
+    // networks and connectors, through a short-lived token each; the account's allocation
+    // and subscription, once each.
     assert_eq!(
         reads,
         counts(&[
             ("DELETE /profile/{id}/token/{token}", 2),
+            ("GET /account/allocation", 1),
+            ("GET /account/subscription", 1),
             ("GET /integration/connector", 2),
             ("GET /integration/network", 2),
             ("GET /profile", 1),
@@ -259,7 +262,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
     assert_eq!(
         apply.stdout,
         format!(
-            "{}Apply finished: 22 done, 0 failed, 0 skipped.\n",
+            "{}Apply finished: 23 done, 0 failed, 0 skipped.\n",
             plan.stdout
         )
     );
@@ -269,6 +272,8 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
             // Reading ACME Production and ACME Staging, then acting in Northwind IoT.
             ("DELETE /profile/{id}/token/{token}", 3),
             ("POST /account/profile/token", 3),
+            // All three profiles' allocation, in one request.
+            ("POST /account/allocation", 1),
             // `publish:` is not an API operation: nothing is sent for it.
             ("POST /integration/connector", 2),
             ("POST /integration/connector/{id}/share", 6),
@@ -404,6 +409,9 @@ Notes:
         requests,
         counts(&[
             ("DELETE /profile/{id}/token/{token}", 4),
+            // Allocation is managed: two reads for the whole account.
+            ("GET /account/allocation", 1),
+            ("GET /account/subscription", 1),
             ("GET /integration/connector", 4),
             ("GET /integration/connector/{id}/share", 2),
             ("GET /integration/network", 4),
@@ -432,6 +440,8 @@ Notes:
         world.env.insert(variable.into(), token);
     }
     let reads = counts(&[
+        ("GET /account/allocation", 1),
+        ("GET /account/subscription", 1),
         ("GET /integration/connector", 4),
         ("GET /integration/connector/{id}/share", 2),
         ("GET /integration/network", 4),

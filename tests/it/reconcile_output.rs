@@ -166,7 +166,7 @@ fn outline(stdout: &str) -> Vec<(String, String, String)> {
 #[tokio::test]
 async fn target_keeps_the_operations_on_a_key_and_what_they_need() {
     let world = World::start().await;
-    let path = world.example("multi-customer");
+    let path = world.multi_customer_without_allocation();
     let (unknown, requests) = world.measured(&["plan", &path, "--target", "initec"]).await;
     unknown.code(1);
     assert_eq!(

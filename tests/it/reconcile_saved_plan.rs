@@ -172,7 +172,7 @@ async fn a_file_that_is_not_a_saved_plan_is_refused() {
 #[tokio::test]
 async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
     let world = World::start().await;
-    let path = world.example("multi-customer");
+    let path = world.multi_customer_without_allocation();
     let plan = world
         .run(&["plan", &path, "--target", "initech", "--out", "plan.json"])
         .await;

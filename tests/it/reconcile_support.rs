@@ -142,6 +142,31 @@ impl World {
         name.to_owned()
     }
 
+    /// Copies `examples/multi-customer` without its `allocation:` blocks: for tests of
+    /// `--target`, where one customer's allocation alone does not fit beside the demo
+    /// account's first profile, which starts with all of the account's limits.
+    pub fn multi_customer_without_allocation(&self) -> String {
+        let path = self.example("multi-customer");
+        let file = format!("{path}/profiles.yaml");
+        let mut kept = Vec::new();
+        let mut inside: Option<usize> = None;
+        let text = self.read(&file);
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start().len();
+            if inside.is_some_and(|at| indent > at || line.trim().is_empty()) {
+                continue;
+            }
+            inside = None;
+            if line.trim_start().starts_with("allocation:") {
+                inside = Some(indent);
+                continue;
+            }
+            kept.push(line);
+        }
+        self.write(&file, &(kept.join("\n") + "\n"));
+        path
+    }
+
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.path(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
