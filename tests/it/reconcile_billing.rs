@@ -127,7 +127,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
     );
     assert_eq!(
         writes(&requests),
-        with_lock(add_counts(sign_ins(2), &[("POST /account/allocation", 1)]))
+        with_lock(add(sign_ins(2), &[("POST /account/allocation", 1)]))
     );
     assert_eq!(allocation(&world, ACME).await, (50_000, 50));
     assert_eq!(allocation(&world, STAGING).await, (50_000, 0));
@@ -198,10 +198,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
     bought.code(0);
     assert_eq!(
         writes(&requests),
-        with_lock(add_counts(
-            sign_ins(2),
-            &[("POST /account/subscription", 1)]
-        ))
+        with_lock(add(sign_ins(2), &[("POST /account/subscription", 1)]))
     );
     assert_eq!(holders(&world, "mobile").await, json!([ACME]));
     // Read, bought, read again to confirm.
@@ -224,10 +221,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
     removed.code(0);
     assert_eq!(
         writes(&requests),
-        with_lock(add_counts(
-            sign_ins(2),
-            &[("DELETE /profile/{id}/{addon}", 1)]
-        ))
+        with_lock(add(sign_ins(2), &[("DELETE /profile/{id}/{addon}", 1)]))
     );
     assert_eq!(holders(&world, "mobile").await, json!([]));
 }
@@ -301,13 +295,6 @@ async fn export_writes_allocation_and_add_ons_and_plans_no_changes() {
         plan.stdout,
         "No changes. TagoIO matches the configuration.\n"
     );
-}
-
-fn add_counts(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
-    for (route, n) in more {
-        *counts.entry((*route).to_owned()).or_default() += n;
-    }
-    counts
 }
 
 #[tokio::test]

@@ -88,7 +88,8 @@ pub fn with_lock_reads(counts: Counts) -> Counts {
     )
 }
 
-fn add(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
+/// `counts` with `more` added.
+pub fn add(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
     for (route, n) in more {
         *counts.entry((*route).to_owned()).or_default() += n;
     }
