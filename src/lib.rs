@@ -13,6 +13,7 @@
 //!   values; `Access` picks the token each profile's routes need.
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async. The
 //!   `Plan` is data: the same type is rendered, saved (`--out`) and applied (`--plan`).
+//! - [`publish`]: the `tago-io/decoders` repository's rules (catalog ids, layout), pure.
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
 //! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
@@ -39,5 +40,6 @@ pub mod export;
 pub mod live;
 pub mod lock;
 pub mod plan;
+pub mod publish;
 pub mod render;
 pub mod text;
