@@ -49,6 +49,17 @@ pub enum Command {
     ///
     /// Example: tagoform export --api local --out tagoio/ && tagoform plan tagoio/ --api local
     Export(ExportArgs),
+    /// Write the contribution that lists networks and connectors in TagoIO's public catalog
+    /// into a local clone of tago-io/decoders, from their `publish:` entries.
+    ///
+    /// On TagoIO a publication is a pull request to that repository, reviewed by TagoIO.
+    /// This writes the folders, manifests, description, images, decoder and unit test, checks
+    /// them against the clone's schemas, and prints the catalog id and the checks to run. A
+    /// version folder already in the clone is never rewritten: a changed decoder or manifest
+    /// becomes a new version. It never commits or pushes, and touches no other folder.
+    ///
+    /// Example: tagoform publish examples/multi-customer --decoders-repo ../decoders
+    Publish(PublishArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     ///
     /// Example: tagoform completions bash > ~/.local/share/bash-completion/completions/tagoform
@@ -184,6 +195,20 @@ pub struct PlanArgs {
     /// next to a comment cut by --max-chars (one read of TagoIO for both).
     #[arg(long, value_name = "FILE")]
     pub artifact: Option<PathBuf>,
+}
+
+/// Arguments of `tagoform publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// A YAML file, or a folder whose `*.yaml`/`*.yml` files are merged.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The local clone of github.com/tago-io/decoders to write into.
+    #[arg(long, value_name = "PATH")]
+    pub decoders_repo: PathBuf,
+    /// Only these networks or connectors (by key); every one with `publish:` without it.
+    #[arg(long = "target", value_name = "KEY")]
+    pub targets: Vec<String>,
 }
 
 /// Arguments of `tagoform apply`.

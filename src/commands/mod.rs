@@ -12,6 +12,7 @@ mod log_format;
 mod man;
 mod otp;
 mod plan;
+mod publish;
 mod progress;
 mod reconcile;
 mod schema;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor(args) => doctor::run(&args),
         Command::Otp(args) => otp::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Publish(args) => publish::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

@@ -34,10 +34,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use entries::{parse_expiry, RESERVED_TOKEN_PREFIX};
+pub use entries::{parse_expiry, png_size, RESERVED_TOKEN_PREFIX};
 pub use limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILES, MAX_FILE_BYTES, MAX_NODES};
 pub use model::*;
 pub use rules::check_model;
+pub use rules::MAX_DECODER_BYTES;
 
 /// The outcome of loading a configuration.
 #[derive(Debug, Clone)]

@@ -7,6 +7,9 @@
 
 mod identity;
 mod model_only;
+mod publication;
+
+pub use publication::MAX_DECODER_BYTES;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -328,41 +331,8 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// A published connector is only usable if one of its networks is or will be public.
+    /// What publishing needs: limits, a decoder, published networks, distinct places.
     fn publications(&mut self) {
-        for connector in self.desired.connectors.values().filter(|c| !c.delete) {
-            let Some(publish) = &connector.publish else {
-                continue;
-            };
-            let broken = connector.networks.iter().any(|r| match &r.target {
-                NetworkTarget::Configured(key) => self.is_broken("networks", key),
-                NetworkTarget::Public(_) => false,
-            });
-            if broken {
-                continue; // a network may have lost its own `publish`: reported elsewhere
-            }
-            let publishable = connector.networks.iter().any(|r| match &r.target {
-                NetworkTarget::Public(_) => true,
-                NetworkTarget::Configured(key) => self
-                    .desired
-                    .networks
-                    .get(key)
-                    .is_some_and(|n| n.publish.is_some()),
-            });
-            let first_custom = connector.networks.iter().find_map(|r| match &r.target {
-                NetworkTarget::Configured(key) => Some(key),
-                NetworkTarget::Public(_) => None,
-            });
-            let Some(first_custom) = first_custom.filter(|_| !publishable) else {
-                continue;
-            };
-            let mut diagnostic = error(
-                &publish.origin,
-                format!("connector `{}` asks to be published, but none of its networks is public: other accounts could not use it", connector.key),
-            )
-            .with_help(format!("publish network `{}` too, or add a public network (`{{id: <network id>}}`)", first_custom));
-            diagnostic.severity = super::diagnostic::Severity::Warning;
-            self.diagnostics.push(diagnostic);
-        }
+        publication::check(self.desired, &mut self.diagnostics);
     }
 }

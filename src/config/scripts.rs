@@ -54,18 +54,31 @@ pub fn resolve(
 type Problem = (String, String);
 
 fn read_script(cx: &Context<'_>, relative: &str) -> Result<Script, Problem> {
+    let (path, bytes) = read_confined(cx, relative, "script file", MAX_SCRIPT_BYTES)?;
+    script_text(relative, path, bytes)
+}
+
+/// A file named by the YAML at `relative` (to the YAML file): a regular file inside the
+/// configuration folder once links are resolved, of at most `max` bytes. `what` names it in
+/// messages (`script file`, `image file`).
+pub(super) fn read_confined(
+    cx: &Context<'_>,
+    relative: &str,
+    what: &str,
+    max: u64,
+) -> Result<(PathBuf, Vec<u8>), Problem> {
     let folder = cx.file.parent().unwrap_or(Path::new(""));
     let path = folder.join(relative);
     let shown = path.display();
     let metadata = fs::symlink_metadata(&path).map_err(|_| {
         (
-            format!("script file `{relative}` does not exist (looked for `{shown}`)"),
+            format!("{what} `{relative}` does not exist (looked for `{shown}`)"),
             "paths are relative to the YAML file that names them".to_owned(),
         )
     })?;
     let resolved = fs::canonicalize(&path).map_err(|_| {
         (
-            format!("script file `{relative}` is a broken link (`{shown}`)"),
+            format!("{what} `{relative}` is a broken link (`{shown}`)"),
             "point the field at the script file itself".to_owned(),
         )
     })?;
@@ -81,59 +94,58 @@ fn read_script(cx: &Context<'_>, relative: &str) -> Result<Script, Problem> {
                 "script file `{relative}` {how} a file outside the configuration folder `{}`",
                 cx.root.display()
             ),
-            "keep scripts inside the configuration folder".to_owned(),
+            "keep the files a configuration names inside its folder".to_owned(),
         ));
     }
     // Checked before opening: opening a FIFO would block.
     let is_file = fs::metadata(&resolved).is_ok_and(|m| m.is_file());
     if !is_file {
         return Err((
-            format!("script file `{relative}` is not a regular file"),
+            format!("{what} `{relative}` is not a regular file"),
             "point the field at a text file".to_owned(),
         ));
     }
     let file = fs::File::open(&resolved).map_err(|e| {
         (
-            format!("cannot read script file `{relative}`: {e}"),
+            format!("cannot read {what} `{relative}`: {e}"),
             "check the file's permissions".to_owned(),
         )
     })?;
     let metadata = file.metadata().map_err(|e| {
         (
-            format!("cannot read script file `{relative}`: {e}"),
+            format!("cannot read {what} `{relative}`: {e}"),
             "check the file's permissions".to_owned(),
         )
     })?;
     if !metadata.is_file() {
         return Err((
-            format!("script file `{relative}` is not a regular file"),
+            format!("{what} `{relative}` is not a regular file"),
             "point the field at a text file".to_owned(),
         ));
     }
     let too_big = || {
         (
-            format!(
-                "script file `{relative}` is larger than {} KiB",
-                MAX_SCRIPT_BYTES / 1024
-            ),
-            "TagoIO scripts are small; check that this is the right file".to_owned(),
+            format!("{what} `{relative}` is larger than {} KiB", max / 1024),
+            "check that this is the right file".to_owned(),
         )
     };
-    if metadata.len() > MAX_SCRIPT_BYTES {
+    if metadata.len() > max {
         return Err(too_big());
     }
     let mut bytes = Vec::new();
-    file.take(MAX_SCRIPT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            (
-                format!("cannot read script file `{relative}`: {e}"),
-                "check the file".to_owned(),
-            )
-        })?;
-    if bytes.len() as u64 > MAX_SCRIPT_BYTES {
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| {
+        (
+            format!("cannot read {what} `{relative}`: {e}"),
+            "check the file".to_owned(),
+        )
+    })?;
+    if bytes.len() as u64 > max {
         return Err(too_big());
     }
+    Ok((path, bytes))
+}
+
+fn script_text(relative: &str, path: PathBuf, bytes: Vec<u8>) -> Result<Script, Problem> {
     let text = String::from_utf8(bytes).map_err(|error| {
         let d = super::read::not_utf8(&path, error.as_bytes(), error.utf8_error());
         (

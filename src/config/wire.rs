@@ -249,9 +249,9 @@ pub struct Network {
     /// The complete list of profiles (keys under `profiles` or `external_profiles`) this
     /// network is shared with. Leave it out to not manage its shares; `[]` means none.
     pub shared_with: Option<Vec<String>>,
-    /// Wanted in TagoIO's public catalog. On TagoIO that is a pull request to
-    /// `tago-io/decoders`, reviewed by TagoIO, not an API call: the plan shows it as a note.
-    pub publish: Option<Publish>,
+    /// Wanted in TagoIO's public catalog: a pull request to `tago-io/decoders`, reviewed by
+    /// TagoIO, not an API call. `tagoform publish` prepares it; `plan` shows its status.
+    pub publish: Option<NetworkPublish>,
     /// true: delete this network from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
     pub delete: bool,
@@ -299,9 +299,9 @@ pub struct Connector {
     /// The complete list of profiles (keys under `profiles` or `external_profiles`) this
     /// connector is shared with. Leave it out to not manage its shares; `[]` means none.
     pub shared_with: Option<Vec<String>>,
-    /// Wanted in TagoIO's public catalog. On TagoIO that is a pull request to
-    /// `tago-io/decoders`, reviewed by TagoIO, not an API call: the plan shows it as a note.
-    pub publish: Option<Publish>,
+    /// Wanted in TagoIO's public catalog: a pull request to `tago-io/decoders`, reviewed by
+    /// TagoIO, not an API call. `tagoform publish` prepares it; `plan` shows its status.
+    pub publish: Option<ConnectorPublish>,
     /// true: delete this connector from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
     pub delete: bool,
@@ -353,12 +353,55 @@ impl<'de> Deserialize<'de> for NetworkRef {
     }
 }
 
-/// That a network or connector is wanted in TagoIO's public catalog.
+/// A connector wanted in TagoIO's public catalog: what the `tago-io/decoders` repository
+/// needs that the connector's own fields do not say. `tagoform publish` writes the
+/// contribution into a clone of that repository; TagoIO reviews the pull request.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Publish {
-    /// Why it should be public: the text for the pull request (kept for when tagoform prepares it).
-    pub message: String,
+#[serde(
+    deny_unknown_fields,
+    expecting = "a publication (a mapping with `manufacturer`, `model`, `version` and `logo_file`)"
+)]
+pub struct ConnectorPublish {
+    /// The manufacturer's folder under `decoders/connector/` (lowercase letters, digits, `-`).
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub manufacturer: String,
+    /// The model's folder under the manufacturer's (lowercase letters, digits, `-`).
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub model: String,
+    /// SemVer, as the repository's version folders: `v1.0.0` (or `1.0.0`).
+    #[schemars(regex(pattern = r"^v?[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub version: String,
+    /// The logo: a PNG of 443x443 or 443x625 pixels (relative to this YAML file).
+    pub logo_file: String,
+    /// The catalog's description, markdown, at most 500 characters. Without it, the
+    /// connector's `description`.
+    pub description_file: Option<String>,
+    /// The pull request's text, for the reviewers.
+    pub message: Option<String>,
+}
+
+/// A network wanted in TagoIO's public catalog. Its folder in the repository is its name,
+/// normalized as the repository's id rule does (so that connectors can name it).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a publication (a mapping with `version` and `logo_file`)"
+)]
+pub struct NetworkPublish {
+    /// SemVer, as the repository's version folders: `v1.0.0` (or `1.0.0`).
+    #[schemars(regex(pattern = r"^v?[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub version: String,
+    /// The logo: a PNG of 443x160 pixels (relative to this YAML file).
+    pub logo_file: String,
+    /// The icon: a PNG of 64x64 pixels.
+    pub icon_file: Option<String>,
+    /// The banner: a PNG of 1500x375 pixels.
+    pub banner_file: Option<String>,
+    /// The catalog's description, markdown, at most 500 characters. Without it, the
+    /// network's `description`.
+    pub description_file: Option<String>,
+    /// The pull request's text, for the reviewers.
+    pub message: Option<String>,
 }
 
 /// A field asked for when a device is created.

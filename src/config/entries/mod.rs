@@ -3,12 +3,14 @@
 
 mod objects;
 mod profile;
+mod publish;
 
 use std::collections::BTreeMap;
 
 pub use objects::{connector, network};
 pub(crate) use profile::is_variable_name;
 pub use profile::{parse_expiry, profile, RESERVED_TOKEN_PREFIX};
+pub use publish::png_size;
 
 use super::convert::Context;
 use super::diagnostic::Diagnostic;

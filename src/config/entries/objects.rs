@@ -9,8 +9,8 @@ use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
 use crate::config::model::{
-    Connector, DeviceParameter, Network, NetworkRef, NetworkTarget, Publish, Recipient,
-    SerialNumber, ShareTarget, TagoId,
+    Connector, DeviceParameter, Network, NetworkRef, NetworkTarget, Recipient, SerialNumber,
+    ShareTarget, TagoId,
 };
 use crate::config::{rules, scripts, wire};
 
@@ -53,16 +53,6 @@ fn share_targets(
         });
     }
     targets
-}
-
-fn publish(cx: &Context<'_>, publish: Option<wire::Publish>) -> Option<Publish> {
-    publish.map(|p| Publish {
-        message: p.message,
-        origin: origin(
-            cx.file,
-            locate::entry(cx.node, "publish").map_or(cx.node, |e| &e.key),
-        ),
-    })
 }
 
 fn device_parameters(
@@ -116,7 +106,8 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
     let shared_with = wire
         .shared_with
         .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
-    let publish = publish(cx, wire.publish);
+    let publish =
+        super::publish::network(cx, wire.publish, wire.description.as_deref(), diagnostics);
     Some(Network {
         key: cx.key.to_owned(),
         profile: wire.profile,
@@ -165,7 +156,8 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
     let shared_with = wire
         .shared_with
         .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
-    let publish = publish(cx, wire.publish);
+    let publish =
+        super::publish::connector(cx, wire.publish, wire.description.as_deref(), diagnostics);
     Some(Connector {
         key: cx.key.to_owned(),
         profile: wire.profile,

@@ -1,0 +1,280 @@
+//! `publish:` of a network or connector: what the `tago-io/decoders` repository needs,
+//! checked where the YAML says it: SemVer versions, folder names that stay folder names, and
+//! PNG images of the sizes the repository's README gives.
+
+use super::{key, node_at};
+use crate::config::convert::Context;
+use crate::config::diagnostic::Diagnostic;
+use crate::config::locate::{error_at, origin};
+use crate::config::model::{Image, ImageRole, Publish, Version};
+use crate::config::{scripts, wire};
+
+/// Largest image file read: catalog images are small.
+const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
+/// The repository's limit on a description (`src/validator/*.ts`: `max(500)`).
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+pub fn connector(
+    cx: &Context<'_>,
+    publish: Option<wire::ConnectorPublish>,
+    description: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Publish> {
+    let publish = publish?;
+    for (field, value) in [
+        ("manufacturer", &publish.manufacturer),
+        ("model", &publish.model),
+    ] {
+        if !is_folder_name(value) {
+            diagnostics.push(
+                error_at(
+                    cx.file,
+                    node_at(cx, &[key("publish"), key(field)]),
+                    format!("`publish.{field}` must be a folder name of the repository, not `{}`", crate::text::visible(value)),
+                )
+                .with_help("use lowercase letters, digits and `-` (e.g. `northwind`, `th-sensor`): it becomes decoders/connector/<manufacturer>/<model>"),
+            );
+        }
+    }
+    let version = version(cx, &publish.version, diagnostics);
+    let logo = image(
+        cx,
+        "logo_file",
+        &publish.logo_file,
+        ImageRole::Logo,
+        &[(443, 443), (443, 625)],
+        diagnostics,
+    );
+    let description = self::description(
+        cx,
+        publish.description_file.as_deref(),
+        description,
+        diagnostics,
+    );
+    // After an error the configuration is not valid and nothing uses this value: it is
+    // kept so that the rules still know the object is to be published.
+    Some(Publish {
+        folders: Some((publish.manufacturer, publish.model)),
+        version: version.unwrap_or(Version::FIRST),
+        images: logo.into_iter().collect(),
+        description: description.flatten(),
+        message: publish.message,
+        origin: origin_of(cx),
+    })
+}
+
+pub fn network(
+    cx: &Context<'_>,
+    publish: Option<wire::NetworkPublish>,
+    description: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Publish> {
+    let publish = publish?;
+    let version = version(cx, &publish.version, diagnostics);
+    let mut images = Vec::new();
+    let wanted = [
+        (
+            "logo_file",
+            Some(&publish.logo_file),
+            ImageRole::Logo,
+            (443, 160),
+        ),
+        (
+            "icon_file",
+            publish.icon_file.as_ref(),
+            ImageRole::Icon,
+            (64, 64),
+        ),
+        (
+            "banner_file",
+            publish.banner_file.as_ref(),
+            ImageRole::Banner,
+            (1500, 375),
+        ),
+    ];
+    for (field, file, role, size) in wanted {
+        if let Some(file) = file {
+            images.extend(image(cx, field, file, role, &[size], diagnostics));
+        }
+    }
+    let description = self::description(
+        cx,
+        publish.description_file.as_deref(),
+        description,
+        diagnostics,
+    );
+    // As for a connector: kept after a reported error, so the rules know it is published.
+    Some(Publish {
+        folders: None,
+        version: version.unwrap_or(Version::FIRST),
+        images,
+        description: description.flatten(),
+        message: publish.message,
+        origin: origin_of(cx),
+    })
+}
+
+fn origin_of(cx: &Context<'_>) -> crate::config::Origin {
+    let node = crate::config::locate::entry(cx.node, "publish").map_or(cx.node, |e| &e.key);
+    origin(cx.file, node)
+}
+
+/// Lowercase ASCII letters and digits in `-`-separated runs: never `.`, `/` or `..`.
+pub fn is_folder_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('-').all(|run| {
+            !run.is_empty()
+                && run
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn version(cx: &Context<'_>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Version> {
+    let version = Version::parse(text);
+    if version.is_none() {
+        diagnostics.push(
+            error_at(
+                cx.file,
+                node_at(cx, &[key("publish"), key("version")]),
+                format!(
+                    "`publish.version` must be a SemVer version such as `v1.0.0`, not `{}`",
+                    crate::text::visible(text)
+                ),
+            )
+            .with_help("the repository's version folders are `v<major>.<minor>.<patch>`"),
+        );
+    }
+    version
+}
+
+fn image(
+    cx: &Context<'_>,
+    field: &str,
+    relative: &str,
+    role: ImageRole,
+    sizes: &[(u32, u32)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Image> {
+    let node = node_at(cx, &[key("publish"), key(field)]);
+    let problem = match scripts::read_confined(cx, relative, "image file", MAX_IMAGE_BYTES) {
+        Err(problem) => problem,
+        Ok((file, bytes)) => match png_size(&bytes) {
+            None => (
+                format!("image file `{relative}` is not a PNG"),
+                "the repository's catalog images are PNG files (transparent background)".to_owned(),
+            ),
+            Some((width, height)) if sizes.contains(&(width, height)) => {
+                return Some(Image {
+                    role,
+                    file,
+                    width,
+                    height,
+                    origin: origin(cx.file, node),
+                })
+            }
+            Some((width, height)) => {
+                let wanted: Vec<String> = sizes.iter().map(|(w, h)| format!("{w}x{h}")).collect();
+                (
+                    format!(
+                        "the {} `{relative}` is {width}x{height} pixels",
+                        role.as_str()
+                    ),
+                    format!("the repository's README asks for {}", wanted.join(" or ")),
+                )
+            }
+        },
+    };
+    diagnostics.push(error_at(cx.file, node, problem.0).with_help(problem.1));
+    None
+}
+
+/// Width and height from a PNG's header (`IHDR`, the first chunk), or `None` when the bytes
+/// are not a PNG.
+pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() < 24 || !bytes.starts_with(PNG_SIGNATURE) || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let number =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    Some((number(16), number(20)))
+}
+
+/// The catalog's description: the file's text, else the object's `description`; at most
+/// [`MAX_DESCRIPTION_CHARS`]. `Some(None)`: none at all.
+fn description(
+    cx: &Context<'_>,
+    file: Option<&str>,
+    fallback: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Option<String>> {
+    let (text, node) = match file {
+        Some(relative) => {
+            let node = node_at(cx, &[key("publish"), key("description_file")]);
+            match scripts::read_confined(cx, relative, "description file", MAX_IMAGE_BYTES) {
+                Ok((_, bytes)) => match String::from_utf8(bytes) {
+                    Ok(text) => (text, node),
+                    Err(_) => {
+                        diagnostics.push(
+                            error_at(
+                                cx.file,
+                                node,
+                                format!("description file `{relative}` is not UTF-8 text"),
+                            )
+                            .with_help("save it as UTF-8 markdown"),
+                        );
+                        return None;
+                    }
+                },
+                Err((message, help)) => {
+                    diagnostics.push(error_at(cx.file, node, message).with_help(help));
+                    return None;
+                }
+            }
+        }
+        None => match fallback {
+            Some(text) => (text.to_owned(), node_at(cx, &[key("description")])),
+            None => return Some(None),
+        },
+    };
+    let length = text.chars().count();
+    if length > MAX_DESCRIPTION_CHARS {
+        diagnostics.push(
+            error_at(cx.file, node, format!("the catalog's description has {length} characters, more than the repository's {MAX_DESCRIPTION_CHARS}"))
+                .with_help("shorten it: the catalog shows it as a summary; details go in `install_text`"),
+        );
+        return None;
+    }
+    Some(Some(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_cannot_climb_or_nest() {
+        for good in ["northwind", "th-sensor", "em300-th2"] {
+            assert!(is_folder_name(good), "{good}");
+        }
+        for bad in [
+            "", "../x", "a/b", "A", "a--b", "-a", "a-", ".", "a.b", "a b",
+        ] {
+            assert!(!is_folder_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn png_size_reads_the_header_and_refuses_the_rest() {
+        let mut png = PNG_SIGNATURE.to_vec();
+        png.extend([0, 0, 0, 13]);
+        png.extend(b"IHDR");
+        png.extend(443u32.to_be_bytes());
+        png.extend(160u32.to_be_bytes());
+        assert_eq!(png_size(&png), Some((443, 160)));
+        assert_eq!(png_size(b"GIF89a........................"), None);
+        assert_eq!(png_size(&png[..20]), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Deciding what to write: for each published object, the version and the files that differ
+//! from the clone. A version folder already in the clone is never rewritten: when the
+//! configuration's decoder or manifest differs from the newest one, the contribution is a new
+//! version (the YAML's, when it is newer; otherwise the next patch). Networks come first, so
+//! that connectors name the versions just decided.
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use super::contribution::{self, Contribution, File, ImageBytes};
+use super::repo::Repo;
+use crate::config::{Connector, Desired, NetworkTarget, Publish, Version};
+
+/// What one object needs written.
+#[derive(Debug)]
+pub struct Prepared {
+    pub contribution: Contribution,
+    /// The files that differ from the clone (all of them for a new version folder).
+    pub changed: Vec<File>,
+    /// True when the version folder is new.
+    pub new_version: bool,
+    /// The catalog id TagoIO will give it (`map-ids.json` applied).
+    pub catalog_id: String,
+    /// The configuration's `publish.version`, when the clone has another one.
+    pub configured: Option<Version>,
+}
+
+/// Why nothing can be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("no network or connector has the key `{0}`")]
+    UnknownKey(String),
+    #[error("{kind} `{key}` has no `publish:`: add one to publish it")]
+    NotPublished { kind: &'static str, key: String },
+    #[error("connector `{connector}` uses the public network {id}, which is not among the networks of the clone (decoders/network): update the clone, or use a network it has")]
+    UnknownPublicNetwork { connector: String, id: String },
+    #[error("cannot read the image `{path}`: {reason}")]
+    Image { path: String, reason: String },
+    #[error("what would be written breaks the repository's schemas:\n  {}", .0.join("\n  "))]
+    Schema(Vec<String>),
+}
+
+/// The contributions for `keys` (every published object when empty), networks first.
+pub fn prepare(
+    desired: &Desired,
+    keys: &[String],
+    repo: &Repo,
+) -> Result<Vec<Prepared>, PrepareError> {
+    for key in keys {
+        let object = desired
+            .networks
+            .get(key)
+            .map(|n| ("network", n.publish.is_some()))
+            .or_else(|| {
+                desired
+                    .connectors
+                    .get(key)
+                    .map(|c| ("connector", c.publish.is_some()))
+            });
+        match object {
+            None => return Err(PrepareError::UnknownKey(key.clone())),
+            Some((kind, false)) => {
+                return Err(PrepareError::NotPublished {
+                    kind,
+                    key: key.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    let wanted = |key: &str| keys.is_empty() || keys.iter().any(|k| k == key);
+    let mut prepared = Vec::new();
+    // Every published network is decided (connectors may name it), but only the wanted
+    // ones are written.
+    let mut network_paths: BTreeMap<&str, String> = BTreeMap::new();
+    for network in desired.networks.values().filter(|n| !n.delete) {
+        let Some(publish) = &network.publish else {
+            continue;
+        };
+        let images = images(publish)?;
+        let build = |version| contribution::network(network, version, &images);
+        let one = decide(
+            repo,
+            publish,
+            &contribution::network_folder(&network.name),
+            build,
+        );
+        let folder = one
+            .contribution
+            .folder
+            .trim_start_matches("decoders/")
+            .to_owned();
+        network_paths.insert(
+            &network.key,
+            format!(
+                "../../../../{folder}/{}/payload.js",
+                one.contribution.version
+            ),
+        );
+        if wanted(&network.key) {
+            prepared.push(one);
+        }
+    }
+    for connector in desired
+        .connectors
+        .values()
+        .filter(|c| !c.delete && wanted(&c.key))
+    {
+        let Some(publish) = &connector.publish else {
+            continue;
+        };
+        let paths = connector_networks(connector, &network_paths, repo)?;
+        let images = images(publish)?;
+        let Some(folder) = contribution::connector_folder(publish) else {
+            continue;
+        };
+        let build = |version| {
+            contribution::connector(connector, publish, &folder, version, &images, &paths)
+        };
+        prepared.push(decide(repo, publish, &folder, build));
+    }
+    let violations: Vec<String> = prepared
+        .iter()
+        .flat_map(|p| repo.violations(&p.contribution))
+        .collect();
+    if !violations.is_empty() {
+        return Err(PrepareError::Schema(violations));
+    }
+    Ok(prepared)
+}
+
+fn connector_networks(
+    connector: &Connector,
+    network_paths: &BTreeMap<&str, String>,
+    repo: &Repo,
+) -> Result<Vec<String>, PrepareError> {
+    let mut paths = Vec::new();
+    for network in &connector.networks {
+        match &network.target {
+            // A configured network is published too (the configuration's rules say so).
+            NetworkTarget::Configured(key) => {
+                paths.extend(network_paths.get(key.as_str()).cloned())
+            }
+            NetworkTarget::Public(id) => {
+                let path = repo.public_network_path(id.as_str()).ok_or_else(|| {
+                    PrepareError::UnknownPublicNetwork {
+                        connector: connector.key.clone(),
+                        id: id.to_string(),
+                    }
+                })?;
+                paths.push(path);
+            }
+        }
+    }
+    Ok(paths)
+}
+
+fn images(publish: &Publish) -> Result<ImageBytes, PrepareError> {
+    publish
+        .images
+        .iter()
+        .map(|image| {
+            fs::read(&image.file)
+                .map(|bytes| (image.role, bytes))
+                .map_err(|e| PrepareError::Image {
+                    path: image.file.display().to_string(),
+                    reason: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// The version to write and the files that differ, by the rule in the module's doc.
+fn decide(
+    repo: &Repo,
+    publish: &Publish,
+    folder: &str,
+    build: impl Fn(Version) -> Contribution,
+) -> Prepared {
+    let wanted = publish.version;
+    let latest = repo.versions(folder).last().copied();
+    let same_version_folder = |contribution: &Contribution| {
+        // The test is the repository's once written: only the decoder and manifest count.
+        contribution
+            .versioned
+            .iter()
+            .filter(|f| !f.path.ends_with(".test.ts"))
+            .all(|f| repo.read(folder, &f.path).as_deref() == Some(f.bytes.as_slice()))
+    };
+    let (contribution, new_version) = match latest {
+        Some(latest) if same_version_folder(&build(latest)) => (build(latest), false),
+        Some(latest) if wanted <= latest => (build(latest.next_patch()), true),
+        _ => (build(wanted), true),
+    };
+    let mut changed: Vec<File> = contribution
+        .top
+        .iter()
+        .filter(|f| repo.read(folder, &f.path).as_deref() != Some(f.bytes.as_slice()))
+        .cloned()
+        .collect();
+    if new_version {
+        changed.extend(contribution.versioned.iter().cloned());
+    }
+    let catalog_id = repo.mapped(contribution.catalog_id());
+    let configured = (contribution.version != wanted).then_some(wanted);
+    Prepared {
+        contribution,
+        changed,
+        new_version,
+        catalog_id,
+        configured,
+    }
+}
