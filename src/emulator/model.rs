@@ -252,6 +252,10 @@ pub struct Integration {
     /// Recipient profile id → when it was shared.
     #[serde(default)]
     pub shares: BTreeMap<Id, DateTime<Utc>>,
+    /// A catalog entry's version (`vX.Y.Z`), its folder in `tago-io/decoders`; never
+    /// answered. `None` for other objects (and for catalog entries of older state files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_version: Option<String>,
 }
 
 impl Integration {

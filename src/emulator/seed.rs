@@ -397,6 +397,7 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
             updated_at: now,
             fields,
             shares: BTreeMap::new(),
+            catalog_version: Some(entry.version.to_string()),
         });
     }
 }

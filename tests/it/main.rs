@@ -14,6 +14,7 @@ mod config_schema;
 mod emulator_admin;
 mod emulator_auth;
 mod emulator_billing;
+mod emulator_catalog;
 mod emulator_durability;
 mod emulator_integrations;
 mod emulator_limits;

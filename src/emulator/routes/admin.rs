@@ -1,17 +1,21 @@
 //! Test-only routes under `/_emulator/` (no TagoIO client calls them): reset to the seed,
-//! move the clock, read request counts. Nothing here stands in for a TagoIO route: an
-//! invitation, for one, is accepted through the invitee's notification, as on TagoIO.
-//! They need no token, are not counted, and never get injected faults.
+//! move the clock, read request counts, and merge an entry into the public catalog (what
+//! TagoIO does when it merges a pull request to `tago-io/decoders`, which is no API call).
+//! Nothing here stands in for a TagoIO route: an invitation, for one, is accepted through
+//! the invitee's notification, as on TagoIO. They need no token, are not counted, and never
+//! get injected faults.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Duration, Utc};
+use serde::Serialize;
 
 use super::{ok, Body};
 use crate::api::types::{
-    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, RequestStats,
+    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, Id, RequestStats,
 };
+use crate::emulator::catalog::{self, CatalogMerge};
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::model::Clock;
 use crate::emulator::store::AppState;
@@ -24,6 +28,23 @@ pub fn routes() -> Router<AppState> {
         .route("/_emulator/clock/advance", post(advance_clock))
         .route("/_emulator/clock/freeze", post(freeze_clock))
         .route("/_emulator/clock/unfreeze", post(unfreeze_clock))
+        .route("/_emulator/catalog", post(merge_catalog))
+}
+
+/// The new entry's id, as `{id}`.
+#[derive(Debug, Serialize)]
+struct MergedEntry {
+    id: Id,
+}
+
+async fn merge_catalog(
+    State(state): State<AppState>,
+    Body(request): Body<CatalogMerge>,
+) -> ApiResult<Json<ApiSuccess<MergedEntry>>> {
+    let id = state
+        .write(|context| catalog::merge(context.state, &request, context.now))
+        .await?;
+    Ok(ok(MergedEntry { id }))
 }
 
 async fn reset(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<String>>> {

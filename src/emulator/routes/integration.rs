@@ -149,6 +149,7 @@ pub async fn create(
                 updated_at: context.now,
                 fields,
                 shares: Default::default(),
+                catalog_version: None,
             };
             context.state.insert_integration(object);
             Ok(id)
