@@ -177,6 +177,10 @@ pub struct PlanArgs {
     /// Also save the plan to this file, for `apply --plan`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// A local clone of tago-io/decoders: the notes on `publish:` then say whether each
+    /// publication is prepared there (and at which version) when the catalog lacks it.
+    #[arg(long, value_name = "PATH")]
+    pub decoders_repo: Option<PathBuf>,
     /// How to print the plan.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,

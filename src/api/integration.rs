@@ -94,7 +94,36 @@ fn owned_by(query: &ListQuery, profile_id: &str, fields: &[&str]) -> ListQuery {
     with_default_fields(query, fields).filter("profile", profile_id)
 }
 
+/// An object of a name, as `integrations_named` lists it: the token's profile's own, one
+/// shared with it, or an entry of TagoIO's public catalog (`public`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct NamedIntegration {
+    pub id: Id,
+    pub name: String,
+    #[serde(default)]
+    pub public: bool,
+}
+
 impl Client {
+    /// `GET /integration/{kind}?filter[name]=<name>`, every page: what the token's profile
+    /// sees of that name, TagoIO's public catalog included (no `filter[profile]`, no
+    /// `filter[public]`), with `id`, `name` and `public` only.
+    pub async fn integrations_named(
+        &self,
+        kind: IntegrationKind,
+        name: &str,
+    ) -> Result<Vec<NamedIntegration>, ApiError> {
+        let route = Route::new(
+            Method::Get,
+            "/integration/{kind}",
+            &[PathArg::Word(kind.as_str())],
+        )?;
+        let query = ListQuery::default()
+            .fields(["id", "name", "public"])
+            .filter("name", name);
+        self.list_all(route, &query, false).await
+    }
+
     /// `GET /integration/network?filter[profile]=<profile_id>`, every page: the networks the
     /// profile owns. Without `fields`, all of them.
     pub async fn owned_networks(

@@ -64,7 +64,14 @@ async fn read_lock_and_apply(
         Some(saved) => saved.targets.clone(),
         None => args.reconcile.targets.clone(),
     };
-    let first = compute_plan(desired, connected, args.reconcile.parallelism, &targets).await?;
+    let first = compute_plan(
+        desired,
+        connected,
+        args.reconcile.parallelism,
+        &targets,
+        None,
+    )
+    .await?;
     if let Some(saved) = &saved {
         same_as_saved(saved, &first)?;
     }
@@ -163,7 +170,14 @@ async fn run_connected(
     connected: &Connected,
     lock: Option<&AccountLock>,
 ) -> anyhow::Result<ExitCode> {
-    let fresh = compute_plan(desired, connected, args.reconcile.parallelism, targets).await?;
+    let fresh = compute_plan(
+        desired,
+        connected,
+        args.reconcile.parallelism,
+        targets,
+        None,
+    )
+    .await?;
     // The saved plan is what was reviewed: applied only when a plan made now, under the
     // lock, has exactly its operations. Then the fresh one is applied (the same operations),
     // and its notes are those of this read.
@@ -268,7 +282,7 @@ async fn verify(
     targets: &[String],
 ) -> anyhow::Result<ExitCode> {
     let parallelism = args.reconcile.parallelism;
-    let after = compute_plan(desired, connected, parallelism, targets)
+    let after = compute_plan(desired, connected, parallelism, targets, None)
         .await
         .context("cannot verify the apply")?;
     let mut out = std::io::stdout();

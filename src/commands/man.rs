@@ -162,6 +162,7 @@ mod tests {
                 "tagoform-plan",
                 "tagoform-apply",
                 "tagoform-export",
+                "tagoform-publish",
                 "tagoform-completions",
                 "tagoform-man",
                 "tagoform-unlock",

@@ -84,6 +84,7 @@ async fn plan_and_split(
             &connected,
             reconcile.parallelism,
             &reconcile.targets,
+            args.decoders_repo.as_deref(),
         )
         .await;
         connected.close().await;

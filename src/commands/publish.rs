@@ -15,8 +15,8 @@ use crate::publish::repo::Repo;
 pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let desired = load_desired(&args.path)?;
     let repo = Repo::open(&args.decoders_repo)?;
-    let prepared = prepare(&desired, &args.targets, &repo)
-        .context("nothing was written to the clone")?;
+    let prepared =
+        prepare(&desired, &args.targets, &repo).context("nothing was written to the clone")?;
     if prepared.is_empty() {
         anyhow::bail!(
             "no network or connector of `{}` has `publish:`; nothing was written",

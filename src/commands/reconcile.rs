@@ -127,7 +127,12 @@ pub async fn compute_plan(
     connected: &Connected,
     parallelism: u16,
     targets: &[String],
+    decoders_repo: Option<&std::path::Path>,
 ) -> anyhow::Result<Plan> {
+    // A clone that cannot be used is known before reading anything.
+    let repo = decoders_repo
+        .map(crate::publish::repo::Repo::open)
+        .transpose()?;
     // A mistyped key is known from the YAML alone: refuse it before reading anything.
     for target in targets {
         let known = desired.profiles.contains_key(target)
@@ -145,7 +150,10 @@ pub async fn compute_plan(
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
-    let live = live.context("cannot read the live state from TagoIO")?;
+    let mut live = live.context("cannot read the live state from TagoIO")?;
+    if let Some(repo) = &repo {
+        live.prepared = Some(repo.prepared(desired));
+    }
     tracing::info!(
         "read the live state in {} request(s)",
         client.requests_sent() - before

@@ -83,6 +83,8 @@ fn account() -> LiveSnapshot {
         ],
         details,
         billing: None,
+        catalog: Vec::new(),
+        prepared: None,
     }
 }
 

@@ -118,11 +118,15 @@ pub async fn fetch(
         .map(|profile| read_profile(access, profile, &slots, parallelism))
         .buffer_unordered(parallelism)
         .try_collect::<BTreeMap<Id, LiveProfileState>>();
-    let (billing, details) = tokio::try_join!(billing, details)?;
+    let catalog = super::catalog::read(desired, access.account(), &slots, parallelism);
+    let (billing, details, mut catalog) = tokio::try_join!(billing, details, catalog)?;
+    catalog.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(LiveSnapshot {
         profiles,
         details,
         billing,
+        catalog,
+        prepared: None,
     })
 }
 

@@ -18,8 +18,6 @@ connectors:
     name: Meter{pin}
     networks: [{{id: 455395f58cb0abde67cf7f4a}}]
     shared_with: []
-    publish:
-      message: please
 "
     );
     std::fs::write(folder.path().join("tagoform.yaml"), yaml).unwrap();

@@ -3,6 +3,7 @@
 
 mod access;
 mod billing;
+mod catalog;
 mod fetch;
 mod snapshot;
 

@@ -26,6 +26,34 @@ pub struct LiveSnapshot {
     /// Allocation, limits and add-ons; `None` when no profile manages them (not read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<LiveBilling>,
+    /// For each network or connector with `publish:`, the public catalog entries of its name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalog: Vec<CatalogNamed>,
+    /// What a clone of `tago-io/decoders` holds of each publication (`plan --decoders-repo`);
+    /// `None` when no clone was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared: Option<Vec<PreparedIn>>,
+}
+
+/// The public catalog entries named as a published network or connector (TagoIO's lists hold
+/// the catalog; `filter[name]` keeps that name).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CatalogNamed {
+    pub kind: ObjectKind,
+    pub key: String,
+    pub public_ids: Vec<Id>,
+}
+
+/// A publication as a decoders clone holds it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PreparedIn {
+    pub kind: ObjectKind,
+    pub key: String,
+    /// The newest version folder of the object in the clone; `None`: not prepared.
+    pub version: Option<String>,
+    /// The id the catalog will give that version (or the configured one), `map-ids.json`
+    /// of the clone applied.
+    pub catalog_id: String,
 }
 
 /// The account's services and add-ons, as `GET /account/allocation`, `GET

@@ -76,6 +76,8 @@ fn live(acme_input: u64, globex_input: u64, other_input: u64) -> LiveSnapshot {
             ]),
             addon_prices: Some(BTreeMap::from([(AddOn::Mobile, 99.0)])),
         }),
+        catalog: Vec::new(),
+        prepared: None,
     }
 }
 

@@ -481,8 +481,8 @@ impl<'a> Differ<'a> {
                 &after_create,
             );
         }
-        if object.publish.is_some() {
-            note_publication(&mut self.drafts, &target, &object_ref, live);
+        if let Some(publish) = object.publish {
+            note_publication(&mut self.drafts, &target, &object_ref, publish, self.live);
         }
     }
 

@@ -21,7 +21,7 @@ pub use identity::{IdentityError, PlanError};
 pub use objects::without_nulls;
 pub use operation::{
     Action, AllocationEntry, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind,
-    Plan, ProfileRef, Summary, TokenStamp, ACCOUNT, FORMAT_VERSION,
+    Plan, ProfileRef, PublicationStatus, Summary, TokenStamp, ACCOUNT, FORMAT_VERSION,
 };
 pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 pub use tokens::add_period;

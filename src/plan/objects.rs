@@ -1,4 +1,4 @@
-//! Networks and connectors: their fields, their shares, and what `publish:` means today.
+//! Networks and connectors: their fields, their shares, and where their `publish:` stands.
 //!
 //! A field the configuration leaves out is left as it is on TagoIO, so only the fields it sets
 //! are compared. Values are compared as JSON with nulls dropped, so "unset" and "null" on
@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::operation::{FieldChange, Notice, ObjectRef, OperationKind, ProfileRef};
+use super::operation::{
+    FieldChange, Notice, ObjectRef, OperationKind, ProfileRef, PublicationStatus,
+};
 use super::order::{Draft, Drafts};
-use crate::config::{Connector, DeviceParameter, Network, Script, ShareTarget};
-use crate::live::{Id, LiveObject};
+use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget, Version};
+use crate::live::{Id, LiveObject, LiveSnapshot, ObjectKind};
+use crate::publish::id;
 
 /// A configured field's value: JSON, or a script's text borrowed from the configuration
 /// (decoders run to kilobytes, and copying each one only to compare it would cost more than
@@ -233,20 +236,59 @@ impl ShareDiff<'_> {
 }
 
 /// `publish:` plans nothing: on TagoIO a publication is a pull request to
-/// `tago-io/decoders`, reviewed by TagoIO, never an API call. Until tagoform prepares that
-/// contribution, the plan says so for objects that are not public yet.
+/// `tago-io/decoders`, reviewed by TagoIO, never an API call. The plan says where it stands:
+/// public at the configured version (by the catalog id the repository's rule gives it),
+/// public at another, prepared in the clone, or not prepared.
 pub fn note_publication(
     drafts: &mut Drafts,
     target: &ProfileRef,
     object: &ObjectRef,
-    live: Option<&LiveObject>,
+    publish: &Publish,
+    live: &LiveSnapshot,
 ) {
-    if live.is_some_and(|o| o.public) {
-        return;
-    }
-    drafts.notice(Notice::PublicationNotAutomated {
+    let prepared = live.prepared.as_ref().map(|all| {
+        all.iter()
+            .find(|p| p.kind == object.kind && p.key == object.key)
+    });
+    let prepared_in = prepared.flatten();
+    let version = prepared_in
+        .and_then(|p| p.version.clone())
+        .filter(|v| Version::parse(v).is_some_and(|v| v > publish.version))
+        .unwrap_or_else(|| publish.version.to_string());
+    let catalog_id = match prepared_in {
+        Some(p) if p.version.as_deref() == Some(version.as_str()) => p.catalog_id.clone(),
+        _ => id::catalog_id(&object.name, &version, object.kind == ObjectKind::Connector),
+    };
+    let public_ids: Vec<Id> = live
+        .catalog
+        .iter()
+        .find(|c| c.kind == object.kind && c.key == object.key)
+        .map(|c| c.public_ids.clone())
+        .unwrap_or_default();
+    // A clone still at an older version has not prepared this one.
+    let prepared_version = prepared_in
+        .and_then(|p| p.version.clone())
+        .filter(|v| Version::parse(v).is_some_and(|v| v >= publish.version));
+    let status = if public_ids.contains(&catalog_id) {
+        PublicationStatus::Public
+    } else if !public_ids.is_empty() {
+        PublicationStatus::OtherVersionPublic {
+            public_ids,
+            prepared: prepared_version,
+        }
+    } else {
+        match (prepared, prepared_version) {
+            (_, Some(prepared)) => PublicationStatus::Prepared { prepared },
+            (Some(_), None) => PublicationStatus::NotPrepared,
+            (None, None) => PublicationStatus::NotPublic,
+        }
+    };
+    drafts.notice(Notice::Publication {
         profile: target.key.clone(),
         object: object.clone(),
+        version,
+        catalog_id,
+        status,
     });
 }
 

@@ -353,6 +353,28 @@ impl FieldChange {
     }
 }
 
+/// A publication's state, from TagoIO's public catalog and, when given, a decoders clone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PublicationStatus {
+    /// The catalog has it at the configured version.
+    Public,
+    /// The catalog has its name under other ids: another version (an older one, until the
+    /// pull request of this one is merged).
+    OtherVersionPublic {
+        public_ids: Vec<Id>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prepared: Option<String>,
+    },
+    /// In the clone at this version, not yet in the catalog: the pull request is open or not
+    /// merged yet.
+    Prepared { prepared: String },
+    /// Not in the clone: `tagoform publish` has not written it.
+    NotPrepared,
+    /// Not in the catalog; no clone was given to tell whether it is prepared.
+    NotPublic,
+}
+
 /// Something a reviewer should see that needs no operation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "notice", rename_all = "snake_case")]
@@ -366,9 +388,17 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expires_at: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// `publish:` on an object that is not public: publication is a pull request to
-    /// `tago-io/decoders` reviewed by TagoIO, not an API call, so the plan only says so.
-    PublicationNotAutomated { profile: String, object: ObjectRef },
+    /// Where a `publish:` stands. Publication is a pull request to `tago-io/decoders`
+    /// reviewed by TagoIO, not an API call: a plan never writes anything for it.
+    Publication {
+        profile: String,
+        object: ObjectRef,
+        /// The version the catalog should have (`v1.0.0`).
+        version: String,
+        /// The id the catalog gives that version.
+        catalog_id: String,
+        status: PublicationStatus,
+    },
     /// A network or connector of a managed profile that the configuration does not name.
     Unmanaged { profile: String, object: ObjectRef },
 }

@@ -10,7 +10,7 @@ use super::*;
 use crate::config::{
     Connector, Desired, Expiry, ExternalProfile, Member, Network, NetworkRef as ConfigNetworkRef,
     NetworkTarget, Origin, Period, PeriodUnit, Permission, Profile, Publish, Recipient, Script,
-    ShareTarget, TagoId, Token,
+    ShareTarget, TagoId, Token, Version,
 };
 use crate::live::{
     LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, LiveToken, ObjectKind,
@@ -175,6 +175,8 @@ fn quickstart_live() -> LiveSnapshot {
             },
         )]),
         billing: None,
+        catalog: Vec::new(),
+        prepared: None,
     }
 }
 
@@ -546,24 +548,72 @@ fn only_the_fields_the_configuration_sets_are_compared_and_shown() {
 }
 
 #[test]
-fn publish_plans_no_operation_only_a_notice_until_the_object_is_public() {
+fn publish_plans_no_operation_only_where_the_catalog_and_the_clone_stand() {
     let mut desired = quickstart();
     desired.connectors.get_mut("th").unwrap().publish = Some(Publish {
-        message: "please".into(),
+        folders: Some(("acme".into(), "th".into())),
+        version: Version::FIRST,
+        images: Vec::new(),
+        description: None,
+        message: None,
         origin: origin(35),
     });
+    // `printf %s 'connector:acmeth-v1.0.0' | md5sum`
+    let id = "08572481b4bf199e900dee60";
+    let status = |live: &LiveSnapshot| {
+        let planned = plan(&desired, live, now()).unwrap();
+        assert!(planned.is_empty());
+        match planned.notices.as_slice() {
+            [Notice::Publication {
+                profile,
+                object,
+                version,
+                catalog_id,
+                status,
+            }] => {
+                assert_eq!((profile.as_str(), object.key.as_str()), ("prod", "th"));
+                assert_eq!((version.as_str(), catalog_id.as_str()), ("v1.0.0", id));
+                status.clone()
+            }
+            other => panic!("{other:?}"),
+        }
+    };
     let mut live = quickstart_live();
-    let planned = plan(&desired, &live, now()).unwrap();
-    assert!(planned.is_empty());
-    assert!(matches!(
-        planned.notices.as_slice(),
-        [Notice::PublicationNotAutomated { profile, object }] if profile == "prod" && object.key == "th"
-    ));
-
-    live.details.get_mut(PROD).unwrap().connectors[0].public = true;
-    let public = plan(&desired, &live, now()).unwrap();
-    assert!(public.is_empty());
-    assert!(public.notices.is_empty());
+    assert_eq!(status(&live), PublicationStatus::NotPublic);
+    let prepared = |version: Option<&str>| {
+        Some(vec![crate::live::PreparedIn {
+            kind: ObjectKind::Connector,
+            key: "th".into(),
+            version: version.map(str::to_owned),
+            catalog_id: id.into(),
+        }])
+    };
+    live.prepared = prepared(None);
+    assert_eq!(status(&live), PublicationStatus::NotPrepared);
+    live.prepared = prepared(Some("v1.0.0"));
+    assert_eq!(
+        status(&live),
+        PublicationStatus::Prepared {
+            prepared: "v1.0.0".into()
+        }
+    );
+    let named = |ids: &[&str]| {
+        vec![crate::live::CatalogNamed {
+            kind: ObjectKind::Connector,
+            key: "th".into(),
+            public_ids: ids.iter().map(|i| i.to_string()).collect(),
+        }]
+    };
+    live.catalog = named(&["0000000000000000000000aa"]);
+    assert_eq!(
+        status(&live),
+        PublicationStatus::OtherVersionPublic {
+            public_ids: vec!["0000000000000000000000aa".into()],
+            prepared: Some("v1.0.0".into())
+        }
+    );
+    live.catalog = named(&[id]);
+    assert_eq!(status(&live), PublicationStatus::Public);
 }
 
 #[test]

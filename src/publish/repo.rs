@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::contribution::{Contribution, File};
 use super::id;
 use crate::config::Version;
+use crate::live::{ObjectKind, PreparedIn};
 
 /// Why the clone cannot be used or written.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +132,35 @@ impl Repo {
             }
         }
         None
+    }
+
+    /// What the clone holds of each publication of `desired`: its newest version folder and
+    /// the catalog id of that version (or of the configured one, when none).
+    pub fn prepared(&self, desired: &crate::config::Desired) -> Vec<PreparedIn> {
+        let networks = desired.networks.values().filter_map(|n| {
+            let publish = n.publish.as_ref()?;
+            let folder = super::contribution::network_folder(&n.name);
+            Some((ObjectKind::Network, &n.key, &n.name, publish, folder))
+        });
+        let connectors = desired.connectors.values().filter_map(|c| {
+            let publish = c.publish.as_ref()?;
+            let folder = super::contribution::connector_folder(publish)?;
+            Some((ObjectKind::Connector, &c.key, &c.name, publish, folder))
+        });
+        networks
+            .chain(connectors)
+            .map(|(kind, key, name, publish, folder)| {
+                let version = self.versions(&folder).last().copied();
+                let id_version = version.unwrap_or(publish.version).to_string();
+                let connector = kind == ObjectKind::Connector;
+                PreparedIn {
+                    kind,
+                    key: key.clone(),
+                    version: version.map(|v| v.to_string()),
+                    catalog_id: self.mapped(id::catalog_id(name, &id_version, connector)),
+                }
+            })
+            .collect()
     }
 
     /// Every violation of the repository's schemas by the contribution's two manifests,

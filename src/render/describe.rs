@@ -2,7 +2,9 @@
 //! reviewer reads the same words in a terminal and in a pull-request comment.
 
 use super::visible;
-use crate::plan::{Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef, ACCOUNT};
+use crate::plan::{
+    Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef, PublicationStatus, ACCOUNT,
+};
 
 /// The symbol of an action, as Terraform users know them.
 pub fn symbol(action: Action) -> &'static str {
@@ -138,11 +140,38 @@ fn notice_sentence(notice: &Notice) -> String {
                 .map(|at| format!(", expires {}", at.format("%Y-%m-%d")))
                 .unwrap_or_default()
         ),
-        Notice::PublicationNotAutomated { profile, object } => format!(
-            "{profile}: {} asks to be published; publication is a pull request to \
-             tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it",
-            object_short(object)
-        ),
+        Notice::Publication {
+            profile,
+            object,
+            version,
+            catalog_id,
+            status,
+        } => {
+            let what = object_short(object);
+            let state = match status {
+                PublicationStatus::Public => {
+                    format!("public in TagoIO's catalog as {catalog_id} at {version}")
+                }
+                PublicationStatus::OtherVersionPublic { public_ids, prepared } => format!(
+                    "public in TagoIO's catalog as {} under its name, not yet at {version} ({catalog_id}){}",
+                    public_ids.join(", "),
+                    match prepared {
+                        Some(p) => format!("; prepared in the clone at {p}: its pull request is open or not merged yet"),
+                        None => "; `tagoform publish --decoders-repo <clone>` prepares the new version".to_owned(),
+                    }
+                ),
+                PublicationStatus::Prepared { prepared } => format!(
+                    "prepared in the clone at {prepared}, not yet in TagoIO's public catalog ({catalog_id}): its pull request is open or not merged yet"
+                ),
+                PublicationStatus::NotPrepared => format!(
+                    "not prepared: `tagoform publish --decoders-repo <clone>` writes {version} (catalog id {catalog_id}) for a pull request to tago-io/decoders"
+                ),
+                PublicationStatus::NotPublic => format!(
+                    "not in TagoIO's public catalog at {version} (catalog id {catalog_id}); publication is a pull request to tago-io/decoders that `tagoform publish` prepares (`plan --decoders-repo <clone>` tells whether it is)"
+                ),
+            };
+            format!("{profile}: {what} is {state}; nothing is planned for it")
+        }
         Notice::Unmanaged { profile, object } => format!(
             "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",
             object_name(object)
