@@ -123,11 +123,12 @@ pub fn network(network: &Network, version: Version, images: &ImageBytes) -> Cont
     }
     let mut image_paths = Map::new();
     for role in [ImageRole::Logo, ImageRole::Icon, ImageRole::Banner] {
-        let path = images
-            .iter()
-            .any(|(r, _)| *r == role)
-            .then(|| format!("./assets/{}.png", role.as_str()))
-            .unwrap_or_default();
+        // The repository's schema requires all three keys; an image not given is "".
+        let path = if images.iter().any(|(r, _)| *r == role) {
+            format!("./assets/{}.png", role.as_str())
+        } else {
+            String::new()
+        };
         image_paths.insert(role.as_str().into(), path.into());
     }
     build(

@@ -1,7 +1,8 @@
 //! Deciding what to write: for each published object, the version and the files that differ
 //! from the clone. A version folder already in the clone is never rewritten: when the
 //! configuration's decoder or manifest differs from the newest one, the contribution is a new
-//! version (the YAML's, when it is newer; otherwise the next patch). Networks come first, so
+//! version (the YAML's, when it is newer; otherwise the next patch), and a version the YAML
+//! names that the clone lacks is written as it is. Networks come first, so
 //! that connectors name the versions just decided.
 
 use std::collections::BTreeMap;
@@ -188,9 +189,11 @@ fn decide(
             .all(|f| repo.read(folder, &f.path).as_deref() == Some(f.bytes.as_slice()))
     };
     let (contribution, new_version) = match latest {
+        // A version the YAML names and the clone lacks is written, changed or not.
+        Some(latest) if wanted > latest => (build(wanted), true),
         Some(latest) if same_version_folder(&build(latest)) => (build(latest), false),
-        Some(latest) if wanted <= latest => (build(latest.next_patch()), true),
-        _ => (build(wanted), true),
+        Some(latest) => (build(latest.next_patch()), true),
+        None => (build(wanted), true),
     };
     let mut changed: Vec<File> = contribution
         .top

@@ -153,24 +153,24 @@ fn notice_sentence(notice: &Notice) -> String {
                     format!("public in TagoIO's catalog as {catalog_id} at {version}")
                 }
                 PublicationStatus::OtherVersionPublic { public_ids, prepared } => format!(
-                    "public in TagoIO's catalog as {} under its name, not yet at {version} ({catalog_id}){}",
+                    "public in TagoIO's catalog as {}, not yet at {version} ({catalog_id}); {}",
                     public_ids.join(", "),
                     match prepared {
-                        Some(p) => format!("; prepared in the clone at {p}: its pull request is open or not merged yet"),
-                        None => "; `tagoform publish --decoders-repo <clone>` prepares the new version".to_owned(),
+                        Some(p) => format!("prepared in the clone at {p}: its pull request is open or not merged yet"),
+                        None => "`tagoform publish` prepares that version".to_owned(),
                     }
                 ),
                 PublicationStatus::Prepared { prepared } => format!(
                     "prepared in the clone at {prepared}, not yet in TagoIO's public catalog ({catalog_id}): its pull request is open or not merged yet"
                 ),
                 PublicationStatus::NotPrepared => format!(
-                    "not prepared: `tagoform publish --decoders-repo <clone>` writes {version} (catalog id {catalog_id}) for a pull request to tago-io/decoders"
+                    "not prepared in the clone: `tagoform publish` writes {version} (catalog id {catalog_id})"
                 ),
                 PublicationStatus::NotPublic => format!(
-                    "not in TagoIO's public catalog at {version} (catalog id {catalog_id}); publication is a pull request to tago-io/decoders that `tagoform publish` prepares (`plan --decoders-repo <clone>` tells whether it is)"
+                    "not in TagoIO's public catalog at {version} (catalog id {catalog_id}); `tagoform publish` prepares its pull request"
                 ),
             };
-            format!("{profile}: {what} is {state}; nothing is planned for it")
+            format!("{profile}: {what} is {state}")
         }
         Notice::Unmanaged { profile, object } => format!(
             "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",

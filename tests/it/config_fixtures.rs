@@ -55,7 +55,7 @@ fn every_invalid_fixture_prints_its_expected_diagnostics() {
 
 #[test]
 fn warnings_fail_only_with_strict() {
-    let folder = fixtures().join("publish-without-public-network");
+    let folder = fixtures().join("mixed-script-email");
     assert_eq!(validate(&folder, &["."]).status.code(), Some(0));
     let strict = validate(&folder, &[".", "--strict"]);
     assert_eq!(strict.status.code(), Some(1));

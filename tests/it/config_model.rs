@@ -164,7 +164,7 @@ fn networks_resolve_decoder_files_and_recipients() {
     );
     assert_eq!(
         network.publish.as_ref().map(|p| &p.origin),
-        Some(&at("northwind.yaml", 26, 5))
+        Some(&at("northwind.yaml", 28, 5))
     );
     assert_eq!(desired.networks_of("northwind").count(), 1);
     assert_eq!(desired.networks_of("acme").count(), 0);
@@ -182,7 +182,7 @@ fn connectors_keep_networks_parameters_and_tombstones() {
             .collect::<Vec<_>>(),
         [(
             &NetworkTarget::Configured("northwind-lorawan".into()),
-            &at("northwind.yaml", 35, 16)
+            &at("northwind.yaml", 42, 16)
         )]
     );
     let parameters = sensor.device_parameters.as_ref().expect("parameters");
@@ -199,9 +199,27 @@ fn connectors_keep_networks_parameters_and_tombstones() {
         Some("The sensor sends its first reading within 10 minutes.")
     );
     let tracker = &desired.connectors["northwind-tracker"];
+    let publish = tracker.publish.as_ref().expect("publish");
     assert_eq!(
-        tracker.publish.as_ref().map(|p| p.message.as_str()),
+        publish.message.as_deref(),
         Some("Please list the Northwind Tracker publicly; it works on Northwind LoRaWAN.")
+    );
+    assert_eq!(
+        publish.folders,
+        Some(("northwind".to_owned(), "tracker".to_owned()))
+    );
+    assert_eq!(publish.version.to_string(), "v1.0.0");
+    assert_eq!(
+        publish
+            .images
+            .iter()
+            .map(|i| (i.role, i.width, i.height))
+            .collect::<Vec<_>>(),
+        [(tagoform::config::ImageRole::Logo, 443, 443)]
+    );
+    assert_eq!(
+        publish.description.as_deref(),
+        Some("GPS asset tracker with a motion sensor, on Northwind's LoRaWAN network server.\n")
     );
     let legacy = &desired.connectors["legacy-gps"];
     assert!(legacy.delete);
@@ -246,10 +264,16 @@ connectors:
     name: ACME TH Sensor
     networks: [{id: 5f0e1d2c3b4a596877665544}]
     shared_with: [globex]
-    publish: {message: Public please}
+    payload_decoder: \"// decoder\"
+    publish: {manufacturer: acme, model: th-sensor, version: v1.0.0, logo_file: logo.png}
 ",
     )
     .expect("write");
+    std::fs::copy(
+        "examples/multi-customer/publish/tracker-logo.png",
+        dir.path().join("logo.png"),
+    )
+    .expect("logo");
     let loaded = config::load(&path).expect("load");
     assert_eq!(loaded.diagnostics, vec![]);
     let desired = loaded.desired.expect("valid");

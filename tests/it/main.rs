@@ -37,6 +37,7 @@ mod hardening_malformed;
 mod hardening_secrets;
 mod hardening_support;
 mod live_parallelism;
+mod publish;
 mod real_tagoio;
 mod reconcile_access;
 mod reconcile_billing;

@@ -240,8 +240,9 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
             ("DELETE /profile/{id}/token/{token}", 2),
             ("GET /account/allocation", 1),
             ("GET /account/subscription", 1),
-            ("GET /integration/connector", 2),
-            ("GET /integration/network", 2),
+            // Own objects of both profiles, and the catalog under each published name.
+            ("GET /integration/connector", 3),
+            ("GET /integration/network", 3),
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 1),
             ("GET /profile/{id}/token", 1),
@@ -390,8 +391,8 @@ Notes:
   • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
   • acme: the invitation of bob@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
   • northwind: the invitation of carol@globex.example is pending since 2027-03-01, expires 2027-03-08; not sent again
-  • northwind: network `northwind-lorawan` asks to be published; publication is a pull request to tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it
-  • northwind: connector `northwind-tracker` asks to be published; publication is a pull request to tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it
+  • northwind: network `northwind-lorawan` is not in TagoIO's public catalog at v1.0.0 (catalog id f8e851ba7f30925e51c1c125); `tagoform publish` prepares its pull request
+  • northwind: connector `northwind-tracker` is not in TagoIO's public catalog at v1.0.0 (catalog id aa0bb82bd69ff4496627c49f); `tagoform publish` prepares its pull request
 
 ";
     let (plan, _) = world
@@ -412,9 +413,9 @@ Notes:
             // Allocation is managed: two reads for the whole account.
             ("GET /account/allocation", 1),
             ("GET /account/subscription", 1),
-            ("GET /integration/connector", 4),
+            ("GET /integration/connector", 5),
             ("GET /integration/connector/{id}/share", 2),
-            ("GET /integration/network", 4),
+            ("GET /integration/network", 5),
             ("GET /integration/network/{id}/share", 1),
             ("GET /profile", 1),
             ("GET /profile/{id}/team", 3),
@@ -442,9 +443,9 @@ Notes:
     let reads = counts(&[
         ("GET /account/allocation", 1),
         ("GET /account/subscription", 1),
-        ("GET /integration/connector", 4),
+        ("GET /integration/connector", 5),
         ("GET /integration/connector/{id}/share", 2),
-        ("GET /integration/network", 4),
+        ("GET /integration/network", 5),
         ("GET /integration/network/{id}/share", 1),
         ("GET /profile", 1),
         ("GET /profile/{id}", 4),

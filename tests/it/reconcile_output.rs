@@ -339,16 +339,7 @@ profiles:
   acme:
     name: ACME Production
     token_env: ACME_TOKEN
-networks:
-  acme-lorawan:
-    profile: acme
-    name: ACME LoRaWAN
-connectors:
-  acme-th-sensor:
-    profile: acme
-    name: ACME TH Sensor
-    networks: [acme-lorawan]
-    publish: {message: Please list the TH sensor publicly}
+    team: [\"\\u0430lice@acme.example\"]
 ",
     );
     world.env.remove("ACME_TOKEN");
@@ -356,15 +347,15 @@ connectors:
     run.code(0);
     assert!(
         run.stderr.starts_with(
-            "tagoform.yaml:15:5: warning: connector `acme-th-sensor` asks to be published, but \
-             none of its networks is public: other accounts could not use it\n"
+            "tagoform.yaml:6:12: warning: `\u{430}lice@acme.example` mixes Cyrillic and Latin \
+             letters: it may only look like the address it seems to be\n"
         ),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("\n  help: publish network `acme-lorawan` too"),
+            .contains("\n  help: check that every letter is the one you mean"),
         "{}",
         run.stderr
     );

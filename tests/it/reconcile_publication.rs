@@ -1,11 +1,23 @@
-//! `publish:`: on TagoIO a publication is a pull request to `tago-io/decoders`, reviewed by
-//! TagoIO, never an API call. Until tagoform prepares that contribution, a plan shows a note
-//! for it, and neither plan nor apply sends a request to a route TagoIO does not have.
+//! `publish:` in a plan: on TagoIO a publication is a pull request to `tago-io/decoders`,
+//! reviewed by TagoIO, never an API call. A plan says where each stands, from TagoIO's public
+//! catalog (read through the integration lists) and, with `--decoders-repo`, a clone: not
+//! prepared, prepared, public at its version, or public at another. It never writes for it.
+
+use std::path::Path;
+
+use reqwest::Method;
+use serde_json::json;
 
 use super::reconcile_support::*;
 
-fn publish_yaml() -> String {
-    "version: 1
+/// `printf %s 'field-lorawan-v1.0.0' | md5sum`, first 24 hex digits.
+const V1: &str = "27ae05d8d09f4e429f73e9d4";
+/// `printf %s 'field-lorawan-v1.1.0' | md5sum`.
+const V1_1: &str = "c3c5b730a3b7a1b4f6a6261e";
+
+fn yaml(version: &str) -> String {
+    format!(
+        "version: 1
 profiles:
   acme:
     name: ACME Production
@@ -13,44 +25,125 @@ networks:
   field:
     profile: acme
     name: Field LoRaWAN
+    payload_decoder: \"// decoder\\n\"
     publish:
-      message: Please list it
+      version: {version}
+      logo_file: logo.png
 "
-    .to_owned()
+    )
 }
 
-const NOTE: &str = "  • acme: network `field` asks to be published; publication is a pull request to \
-                    tago-io/decoders reviewed by TagoIO, not an API call, so nothing is planned for it\n";
+fn setup(world: &World) {
+    world.write("tagoform.yaml", &yaml("v1.0.0"));
+    let logo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/multi-customer/publish/lorawan-logo.png");
+    std::fs::copy(logo, world.path("logo.png")).unwrap();
+    let clone = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders-clone");
+    copy_dir(&clone, &world.path("clone"));
+}
+
+fn note(state: &str) -> String {
+    format!("No changes. TagoIO matches the configuration.\nNotes:\n  • acme: network `field` is {state}\n\n")
+}
 
 #[tokio::test]
-async fn publish_is_a_note_and_no_request_goes_to_a_route_tagoio_does_not_have() {
+async fn the_plan_follows_a_publication_from_the_clone_to_the_catalog() {
     let world = World::start().await;
-    world.write("tagoform.yaml", &publish_yaml());
+    setup(&world);
+    world.applied(".", &[]).await;
+
+    // Not in the catalog; no clone given.
     let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
+    plan.code(0);
     assert_eq!(
         plan.stdout,
-        format!(
-            "Profile acme:
-  + create network `field` named \"Field LoRaWAN\"  # tagoform.yaml:6:3
-
-Notes:
-{NOTE}
-Plan: 1 to add, 0 to change, 0 to remove.
-"
-        )
+        note(&format!("not in TagoIO's public catalog at v1.0.0 (catalog id {V1}); `tagoform publish` prepares its pull request"))
     );
+    // The catalog is read through the list, by name: one request more than the profile's own.
+    assert_eq!(requests.get("GET /integration/network"), Some(&2));
+    assert!(
+        requests
+            .keys()
+            .all(|r| r.starts_with("GET ") || r.contains("token")),
+        "{requests:?}"
+    );
+
+    // A clone without it: not prepared.
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        note(&format!(
+            "not prepared in the clone: `tagoform publish` writes v1.0.0 (catalog id {V1})"
+        ))
+    );
+
+    // Prepared: the pull request is open or not merged yet.
+    world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
+        .await
+        .code(0);
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        note(&format!("prepared in the clone at v1.0.0, not yet in TagoIO's public catalog ({V1}): its pull request is open or not merged yet"))
+    );
+
+    // TagoIO merges it: public, under the id the repository's rule gives.
+    let merged = world
+        .api
+        .admin(
+            Method::POST,
+            "/catalog",
+            Some(json!({"kind": "network", "name": "Field LoRaWAN", "version": "v1.0.0"})),
+        )
+        .await;
+    assert_eq!(merged.result()["id"], json!(V1));
+    for args in [&["plan"][..], &["plan", "--decoders-repo", "clone"][..]] {
+        let plan = world.run(args).await;
+        plan.code(0);
+        assert_eq!(
+            plan.stdout,
+            note(&format!("public in TagoIO's catalog as {V1} at v1.0.0"))
+        );
+    }
+
+    // A new version in the configuration: public at the older one until it is merged.
+    world.write("tagoform.yaml", &yaml("v1.1.0"));
+    let plan = world.run(&["plan"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        note(&format!("public in TagoIO's catalog as {V1}, not yet at v1.1.0 ({V1_1}); `tagoform publish` prepares that version"))
+    );
+    world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
+        .await
+        .code(0);
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        note(&format!("public in TagoIO's catalog as {V1}, not yet at v1.1.0 ({V1_1}); prepared in the clone at v1.1.0: its pull request is open or not merged yet"))
+    );
+}
+
+#[tokio::test]
+async fn no_request_goes_to_a_route_tagoio_does_not_have() {
+    let world = World::start().await;
+    setup(&world);
+    let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
+    plan.code(2);
     let (apply, applied) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     let (again, rest) = world.measured(&["plan", "--detailed-exitcode"]).await;
     again.code(0);
-    assert_eq!(
-        again.stdout,
-        format!("No changes. TagoIO matches the configuration.\nNotes:\n{NOTE}\n")
-    );
     for counts in [requests, applied, rest] {
         assert!(
-            counts.keys().all(|route| !route.contains("publish")),
+            counts
+                .keys()
+                .all(|route| !route.contains("publish") && !route.contains("catalog")),
             "{counts:?}"
         );
         assert!(

@@ -189,7 +189,7 @@ async fn a_tombstone_of_the_multi_customer_example_is_deleted_only_with_allow_de
     let line = format!("delete connector `legacy-gps` named \"Northwind GPS (legacy)\" ({legacy})");
     assert!(
         refused.stdout.starts_with(&format!(
-            "Removals (review these first):\n  - {line} in profile northwind  # multi-customer/northwind.yaml:61:3\n"
+            "Removals (review these first):\n  - {line} in profile northwind  # multi-customer/northwind.yaml:74:3\n"
         )),
         "{}",
         refused.stdout

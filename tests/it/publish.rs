@@ -1,0 +1,374 @@
+//! `tagoform publish`: the contribution to `tago-io/decoders`, written into a clone
+//! (`tests/fixtures/decoders-clone`, the repository's schemas and one public network), checked
+//! here with the repository's own JSON schemas, its id rule, and its layout.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::reconcile_support::*;
+
+/// `printf %s 'field-lorawan-v1.0.0' | md5sum`, first 24 hex digits.
+const NETWORK_ID: &str = "27ae05d8d09f4e429f73e9d4";
+/// `printf %s 'connector:fieldth-sensor-v1.0.0' | md5sum`.
+const CONNECTOR_ID: &str = "daee92c5a77244baf66a1683";
+/// `printf %s 'connector:fieldth-sensor-v1.0.1' | md5sum`.
+const CONNECTOR_ID_NEXT: &str = "c07256f899d28628ec2f28fb";
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn yaml(network_publish: bool) -> String {
+    let publish = if network_publish {
+        "    publish:\n      version: v1.0.0\n      logo_file: network-logo.png\n      description_file: network.md\n"
+    } else {
+        ""
+    };
+    format!(
+        "version: 1
+profiles:
+  acme:
+    name: ACME Production
+networks:
+  field:
+    profile: acme
+    name: Field LoRaWAN
+    description: A private LoRaWAN network server
+    payload_decoder_file: network.js
+{publish}connectors:
+  th:
+    profile: acme
+    name: Field TH Sensor
+    description: Temperature and humidity
+    networks: [field, {{id: 455395f58cb0abde67cf7f4a}}]
+    payload_decoder_file: th.js
+    install_text: Scan the QR code.
+    device_parameters:
+      - {{name: unit, label: Unit, type: dropdown, default: celsius, options: [celsius, fahrenheit]}}
+      - {{name: interval, type: number, default: 600}}
+    publish:
+      manufacturer: field
+      model: th-sensor
+      version: v1.0.0
+      logo_file: th-logo.png
+"
+    )
+}
+
+/// A world with the configuration, its images and decoders, and a clone in `clone/`.
+fn setup(world: &World, network_publish: bool) {
+    world.write("tagoform.yaml", &yaml(network_publish));
+    world.write("network.js", "// network decoder\n");
+    world.write("th.js", "// th decoder v1\n");
+    world.write("network.md", "A private LoRaWAN network server.\n");
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-customer/publish");
+    std::fs::copy(
+        images.join("lorawan-logo.png"),
+        world.path("network-logo.png"),
+    )
+    .unwrap();
+    std::fs::copy(images.join("tracker-logo.png"), world.path("th-logo.png")).unwrap();
+    copy_dir(
+        &Path::new(FIXTURES).join("decoders-clone"),
+        &world.path("clone"),
+    );
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+async fn publish(world: &World) -> Run {
+    world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
+        .await
+}
+
+fn schema(name: &str) -> Value {
+    let text =
+        std::fs::read_to_string(Path::new(FIXTURES).join("decoders-clone/schema").join(name))
+            .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The file, parsed as strict JSON (the repository reads `.jsonc` with `JSON.parse`), its
+/// `$schema` key checked and removed, and validated against the repository's schema.
+fn assert_valid(world: &World, path: &str, schema_name: &str, schema_path: &str) -> Value {
+    let text = world.read(&format!("clone/{path}"));
+    let mut value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let declared = value.as_object_mut().unwrap().remove("$schema");
+    assert_eq!(declared, Some(Value::from(schema_path)), "{path}");
+    // `$schema` points at the schema from the file's folder.
+    let folder = Path::new(path).parent().unwrap();
+    let resolved = std::path::absolute(world.path("clone").join(folder).join(schema_path)).unwrap();
+    assert!(resolved.exists(), "{path}: {}", resolved.display());
+    let validator = jsonschema::validator_for(&schema(schema_name)).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{path}: {errors:?}");
+    value
+}
+
+#[tokio::test]
+async fn a_connector_on_a_custom_network_waits_for_the_network_to_be_published() {
+    let world = World::start().await;
+    setup(&world, false);
+    let before = tree(&world.path("clone"));
+    let run = publish(&world).await;
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "tagoform.yaml:16:16: error: connector `th` is to be published, but its network \
+             `field` is not: whoever uses a public connector needs its networks\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: publish network `field` first"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&world.path("clone")), before);
+}
+
+#[tokio::test]
+async fn the_written_tree_follows_the_repository_schemas_ids_and_layout() {
+    let world = World::start().await;
+    setup(&world, true);
+    let run = publish(&world).await;
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "network `field`: decoders/network/field-lorawan/v1.0.0 (new version), catalog id {NETWORK_ID}
+  wrote decoders/network/field-lorawan/network.jsonc
+  wrote decoders/network/field-lorawan/description.md
+  wrote decoders/network/field-lorawan/assets/logo.png
+  wrote decoders/network/field-lorawan/v1.0.0/payload-config.jsonc
+  wrote decoders/network/field-lorawan/v1.0.0/payload.js
+  wrote decoders/network/field-lorawan/v1.0.0/payload.test.ts
+connector `th`: decoders/connector/field/th-sensor/v1.0.0 (new version), catalog id {CONNECTOR_ID}
+  wrote decoders/connector/field/th-sensor/connector.jsonc
+  wrote decoders/connector/field/th-sensor/description.md
+  wrote decoders/connector/field/th-sensor/assets/logo.png
+  wrote decoders/connector/field/th-sensor/v1.0.0/payload-config.jsonc
+  wrote decoders/connector/field/th-sensor/v1.0.0/payload.js
+  wrote decoders/connector/field/th-sensor/v1.0.0/payload.test.ts
+
+Next, in clone: run the repository's checks, then commit and open the pull request:
+  npm ci
+  npm run linter
+  npx vitest run decoders/network/field-lorawan decoders/connector/field/th-sensor
+  npm start validator
+  npm start generate
+"
+        )
+    );
+    let network = assert_valid(
+        &world,
+        "decoders/network/field-lorawan/network.jsonc",
+        "network.json",
+        "../../../schema/network.json",
+    );
+    assert_eq!(network["name"], "Field LoRaWAN");
+    assert_valid(
+        &world,
+        "decoders/network/field-lorawan/v1.0.0/payload-config.jsonc",
+        "network_details.json",
+        "../../../../schema/network_details.json",
+    );
+    let connector = assert_valid(
+        &world,
+        "decoders/connector/field/th-sensor/connector.jsonc",
+        "connector.json",
+        "../../../../schema/connector.json",
+    );
+    assert_eq!(
+        connector["versions"],
+        serde_json::json!({"v1.0.0": {"src": "./v1.0.0/payload.js", "manifest": "./v1.0.0/payload-config.jsonc"}})
+    );
+    let details = assert_valid(
+        &world,
+        "decoders/connector/field/th-sensor/v1.0.0/payload-config.jsonc",
+        "connector_details.json",
+        "../../../../../schema/connector_details.json",
+    );
+    // The networks by their path in the repository: the published one, and the public one
+    // found by its catalog id; each is a file there.
+    assert_eq!(
+        details["networks"],
+        serde_json::json!([
+            "../../../../network/field-lorawan/v1.0.0/payload.js",
+            "../../../../network/lorawan-ttn/v1.0.0/payload.js"
+        ])
+    );
+    for network in details["networks"].as_array().unwrap() {
+        let relative = network.as_str().unwrap().replace("../", "");
+        assert!(
+            world.path("clone/decoders").join(relative).is_file(),
+            "{network}"
+        );
+    }
+    // The repository's model: defaults as strings, options as objects.
+    assert_eq!(
+        details["device_parameters"],
+        serde_json::json!([
+            {"name": "unit", "type": "dropdown", "label": "Unit", "group": "main", "default": "celsius",
+             "options": [{"label": "celsius", "value": "celsius", "is_default": true},
+                         {"label": "fahrenheit", "value": "fahrenheit", "is_default": false}]},
+            {"name": "interval", "type": "number", "group": "main", "default": "600"}
+        ])
+    );
+    assert_eq!(details["install_text"], "Scan the QR code.");
+    assert_eq!(
+        world.read("clone/decoders/connector/field/th-sensor/description.md"),
+        "Temperature and humidity"
+    );
+    assert_eq!(
+        world.read("clone/decoders/connector/field/th-sensor/v1.0.0/payload.js"),
+        "// th decoder v1\n"
+    );
+    let test = world.read("clone/decoders/connector/field/th-sensor/v1.0.0/payload.test.ts");
+    assert!(test.contains("describe(\"Shall not be parsed\""), "{test}");
+    assert!(
+        test.contains("from \"../../../../../src/functions/decoder-run\""),
+        "{test}"
+    );
+    assert!(
+        test.contains(
+            "const file_path = \"decoders/connector/field/th-sensor/v1.0.0/payload.js\";"
+        ),
+        "{test}"
+    );
+    let network_test = world.read("clone/decoders/network/field-lorawan/v1.0.0/payload.test.ts");
+    assert!(
+        network_test.contains("from \"../../../../src/functions/decoder-run\""),
+        "{network_test}"
+    );
+}
+
+#[tokio::test]
+async fn publishing_again_writes_nothing_and_a_changed_decoder_is_a_new_version() {
+    let world = World::start().await;
+    setup(&world, true);
+    publish(&world).await.code(0);
+    let first = tree(&world.path("clone"));
+
+    let again = publish(&world).await;
+    again.code(0);
+    assert_eq!(
+        again.stdout,
+        format!(
+            "network `field`: decoders/network/field-lorawan/v1.0.0 (unchanged), catalog id {NETWORK_ID}
+connector `th`: decoders/connector/field/th-sensor/v1.0.0 (unchanged), catalog id {CONNECTOR_ID}
+Nothing written: the clone has all of it already.
+"
+        )
+    );
+    assert_eq!(tree(&world.path("clone")), first);
+
+    world.write("th.js", "// th decoder v2\n");
+    let changed = publish(&world).await;
+    changed.code(0);
+    assert!(
+        changed.stdout.contains(&format!(
+            "connector `th`: decoders/connector/field/th-sensor/v1.0.1 (new version), catalog id {CONNECTOR_ID_NEXT}\n"
+        )),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed.stdout.contains(
+            "  note: `publish.version` says v1.0.0; the clone now has v1.0.1: set it to v1.0.1 so that `plan` follows this version\n"
+        ),
+        "{}",
+        changed.stdout
+    );
+    let second = tree(&world.path("clone"));
+    // v1.0.0 stays byte for byte; the network, unchanged, is not written again.
+    for (path, bytes) in &first {
+        if path.contains("/v1.0.0/") || path.contains("field-lorawan") {
+            assert_eq!(second.get(path), Some(bytes), "{path}");
+        }
+    }
+    assert_eq!(
+        world.read("clone/decoders/connector/field/th-sensor/v1.0.1/payload.js"),
+        "// th decoder v2\n"
+    );
+    let manifest: Value = serde_json::from_str(
+        &world.read("clone/decoders/connector/field/th-sensor/connector.jsonc"),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest["versions"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["v1.0.1"]
+    );
+    // And once more: the newest version has it all, nothing is written.
+    publish(&world).await.code(0);
+    assert_eq!(tree(&world.path("clone")), second);
+}
+
+#[tokio::test]
+async fn hostile_publications_are_refused_where_the_yaml_says_them_and_nothing_is_written() {
+    let world = World::start().await;
+    copy_dir(
+        &Path::new(FIXTURES).join("config/invalid/publish-hostile"),
+        &world.path("config"),
+    );
+    copy_dir(
+        &Path::new(FIXTURES).join("decoders-clone"),
+        &world.path("clone"),
+    );
+    let before = tree(&world.path("clone"));
+    let run = world
+        .run_as_given(&["publish", "config", "--decoders-repo", "clone"])
+        .await;
+    run.code(1);
+    for located in [
+        "tagoform.yaml:25:27: error: the decoder of connector `acme-th-sensor` has 65004 bytes",
+        "tagoform.yaml:38:14: error: `publish.model` must be a folder name of the repository, not `../../network/evil`",
+        "tagoform.yaml:40:18: error: image file `fake.png` is not a PNG",
+    ] {
+        assert!(run.stderr.contains(located), "{located}\n{}", run.stderr);
+    }
+    assert_eq!(tree(&world.path("clone")), before);
+}
+
+#[tokio::test]
+async fn a_folder_that_is_not_a_clone_is_refused() {
+    let world = World::start().await;
+    setup(&world, true);
+    let run = world
+        .run_as_given(&["publish", ".", "--decoders-repo", "elsewhere"])
+        .await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: `elsewhere` is not a clone of tago-io/decoders (no `decoders/` and `schema/` folders); pass the folder of your clone to --decoders-repo\n"
+    );
+}
