@@ -23,6 +23,10 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
             args.path.display()
         );
     }
+    for one in &prepared {
+        repo.check_writable(&one.contribution.folder)
+            .context("nothing was written to the clone")?;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut folders = Vec::new();

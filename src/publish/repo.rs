@@ -190,6 +190,30 @@ impl Repo {
         violations
     }
 
+    /// Refuses, before anything is written, a folder whose existing part leads out of the
+    /// clone's `decoders/` (a link in the clone).
+    pub fn check_writable(&self, folder: &str) -> Result<(), RepoError> {
+        let decoders =
+            fs::canonicalize(self.root.join("decoders")).map_err(|e| RepoError::Write {
+                path: self.root.join("decoders"),
+                reason: e.to_string(),
+            })?;
+        let mut existing = self.root.join(folder);
+        while !existing.exists() {
+            if !existing.pop() {
+                break;
+            }
+        }
+        if fs::canonicalize(&existing).is_ok_and(|p| p.starts_with(&decoders)) {
+            Ok(())
+        } else {
+            Err(RepoError::Write {
+                path: self.root.join(folder),
+                reason: "it leads out of the clone's decoders/ folder (a link?)".into(),
+            })
+        }
+    }
+
     /// Writes `files` (paths relative to `folder`), creating folders as needed.
     pub fn write(&self, folder: &str, files: &[&File]) -> Result<(), RepoError> {
         let base = self.root.join(folder);
@@ -203,6 +227,11 @@ impl Repo {
                 reason: "not a folder of decoders/".into(),
             });
         }
+        let decoders =
+            fs::canonicalize(self.root.join("decoders")).map_err(|e| RepoError::Write {
+                path: self.root.join("decoders"),
+                reason: e.to_string(),
+            })?;
         for file in files {
             let path = base.join(&file.path);
             if let Some(parent) = path.parent() {
@@ -210,6 +239,20 @@ impl Repo {
                     path: parent.to_owned(),
                     reason: e.to_string(),
                 })?;
+                // A link in the clone must not carry a write out of `decoders/`.
+                let inside = fs::canonicalize(parent).is_ok_and(|p| p.starts_with(&decoders));
+                if !inside {
+                    return Err(RepoError::Write {
+                        path: parent.to_owned(),
+                        reason: "it leads out of the clone's decoders/ folder (a link?)".into(),
+                    });
+                }
+            }
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(RepoError::Write {
+                    path,
+                    reason: "it is a link; tagoform writes only plain files".into(),
+                });
             }
             fs::write(&path, &file.bytes).map_err(|e| RepoError::Write {
                 path: path.clone(),

@@ -372,3 +372,26 @@ async fn a_folder_that_is_not_a_clone_is_refused() {
         "error: `elsewhere` is not a clone of tago-io/decoders (no `decoders/` and `schema/` folders); pass the folder of your clone to --decoders-repo\n"
     );
 }
+
+#[tokio::test]
+async fn a_link_in_the_clone_cannot_carry_a_write_elsewhere() {
+    let world = World::start().await;
+    setup(&world, true);
+    std::fs::create_dir(world.path("outside")).unwrap();
+    std::os::unix::fs::symlink(
+        world.path("outside"),
+        world.path("clone/decoders/connector/field"),
+    )
+    .unwrap();
+    let run = publish(&world).await;
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("it leads out of the clone's decoders/ folder (a link?)"),
+        "{}",
+        run.stderr
+    );
+    assert!(tree(&world.path("outside")).is_empty());
+    // Refused before anything was written: the network's folder is not there either.
+    assert!(!world.path("clone/decoders/network/field-lorawan").exists());
+}
