@@ -13,7 +13,9 @@
 //!   values; `Access` picks the token each profile's routes need.
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async. The
 //!   `Plan` is data: the same type is rendered, saved (`--out`) and applied (`--plan`).
-//! - [`publish`]: the `tago-io/decoders` repository's rules (catalog ids, layout), pure.
+//! - [`publish`]: contributions to the `tago-io/decoders` repository (its layout, schemas,
+//!   versions), written into a local clone by `tagoform publish`.
+//! - [`catalog_id`]: that repository's rule for public catalog ids; data only.
 //! - [`render`]: text, markdown and JSON plans, over any `io::Write`.
 //! - [`export`]: the live account as configuration YAML (reading, then a PURE conversion).
 //! - [`apply`]: executes a plan in dependency order; collects every outcome.
@@ -31,6 +33,7 @@ pub mod api;
 pub mod apply;
 pub mod billing;
 pub mod bounded;
+pub mod catalog_id;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -13,14 +13,14 @@ use super::exit::{self, Refused};
 use super::plan::print;
 use super::progress::ApplyProgress;
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
-use crate::apply::{self, tokens_file, Guard, Status, Unguarded};
+use crate::apply::{self, tokens_file, Guard, Unguarded};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::config::Desired;
 use crate::lock::{self, AccountLock, LockSettings};
 use crate::plan::{
-    stale_operations, Operation, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION,
+    safety, stale_operations, Operation, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION,
 };
-use crate::render::describe;
+use crate::render::{describe, report};
 
 /// `quiet` (`-q`) keeps only failures on stderr.
 pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
@@ -210,22 +210,9 @@ async fn run_connected(
         parallelism,
         args.tokens_out.as_deref(),
         |operation, status| {
+            let (text, failure) = report::outcome_line(&plan, operation, status);
+            progress.line(&text, failure);
             let line = describe(operation);
-            match status {
-                Status::Done => progress.line(&format!("  done: {line}"), false),
-                Status::Failed(error) => progress.line(&format!("  FAILED: {line}: {error}"), true),
-                // Operation numbers appear nowhere in the printed plan: name the blocker.
-                Status::Skipped { because_of } => {
-                    let text = match plan.operations.get(*because_of) {
-                        Some(blocker) if blocker.index != operation.index => format!(
-                            "  skipped: {line} (it needs: {}, which did not succeed)",
-                            describe(blocker)
-                        ),
-                        _ => format!("  skipped: {line}"),
-                    };
-                    progress.line(&text, true);
-                }
-            }
             progress.advance(&line);
         },
     )
@@ -245,27 +232,10 @@ async fn run_connected(
             }
         }
     }
-    let (done, failed, skipped) = report.counts();
-    let mut out = std::io::stdout();
-    writeln!(
-        out,
-        "Apply finished: {done} done, {failed} failed, {skipped} skipped."
-    )?;
-    if failed + skipped > 0 {
-        if report.only_transient_failures() {
-            writeln!(
-                out,
-                "Run `tagoform apply` again to finish: what failed may pass on its own (no \
-                 answer, rate limits, TagoIO errors), and operations are safe to repeat."
-            )?;
-        } else {
-            writeln!(
-                out,
-                "What failed would fail the same way again: change what its message names (the \
-                 configuration, the account, a token, a limit), then run `tagoform apply` again."
-            )?;
-        }
-        return Ok(exit::OPERATION_FAILED.into());
+    report::summary(&report, &mut std::io::stdout())?;
+    let code = exit::for_report(&report);
+    if code != exit::SUCCESS {
+        return Ok(code.into());
     }
     if args.verify {
         return verify(args, desired, connected, targets).await;
@@ -377,57 +347,17 @@ fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
     Ok(saved)
 }
 
-/// The rules that keep a mistaken YAML edit from locking people out or deleting things.
+/// The safety rules (`plan::safety`), with the limits this run allows.
 fn check_safety(args: &ApplyArgs, plan: &Plan, connected: &Connected) -> anyhow::Result<()> {
-    let deletions: Vec<String> = plan.object_deletions().map(describe).collect();
-    if !deletions.is_empty() && !args.allow_delete {
-        return Err(Refused(format!(
-            "the plan deletes {} object(s) ({}); nothing was changed. Re-run with --allow-delete if that is intended",
-            deletions.len(),
-            deletions.join("; ")
-        ))
-        .into());
-    }
-    let billing: Vec<String> = plan
-        .billing_changes()
-        .map(|op| format!("profile {}: {}", op.profile, describe(op)))
-        .collect();
-    if !billing.is_empty() && !args.allow_billing {
-        return Err(Refused(format!(
-            "the plan changes the subscription, which costs money: {}; nothing was changed. \
-             Re-run with --allow-billing if that is intended",
-            billing.join("; ")
-        ))
-        .into());
-    }
-    let removals = plan.access_removals();
-    if removals > args.max_removals {
-        return Err(Refused(format!(
-            "the plan removes {removals} team members and shares, more than --max-removals {}; \
-             nothing was changed. Check the removals above, then raise --max-removals if they are intended",
-            args.max_removals
-        )).into());
-    }
-    if plan.creates_tokens() {
-        if args.tokens_out.is_none() {
-            return Err(Refused(
-                "the plan creates or replaces tokens, and their new values are shown only once: pass \
-                 --tokens-out FILE to keep them; nothing was changed"
-                    .to_owned(),
-            )
-            .into());
-        }
-        if connected.access.credentials().is_none() {
-            return Err(Refused(
-                "the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
-                 TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was \
-                 changed"
-                    .to_owned(),
-            )
-            .into());
-        }
-    }
-    Ok(())
+    let limits = safety::Limits {
+        allow_delete: args.allow_delete,
+        allow_billing: args.allow_billing,
+        max_removals: args.max_removals,
+        tokens_out: args.tokens_out.is_some(),
+        password: connected.access.credentials().is_some(),
+    };
+    safety::check(plan, &limits)
+        .map_err(|refusal| Refused(crate::render::refusal(&refusal, plan)).into())
 }
 
 /// Asks on a terminal; without one, only `--auto-approve` goes ahead.

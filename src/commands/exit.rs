@@ -36,3 +36,14 @@ pub fn for_error(error: &anyhow::Error) -> ExitCode {
     });
     ExitCode::from(if refused { REFUSED } else { ERROR })
 }
+
+/// The exit code of an apply that ran: [`OPERATION_FAILED`] when any operation failed or was
+/// skipped.
+pub fn for_report(report: &crate::apply::Report) -> u8 {
+    let (_, failed, skipped) = report.counts();
+    if failed + skipped > 0 {
+        OPERATION_FAILED
+    } else {
+        SUCCESS
+    }
+}

@@ -11,10 +11,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::baseline::{plan_both, union};
+use super::baseline::plan_both;
 use super::reconcile::{compute_plan, connect, load_desired, runtime, style};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::config::Desired;
+use crate::plan::union;
 use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
 use crate::render::{self, baseline::Split};
 

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_yaml::{Mapping, Number, Value as Yaml};
+use yaml_serde::{Mapping, Number, Value as Yaml};
 
 use super::diagnostic::Diagnostic;
 use super::locate::{self, Step};
@@ -20,7 +20,7 @@ use super::yaml::{Node, Value};
 const MAX_ROUNDS: usize = 20;
 
 /// The serde value of a node. Plain scalars are resolved with the YAML 1.2 core schema (null,
-/// booleans, integers, floats), as serde_yaml does; quoted and block scalars are strings.
+/// booleans, integers, floats), as YAML 1.2's core schema does; quoted and block scalars are strings.
 pub fn to_yaml(node: &Node) -> Yaml {
     match &node.value {
         Value::Scalar { text, plain: true } => resolve_plain(text),

@@ -6,7 +6,7 @@
 //! - `yaml`: parse each file with a marked-event parser into a located tree (exact line and
 //!   column of every key and value), refusing hostile input (depth, aliases, tags) early;
 //! - `deserialize`: build the serde value from that tree and deserialize the strict [`wire`]
-//!   structs with serde_yaml, reporting every error at its place;
+//!   structs with yaml_serde values, reporting every error at its place;
 //! - `convert` and `entries`: merge the files and turn each entry into the [`model`], with the
 //!   checks that need only that entry (ids, emails, expiry, scripts through `scripts`);
 //! - `rules`: the checks across entries (references, ownership, shares, duplicates).

@@ -1,6 +1,6 @@
 //! One YAML file → a located tree: every key and value with its exact line and column.
 //!
-//! serde_yaml locates only its own first error, but every diagnostic and every plan line must
+//! A serde YAML deserializer locates only its own first error, but every diagnostic and every plan line must
 //! point at the YAML that caused it, so the text is parsed once with a marked-event parser
 //! (saphyr-parser) into this tree; the serde value that the wire structs are deserialized from
 //! is built from the same tree (see `convert`), so locations and values cannot disagree.

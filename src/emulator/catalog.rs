@@ -1,6 +1,6 @@
 //! TagoIO's public catalog of networks and connectors. TagoIO generates it from the public
 //! repository `tago-io/decoders`, and gives each entry an id by that repository's rule
-//! ([`crate::publish::id`]). The emulator builds its catalog the same way, so ids look like
+//! ([`crate::catalog_id`]). The emulator builds its catalog the same way, so ids look like
 //! TagoIO's and tests can compute them independently.
 
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use super::error::{ApiError, ApiResult};
 use super::model::{Integration, Kind, State};
 use super::seed::TAGOIO_PROFILE_ID;
 use crate::api::types::Id;
-use crate::publish::id::{catalog_id, normalize};
+use crate::catalog_id::{catalog_id, normalize};
 
 /// One entry of the emulator's public catalog.
 #[derive(Debug, Clone, Copy)]

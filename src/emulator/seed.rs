@@ -145,7 +145,7 @@ impl Seed {
             path: shown.clone(),
             source: std::io::Error::other("it is not UTF-8 text"),
         })?;
-        serde_yaml::from_str(&text).map_err(|error| SeedError::Parse {
+        yaml_serde::from_str(&text).map_err(|error| SeedError::Parse {
             path: shown,
             detail: super::hide_values(&error.to_string()),
         })

@@ -103,7 +103,7 @@ pub enum NetworkRef {
 /// Why a section could not be written as YAML (never expected: the values are plain).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write the exported YAML")]
-pub struct RenderError(#[from] serde_yaml::Error);
+pub struct RenderError(#[from] yaml_serde::Error);
 
 /// The text of one file: the modeline, `header` as comment lines, `version: 1`, then each
 /// section after a blank line.
@@ -136,7 +136,7 @@ fn section<T: Serialize>(
     let mut wrapper = BTreeMap::new();
     wrapper.insert(name, entries);
     text.push('\n');
-    text.push_str(&serde_yaml::to_string(&wrapper)?);
+    text.push_str(&yaml_serde::to_string(&wrapper)?);
     Ok(())
 }
 

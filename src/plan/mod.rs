@@ -11,9 +11,11 @@ mod identity;
 mod objects;
 mod operation;
 mod order;
+pub mod safety;
 mod saved;
 mod team;
 mod tokens;
+mod union;
 
 pub use billing::{over_limits, OverLimit, OverLimitTable};
 pub use diff::plan;
@@ -25,8 +27,13 @@ pub use operation::{
 };
 pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
 pub use tokens::add_period;
+pub use union::union;
 
 #[cfg(test)]
 mod billing_tests;
 #[cfg(test)]
+mod objects_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tokens_tests;

@@ -12,9 +12,9 @@ use super::operation::{
     FieldChange, Notice, ObjectRef, OperationKind, ProfileRef, PublicationStatus,
 };
 use super::order::{Draft, Drafts};
+use crate::catalog_id as id;
 use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget, Version};
 use crate::live::{Id, LiveObject, LiveSnapshot, ObjectKind};
-use crate::publish::id;
 
 /// A configured field's value: JSON, or a script's text borrowed from the configuration
 /// (decoders run to kilobytes, and copying each one only to compare it would cost more than

@@ -12,7 +12,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::id;
+use crate::catalog_id as id;
 use crate::config::{Connector, DeviceParameter, ImageRole, Network, Publish, Version};
 
 /// One file, by its path relative to the object's folder.

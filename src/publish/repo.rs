@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::contribution::{Contribution, File};
-use super::id;
+use crate::catalog_id as id;
 use crate::config::Version;
 use crate::live::{ObjectKind, PreparedIn};
 

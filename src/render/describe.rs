@@ -2,8 +2,10 @@
 //! reviewer reads the same words in a terminal and in a pull-request comment.
 
 use super::visible;
+use crate::plan::safety::Refusal;
 use crate::plan::{
-    Action, Notice, ObjectRef, Operation, OperationKind, ProfileRef, PublicationStatus, ACCOUNT,
+    Action, Notice, ObjectRef, Operation, OperationKind, Plan, ProfileRef, PublicationStatus,
+    ACCOUNT,
 };
 
 /// The symbol of an action, as Terraform users know them.
@@ -234,5 +236,49 @@ fn recipient_name(key: Option<&str>, id: Option<&str>) -> String {
         (Some(key), None) => format!("`{key}` (created by this plan)"),
         (None, Some(id)) => format!("{id} (not in the configuration)"),
         (None, None) => "an unknown profile".to_owned(),
+    }
+}
+
+/// A safety refusal ([`crate::plan::safety::Refusal`]) as `apply` words it, naming the
+/// operations and the flag that would allow them.
+pub fn refusal(refusal: &Refusal, plan: &Plan) -> String {
+    let named = |indices: &[usize], with_profile: bool| -> Vec<String> {
+        indices
+            .iter()
+            .filter_map(|&i| plan.operations.get(i))
+            .map(|op| {
+                if with_profile {
+                    format!("profile {}: {}", op.profile, describe(op))
+                } else {
+                    describe(op)
+                }
+            })
+            .collect()
+    };
+    match refusal {
+        Refusal::Deletions(indices) => {
+            let deletions = named(indices, false);
+            format!(
+                "the plan deletes {} object(s) ({}); nothing was changed. Re-run with --allow-delete if that is intended",
+                deletions.len(),
+                deletions.join("; ")
+            )
+        }
+        Refusal::Billing(indices) => format!(
+            "the plan changes the subscription, which costs money: {}; nothing was changed. \
+             Re-run with --allow-billing if that is intended",
+            named(indices, true).join("; ")
+        ),
+        Refusal::Removals { count, max } => format!(
+            "the plan removes {count} team members and shares, more than --max-removals {max}; \
+             nothing was changed. Check the removals above, then raise --max-removals if they are intended"
+        ),
+        Refusal::TokensWithoutOut => "the plan creates or replaces tokens, and their new values are shown only once: pass \
+             --tokens-out FILE to keep them; nothing was changed"
+            .to_owned(),
+        Refusal::TokensWithoutPassword => "the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
+             TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was \
+             changed"
+            .to_owned(),
     }
 }

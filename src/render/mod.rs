@@ -5,6 +5,7 @@ pub mod baseline;
 mod describe;
 pub mod doctor;
 pub mod markdown;
+pub mod report;
 pub mod text;
 
 use std::io::{self, Write};
@@ -14,7 +15,7 @@ use serde::Serialize;
 use crate::plan::{Plan, Summary};
 
 pub use crate::text::{is_bidi_control, visible};
-pub use describe::{describe, describe_notice, symbol};
+pub use describe::{describe, describe_notice, refusal, symbol};
 pub use text::Style;
 
 /// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.

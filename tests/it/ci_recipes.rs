@@ -2,20 +2,20 @@
 //! account password, forks are skipped with a message, and tagoform is installed as a
 //! pinned release of this very version.
 
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 fn recipe(name: &str) -> (String, Value) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/ci")
         .join(name);
     let text = std::fs::read_to_string(path).unwrap();
-    let value = serde_yaml::from_str(&text).unwrap();
+    let value = yaml_serde::from_str(&text).unwrap();
     (text, value)
 }
 
 /// Everything a job's definition says, as text (its `if`/`rules`, `env`/`variables`, steps).
 fn job_text(job: &Value) -> String {
-    serde_yaml::to_string(job).unwrap()
+    yaml_serde::to_string(job).unwrap()
 }
 
 const PASSWORD: &str = "TAGOIO_PASSWORD";

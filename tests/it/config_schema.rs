@@ -17,7 +17,7 @@ fn committed_schema() -> serde_json::Value {
 
 fn yaml_as_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).expect("read yaml");
-    serde_yaml::from_str(&text).expect("yaml")
+    yaml_serde::from_str(&text).expect("yaml")
 }
 
 /// The instance paths of every schema violation, sorted.

@@ -86,7 +86,7 @@ impl Api {
     }
 
     pub async fn with_seed(yaml: &str) -> Self {
-        let seed: Seed = serde_yaml::from_str(yaml).unwrap();
+        let seed: Seed = yaml_serde::from_str(yaml).unwrap();
         Self::with(EmulatorConfig {
             seed,
             ..EmulatorConfig::default()

@@ -437,7 +437,7 @@ fn debug_never_prints_a_secret() {
         Some(credentials.clone()),
         Default::default(),
     );
-    let seed: Seed = serde_yaml::from_str(
+    let seed: Seed = yaml_serde::from_str(
         &SEED
             .replace(PASSWORD, secret)
             .replace(ACCOUNT_TOKEN, secret),

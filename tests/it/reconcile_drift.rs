@@ -32,7 +32,7 @@ async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly
     .await
     .result();
     let decoder: String =
-        serde_yaml::from_str::<serde_json::Value>(&world.read("quickstart/tagoform.yaml")).unwrap()
+        yaml_serde::from_str::<serde_json::Value>(&world.read("quickstart/tagoform.yaml")).unwrap()
             ["connectors"]["acme-th-sensor"]["payload_decoder"]
             .as_str()
             .unwrap()

@@ -12,7 +12,7 @@ fn base64(text: &str) -> String {
 
 /// A decoder as the example's YAML spells it (inline or from its file).
 fn example_decoder(world: &World, file: &str, section: &str, key: &str) -> String {
-    let yaml: Value = serde_yaml::from_str(&world.read(file)).unwrap();
+    let yaml: Value = yaml_serde::from_str(&world.read(file)).unwrap();
     let object = &yaml[section][key];
     match object["payload_decoder"].as_str() {
         Some(text) => text.to_owned(),

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{error, field};
+use crate::catalog_id as id;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::model::{Desired, NetworkTarget, Origin, Publish, Script};
-use crate::publish::id;
 
 /// The repository's limit on a decoder: `zBufferPayloadSize(64)`, 64,000 bytes.
 pub const MAX_DECODER_BYTES: usize = 64_000;
