@@ -3,6 +3,7 @@
 
 mod apply;
 mod baseline;
+mod color;
 mod completions;
 mod doctor;
 mod emulator;
@@ -20,7 +21,6 @@ pub mod session;
 mod unlock;
 mod validate;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -54,7 +54,7 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("TAGOFORM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tagoform={level}")));
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = color::stderr();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour)

@@ -174,16 +174,11 @@ pub async fn compute_plan(
     Ok(plan)
 }
 
-/// Colour on a terminal unless `NO_COLOR` is set, or as `--color` says.
+/// The plan's style: colour as `--color` and the environment say (`super::color`).
 pub fn style(choice: ColorChoice) -> Style {
-    let color = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    Style { color }
+    Style {
+        color: super::color::stdout(choice),
+    }
 }
 
 /// A tokio runtime for one command.

@@ -12,29 +12,37 @@ use super::describe::{
 use super::visible;
 use crate::plan::{Action, FieldChange, Operation, Plan};
 
-/// Whether to colour the output; the caller decides from `--color`, the terminal and `NO_COLOR`.
+/// Whether to colour the output; decided once by the caller (`commands::color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
 }
 
+/// The styles of a plan.
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+const DIM: anstyle::Style = anstyle::Style::new().dimmed();
+
+fn fg(color: anstyle::AnsiColor) -> anstyle::Style {
+    anstyle::Style::new().fg_color(Some(anstyle::Color::Ansi(color)))
+}
+
 impl Style {
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: anstyle::Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{}{text}{}", style.render(), style.render_reset())
         } else {
             text.to_owned()
         }
     }
 
     fn action(self, action: Action, text: &str) -> String {
-        let code = match action {
-            Action::Create => "32",
-            Action::Update => "33",
-            Action::Delete => "31",
-            Action::Replace => "35",
+        let color = match action {
+            Action::Create => anstyle::AnsiColor::Green,
+            Action::Update => anstyle::AnsiColor::Yellow,
+            Action::Delete => anstyle::AnsiColor::Red,
+            Action::Replace => anstyle::AnsiColor::Magenta,
         };
-        self.paint(code, text)
+        self.paint(fg(color), text)
     }
 }
 
@@ -69,7 +77,7 @@ pub(super) fn write_body(
         writeln!(
             out,
             "{}",
-            style.paint("1", "Removals (review these first):")
+            style.paint(BOLD, "Removals (review these first):")
         )?;
         for operation in &removals {
             write_operation(operation, style, true, out)?;
@@ -82,7 +90,7 @@ pub(super) fn write_body(
         writeln!(
             out,
             "{}",
-            style.paint("1", &format!("{}:", group_heading(profile)))
+            style.paint(BOLD, &format!("{}:", group_heading(profile)))
         )?;
         for operation in rest.iter().filter(|op| op.profile == profile) {
             write_operation(operation, style, false, out)?;
@@ -105,7 +113,7 @@ fn write_operation(
     }
     write!(out, "{}", style.action(action, &line))?;
     match &operation.origin {
-        Some(origin) => writeln!(out, "  {}", style.paint("2", &format!("# {origin}")))?,
+        Some(origin) => writeln!(out, "  {}", style.paint(DIM, &format!("# {origin}")))?,
         None => writeln!(out)?,
     }
     for change in &operation.changes {
@@ -123,8 +131,12 @@ fn write_change(change: &FieldChange, style: Style, out: &mut dyn Write) -> io::
         for line in unified_diff(old_text.unwrap_or(""), new_text.unwrap_or("")).lines() {
             let line = &*visible(line);
             let painted = match line.chars().next() {
-                Some('+') if !line.starts_with("+++") => style.paint("32", line),
-                Some('-') if !line.starts_with("---") => style.paint("31", line),
+                Some('+') if !line.starts_with("+++") => {
+                    style.paint(fg(anstyle::AnsiColor::Green), line)
+                }
+                Some('-') if !line.starts_with("---") => {
+                    style.paint(fg(anstyle::AnsiColor::Red), line)
+                }
                 _ => line.to_owned(),
             };
             writeln!(out, "        {painted}")?;

@@ -232,8 +232,14 @@ Plan: 1 to add, 0 to change, 0 to remove.
 Plan: 1 to add, 0 to change, 0 to remove.
 "
     );
+    let coloured = world.run(&["plan", "--color", "always"]).await.stdout;
     world.env.insert("NO_COLOR".into(), "1".into());
     assert_eq!(world.run(&["plan", "--color", "auto"]).await.stdout, plain);
+    // Without a terminal, CLICOLOR_FORCE asks for colour all the same.
+    world.env.remove("NO_COLOR");
+    world.env.insert("CLICOLOR_FORCE".into(), "1".into());
+    assert_eq!(world.run(&["plan"]).await.stdout, coloured);
+    assert_eq!(world.run(&["plan", "--color", "never"]).await.stdout, plain);
 }
 
 #[tokio::test]

@@ -209,7 +209,15 @@ impl World {
         for (name, _) in std::env::vars_os() {
             let inherited = name.to_string_lossy().into_owned();
             if inherited.starts_with("TAGOIO_")
-                || ["TAGOFORM_LOG", "NO_COLOR", "RUST_LOG", "CI"].contains(&inherited.as_str())
+                || [
+                    "TAGOFORM_LOG",
+                    "NO_COLOR",
+                    "CLICOLOR",
+                    "CLICOLOR_FORCE",
+                    "RUST_LOG",
+                    "CI",
+                ]
+                .contains(&inherited.as_str())
             {
                 command.env_remove(&name);
             }
