@@ -24,6 +24,7 @@
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`], which also
 //!   starts the embedded emulator for `--api local` (`commands::session`), so `api` never
 //!   depends on the server.
+//! - [`kind`]: network or connector, one enum for every layer; data only.
 //! - [`billing`]: TagoIO's service and add-on names, data only, shared by every layer.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
@@ -40,6 +41,7 @@ pub mod config;
 pub mod doctor;
 pub mod emulator;
 pub mod export;
+pub mod kind;
 pub mod live;
 pub mod lock;
 pub mod plan;

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use anyhow::Context;
 
 use tagoform::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
-use tagoform::api::IntegrationKind;
-use tagoform::emulator::model::{Kind, State};
+use tagoform::api::ObjectKind;
+use tagoform::emulator::model::State;
 use tagoform::live::Access;
 
 use super::generate::MAIN_PROFILE_ID;
@@ -65,14 +65,11 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
                 .map(str::to_owned)
         });
         for object in owned {
-            let kind = match object.kind {
-                Kind::Network => IntegrationKind::Network,
-                Kind::Connector => IntegrationKind::Connector,
-            };
+            let kind = object.kind;
             if objects % 100 == 0 {
                 let description = Some("Edited by hand in the console".to_owned());
                 match kind {
-                    IntegrationKind::Network => {
+                    ObjectKind::Network => {
                         let edit = NetworkCreateInfo {
                             description,
                             ..Default::default()
@@ -80,7 +77,7 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
                         client.network_edit(&object.id, &edit).await?;
                         drift.add(&profile.name, "PUT /integration/network/{id}");
                     }
-                    IntegrationKind::Connector => {
+                    ObjectKind::Connector => {
                         let edit = ConnectorCreateInfo {
                             description,
                             ..Default::default()
@@ -99,8 +96,8 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
                     drift.add(
                         &profile.name,
                         match kind {
-                            IntegrationKind::Network => "POST /integration/network/{id}/share",
-                            IntegrationKind::Connector => "POST /integration/connector/{id}/share",
+                            ObjectKind::Network => "POST /integration/network/{id}/share",
+                            ObjectKind::Connector => "POST /integration/connector/{id}/share",
                         },
                     );
                 }

@@ -21,23 +21,7 @@ use super::types::{
     ConnectorCreateInfo, ConnectorCreateResponse, ConnectorInfo, Id, NetworkCreateInfo,
     NetworkCreateResponse, NetworkInfo,
 };
-
-/// Networks and connectors share their routes but the kind word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IntegrationKind {
-    Network,
-    Connector,
-}
-
-impl IntegrationKind {
-    /// The path word (`network`, `connector`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntegrationKind::Network => "network",
-            IntegrationKind::Connector => "connector",
-        }
-    }
-}
+use crate::kind::ObjectKind;
 
 /// Every field of a network, asked for when a list query names none (TagoIO's default
 /// is only `id` and `name`): sdk-js `NetworkInfo`, plus `created_at` and `updated_at`, which
@@ -110,7 +94,7 @@ impl Client {
     /// `filter[public]`), with `id`, `name` and `public` only.
     pub async fn integrations_named(
         &self,
-        kind: IntegrationKind,
+        kind: ObjectKind,
         name: &str,
     ) -> Result<Vec<NamedIntegration>, ApiError> {
         let route = Route::new(

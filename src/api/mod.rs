@@ -22,11 +22,12 @@ mod share;
 mod transport;
 pub mod types;
 
+pub use crate::kind::ObjectKind;
 pub use account::TOKEN_FIELDS;
 pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
 pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, TransportFailure};
-pub use integration::{IntegrationKind, NamedIntegration, CONNECTOR_FIELDS, NETWORK_FIELDS};
+pub use integration::{NamedIntegration, CONNECTOR_FIELDS, NETWORK_FIELDS};
 pub use pacing::{Pacer, RateBudgets, ROUTES};
 pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;

@@ -12,10 +12,10 @@ use serde::de::IgnoredAny;
 
 use super::client::Client;
 use super::error::ApiError;
-use super::integration::IntegrationKind;
 use super::route::{Method, PathArg, Route};
 use super::transport::Call;
 use super::types::{Id, ShareItem, ShareRequest};
+use crate::kind::ObjectKind;
 
 /// What a share operation could not establish.
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +47,7 @@ pub enum ShareError {
     },
 }
 
-fn share_list_route(kind: IntegrationKind, id: &str) -> Result<Route, ApiError> {
+fn share_list_route(kind: ObjectKind, id: &str) -> Result<Route, ApiError> {
     Route::new(
         Method::Get,
         "/integration/{kind}/{id}/share",
@@ -62,7 +62,7 @@ impl Client {
     /// [`ShareError::Api`].
     pub async fn share_recipients(
         &self,
-        kind: IntegrationKind,
+        kind: ObjectKind,
         id: &str,
     ) -> Result<Vec<Id>, ShareError> {
         let route = share_list_route(kind, id)?;
@@ -81,7 +81,7 @@ impl Client {
     /// a lost answer repeated) and a lost answer are settled by the list, not assumed.
     pub async fn share_confirmed(
         &self,
-        kind: IntegrationKind,
+        kind: ObjectKind,
         id: &str,
         profile_id: &str,
     ) -> Result<(), ShareError> {
@@ -107,7 +107,7 @@ impl Client {
     /// answer is settled by the list.
     pub async fn unshare_confirmed(
         &self,
-        kind: IntegrationKind,
+        kind: ObjectKind,
         id: &str,
         profile_id: &str,
     ) -> Result<(), ShareError> {
@@ -133,7 +133,7 @@ impl Client {
     /// `unshare`, it must not.
     async fn confirm(
         &self,
-        kind: IntegrationKind,
+        kind: ObjectKind,
         id: &str,
         profile_id: &str,
         action: &'static str,

@@ -24,7 +24,7 @@ mod tokens;
 
 use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
-use crate::api::{ApiError, IntegrationKind, ShareError};
+use crate::api::{ApiError, ShareError};
 use crate::live::{Access, AccessError, Id, ObjectKind};
 use crate::plan::{Operation, OperationKind};
 
@@ -232,13 +232,6 @@ fn there_is_done<T>(result: Result<T, ApiError>) -> Result<(), ExecuteError> {
         Ok(_) => Ok(()),
         Err(error) if error.is_conflict() => Ok(()),
         Err(error) => Err(error.into()),
-    }
-}
-
-fn wire_kind(kind: ObjectKind) -> IntegrationKind {
-    match kind {
-        ObjectKind::Network => IntegrationKind::Network,
-        ObjectKind::Connector => IntegrationKind::Connector,
     }
 }
 

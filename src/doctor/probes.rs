@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Outcome, Report};
 use crate::api::types::{ProfileListItem, TeamMember};
-use crate::api::{ApiError, Client, IntegrationKind, ListQuery, ShareError};
+use crate::api::{ApiError, Client, ListQuery, ObjectKind, ShareError};
 use crate::config::Desired;
 use crate::live::Id;
 
@@ -206,7 +206,7 @@ fn configured_id(desired: &Desired, key: &str, profiles: &[ProfileListItem]) -> 
 }
 
 /// One object a profile owns, to read its share list.
-type Owned = Option<(IntegrationKind, Id, Client)>;
+type Owned = Option<(ObjectKind, Id, Client)>;
 
 /// `filter[profile]` lists: they answer, and a profile id no profile has gives nothing.
 async fn lists(
@@ -227,7 +227,7 @@ async fn lists(
     };
     let mut owned: Owned = None;
     let query = ListQuery::default().fields(["id", "name", "public"]);
-    for kind in [IntegrationKind::Network, IntegrationKind::Connector] {
+    for kind in [ObjectKind::Network, ObjectKind::Connector] {
         let word = kind.as_str();
         let source = "mcp-server src/services/integration/AGENTS.md";
         let listed = list(client, kind, profile, &query).await;
@@ -270,18 +270,18 @@ async fn lists(
 
 async fn list(
     client: &Client,
-    kind: IntegrationKind,
+    kind: ObjectKind,
     profile: &str,
     query: &ListQuery,
 ) -> Result<Vec<(Id, bool)>, ApiError> {
     Ok(match kind {
-        IntegrationKind::Network => client
+        ObjectKind::Network => client
             .owned_networks(profile, query)
             .await?
             .into_iter()
             .map(|n| (n.id, n.fields.public.unwrap_or(false)))
             .collect(),
-        IntegrationKind::Connector => client
+        ObjectKind::Connector => client
             .owned_connectors(profile, query)
             .await?
             .into_iter()

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::error::{ApiError, ApiResult};
-use super::model::{Integration, Kind, State};
+use super::model::{Integration, ObjectKind, State};
 use super::seed::TAGOIO_PROFILE_ID;
 use crate::api::types::Id;
 use crate::catalog_id::{catalog_id, normalize};
@@ -133,8 +133,8 @@ fn in_catalog(object: &Integration) -> bool {
 /// anything.
 pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> ApiResult<Id> {
     let kind = match merge.kind.as_str() {
-        "network" => Kind::Network,
-        "connector" => Kind::Connector,
+        "network" => ObjectKind::Network,
+        "connector" => ObjectKind::Connector,
         other => {
             return Err(ApiError::bad_request(format!(
                 "kind must be `network` or `connector`, not `{other}`"
@@ -158,26 +158,26 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
         )));
     };
     let networks = match (kind, &merge.networks) {
-        (Kind::Network, Some(_)) => {
+        (ObjectKind::Network, Some(_)) => {
             return Err(ApiError::bad_request("Only a connector has networks"))
         }
-        (Kind::Network, None) => None,
-        (Kind::Connector, None) => {
+        (ObjectKind::Network, None) => None,
+        (ObjectKind::Connector, None) => {
             return Err(ApiError::bad_request(
                 "A connector needs at least one network",
             ))
         }
-        (Kind::Connector, Some(ids)) if ids.is_empty() => {
+        (ObjectKind::Connector, Some(ids)) if ids.is_empty() => {
             return Err(ApiError::bad_request(
                 "A connector needs at least one network",
             ))
         }
-        (Kind::Connector, Some(ids)) => {
+        (ObjectKind::Connector, Some(ids)) => {
             for id in ids {
                 let known = state
                     .integrations
                     .get(id)
-                    .is_some_and(|o| o.kind == Kind::Network && in_catalog(o));
+                    .is_some_and(|o| o.kind == ObjectKind::Network && in_catalog(o));
                 if !known {
                     return Err(ApiError::bad_request(format!(
                         "Network `{id}` is not a network of the public catalog"
@@ -187,7 +187,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
             Some(ids.clone())
         }
     };
-    let id = catalog_id(name, &merge.version, kind == Kind::Connector);
+    let id = catalog_id(name, &merge.version, kind == ObjectKind::Connector);
     if let Some(existing) = state.integrations.get(&id) {
         let message = if in_catalog(existing) {
             format!(
@@ -237,7 +237,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
     }
     if let Some(older_id) = &older_id {
         state.remove_integration(older_id);
-        if kind == Kind::Network {
+        if kind == ObjectKind::Network {
             renamed_network(state, older_id, &id);
         }
     }
@@ -260,7 +260,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
 /// path), and the profiles' own, so that no connector names a network that is gone.
 fn renamed_network(state: &mut State, old: &str, new: &str) {
     for object in state.integrations.values_mut() {
-        if object.kind != Kind::Connector {
+        if object.kind != ObjectKind::Connector {
             continue;
         }
         if let Some(serde_json::Value::Array(ids)) = object.fields.get_mut("networks") {
@@ -332,7 +332,7 @@ mod tests {
         for connector in state
             .integrations
             .values()
-            .filter(|o| o.kind == Kind::Connector)
+            .filter(|o| o.kind == ObjectKind::Connector)
         {
             let networks = connector.fields["networks"].as_array().unwrap();
             assert!(!networks.contains(&LORAWAN_TTN_ID.into()), "{networks:?}");

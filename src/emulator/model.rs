@@ -212,38 +212,14 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Which integration object a route deals with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Network,
-    Connector,
-}
-
-impl Kind {
-    /// Lowercase, as in paths and messages ("network").
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Network => "network",
-            Self::Connector => "connector",
-        }
-    }
-
-    /// Capitalised, as TagoIO starts its messages ("Network").
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Network => "Network",
-            Self::Connector => "Connector",
-        }
-    }
-}
+pub use crate::kind::ObjectKind;
 
 /// A network or a connector. Its TagoIO fields are kept as JSON (validated through the
 /// typed wire structs on the way in), so both kinds share one store and one code path.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Integration {
     pub id: Id,
-    pub kind: Kind,
+    pub kind: ObjectKind,
     pub profile: Id,
     pub public: bool,
     pub created_at: DateTime<Utc>,
@@ -415,7 +391,7 @@ impl State {
     /// the public catalog), in id order, each once. Callers still filter by what they want.
     pub fn integrations_listed_by<'a>(
         &'a self,
-        kind: Kind,
+        kind: ObjectKind,
         profile: &str,
     ) -> impl Iterator<Item = &'a Integration> + 'a {
         let mine = self.listing.by_profile.get(profile);

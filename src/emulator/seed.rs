@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
-use super::model::{Account, Clock, Integration, Kind, Profile, State, Token, STATE_FORMAT};
+use super::model::{Account, Clock, Integration, ObjectKind, Profile, State, Token, STATE_FORMAT};
 use crate::api::types::{
     is_valid_id, Expiry, Id, OtpType, Permission, REDACTED, TOKEN_TYPE_ACCOUNT,
 };
@@ -375,21 +375,21 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
     );
     let entries = CATALOG_NETWORKS
         .iter()
-        .map(|entry| (entry, Kind::Network))
+        .map(|entry| (entry, ObjectKind::Network))
         .chain(
             CATALOG_CONNECTORS
                 .iter()
-                .map(|entry| (entry, Kind::Connector)),
+                .map(|entry| (entry, ObjectKind::Connector)),
         );
     for (entry, kind) in entries {
         let mut fields = serde_json::Map::new();
         fields.insert("name".into(), entry.name.into());
         fields.insert("description".into(), entry.description.into());
-        if kind == Kind::Connector {
+        if kind == ObjectKind::Connector {
             fields.insert("networks".into(), serde_json::json!([LORAWAN_TTN_ID]));
         }
         state.insert_integration(Integration {
-            id: entry.id(kind == Kind::Connector),
+            id: entry.id(kind == ObjectKind::Connector),
             kind,
             profile: TAGOIO_PROFILE_ID.into(),
             public: true,

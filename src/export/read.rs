@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
-use crate::api::{ApiError, IntegrationKind, ShareError};
+use crate::api::{ApiError, ObjectKind, ShareError};
 use crate::config::{Desired, Origin, Profile, TagoId};
 use crate::live::{self, Access, AccessError, FetchError, Id, LiveSnapshot};
 
@@ -62,8 +62,8 @@ pub async fn read(
     let mut missing = Vec::new();
     for (profile, state) in &snapshot.details {
         for (kind, list) in [
-            (IntegrationKind::Network, &state.networks),
-            (IntegrationKind::Connector, &state.connectors),
+            (ObjectKind::Network, &state.networks),
+            (ObjectKind::Connector, &state.connectors),
         ] {
             for object in list.iter().filter(|o| o.shares.is_none()) {
                 missing.push((

@@ -8,7 +8,7 @@ use tokio::sync::Semaphore;
 
 use super::fetch::{in_slot, FetchError};
 use super::snapshot::{CatalogNamed, ObjectKind};
-use crate::api::{Client, IntegrationKind};
+use crate::api::Client;
 use crate::config::Desired;
 
 pub async fn read(
@@ -31,11 +31,7 @@ pub async fn read(
     let wanted: Vec<_> = networks.chain(connectors).collect();
     stream::iter(wanted)
         .map(|(kind, key, name)| async move {
-            let wire = match kind {
-                ObjectKind::Network => IntegrationKind::Network,
-                ObjectKind::Connector => IntegrationKind::Connector,
-            };
-            let listed = in_slot(slots, client.integrations_named(wire, name))
+            let listed = in_slot(slots, client.integrations_named(kind, name))
                 .await
                 .map_err(|source| FetchError::Api {
                     what: format!("TagoIO's public catalog for {kind} `{key}`"),

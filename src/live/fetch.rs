@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::access::{Access, AccessError};
 use super::snapshot::*;
-use crate::api::{ApiError, Client, IntegrationKind, ListQuery, ShareError};
+use crate::api::{ApiError, Client, ListQuery, ObjectKind, ShareError};
 use crate::config::{Desired, TagoId};
 pub use convert::decode_script;
 use convert::{connector, member, network, token};
@@ -368,8 +368,8 @@ fn merge_object_reads(
     let connector_positions = positions(connectors);
     for read in results {
         let (list, positions) = match read.kind {
-            IntegrationKind::Network => (&mut *networks, &network_positions),
-            IntegrationKind::Connector => (&mut *connectors, &connector_positions),
+            ObjectKind::Network => (&mut *networks, &network_positions),
+            ObjectKind::Connector => (&mut *connectors, &connector_positions),
         };
         let Some(object) = positions.get(&read.id).and_then(|&at| list.get_mut(at)) else {
             continue;
@@ -380,7 +380,7 @@ fn merge_object_reads(
 
 /// One per-object read: the recipients of an object's shares.
 struct ObjectRead {
-    kind: IntegrationKind,
+    kind: ObjectKind,
     id: Id,
     name: String,
     shares: Vec<Id>,
@@ -395,8 +395,8 @@ fn object_reads(
 ) -> Vec<ObjectRead> {
     let mut reads = Vec::new();
     let kinds = [
-        (IntegrationKind::Network, &profile.networks, networks),
-        (IntegrationKind::Connector, &profile.connectors, connectors),
+        (ObjectKind::Network, &profile.networks, networks),
+        (ObjectKind::Connector, &profile.connectors, connectors),
     ];
     for (kind, wanted, live) in kinds {
         let by_id = Index::new(live.iter().map(|o| (o.id.as_str(), o)));

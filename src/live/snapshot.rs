@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::billing::{AddOn, Service};
+pub use crate::kind::ObjectKind;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -118,38 +119,6 @@ pub struct LiveToken {
     /// TagoIO's `type`, a free string (sdk-js `TokenDataList`): shown, never used to decide
     /// what a token is. tagoform knows its own tokens by their names.
     pub kind: Option<String>,
-}
-
-/// Network or connector: the two shareable integration objects.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectKind {
-    Network,
-    Connector,
-}
-
-impl ObjectKind {
-    /// The word used in messages and API paths.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectKind::Network => "network",
-            ObjectKind::Connector => "connector",
-        }
-    }
-
-    /// The section of the configuration that holds objects of this kind.
-    pub fn section(self) -> &'static str {
-        match self {
-            ObjectKind::Network => "networks",
-            ObjectKind::Connector => "connectors",
-        }
-    }
-}
-
-impl std::fmt::Display for ObjectKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A network or connector owned by a managed profile.

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use tagoform::api::types::{LoginRequest, TokenCreateRequest};
 use tagoform::api::{
-    ApiError, ApiSettings, IntegrationKind, ListQuery, ManualClock, Method, RateBudgets,
-    ShareError, SortOrder, Token,
+    ApiError, ApiSettings, ListQuery, ManualClock, Method, ObjectKind, RateBudgets, ShareError,
+    SortOrder, Token,
 };
 
 use super::client_support::{MockServer, Reply, OTHER, PROFILE, TOKEN};
@@ -145,7 +145,7 @@ async fn ids_that_are_not_tagoio_ids_are_refused_before_any_request() {
         let error = client.team_list(bad).await.unwrap_err();
         assert!(matches!(error, ApiError::InvalidId { .. }), "{error:?}");
         let error = client
-            .unshare_confirmed(IntegrationKind::Network, PROFILE, bad)
+            .unshare_confirmed(ObjectKind::Network, PROFILE, bad)
             .await
             .unwrap_err();
         assert!(
@@ -405,7 +405,7 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
     for addon in tagoform::billing::AddOn::ALL {
         let _ = client.addon_remove(PROFILE, addon).await;
     }
-    for kind in [IntegrationKind::Network, IntegrationKind::Connector] {
+    for kind in [ObjectKind::Network, ObjectKind::Connector] {
         let _ = client.share_recipients(kind, OTHER).await;
         let _ = client.share_confirmed(kind, OTHER, PROFILE).await;
         let _ = client.unshare_confirmed(kind, OTHER, PROFILE).await;

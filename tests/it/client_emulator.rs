@@ -12,8 +12,7 @@ use tagoform::api::types::{
     ProfileEditRequest, TokenCreateRequest,
 };
 use tagoform::api::{
-    BoxFuture, Client, Clock, IntegrationKind, ListQuery, ManualClock, RateBudgets, RetryPolicy,
-    Token,
+    BoxFuture, Client, Clock, ListQuery, ManualClock, ObjectKind, RateBudgets, RetryPolicy, Token,
 };
 use tagoform::emulator::{start, EmulatorConfig, Plan, RunningEmulator, DEMO_TOKEN};
 
@@ -218,7 +217,7 @@ async fn every_endpoint_round_trips() {
         .iter()
         .any(|item| item.id == network));
 
-    let kind = IntegrationKind::Connector;
+    let kind = ObjectKind::Connector;
     client
         .share_confirmed(kind, &connector, PARTNER_PROFILE)
         .await

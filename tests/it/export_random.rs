@@ -14,7 +14,7 @@ use tagoform::api::types::{
     ConnectorCreateInfo, DeviceParameter, NetworkCreateInfo, Permission, SerialNumber,
     TokenCreateRequest,
 };
-use tagoform::api::IntegrationKind;
+use tagoform::api::ObjectKind;
 use tagoform::emulator::seed::{
     DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROFILE_ID, DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID,
     PARTNER_PROFILE_ID,
@@ -121,7 +121,7 @@ async fn generate(account: &Account, seed: u64) -> Generated {
             let shares = network_shares.entry(id.clone()).or_default();
             for recipient in others.iter().filter(|_| rng.gen_bool(0.3)) {
                 client
-                    .share_confirmed(IntegrationKind::Network, &id, recipient)
+                    .share_confirmed(ObjectKind::Network, &id, recipient)
                     .await
                     .unwrap();
                 shares.insert(recipient.to_string());
@@ -161,12 +161,12 @@ async fn generate(account: &Account, seed: u64) -> Generated {
                         .insert(recipient.to_string())
                 {
                     client
-                        .share_confirmed(IntegrationKind::Network, first, recipient)
+                        .share_confirmed(ObjectKind::Network, first, recipient)
                         .await
                         .unwrap();
                 }
                 client
-                    .share_confirmed(IntegrationKind::Connector, &id, recipient)
+                    .share_confirmed(ObjectKind::Connector, &id, recipient)
                     .await
                     .unwrap();
             }

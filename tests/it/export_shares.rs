@@ -3,7 +3,7 @@
 //! itself.
 
 use tagoform::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
-use tagoform::api::IntegrationKind;
+use tagoform::api::ObjectKind;
 use tagoform::config::Desired;
 use tagoform::emulator::seed::{
     DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROFILE_ID, DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID,
@@ -40,13 +40,13 @@ async fn shared_account() -> Account {
         PARTNER_LABS_PROFILE_ID,
     ] {
         client
-            .share_confirmed(IntegrationKind::Network, &network, recipient)
+            .share_confirmed(ObjectKind::Network, &network, recipient)
             .await
             .unwrap();
     }
     for recipient in [DEMO_STAGING_PROFILE_ID, PARTNER_PROFILE_ID] {
         client
-            .share_confirmed(IntegrationKind::Connector, &connector, recipient)
+            .share_confirmed(ObjectKind::Connector, &connector, recipient)
             .await
             .unwrap();
     }
@@ -134,11 +134,7 @@ async fn shares_with_other_accounts_go_under_external_profiles_keyed_by_id() {
         .unwrap();
     let connector_id = &live.details[DEMO_PROFILE_ID].connectors[0].id;
     client
-        .share_confirmed(
-            IntegrationKind::Connector,
-            connector_id,
-            PARTNER_LABS_PROFILE_ID,
-        )
+        .share_confirmed(ObjectKind::Connector, connector_id, PARTNER_LABS_PROFILE_ID)
         .await
         .unwrap();
     let plan = account.plan(&load(folder.path())).await;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tagoform::api::{Client, ManualClock, RetryPolicy, Token};
 use tagoform::apply::{self, Status};
 use tagoform::config::{self, Desired};
-use tagoform::emulator::model::Kind;
+use tagoform::emulator::model::ObjectKind;
 use tagoform::emulator::seed::SeedAccount;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_TOKEN, PARTNER_PROFILE_ID};
 use tagoform::emulator::{AppState, Seed};
@@ -32,7 +32,7 @@ pub struct ProfileSpec {
     /// (name, permission)
     pub tokens: Vec<(String, String)>,
     /// (kind, name, recipient profile keys)
-    pub objects: Vec<(Kind, String, Vec<String>)>,
+    pub objects: Vec<(ObjectKind, String, Vec<String>)>,
 }
 
 /// The generated configuration, for the exact check.
@@ -68,7 +68,11 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
         let recipients = vec![next.clone(), PARTNER_KEY.to_owned()];
         let mut objects = Vec::new();
         for n in 0..2 {
-            objects.push((Kind::Network, format!("{key} net {n}"), recipients.clone()));
+            objects.push((
+                ObjectKind::Network,
+                format!("{key} net {n}"),
+                recipients.clone(),
+            ));
         }
         // The variant shares its connectors with the partner only.
         let sensor_recipients = if variant.is_empty() {
@@ -78,7 +82,7 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
         };
         for c in 0..3 {
             objects.push((
-                Kind::Connector,
+                ObjectKind::Connector,
                 format!("{key} sensor {c}"),
                 sensor_recipients.clone(),
             ));
@@ -106,7 +110,7 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
     for profile in &profiles {
         let key = &profile.key;
         for (kind, name, recipients) in &profile.objects {
-            if *kind != Kind::Network {
+            if *kind != ObjectKind::Network {
                 continue;
             }
             let id = name.replace(' ', "-");
@@ -121,7 +125,7 @@ pub fn generate(dir: &Path, count: usize, variant: &str) -> Spec {
     for profile in &profiles {
         let key = &profile.key;
         for (kind, name, recipients) in &profile.objects {
-            if *kind != Kind::Connector {
+            if *kind != ObjectKind::Connector {
                 continue;
             }
             let id = name.replace(' ', "-");
@@ -323,7 +327,7 @@ pub fn assert_state_matches(state: &AppState, spec: &Spec) -> usize {
                 let mut wanted_tokens = profile.tokens.clone();
                 wanted_tokens.sort();
                 assert_eq!(tokens, wanted_tokens, "tokens of {}", profile.key);
-                let mut objects: Vec<(Kind, String, Vec<String>)> = data
+                let mut objects: Vec<(ObjectKind, String, Vec<String>)> = data
                     .integrations
                     .values()
                     .filter(|i| i.profile == id)
@@ -335,7 +339,7 @@ pub fn assert_state_matches(state: &AppState, spec: &Spec) -> usize {
                     })
                     .collect();
                 objects.sort_by(|a, b| (a.1.as_str(), &a.2).cmp(&(b.1.as_str(), &b.2)));
-                let mut wanted_objects: Vec<(Kind, String, Vec<String>)> = profile
+                let mut wanted_objects: Vec<(ObjectKind, String, Vec<String>)> = profile
                     .objects
                     .iter()
                     .map(|(kind, name, recipients)| {
@@ -352,7 +356,7 @@ pub fn assert_state_matches(state: &AppState, spec: &Spec) -> usize {
                 for connector in data
                     .integrations
                     .values()
-                    .filter(|i| i.profile == id && i.kind == Kind::Connector)
+                    .filter(|i| i.profile == id && i.kind == ObjectKind::Connector)
                 {
                     let networks: BTreeSet<String> = connector
                         .networks()

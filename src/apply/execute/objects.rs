@@ -2,7 +2,7 @@
 //! sharing and unsharing them.
 
 use super::copies::named_objects;
-use super::{create_or_find, gone_is_done, invalid, wire_kind, ExecuteError, Executor};
+use super::{create_or_find, gone_is_done, invalid, ExecuteError, Executor};
 use crate::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
 use crate::api::Client;
 use crate::apply::body::object_body;
@@ -93,9 +93,7 @@ impl Executor<'_> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
         let recipient = self.profile_id(recipient).await?;
-        Ok(client
-            .share_confirmed(wire_kind(object.kind), &id, &recipient)
-            .await?)
+        Ok(client.share_confirmed(object.kind, &id, &recipient).await?)
     }
 
     /// Stops sharing with `recipient_id`, done only once the share list no longer shows it.
@@ -108,7 +106,7 @@ impl Executor<'_> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
         Ok(client
-            .unshare_confirmed(wire_kind(object.kind), &id, recipient_id)
+            .unshare_confirmed(object.kind, &id, recipient_id)
             .await?)
     }
 }

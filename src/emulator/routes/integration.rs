@@ -14,7 +14,7 @@ use crate::api::types::{
 };
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::limits::Resource;
-use crate::emulator::model::{Integration, Kind, State as Data};
+use crate::emulator::model::{Integration, ObjectKind, State as Data};
 use crate::emulator::query::{self, ListQuery};
 use crate::emulator::store::AppState;
 
@@ -25,7 +25,7 @@ const DEFAULT_FIELDS: &[&str] = &["id", "name"];
 /// with that profile; else 404.
 pub fn visible<'a>(
     data: &'a Data,
-    kind: Kind,
+    kind: ObjectKind,
     profile: &str,
     id: &str,
 ) -> ApiResult<&'a Integration> {
@@ -42,7 +42,7 @@ pub fn visible<'a>(
 /// The object if the caller's profile owns it; 403 when it is only shared with it or public.
 pub fn owned<'a>(
     data: &'a Data,
-    kind: Kind,
+    kind: ObjectKind,
     profile: &str,
     id: &str,
     verb: &str,
@@ -75,7 +75,7 @@ fn listed(object: &Integration, profile: &str) -> bool {
 /// Neither is an ordinary field filter: no answer carries a `profile` key.
 pub async fn list(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
@@ -98,7 +98,7 @@ pub async fn list(
 
 pub async fn info(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -111,7 +111,7 @@ pub async fn info(
 
 pub async fn create(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Body(body): Body<Value>,
 ) -> ApiResult<Json<ApiSuccess<Value>>> {
@@ -123,7 +123,7 @@ pub async fn create(
     require_name(name, kind.title())?;
     let id = state
         .write(|context| {
-            if kind == Kind::Connector {
+            if kind == ObjectKind::Connector {
                 check_networks(context.state, &auth.profile, fields.get("networks"))?;
             }
             let existing = context
@@ -131,7 +131,7 @@ pub async fn create(
                 .integrations_listed_by(kind, &auth.profile)
                 .filter(|o| o.profile == auth.profile)
                 .count();
-            let resource = if kind == Kind::Network {
+            let resource = if kind == ObjectKind::Network {
                 Resource::CustomNetwork
             } else {
                 Resource::CustomConnector
@@ -156,8 +156,8 @@ pub async fn create(
         })
         .await?;
     let result = match kind {
-        Kind::Network => serde_json::to_value(NetworkCreateResponse { network: id }),
-        Kind::Connector => serde_json::to_value(ConnectorCreateResponse { connector: id }),
+        ObjectKind::Network => serde_json::to_value(NetworkCreateResponse { network: id }),
+        ObjectKind::Connector => serde_json::to_value(ConnectorCreateResponse { connector: id }),
     };
     Ok(ok(
         result.map_err(|error| ApiError::internal(error.to_string()))?
@@ -166,7 +166,7 @@ pub async fn create(
 
 pub async fn edit(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
     Body(body): Body<Value>,
@@ -178,7 +178,7 @@ pub async fn edit(
     state
         .write(|context| {
             owned(context.state, kind, &auth.profile, &id, "modified")?;
-            if kind == Kind::Connector && fields.contains_key("networks") {
+            if kind == ObjectKind::Connector && fields.contains_key("networks") {
                 check_networks(context.state, &auth.profile, fields.get("networks"))?;
             }
             if let Some(object) = context.state.integrations.get_mut(&id) {
@@ -193,7 +193,7 @@ pub async fn edit(
 
 pub async fn remove(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiSuccess<String>>> {
@@ -204,7 +204,7 @@ pub async fn remove(
                 .state
                 .integrations
                 .values()
-                .filter(|o| o.kind == Kind::Connector && o.networks().contains(&id))
+                .filter(|o| o.kind == ObjectKind::Connector && o.networks().contains(&id))
                 .map(|o| format!("`{}`", o.id))
                 .collect();
             if !users.is_empty() {
@@ -224,10 +224,10 @@ pub async fn remove(
 /// `public` cannot be set (an object becomes public only through TagoIO's review of a pull
 /// request to `tago-io/decoders`; *unverified* wording of the refusal),
 /// and a decoder must be base64, as TagoIO stores it.
-fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
+fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> {
     let invalid = |error: serde_json::Error| invalid_body(&error);
     let typed = match kind {
-        Kind::Network => {
+        ObjectKind::Network => {
             let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;
             if info.public == Some(true) {
                 return Err(ApiError::bad_request(
@@ -239,7 +239,7 @@ fn typed_fields(kind: Kind, body: Value) -> ApiResult<Map<String, Value>> {
                 ..info
             })
         }
-        Kind::Connector => serde_json::to_value(
+        ObjectKind::Connector => serde_json::to_value(
             serde_json::from_value::<ConnectorCreateInfo>(body).map_err(invalid)?,
         ),
     };
@@ -277,7 +277,7 @@ fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiRe
         let network = data
             .integrations
             .get(id)
-            .filter(|o| o.kind == Kind::Network);
+            .filter(|o| o.kind == ObjectKind::Network);
         match network {
             Some(network) if network.public || network.profile == profile => {}
             Some(network) if network.shares.contains_key(profile) => {

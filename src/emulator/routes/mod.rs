@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::error::{ApiError, ApiResult};
 use super::faults::{self, Fault};
-use super::model::Kind;
+use super::model::ObjectKind;
 use super::store::AppState;
 use crate::api::types::{is_valid_id, ApiSuccess, Id, Permission};
 
@@ -126,8 +126,8 @@ pub fn app(state: AppState) -> Router {
         axum::routing::delete(tokens::remove),
     );
     router = router
-        .merge(integration_routes(Kind::Network))
-        .merge(integration_routes(Kind::Connector));
+        .merge(integration_routes(ObjectKind::Network))
+        .merge(integration_routes(ObjectKind::Connector));
     router
         .merge(admin::routes())
         .fallback(|| async { ApiError::not_found("Route not found") })
@@ -135,7 +135,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn integration_routes(kind: Kind) -> Router<AppState> {
+fn integration_routes(kind: ObjectKind) -> Router<AppState> {
     let base = format!("/integration/{}", kind.as_str());
     let mut router = Router::new();
     router = route(

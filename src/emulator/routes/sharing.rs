@@ -11,12 +11,12 @@ use super::integration::owned;
 use super::{check_id, ok, Auth, Body};
 use crate::api::types::{ApiSuccess, ShareItem, ShareRequest};
 use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::model::Kind;
+use crate::emulator::model::ObjectKind;
 use crate::emulator::store::AppState;
 
 pub async fn list(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiSuccess<Vec<ShareItem>>>> {
@@ -46,7 +46,7 @@ pub async fn list(
 
 pub async fn share(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<ShareRequest>,
@@ -82,7 +82,7 @@ pub async fn share(
 
 pub async fn unshare(
     State(state): State<AppState>,
-    Extension(kind): Extension<Kind>,
+    Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path((id, recipient)): Path<(String, String)>,
 ) -> ApiResult<Json<ApiSuccess<String>>> {
