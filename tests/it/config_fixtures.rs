@@ -1,8 +1,8 @@
 //! `tagoform validate` on every invalid fixture and on the examples, compared byte for byte.
 //!
 //! Each folder under `tests/fixtures/config/invalid/` is one rule: its YAML and the exact
-//! output (`expected.txt`) that validating it must print. Regenerate an expectation with
-//! `cd tests/fixtures/config/invalid/<rule> && tagoform validate . > expected.txt`, and read
+//! output (`expected.txt`) that validating it must print, a snapshot: after a deliberate
+//! change of wording, `SNAPSHOTS=overwrite cargo test config_fixtures` rewrites them; read
 //! the diff before committing it.
 
 use std::path::{Path, PathBuf};
@@ -33,20 +33,24 @@ fn every_invalid_fixture_prints_its_expected_diagnostics() {
         .collect();
     folders.sort();
     assert!(folders.len() >= 25, "fixtures went missing: {folders:?}");
+    let assert = snapbox::Assert::new().action_env(snapbox::assert::DEFAULT_ACTION_ENV);
     let mut failures = Vec::new();
     for folder in &folders {
-        let expected = std::fs::read_to_string(folder.join("expected.txt")).expect("expected.txt");
         let output = validate(folder, &["."]);
         let actual = stdout(&output);
-        let expected_code = if expected.contains(": error: ") { 1 } else { 0 };
-        if actual != expected || output.status.code() != Some(expected_code) {
+        let snapshot = folder.join("expected.txt");
+        let expected = snapbox::Data::read_from(&snapshot, None).raw();
+        if let Err(error) =
+            assert.try_eq(Some(&snapshot.display()), actual.clone().into(), expected)
+        {
+            failures.push(error.to_string());
+        }
+        let expected_code = if actual.contains(": error: ") { 1 } else { 0 };
+        if output.status.code() != Some(expected_code) {
             failures.push(format!(
-                "--- {} (exit {:?}, expected {expected_code})\n{}",
+                "{}: exit {:?}, expected {expected_code}",
                 folder.display(),
-                output.status.code(),
-                similar::TextDiff::from_lines(&expected, &actual)
-                    .unified_diff()
-                    .header("expected.txt", "actual")
+                output.status.code()
             ));
         }
     }

@@ -20,6 +20,13 @@ fn snapshot(api: &Api) -> Value {
         .unwrap()
 }
 
+/// The refusals as a table: `SNAPSHOTS=overwrite cargo test hardening_boundary` rewrites it
+/// after a deliberate change; read the diff before committing it.
+const BOUNDARY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/hardening/boundary.txt"
+);
+
 #[tokio::test]
 async fn every_refusal_has_its_status_and_changes_nothing() {
     let api = Api::start().await;
@@ -70,22 +77,7 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
     let demo_token = format!("/profile/{ACME}/token/{DEMO}");
     let member = format!("{team}/{alice_id}");
     let none = "";
-    const NO_TOKEN: &str = "Authorization denied: no token in the `token` header";
-    const EXPIRED: &str = "Authorization denied: token expired";
-    const READ: &str = "Authorization denied: a read token cannot write";
-    const WRITE: &str = "Authorization denied: a write token cannot delete";
-    const SHARED_CON: &str =
-        "Shared connectors cannot be modified: this connector is shared with another profile";
-    const OWNER_TEAM: &str = "Only the profile's owner can invite or remove team members";
-    type Case<'a> = (
-        &'a str,
-        &'a str,
-        Method,
-        String,
-        Option<Value>,
-        u16,
-        &'a str,
-    );
+    type Case<'a> = (&'a str, &'a str, Method, String, Option<Value>);
     let cases: Vec<Case> = vec![
         (
             "no token",
@@ -93,44 +85,22 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             "/profile".into(),
             Some(json!({"name": "x"})),
-            401,
-            NO_TOKEN,
         ),
-        (
-            "no token",
-            none,
-            Method::DELETE,
-            net.clone(),
-            None,
-            401,
-            NO_TOKEN,
-        ),
+        ("no token", none, Method::DELETE, net.clone(), None),
         (
             "expired",
             &expiring,
             Method::POST,
             "/profile".into(),
             Some(json!({"name": "x"})),
-            401,
-            EXPIRED,
         ),
-        (
-            "expired",
-            &expiring,
-            Method::DELETE,
-            con.clone(),
-            None,
-            401,
-            EXPIRED,
-        ),
+        ("expired", &expiring, Method::DELETE, con.clone(), None),
         (
             "expired",
             &expiring,
             Method::GET,
             format!("{profile}/token"),
             None,
-            401,
-            EXPIRED,
         ),
         (
             "other account",
@@ -138,8 +108,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::GET,
             format!("{profile}/token"),
             None,
-            404,
-            "Profile not found",
         ),
         (
             "other account",
@@ -147,8 +115,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::PUT,
             profile.clone(),
             Some(json!({"name": "x"})),
-            404,
-            "Profile not found",
         ),
         (
             "other account",
@@ -156,8 +122,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::DELETE,
             demo_token.clone(),
             None,
-            404,
-            "Profile not found",
         ),
         (
             "other account",
@@ -165,8 +129,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::DELETE,
             member.clone(),
             None,
-            404,
-            "Profile not found",
         ),
         (
             "other account",
@@ -174,8 +136,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             team.clone(),
             Some(json!({"email": "bob@acme.example"})),
-            404,
-            "Profile not found",
         ),
         (
             "recipient",
@@ -183,26 +143,14 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::PUT,
             net.clone(),
             Some(json!({"name": "x"})),
-            403,
-            "Shared networks cannot be modified: this network is shared with another profile",
         ),
-        (
-            "recipient",
-            PARTNER,
-            Method::DELETE,
-            net.clone(),
-            None,
-            403,
-            "Shared networks cannot be deleted: this network is shared with another profile",
-        ),
+        ("recipient", PARTNER, Method::DELETE, net.clone(), None),
         (
             "recipient",
             PARTNER,
             Method::PUT,
             con.clone(),
             Some(json!({"name": "x"})),
-            403,
-            SHARED_CON,
         ),
         (
             "recipient",
@@ -210,8 +158,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::DELETE,
             format!("{con}/share/{GLOBEX}"),
             None,
-            403,
-            SHARED_CON,
         ),
         (
             "anyone",
@@ -219,8 +165,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             format!("{net}/publish"),
             Some(json!({})),
-            404,
-            "Route not found",
         ),
         (
             "read token",
@@ -228,8 +172,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             "/integration/network".into(),
             Some(json!({"name": "x"})),
-            403,
-            READ,
         ),
         (
             "read token",
@@ -237,8 +179,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::PUT,
             con.clone(),
             Some(json!({"name": "x"})),
-            403,
-            READ,
         ),
         (
             "read token",
@@ -246,8 +186,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             team.clone(),
             Some(json!({"email": "bob@acme.example"})),
-            403,
-            READ,
         ),
         (
             "read token",
@@ -255,44 +193,22 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             format!("{con}/share"),
             Some(json!({"profile_id": GLOBEX})),
-            403,
-            READ,
         ),
-        (
-            "write token",
-            &write,
-            Method::DELETE,
-            net.clone(),
-            None,
-            403,
-            WRITE,
-        ),
+        ("write token", &write, Method::DELETE, net.clone(), None),
         (
             "write token",
             &write,
             Method::DELETE,
             format!("{con}/share/{GLOBEX}"),
             None,
-            403,
-            WRITE,
         ),
-        (
-            "write token",
-            &write,
-            Method::DELETE,
-            member.clone(),
-            None,
-            403,
-            WRITE,
-        ),
+        ("write token", &write, Method::DELETE, member.clone(), None),
         (
             "write token",
             &write,
             Method::DELETE,
             demo_token.clone(),
             None,
-            403,
-            WRITE,
         ),
         (
             "write token",
@@ -300,8 +216,6 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::DELETE,
             profile.clone(),
             Some(json!({"password": "demo-password"})),
-            403,
-            WRITE,
         ),
         (
             "member",
@@ -309,26 +223,14 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::POST,
             team.clone(),
             Some(json!({"email": "bob@acme.example"})),
-            403,
-            OWNER_TEAM,
         ),
-        (
-            "member",
-            &alice,
-            Method::DELETE,
-            member.clone(),
-            None,
-            403,
-            OWNER_TEAM,
-        ),
+        ("member", &alice, Method::DELETE, member.clone(), None),
         (
             "member",
             &alice,
             Method::DELETE,
             profile.clone(),
             Some(json!({"password": "alice-password"})),
-            403,
-            "Only the profile's owner can delete it",
         ),
         (
             "member",
@@ -336,20 +238,43 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Method::PUT,
             profile.clone(),
             Some(json!({"name": "x"})),
-            403,
-            "Only the profile's owner can change it",
         ),
     ];
     assert_eq!(cases.len(), 28);
-    for (who, token, method, path, body, status, message) in cases {
+    // One line per case: who, the request (ids shown by name), and TagoIO's answer.
+    let names = [
+        (network.as_str(), "{network}"),
+        (connector.as_str(), "{connector}"),
+        (ACME, "{acme}"),
+        (DEMO, "{demo-token}"),
+        (alice_id.as_str(), "{alice}"),
+        (GLOBEX, "{globex}"),
+    ];
+    let mut table = String::new();
+    for (who, token, method, path, body) in cases {
         let token = (!token.is_empty()).then_some(token);
         let answer = api.call(method.clone(), &path, token, body).await;
+        let shown = names
+            .iter()
+            .fold(path.clone(), |path, (id, name)| path.replace(id, name));
         assert_eq!(
-            (answer.status.as_u16(), &answer.body),
-            (status, &json!({"status": false, "message": message})),
+            answer.body["status"],
+            json!(false),
             "{who}: {method} {path}"
         );
+        table.push_str(&format!(
+            "{who:<13} | {:<6} {shown:<60} | {} {}\n",
+            method.as_str(),
+            answer.status.as_u16(),
+            answer.body["message"].as_str().unwrap_or("<no message>")
+        ));
     }
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(
+            table,
+            snapbox::Data::read_from(std::path::Path::new(BOUNDARY), None).raw(),
+        );
     assert_eq!(
         snapshot(&api),
         before,
