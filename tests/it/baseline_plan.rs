@@ -9,8 +9,8 @@ use serde_json::Value;
 use tagoform::api::types::NetworkCreateInfo;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 
-use crate::emulator_support::DEMO;
-use crate::export_support::{example, Account};
+use crate::support::emulator::DEMO;
+use crate::support::export::{example, Account};
 
 const SENSOR: &str = "    description: Temperature and humidity sensor\n";
 

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::emulator_support::Api;
+use super::support::emulator::Api;
 
 /// The one behaviour the door changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use tagoform::api::{
     SortOrder, Token,
 };
 
-use super::client_support::{MockServer, Reply, OTHER, PROFILE, TOKEN};
+use super::support::client::{MockServer, Reply, OTHER, PROFILE, TOKEN};
 
 fn token_item(index: usize) -> serde_json::Value {
     json!({

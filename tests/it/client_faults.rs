@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use tagoform::api::{ApiError, Client, RetryPolicy, Token, TransportFailure};
 
-use super::client_support::{MockServer, Reply, PROFILE};
+use super::support::client::{MockServer, Reply, PROFILE};
 
 fn team() -> serde_json::Value {
     json!([])

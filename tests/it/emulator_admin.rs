@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use tagoform::emulator::{local, EmulatorConfig};
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 #[tokio::test]
 async fn stats_count_requests_by_method_and_route_template() {

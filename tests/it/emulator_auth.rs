@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 /// An account with two-factor authentication, pin `246810`, one profile and a full token.
 pub const TWO_FACTOR_SEED: &str = r#"

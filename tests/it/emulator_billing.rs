@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use tagoform::emulator::seed::DEMO_STAGING_PROFILE_ID;
 use tagoform::emulator::Plan;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 const STAGING: &str = DEMO_STAGING_PROFILE_ID;
 const SERVICES: [&str; 9] = [

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tagoform::emulator::EmulatorConfig;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 /// The repository's id for an already normalized `<name>-<version>` string: the first 24
 /// hex digits of its MD5.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use super::emulator_support::DEMO;
+use super::support::emulator::DEMO;
 
 /// The emulator binary; killed (SIGKILL) when dropped.
 struct Server {
@@ -169,7 +169,7 @@ async fn concurrent_writes_share_file_rewrites() {
         state_file: Some(state_file.clone()),
         ..Default::default()
     };
-    let api = super::emulator_support::Api::with(config).await;
+    let api = super::support::emulator::Api::with(config).await;
     let store = api.emulator.state().clone();
     let mut writes = tokio::task::JoinSet::new();
     for index in 0..500 {
@@ -180,7 +180,7 @@ async fn concurrent_writes_share_file_rewrites() {
                     let profile = context
                         .state
                         .profiles
-                        .get_mut(super::emulator_support::ACME)
+                        .get_mut(super::support::emulator::ACME)
                         .unwrap();
                     profile.name = format!("rename {index}");
                     Ok(())
@@ -199,7 +199,7 @@ async fn concurrent_writes_share_file_rewrites() {
     );
     let saved: Value = serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
     assert_eq!(
-        saved["profiles"][super::emulator_support::ACME]["name"],
+        saved["profiles"][super::support::emulator::ACME]["name"],
         json!("rename 499")
     );
 }

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 #[tokio::test]
 async fn lists_page_filter_order_and_project_like_the_sdk() {

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use tagoform::emulator::Plan;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 #[tokio::test]
 async fn rate_limits_apply_per_profile_and_route_until_the_next_minute() {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 #[tokio::test]
 async fn two_profiles_may_have_the_same_name() {

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 #[tokio::test]
 async fn sharing_names_a_recipient_profile_once_and_never_the_owner() {

@@ -7,7 +7,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 async fn accept(api: &Api, email: &str) -> Answer {
     api.answer_invitation(email, "accept").await

@@ -21,8 +21,8 @@ use tagoform::emulator::seed::{
 };
 use tagoform::export::Layout;
 
-use crate::emulator_support::TTN;
-use crate::export_support::{load, text, write, Account};
+use crate::support::emulator::TTN;
+use crate::support::export::{load, text, write, Account};
 
 const PROFILE_NAMES: [&str; 5] = ["Acme", "Globex Corp", "Initech", "Umbrella", "Hooli"];
 const NETWORK_NAMES: [&str; 3] = ["LoRaWAN", "MQTT Bridge", "Sigfox Relay"];

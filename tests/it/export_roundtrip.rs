@@ -2,7 +2,7 @@
 
 use tagoform::export::Layout;
 
-use crate::export_support::{example, load, text, write, Account};
+use crate::support::export::{example, load, text, write, Account};
 
 #[tokio::test]
 async fn the_multi_customer_example_exports_to_yaml_that_plans_no_changes() {
@@ -14,7 +14,7 @@ async fn the_multi_customer_example_exports_to_yaml_that_plans_no_changes() {
     for file in &exported.files {
         for value in token_values
             .iter()
-            .chain([&crate::emulator_support::DEMO.to_owned()])
+            .chain([&crate::support::emulator::DEMO.to_owned()])
         {
             assert!(
                 !file.text.contains(value.as_str()),

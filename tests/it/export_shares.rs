@@ -11,8 +11,8 @@ use tagoform::emulator::seed::{
 };
 use tagoform::export::{self, Layout};
 
-use crate::emulator_support::{DEMO, TTN};
-use crate::export_support::{load, text, write, Account};
+use crate::support::emulator::{DEMO, TTN};
+use crate::support::export::{load, text, write, Account};
 
 /// ACME Production owns a network and a connector, shared with ACME Staging and with both
 /// profiles of the partner's account.

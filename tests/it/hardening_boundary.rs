@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::emulator_support::*;
+use super::support::emulator::*;
 
 /// The state as JSON, without the clock (moved on purpose to expire a token).
 fn snapshot(api: &Api) -> Value {

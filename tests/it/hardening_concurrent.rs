@@ -9,7 +9,7 @@ use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOKEN};
 use tagoform::emulator::Faults;
 
 use super::hardening_faults::{converge, emulator_seeded};
-use super::hardening_support::{
+use super::support::hardening::{
     apply_once, assert_state_matches, fast_client, generate, load, seed, two_configurations,
 };
 

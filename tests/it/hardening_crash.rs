@@ -11,7 +11,7 @@ use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOKEN};
 use tagoform::emulator::{Faults, RunningEmulator};
 
 use super::hardening_faults::emulator_seeded;
-use super::hardening_support::{assert_state_matches, generate, seed};
+use super::support::hardening::{assert_state_matches, generate, seed};
 
 /// `tagoform apply DIR --api URL --auto-approve` with the demo account's credentials.
 pub fn apply_command(dir: &Path, url: &str, tokens_out: &Path) -> Command {

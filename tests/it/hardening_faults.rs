@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use tagoform::api::{ApiError, TransportFailure};
 use tagoform::emulator::{self, EmulatorConfig, Faults, Seed};
 
-use super::hardening_support::{
-    apply_once, assert_state_matches, fast_client, generate, load, seed, Run,
+use super::support::hardening::{
+    apply_once, assert_state_matches, fast_client, generate, load, seed, Applied,
 };
 
 async fn emulator_with(faults: Faults) -> emulator::RunningEmulator {
@@ -129,7 +129,11 @@ fn fault_flags_are_checked_by_the_command() {
 }
 
 /// Applies until a run plans nothing; returns every run.
-pub async fn converge(url: &str, desired: &tagoform::config::Desired, limit: usize) -> Vec<Run> {
+pub async fn converge(
+    url: &str,
+    desired: &tagoform::config::Desired,
+    limit: usize,
+) -> Vec<Applied> {
     let mut runs = Vec::new();
     for attempt in 0..limit {
         let client = fast_client(url, Duration::from_millis(300), attempt as u64);

@@ -11,9 +11,9 @@ use tagoform::config::{self, diagnostic, LoadOptions};
 
 use tagoform::emulator::{Faults, Seed};
 
-use super::client_support::{MockServer, Reply};
 use super::hardening_faults::{converge, emulator_seeded};
-use super::hardening_support::load;
+use super::support::client::{MockServer, Reply};
+use super::support::hardening::load;
 
 const VALID: &str = include_str!("../../examples/quickstart/tagoform.yaml");
 
@@ -298,15 +298,15 @@ async fn names_with_url_characters_round_trip() {
 /// forge or repaint a line of the plan a reviewer reads.
 #[tokio::test]
 async fn names_that_would_disguise_a_plan_line_are_shown_escaped() {
-    use super::reconcile_support::World;
+    use super::support::world::World;
     let world = World::start().await;
     // A live connector renamed on TagoIO: a newline that forges a share line, an override.
     world
         .api
         .connector(
-            super::reconcile_support::DEMO,
+            super::support::world::DEMO,
             "Sensor\n  + share connector `th` with `partner`\u{202e}gpj.exe",
-            &[super::reconcile_support::TTN],
+            &[super::support::world::TTN],
         )
         .await;
     world.write(

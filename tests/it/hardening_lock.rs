@@ -15,8 +15,8 @@ use tagoform::emulator::EmulatorConfig;
 use tagoform::live;
 use tagoform::lock::{self, holder, AccountLock, LockSettings};
 
-use super::hardening_support::{assert_state_matches, load, seed, two_configurations};
-use super::reconcile_support::*;
+use super::support::hardening::{assert_state_matches, load, seed, two_configurations};
+use super::support::world::*;
 
 fn client(world: &World) -> Client {
     Client::builder(&world.url)
@@ -164,8 +164,8 @@ async fn an_apply_waits_for_the_lock_then_plans_what_the_holder_left() {
 
 /// A world whose demo account has the two given configurations' team members.
 async fn soak_world(
-    a: &super::hardening_support::Spec,
-    b: &super::hardening_support::Spec,
+    a: &super::support::hardening::Spec,
+    b: &super::support::hardening::Spec,
 ) -> World {
     let api = Api::with(EmulatorConfig {
         seed: seed(&[a, b]),

@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 use tagoform::emulator::seed::DEMO_TOKEN;
 
-use super::client_support::{MockServer, Reply};
+use super::support::client::{MockServer, Reply};
 
 const CONFIG: &str = "version: 1\nprofiles:\n  acme:\n    name: ACME\n";
 

@@ -9,7 +9,7 @@ use serde_json::json;
 use tagoform::emulator::seed::{CATALOG_ACME_LORAWAN_ID, CATALOG_ACME_TH_SENSOR_ID};
 
 use super::behaviour_door::{Behaviour, BehaviourDoor};
-use super::reconcile_support::*;
+use super::support::world::*;
 
 /// A network and a connector in ACME Production named like TagoIO's catalog entries (and
 /// like what the partner shares with ACME), shared with the partner.

@@ -5,7 +5,7 @@
 use serde_json::json;
 use tagoform::emulator::{EmulatorConfig, Seed};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 const PIN: &str = "975310";
 const TWO_FACTOR_TOKEN: &str = "2f2f2f2f-0000-4000-8000-000000000001";

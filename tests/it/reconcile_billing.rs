@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 /// ACME holds input 60,000 and sms 50, Staging input 40,000 and sms 0; the account's limits
 /// are input 100,000 and sms 100.

@@ -4,7 +4,7 @@
 use base64::Engine;
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 const ALICE: &str = "6500a1b2c3d4e5f6012345a0";
 

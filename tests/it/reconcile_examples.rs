@@ -4,7 +4,7 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 fn base64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 fn sorted_lines(text: &str) -> Vec<&str> {
     let mut lines: Vec<&str> = text.lines().collect();

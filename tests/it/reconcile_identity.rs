@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 #[tokio::test]
 async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_pinned() {

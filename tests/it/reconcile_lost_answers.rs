@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 #[tokio::test]
 async fn creates_whose_answers_were_lost_are_found_not_repeated() {

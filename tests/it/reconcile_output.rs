@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 #[tokio::test]
 async fn json_is_one_versioned_document_with_every_operation() {

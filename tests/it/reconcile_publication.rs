@@ -8,7 +8,7 @@ use std::path::Path;
 use reqwest::Method;
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 /// `printf %s 'field-lorawan-v1.0.0' | md5sum`, first 24 hex digits.
 const V1: &str = "27ae05d8d09f4e429f73e9d4";

@@ -5,7 +5,7 @@ use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Value};
 use tagoform::emulator::{EmulatorConfig, Seed};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 const PROFILES: usize = 50;
 

@@ -5,7 +5,7 @@
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 fn access_yaml(team: &str, shared_with: &str) -> String {
     format!(

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 /// Quickstart applied, then its network's description changed in the YAML.
 async fn reviewed_change(world: &World) -> (String, String, String) {

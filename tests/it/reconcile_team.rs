@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 fn team_yaml(members: &str) -> String {
     format!("version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [{members}]\n")

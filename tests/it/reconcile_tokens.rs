@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::reconcile_support::*;
+use super::support::world::*;
 
 fn tokens_yaml(permission: &str, expires: &str) -> String {
     format!(

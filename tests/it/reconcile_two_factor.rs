@@ -3,7 +3,7 @@
 //! as TagoIO requires beside it, its `otp_type` (`TAGOIO_OTP_TYPE`, default `authenticator`).
 
 use super::emulator_auth::TWO_FACTOR_SEED;
-use super::reconcile_support::*;
+use super::support::world::*;
 
 /// Carol's profile in the seed.
 const CAROL: &str = "6500a1b2c3d4e5f6012345c1";

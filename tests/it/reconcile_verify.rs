@@ -4,7 +4,7 @@
 use reqwest::Method;
 
 use super::reconcile_examples::quickstart_apply_requests;
-use super::reconcile_support::*;
+use super::support::world::*;
 
 #[tokio::test]
 async fn verify_confirms_a_complete_apply_with_one_more_read_of_what_it_manages() {

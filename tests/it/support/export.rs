@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use tagoform::api::{Client, Token};
-use tagoform::config::{self, Desired};
+use tagoform::config::Desired;
 use tagoform::export::{self, Exported, Layout, Options};
 use tagoform::live::{self, Access};
 use tagoform::plan::{self, Plan};
 use tagoform::render;
 
-use crate::emulator_support::{demo_access, Api, DEMO};
+use crate::support::emulator::{demo_access, Api, DEMO};
 
 /// The moment the emulator's clock is frozen at, so expiries and invitations are exact.
 pub const NOW: &str = "2026-11-22T12:00:00Z";
@@ -85,18 +85,7 @@ pub fn write(folder: &Path, exported: &Exported) {
     }
 }
 
-/// Loads a configuration that must be valid without a single diagnostic.
-pub fn load(path: &Path) -> Desired {
-    let loaded = config::load(path).unwrap();
-    let mut text = Vec::new();
-    config::diagnostic::write_text(&mut text, &loaded.diagnostics).unwrap();
-    assert!(
-        loaded.diagnostics.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&text)
-    );
-    loaded.desired.unwrap()
-}
+pub use super::load;
 
 /// The plan as `tagoform plan` prints it, without colour.
 pub fn text(plan: &Plan) -> String {

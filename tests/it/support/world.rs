@@ -1,7 +1,7 @@
 //! Shared helpers of the end-to-end `plan`/`apply` tests: an emulator on 127.0.0.1:0 (from
-//! `emulator_support`) with its clock frozen, a temporary working folder, the real binary run
+//! `super::emulator`) with its clock frozen, a temporary working folder, the real binary run
 //! in it against the emulator, exact request counts around each run, and read-backs of the
-//! live state. Fault injection lives in `reconcile_door`.
+//! live state. Fault injection lives in `super::door`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,8 +10,8 @@ use std::process::Stdio;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-pub use super::emulator_support::*;
-pub use super::reconcile_door::{Fault, FaultMode, FaultyDoor};
+pub use super::door::{Fault, FaultMode, FaultyDoor};
+pub use super::emulator::*;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID};
 

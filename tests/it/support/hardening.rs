@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tagoform::api::{Client, ManualClock, RetryPolicy, Token};
 use tagoform::apply::{self, Status};
-use tagoform::config::{self, Desired};
+use tagoform::config::Desired;
 use tagoform::emulator::model::ObjectKind;
 use tagoform::emulator::seed::SeedAccount;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_TOKEN, PARTNER_PROFILE_ID};
@@ -18,7 +18,7 @@ use tagoform::emulator::{AppState, Seed};
 use tagoform::live::{self, SHORT_LIVED_TOKEN_NAME};
 use tagoform::plan;
 
-use crate::emulator_support::demo_access;
+use crate::support::emulator::demo_access;
 
 /// The external profile every generated object is also shared with.
 pub const PARTNER_KEY: &str = "partner";
@@ -180,13 +180,7 @@ pub fn two_configurations(dir: &Path, count: usize) -> ((PathBuf, Spec), (PathBu
     ((dir_a, spec_a), (dir_b, spec_b))
 }
 
-/// Loads a configuration that must be valid.
-pub fn load(dir: &Path) -> Desired {
-    let loaded = config::load(dir).unwrap();
-    loaded
-        .desired
-        .unwrap_or_else(|| panic!("invalid configuration: {:?}", loaded.diagnostics))
-}
+pub use super::load;
 
 /// A client of the demo account with instant backoff (a manual clock) and a short timeout,
 /// so that slow answers count as lost within the test's time.
@@ -203,9 +197,9 @@ pub fn fast_client(url: &str, timeout: Duration, seed: u64) -> Client {
         .unwrap()
 }
 
-/// What one run of apply did.
+/// What one in-process apply did (the binary's runs are `world::Run`).
 #[derive(Debug, Default)]
-pub struct Run {
+pub struct Applied {
     /// Operations planned (0: nothing to do, the run that ends a loop).
     pub planned: usize,
     pub failed: usize,
@@ -217,22 +211,22 @@ pub struct Run {
 }
 
 /// One `apply` as the command does it: read, plan, execute, remove short-lived tokens.
-pub async fn apply_once(client: Client, desired: &Desired, parallelism: usize) -> Run {
+pub async fn apply_once(client: Client, desired: &Desired, parallelism: usize) -> Applied {
     let access = demo_access(client.clone());
     let run = async {
         let live = match live::fetch(desired, &access, parallelism).await {
             Ok(live) => live,
-            Err(error) => return Run::with_error(error.to_string()),
+            Err(error) => return Applied::with_error(error.to_string()),
         };
         let now = client.server_time().unwrap_or_else(chrono::Utc::now);
         let plan = match plan::plan(desired, &live, now) {
             Ok(plan) => plan,
-            Err(error) => return Run::with_error(error.to_string()),
+            Err(error) => return Applied::with_error(error.to_string()),
         };
         let report = apply::apply(&plan, &access, parallelism, None, |_, _| {}).await;
-        let mut run = Run {
+        let mut run = Applied {
             planned: plan.operations.len(),
-            ..Run::default()
+            ..Applied::default()
         };
         for outcome in &report.outcomes {
             match outcome.status {
@@ -254,7 +248,7 @@ pub async fn apply_once(client: Client, desired: &Desired, parallelism: usize) -
     run
 }
 
-impl Run {
+impl Applied {
     fn with_error(error: String) -> Self {
         Self {
             read_error: Some(error),

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::emulator_support::Api;
+use super::emulator::Api;
 
 /// What a fault does to the request it hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
