@@ -161,6 +161,9 @@ async fn take_lock(
     Ok(Some(lock))
 }
 
+/// The apply under the lock, step by step: plan again, compare with a saved plan, print,
+/// safety, confirmation, then run and report. Long because each step's refusal must come
+/// before the next step's first write, which reads best in order.
 async fn run_connected(
     args: &ApplyArgs,
     quiet: bool,

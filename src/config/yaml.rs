@@ -170,6 +170,8 @@ impl Builder<'_> {
         )
     }
 
+    /// One parser event: one arm per event kind, each with the limit it must respect (depth,
+    /// aliases, nodes), kept in one match so that no event can skip a limit.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Box<Diagnostic>> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {

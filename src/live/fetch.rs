@@ -255,6 +255,9 @@ impl<'a, T: Copy> Index<'a, T> {
     }
 }
 
+/// Reads everything one managed profile needs, its lists concurrently, then the objects'
+/// share lists. Long because the reads share one slot pool and one error context; the
+/// conversions and checks live in their own functions.
 async fn read_profile(
     access: &Access,
     profile: &Managed<'_>,

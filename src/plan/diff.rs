@@ -167,6 +167,9 @@ impl<'a> Differ<'a> {
         self.desired.profiles.get(key).is_some_and(|p| p.delete)
     }
 
+    /// One configured profile: deleted, created or updated, then its team, tokens and the
+    /// objects it has that the configuration does not name. Long because each part needs the
+    /// target and dependencies the first part decides.
     fn profile(&mut self, profile: &Profile) {
         let target = self.profile_ref(&profile.key);
         let origin = Some(profile.origin.clone());
@@ -215,33 +218,7 @@ impl<'a> Differ<'a> {
                 self.created_profiles.insert(profile.key.clone(), index);
             }
             (Some(live), false) => {
-                let mut changes = Vec::new();
-                if live.name != profile.name {
-                    changes.push(FieldChange::new(
-                        "name",
-                        Some(json!(live.name)),
-                        json!(profile.name),
-                    ));
-                }
-                let live_banner = self
-                    .state_of(&profile.key)
-                    .and_then(|state| state.banner_url.as_ref());
-                let urls = [
-                    ("logo_url", &profile.logo_url, Some(&live.logo_url)),
-                    ("banner_url", &profile.banner_url, live_banner),
-                ];
-                for (field, wanted, live_url) in urls {
-                    // Not managed, or not read (then a plan cannot tell: it changes nothing).
-                    let (Some(wanted), Some(live_url)) = (wanted, live_url) else {
-                        continue;
-                    };
-                    // An empty URL clears the image, and TagoIO then has none: the same thing.
-                    let live_url = live_url.as_deref().filter(|l| !l.is_empty());
-                    if live_url != Some(wanted.as_str()).filter(|l| !l.is_empty()) {
-                        let old = live_url.map(|l| json!(l));
-                        changes.push(FieldChange::new(field, old, json!(wanted)));
-                    }
-                }
+                let changes = self.profile_changes(profile, live);
                 if !changes.is_empty() {
                     self.drafts.push(Draft {
                         profile: profile.key.clone(),
@@ -282,6 +259,39 @@ impl<'a> Differ<'a> {
         if let Some(state) = state {
             self.unmanaged(profile, &target, state);
         }
+    }
+
+    /// The profile's own fields that differ: the name, and the logo and banner when managed
+    /// (the banner only when it was read: the profile list has none).
+    fn profile_changes(&self, profile: &Profile, live: &LiveProfile) -> Vec<FieldChange> {
+        let mut changes = Vec::new();
+        if live.name != profile.name {
+            changes.push(FieldChange::new(
+                "name",
+                Some(json!(live.name)),
+                json!(profile.name),
+            ));
+        }
+        let live_banner = self
+            .state_of(&profile.key)
+            .and_then(|state| state.banner_url.as_ref());
+        let urls = [
+            ("logo_url", &profile.logo_url, Some(&live.logo_url)),
+            ("banner_url", &profile.banner_url, live_banner),
+        ];
+        for (field, wanted, live_url) in urls {
+            // Not managed, or not read (then a plan cannot tell: it changes nothing).
+            let (Some(wanted), Some(live_url)) = (wanted, live_url) else {
+                continue;
+            };
+            // An empty URL clears the image, and TagoIO then has none: the same thing.
+            let live_url = live_url.as_deref().filter(|l| !l.is_empty());
+            if live_url != Some(wanted.as_str()).filter(|l| !l.is_empty()) {
+                let old = live_url.map(|l| json!(l));
+                changes.push(FieldChange::new(field, old, json!(wanted)));
+            }
+        }
+        changes
     }
 
     /// Live objects the configuration does not name: deleted in an exclusive profile, listed

@@ -24,6 +24,8 @@ pub fn describe(operation: &Operation) -> String {
     visible(&sentence(operation)).into_owned()
 }
 
+/// One arm per operation kind: long because the plan has that many kinds, and one match
+/// keeps every sentence of the plan side by side.
 fn sentence(operation: &Operation) -> String {
     match &operation.kind {
         OperationKind::CreateProfile { target, name, .. } => {

@@ -190,6 +190,8 @@ fn is_email(email: &str) -> bool {
 /// another run's lock, or this run's own access.
 pub const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
 
+/// The `tokens` list: each token's name, permission and expiry checked where the YAML says
+/// them, and names unique. Long because every rule reports at its own node.
 fn tokens(
     cx: &Context<'_>,
     tokens: Vec<wire::Token>,

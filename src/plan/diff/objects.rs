@@ -40,6 +40,9 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Diffs one configured object: its match, fields, networks, create or update, shares
+    /// and publication. Long because every step reads the match and the drafts of the steps
+    /// before it; split, each part would take a dozen of the same locals.
     fn object(&mut self, kind: ObjectKind, object: ConfiguredObject<'a>) {
         let target = self.profile_ref(object.profile);
         let live_objects = match self.state_of(object.profile) {
