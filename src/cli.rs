@@ -300,13 +300,14 @@ pub struct UnlockArgs {
 
 /// `N` followed by `ms`, `s`, `m` or `h`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let amount: u64 = digits.parse().map_err(|_| {
-        format!("`{text}` is not a duration: write a number and a unit, such as 30s or 10m")
-    })?;
+    let (amount, unit) = match crate::period::split_amount(text) {
+        Some((amount, unit, false)) => (amount, unit),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration: write a number and a unit, such as 30s or 10m"
+            ))
+        }
+    };
     let seconds = match unit {
         "ms" => return Ok(Duration::from_millis(amount)),
         "s" => 1,

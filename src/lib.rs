@@ -26,6 +26,7 @@
 //!   depends on the server.
 //! - [`kind`]: network or connector, one enum for every layer; data only.
 //! - [`billing`]: TagoIO's service and add-on names, data only, shared by every layer.
+//! - [`period`]: `<number> <unit>` read once for the three duration grammars.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.
@@ -44,6 +45,7 @@ pub mod export;
 pub mod kind;
 pub mod live;
 pub mod lock;
+pub mod period;
 pub mod plan;
 pub mod publish;
 pub mod render;

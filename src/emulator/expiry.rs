@@ -37,12 +37,12 @@ pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, Strin
 /// `N unit` or `Nunit`, unit hour(s), day(s), month(s) (30 days) or year(s) (365 days);
 /// N a positive whole number.
 fn parse_period(text: &str) -> Option<Duration> {
-    let digits = text.find(|c: char| !c.is_ascii_digit())?;
-    let amount: i64 = text[..digits].parse().ok()?;
-    let unit = text[digits..].trim_start().to_ascii_lowercase();
-    if amount <= 0 || amount > 100_000 {
+    let (amount, unit, _) = crate::period::split_amount(text)?;
+    if amount == 0 || amount > 100_000 || unit.is_empty() {
         return None;
     }
+    let amount = i64::try_from(amount).ok()?;
+    let unit = unit.to_ascii_lowercase();
     let unit = unit.strip_suffix('s').unwrap_or(&unit);
     Some(match unit {
         "hour" => Duration::hours(amount),

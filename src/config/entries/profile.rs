@@ -287,9 +287,10 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
             .map(Expiry::Date)
             .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"));
     }
-    let (amount, unit) = text.split_once(' ').ok_or_else(unreadable)?;
-    let amount: u32 = amount.parse().map_err(|_| unreadable())?;
-    let unit = unit.trim();
+    let (amount, unit) = match crate::period::split_amount(text) {
+        Some((amount, unit, true)) => (u32::try_from(amount).map_err(|_| unreadable())?, unit),
+        _ => return Err(unreadable()),
+    };
     let unit = PeriodUnit::ALL
         .into_iter()
         .find(|u| unit == u.plural() || unit == u.plural().trim_end_matches('s'))
