@@ -5,6 +5,7 @@
 //! token and the `token_env` tokens as they are, and never asks for a short-lived token
 //! (that would create one), nor signs in (TagoIO makes a token at each login).
 
+mod billing;
 mod probes;
 
 pub use probes::{probe, ProfileToken};

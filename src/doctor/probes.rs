@@ -143,6 +143,14 @@ pub async fn probe(
     let owned = lists(&mut report, &readers, &mut note).await;
     shares(&mut report, owned, &mut note).await;
     team(&mut report, desired, account, &profiles, &mut note).await;
+    if crate::live::manages_billing(desired) {
+        let owned = profiles
+            .iter()
+            .filter(|p| p.is_own())
+            .map(|p| p.id.clone())
+            .collect();
+        super::billing::probe(&mut report, account, &owned).await;
+    }
 
     match limited {
         Some((route, error)) => report.push(

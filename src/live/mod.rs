@@ -8,5 +8,6 @@ mod fetch;
 mod snapshot;
 
 pub use access::{Access, AccessError, Credentials, ProfileToken, SHORT_LIVED_TOKEN_NAME};
+pub use billing::is_managed as manages_billing;
 pub use fetch::{decode_script, fetch, owned_profiles, FetchError};
 pub use snapshot::*;

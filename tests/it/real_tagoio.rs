@@ -456,3 +456,37 @@ async fn an_answer_with_a_repeated_id_is_refused_as_malformed() {
     );
     assert_eq!(writes(&requests), Counts::new());
 }
+
+/// With `allocation` or `addons` managed, doctor also reads the two billing routes, and
+/// only reads them.
+#[tokio::test]
+async fn doctor_checks_the_billing_routes_when_allocation_is_managed() {
+    let world = doctor_world().await;
+    world.write(
+        "tagoform.yaml",
+        &format!("{}    allocation: {{input: 1000}}\n", doctor_yaml()),
+    );
+    let (run, requests) = world.measured(&["doctor"]).await;
+    run.code(0);
+    let rows = rows(&run.stdout);
+    assert_eq!(
+        &rows[rows.len() - 3..rows.len() - 1],
+        [
+            ("ok".to_owned(), "GET /account/allocation".to_owned()),
+            ("ok".to_owned(), "GET /account/subscription".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 profiles, all nine services"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("\n10 held, 0 failed, 1 skipped.\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(requests.keys().all(|route| route.starts_with("GET ")));
+}

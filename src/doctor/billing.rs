@@ -1,0 +1,75 @@
+//! Checks of the billing routes, run only when a profile manages `allocation` or `addons`:
+//! the allocation lists whole amounts of the nine services for the account's own profiles,
+//! and the subscription gives a whole limit for each service and the add-on holders as lists.
+//! Reads only; a purchase's semantics (the list sent replaces the holders) cannot be checked
+//! without buying, so apply confirms each purchase by reading the subscription again.
+
+use std::collections::BTreeSet;
+
+use super::{Outcome, Report};
+use crate::api::Client;
+use crate::billing::{AddOn, Service};
+use crate::live::Id;
+
+pub async fn probe(report: &mut Report, account: &Client, owned: &BTreeSet<Id>) {
+    let outcome = match account.allocation().await {
+        Err(error) => Outcome::Fails(error.to_string()),
+        Ok(items) => {
+            let mut problems = Vec::new();
+            for item in &items {
+                if !owned.contains(&item.profile) {
+                    problems.push(format!("{} is not a profile of this account", item.profile));
+                }
+                for service in Service::ALL {
+                    match item.amount(service) {
+                        Ok(Some(_)) => {}
+                        Ok(None) => problems.push(format!("{} has no {service}", item.profile)),
+                        Err(value) => {
+                            problems.push(format!("{} has {service} {value}", item.profile))
+                        }
+                    }
+                }
+            }
+            match problems.first() {
+                None => Outcome::Holds(format!("{} profiles, all nine services", items.len())),
+                Some(first) => {
+                    Outcome::Fails(format!("{first} ({} problem(s) in all)", problems.len()))
+                }
+            }
+        }
+    };
+    report.push(
+        "GET /account/allocation",
+        "one item per profile: `{profile, input, output, ..., file_storage}`, whole amounts",
+        "spec /account/allocation; sdk-js billing.types.ts",
+        outcome,
+    );
+    let outcome = match account.subscription().await {
+        Err(error) => Outcome::Fails(error.to_string()),
+        Ok(subscription) => {
+            let missing: Vec<&str> = Service::ALL
+                .into_iter()
+                .filter(|s| !matches!(subscription.limit(*s), Ok(Some(_))))
+                .map(Service::as_str)
+                .collect();
+            let holders: usize = AddOn::ALL
+                .into_iter()
+                .map(|a| subscription.holders(a).len())
+                .sum();
+            if missing.is_empty() {
+                Outcome::Holds(format!(
+                    "plan {}, nine limits, {holders} add-on holder(s)",
+                    subscription.plan.as_deref().unwrap_or("?")
+                ))
+            } else {
+                Outcome::Fails(format!("no whole limit for {}", missing.join(", ")))
+            }
+        }
+    };
+    report.push(
+        "GET /account/subscription",
+        "`services.<service>.limit` for the nine services, `addons.<add-on>` lists of profile ids",
+        "sdk-js billing.types.ts, BillingSubscription",
+        outcome,
+    );
+}
