@@ -241,8 +241,27 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
             renamed_network(state, older_id, &id);
         }
     }
-    state.insert_integration(Integration {
-        id: id.clone(),
+    state.insert_integration(catalog_object(
+        id.clone(),
+        kind,
+        fields,
+        &merge.version,
+        now,
+    ));
+    Ok(id)
+}
+
+/// An entry of the public catalog as the state holds it: public, owned by TagoIO's profile,
+/// with the version it was generated from.
+pub fn catalog_object(
+    id: Id,
+    kind: ObjectKind,
+    fields: serde_json::Map<String, serde_json::Value>,
+    version: &str,
+    now: DateTime<Utc>,
+) -> Integration {
+    Integration {
+        id,
         kind,
         profile: TAGOIO_PROFILE_ID.into(),
         public: true,
@@ -250,9 +269,8 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
         updated_at: now,
         fields,
         shares: BTreeMap::new(),
-        catalog_version: Some(merge.version.clone()),
-    });
-    Ok(id)
+        catalog_version: Some(version.to_owned()),
+    }
 }
 
 /// Every connector that named the network `old` names `new` instead: the catalog's, as the

@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{CATALOG_CONNECTORS, CATALOG_NETWORKS};
+use super::catalog::{catalog_object, CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
-use super::model::{Account, Clock, Integration, ObjectKind, Profile, State, Token, STATE_FORMAT};
+use super::model::{Account, Clock, ObjectKind, Profile, State, Token, STATE_FORMAT};
 use crate::api::types::{
     is_valid_id, Expiry, Id, OtpType, Permission, REDACTED, TOKEN_TYPE_ACCOUNT,
 };
@@ -388,16 +388,7 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
         if kind == ObjectKind::Connector {
             fields.insert("networks".into(), serde_json::json!([LORAWAN_TTN_ID]));
         }
-        state.insert_integration(Integration {
-            id: entry.id(kind == ObjectKind::Connector),
-            kind,
-            profile: TAGOIO_PROFILE_ID.into(),
-            public: true,
-            created_at: now,
-            updated_at: now,
-            fields,
-            shares: BTreeMap::new(),
-            catalog_version: Some(entry.version.to_string()),
-        });
+        let id = entry.id(kind == ObjectKind::Connector);
+        state.insert_integration(catalog_object(id, kind, fields, entry.version, now));
     }
 }
