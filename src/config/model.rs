@@ -408,9 +408,11 @@ pub struct SerialNumber {
     pub required: Option<bool>,
 }
 
-/// A custom network owned by a managed profile.
+/// A custom network or connector owned by a managed profile: the fields both kinds have,
+/// once, and `F`, the fields of one kind ([`NetworkFields`], [`ConnectorFields`]). Those read
+/// as the object's own (`network.icon_url`) through `Deref`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Network {
+pub struct Integration<F> {
     pub key: String,
     /// Key of the owning profile under `profiles`.
     pub profile: String,
@@ -418,56 +420,64 @@ pub struct Network {
     pub name: String,
     /// Pins the live object by id; without it, the object is found by its name.
     pub id: Option<TagoId>,
-    /// A tombstone: remove this network from TagoIO.
+    /// A tombstone: remove this object from TagoIO.
     pub delete: bool,
     pub description: Option<String>,
     pub logo_url: Option<String>,
-    pub icon_url: Option<String>,
-    pub banner_url: Option<String>,
     pub device_parameters: Option<Vec<DeviceParameter>>,
-    pub middleware_endpoint: Option<String>,
     pub payload_encoder: Option<Script>,
     pub payload_decoder: Option<Script>,
+    /// The complete list of recipients (`None`: shares not managed).
+    pub shared_with: Option<Vec<ShareTarget>>,
+    pub publish: Option<Publish>,
+    pub origin: Origin,
+    /// Origin of each field the YAML sets, by field name.
+    pub field_origins: BTreeMap<String, Origin>,
+    /// The fields of this kind only.
+    #[serde(flatten)]
+    pub own: F,
+}
+
+impl<F> std::ops::Deref for Integration<F> {
+    type Target = F;
+
+    fn deref(&self) -> &F {
+        &self.own
+    }
+}
+
+impl<F> std::ops::DerefMut for Integration<F> {
+    fn deref_mut(&mut self) -> &mut F {
+        &mut self.own
+    }
+}
+
+/// What only a network has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkFields {
+    pub icon_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub middleware_endpoint: Option<String>,
     pub documentation_url: Option<String>,
     pub serial_number: Option<SerialNumber>,
     pub require_devices_access: Option<bool>,
-    /// The complete list of recipients (`None`: shares not managed).
-    pub shared_with: Option<Vec<ShareTarget>>,
-    pub publish: Option<Publish>,
-    pub origin: Origin,
-    /// Origin of each field the YAML sets, by field name.
-    pub field_origins: BTreeMap<String, Origin>,
 }
 
-/// A custom connector owned by a managed profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Connector {
-    pub key: String,
-    /// Key of the owning profile under `profiles`.
-    pub profile: String,
-    /// The live name. Names may repeat within a profile; `id` pins the object when they do.
-    pub name: String,
-    /// Pins the live object by id; without it, the object is found by its name.
-    pub id: Option<TagoId>,
-    /// A tombstone: remove this connector from TagoIO.
-    pub delete: bool,
+/// What only a connector has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectorFields {
     /// At least one for a connector that is kept (empty only on a tombstone).
     pub networks: Vec<NetworkRef>,
-    pub description: Option<String>,
-    pub logo_url: Option<String>,
-    pub device_parameters: Option<Vec<DeviceParameter>>,
-    pub payload_encoder: Option<Script>,
-    pub payload_decoder: Option<Script>,
     pub install_text: Option<String>,
     pub install_end_text: Option<String>,
     pub device_annotation: Option<String>,
-    /// The complete list of recipients (`None`: shares not managed).
-    pub shared_with: Option<Vec<ShareTarget>>,
-    pub publish: Option<Publish>,
-    pub origin: Origin,
-    /// Origin of each field the YAML sets, by field name.
-    pub field_origins: BTreeMap<String, Origin>,
 }
+
+/// A custom network owned by a managed profile.
+pub type Network = Integration<NetworkFields>;
+
+/// A custom connector owned by a managed profile.
+pub type Connector = Integration<ConnectorFields>;
 
 #[cfg(test)]
 mod tests {

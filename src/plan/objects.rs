@@ -13,7 +13,9 @@ use super::operation::{
 };
 use super::order::{Draft, Drafts};
 use crate::catalog_id as id;
-use crate::config::{Connector, DeviceParameter, Network, Publish, Script, ShareTarget, Version};
+use crate::config::{
+    Connector, DeviceParameter, Integration, Network, Publish, Script, ShareTarget, Version,
+};
 use crate::live::{Id, LiveObject, LiveSnapshot, ObjectKind};
 
 /// A configured field's value: JSON, or a script's text borrowed from the configuration
@@ -44,21 +46,28 @@ impl FieldValue<'_> {
 /// Configured fields by API name.
 pub type Fields<'a> = BTreeMap<&'static str, FieldValue<'a>>;
 
-/// The fields a configured network sets, by API name (decoders as plain text).
-pub fn network_fields(network: &Network) -> Fields<'_> {
+/// The fields every configured network or connector may set, by API name (decoders as
+/// plain text).
+fn common_fields<F>(object: &Integration<F>) -> Fields<'_> {
     let mut fields = BTreeMap::new();
-    set(&mut fields, "description", &network.description);
-    set(&mut fields, "logo_url", &network.logo_url);
+    set(&mut fields, "description", &object.description);
+    set(&mut fields, "logo_url", &object.logo_url);
+    set_parameters(&mut fields, &object.device_parameters);
+    set_script(&mut fields, "payload_encoder", &object.payload_encoder);
+    set_script(&mut fields, "payload_decoder", &object.payload_decoder);
+    fields
+}
+
+/// The fields a configured network sets, by API name.
+pub fn network_fields(network: &Network) -> Fields<'_> {
+    let mut fields = common_fields(network);
     set(&mut fields, "icon_url", &network.icon_url);
     set(&mut fields, "banner_url", &network.banner_url);
-    set_parameters(&mut fields, &network.device_parameters);
     set(
         &mut fields,
         "middleware_endpoint",
         &network.middleware_endpoint,
     );
-    set_script(&mut fields, "payload_encoder", &network.payload_encoder);
-    set_script(&mut fields, "payload_decoder", &network.payload_decoder);
     set(&mut fields, "documentation_url", &network.documentation_url);
     set(&mut fields, "serial_number", &network.serial_number);
     set(
@@ -72,12 +81,7 @@ pub fn network_fields(network: &Network) -> Fields<'_> {
 /// The fields a configured connector sets, by API name; `networks` is handled apart because
 /// it needs ids resolved against the live state.
 pub fn connector_fields(connector: &Connector) -> Fields<'_> {
-    let mut fields = BTreeMap::new();
-    set(&mut fields, "description", &connector.description);
-    set(&mut fields, "logo_url", &connector.logo_url);
-    set_parameters(&mut fields, &connector.device_parameters);
-    set_script(&mut fields, "payload_encoder", &connector.payload_encoder);
-    set_script(&mut fields, "payload_decoder", &connector.payload_decoder);
+    let mut fields = common_fields(connector);
     set(&mut fields, "install_text", &connector.install_text);
     set(&mut fields, "install_end_text", &connector.install_end_text);
     set(

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::*;
 use crate::config::{
-    Connector, Desired, ExternalProfile, Member, Network, NetworkRef as ConfigNetworkRef,
-    NetworkTarget, Origin, Profile, Recipient, Script, ShareTarget, TagoId,
+    Connector, ConnectorFields, Desired, ExternalProfile, Integration, Member, Network,
+    NetworkFields, NetworkRef as ConfigNetworkRef, NetworkTarget, Origin, Profile, Recipient,
+    Script, ShareTarget, TagoId,
 };
 use crate::live::{
     LiveMember, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, ObjectKind,
@@ -53,8 +54,9 @@ pub(super) fn profile(key: &str, name: &str) -> Profile {
     }
 }
 
-pub(super) fn network(key: &str, profile: &str, name: &str) -> Network {
-    Network {
+/// A configured object of `kind` fields, everything else unset.
+fn integration<F>(key: &str, profile: &str, name: &str, line: usize, own: F) -> Integration<F> {
+    Integration {
         key: key.into(),
         profile: profile.into(),
         name: name.into(),
@@ -62,49 +64,34 @@ pub(super) fn network(key: &str, profile: &str, name: &str) -> Network {
         delete: false,
         description: None,
         logo_url: None,
-        icon_url: None,
-        banner_url: None,
         device_parameters: None,
-        middleware_endpoint: None,
         payload_encoder: None,
         payload_decoder: None,
-        documentation_url: None,
-        serial_number: None,
-        require_devices_access: None,
         shared_with: None,
         publish: None,
-        origin: origin(20),
+        origin: origin(line),
         field_origins: BTreeMap::new(),
+        own,
     }
 }
 
+pub(super) fn network(key: &str, profile: &str, name: &str) -> Network {
+    integration(key, profile, name, 20, NetworkFields::default())
+}
+
 pub(super) fn connector(key: &str, profile: &str, name: &str, networks: &[&str]) -> Connector {
-    Connector {
-        key: key.into(),
-        profile: profile.into(),
-        name: name.into(),
-        id: None,
-        delete: false,
-        networks: networks
-            .iter()
-            .map(|n| ConfigNetworkRef {
-                target: NetworkTarget::Configured((*n).into()),
-                origin: origin(31),
-            })
-            .collect(),
-        description: None,
-        logo_url: None,
-        device_parameters: None,
-        payload_encoder: None,
-        payload_decoder: None,
-        install_text: None,
-        install_end_text: None,
-        device_annotation: None,
-        shared_with: None,
-        publish: None,
-        origin: origin(30),
-        field_origins: BTreeMap::new(),
-    }
+    let networks = networks
+        .iter()
+        .map(|n| ConfigNetworkRef {
+            target: NetworkTarget::Configured((*n).into()),
+            origin: origin(31),
+        })
+        .collect();
+    let own = ConnectorFields {
+        networks,
+        ..ConnectorFields::default()
+    };
+    integration(key, profile, name, 30, own)
 }
 
 pub(super) fn external(key: &str, id: &str) -> ShareTarget {

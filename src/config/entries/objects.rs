@@ -9,8 +9,8 @@ use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
 use crate::config::model::{
-    Connector, DeviceParameter, Network, NetworkRef, NetworkTarget, Recipient, SerialNumber,
-    ShareTarget, TagoId,
+    Connector, ConnectorFields, DeviceParameter, Network, NetworkFields, NetworkRef, NetworkTarget,
+    Recipient, SerialNumber, ShareTarget, TagoId,
 };
 use crate::config::{rules, scripts, wire};
 
@@ -116,19 +116,21 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
         delete: wire.delete,
         description: wire.description,
         logo_url: wire.logo_url,
-        icon_url: wire.icon_url,
-        banner_url: wire.banner_url,
         device_parameters: device_parameters(wire.device_parameters),
-        middleware_endpoint: wire.middleware_endpoint,
         payload_encoder,
         payload_decoder,
-        documentation_url: wire.documentation_url,
-        serial_number: serial_number(wire.serial_number),
-        require_devices_access: wire.require_devices_access,
         shared_with,
         publish,
         origin: origin(cx.file, cx.key_node),
         field_origins: field_origins(cx),
+        own: NetworkFields {
+            icon_url: wire.icon_url,
+            banner_url: wire.banner_url,
+            middleware_endpoint: wire.middleware_endpoint,
+            documentation_url: wire.documentation_url,
+            serial_number: serial_number(wire.serial_number),
+            require_devices_access: wire.require_devices_access,
+        },
     })
 }
 
@@ -164,19 +166,21 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
         name: wire.name,
         id,
         delete: wire.delete,
-        networks,
         description: wire.description,
         logo_url: wire.logo_url,
         device_parameters: device_parameters(wire.device_parameters),
         payload_encoder,
         payload_decoder,
-        install_text: wire.install_text,
-        install_end_text: wire.install_end_text,
-        device_annotation: wire.device_annotation,
         shared_with,
         publish,
         origin: origin(cx.file, cx.key_node),
         field_origins: field_origins(cx),
+        own: ConnectorFields {
+            networks,
+            install_text: wire.install_text,
+            install_end_text: wire.install_end_text,
+            device_annotation: wire.device_annotation,
+        },
     })
 }
 

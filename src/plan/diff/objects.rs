@@ -327,25 +327,12 @@ struct ConfiguredObject<'a> {
 }
 
 impl<'a> ConfiguredObject<'a> {
-    fn network(network: &'a crate::config::Network) -> Self {
-        ConfiguredObject {
-            key: &network.key,
-            profile: &network.profile,
-            name: &network.name,
-            pin: network.id.as_ref(),
-            delete: network.delete,
-            origin: &network.origin,
-            fields: network_fields(network),
-            network_targets: Vec::new(),
-            networks: Vec::new(),
-            shared_with: network.shared_with.as_deref(),
-            publish: network.publish.as_ref(),
-        }
-    }
-
-    fn connector(connector: &'a crate::config::Connector) -> Self {
-        let network_targets: Vec<&NetworkTarget> =
-            connector.networks.iter().map(|n| &n.target).collect();
+    /// What every configured object has, with its fields and (for a connector) its networks.
+    fn of<F>(
+        object: &'a crate::config::Integration<F>,
+        fields: Fields<'a>,
+        network_targets: Vec<&'a NetworkTarget>,
+    ) -> Self {
         let networks = network_targets
             .iter()
             .filter_map(|t| match t {
@@ -354,17 +341,26 @@ impl<'a> ConfiguredObject<'a> {
             })
             .collect();
         ConfiguredObject {
-            key: &connector.key,
-            profile: &connector.profile,
-            name: &connector.name,
-            pin: connector.id.as_ref(),
-            delete: connector.delete,
-            origin: &connector.origin,
-            fields: connector_fields(connector),
+            key: &object.key,
+            profile: &object.profile,
+            name: &object.name,
+            pin: object.id.as_ref(),
+            delete: object.delete,
+            origin: &object.origin,
+            fields,
             network_targets,
             networks,
-            shared_with: connector.shared_with.as_deref(),
-            publish: connector.publish.as_ref(),
+            shared_with: object.shared_with.as_deref(),
+            publish: object.publish.as_ref(),
         }
+    }
+
+    fn network(network: &'a crate::config::Network) -> Self {
+        Self::of(network, network_fields(network), Vec::new())
+    }
+
+    fn connector(connector: &'a crate::config::Connector) -> Self {
+        let targets = connector.networks.iter().map(|n| &n.target).collect();
+        Self::of(connector, connector_fields(connector), targets)
     }
 }
