@@ -47,7 +47,7 @@ pub fn desired_json(desired: &Desired) -> Value {
                 .connectors_of(&profile.key)
                 .map(|c| {
                     let uses: Vec<Value> = c
-                        .networks
+                        .own.networks
                         .iter()
                         .map(|n| match &n.target {
                             NetworkTarget::Configured(key) => json!({"name": desired

@@ -16,6 +16,7 @@
 
 pub mod diagnostic;
 pub mod model;
+mod publication;
 pub mod wire;
 
 mod convert;

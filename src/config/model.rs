@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::publication::{Image, ImageRole, Publish, Version};
 pub use crate::billing::{AddOn, Service};
 
 pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
@@ -281,102 +282,6 @@ pub enum NetworkTarget {
     Public(TagoId),
 }
 
-/// What the `tago-io/decoders` repository needs to list a network or connector publicly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Publish {
-    /// A connector's folders (`decoders/connector/<manufacturer>/<model>`); `None` for a
-    /// network, whose folder is its normalized name.
-    pub folders: Option<(String, String)>,
-    pub version: Version,
-    /// The images, checked to be PNGs of the sizes the repository's README gives.
-    pub images: Vec<Image>,
-    /// The catalog's description (from `description_file`, else the object's `description`).
-    pub description: Option<String>,
-    /// The pull request's text.
-    pub message: Option<String>,
-    pub origin: Origin,
-}
-
-/// A SemVer version, written as the repository's folders are: `v1.0.0`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Version {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
-}
-
-impl Version {
-    /// `v1.0.0`, where the repository's decoders start.
-    pub const FIRST: Version = Version {
-        major: 1,
-        minor: 0,
-        patch: 0,
-    };
-
-    /// `v1.2.3` or `1.2.3`.
-    pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = text.strip_prefix('v').unwrap_or(text).split('.');
-        let mut next = || -> Option<u64> {
-            let part = parts.next()?;
-            let digits = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-            // SemVer: no leading zeros.
-            (digits && (part == "0" || !part.starts_with('0')))
-                .then(|| part.parse().ok())
-                .flatten()
-        };
-        let version = Version {
-            major: next()?,
-            minor: next()?,
-            patch: next()?,
-        };
-        parts.next().is_none().then_some(version)
-    }
-
-    /// The next patch version.
-    pub fn next_patch(self) -> Version {
-        Version {
-            patch: self.patch + 1,
-            ..self
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
-/// An image of a publication: which one, the file, and its size in pixels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Image {
-    pub role: ImageRole,
-    pub file: PathBuf,
-    pub width: u32,
-    pub height: u32,
-    /// Where the YAML names it.
-    pub origin: Origin,
-}
-
-/// The images the repository knows (`images.logo`, `images.icon`, `images.banner`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImageRole {
-    Logo,
-    Icon,
-    Banner,
-}
-
-impl ImageRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImageRole::Logo => "logo",
-            ImageRole::Icon => "icon",
-            ImageRole::Banner => "banner",
-        }
-    }
-}
-
 /// A payload decoder or encoder script, already read into text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
@@ -409,8 +314,7 @@ pub struct SerialNumber {
 }
 
 /// A custom network or connector owned by a managed profile: the fields both kinds have,
-/// once, and `F`, the fields of one kind ([`NetworkFields`], [`ConnectorFields`]). Those read
-/// as the object's own (`network.icon_url`) through `Deref`.
+/// once, and `own`, the fields of its kind ([`NetworkFields`], [`ConnectorFields`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Integration<F> {
     pub key: String,
@@ -436,20 +340,6 @@ pub struct Integration<F> {
     /// The fields of this kind only.
     #[serde(flatten)]
     pub own: F,
-}
-
-impl<F> std::ops::Deref for Integration<F> {
-    type Target = F;
-
-    fn deref(&self) -> &F {
-        &self.own
-    }
-}
-
-impl<F> std::ops::DerefMut for Integration<F> {
-    fn deref_mut(&mut self) -> &mut F {
-        &mut self.own
-    }
 }
 
 /// What only a network has.

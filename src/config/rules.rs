@@ -185,7 +185,7 @@ impl<'a> Checker<'a> {
     fn connector_networks(&mut self) {
         let desired = self.desired;
         for connector in desired.connectors.values() {
-            for reference in &connector.networks {
+            for reference in &connector.own.networks {
                 let NetworkTarget::Configured(key) = &reference.target else {
                     continue;
                 };
@@ -293,7 +293,7 @@ impl<'a> Checker<'a> {
     /// networks (public, owned by the recipient, or shared with it).
     fn recipient_access(&mut self, connector: &Connector, target: &ShareTarget) {
         let mut first_custom = None;
-        for reference in &connector.networks {
+        for reference in &connector.own.networks {
             let key = match &reference.target {
                 NetworkTarget::Public(_) => return,
                 NetworkTarget::Configured(key) => key,

@@ -61,19 +61,23 @@ fn common_fields<F>(object: &Integration<F>) -> Fields<'_> {
 /// The fields a configured network sets, by API name.
 pub fn network_fields(network: &Network) -> Fields<'_> {
     let mut fields = common_fields(network);
-    set(&mut fields, "icon_url", &network.icon_url);
-    set(&mut fields, "banner_url", &network.banner_url);
+    set(&mut fields, "icon_url", &network.own.icon_url);
+    set(&mut fields, "banner_url", &network.own.banner_url);
     set(
         &mut fields,
         "middleware_endpoint",
-        &network.middleware_endpoint,
+        &network.own.middleware_endpoint,
     );
-    set(&mut fields, "documentation_url", &network.documentation_url);
-    set(&mut fields, "serial_number", &network.serial_number);
+    set(
+        &mut fields,
+        "documentation_url",
+        &network.own.documentation_url,
+    );
+    set(&mut fields, "serial_number", &network.own.serial_number);
     set(
         &mut fields,
         "require_devices_access",
-        &network.require_devices_access,
+        &network.own.require_devices_access,
     );
     fields
 }
@@ -82,12 +86,16 @@ pub fn network_fields(network: &Network) -> Fields<'_> {
 /// it needs ids resolved against the live state.
 pub fn connector_fields(connector: &Connector) -> Fields<'_> {
     let mut fields = common_fields(connector);
-    set(&mut fields, "install_text", &connector.install_text);
-    set(&mut fields, "install_end_text", &connector.install_end_text);
+    set(&mut fields, "install_text", &connector.own.install_text);
+    set(
+        &mut fields,
+        "install_end_text",
+        &connector.own.install_end_text,
+    );
     set(
         &mut fields,
         "device_annotation",
-        &connector.device_annotation,
+        &connector.own.device_annotation,
     );
     fields
 }

@@ -95,7 +95,7 @@ pub fn network(network: &Network, version: Version, images: &ImageBytes) -> Cont
         "../../../../schema/network_details.json".into(),
     );
     details.insert("description".into(), "../description.md".into());
-    if let Some(serial) = &network.serial_number {
+    if let Some(serial) = &network.own.serial_number {
         let mut config = Map::new();
         for (key, value) in [
             ("case", &serial.case),
@@ -115,10 +115,10 @@ pub fn network(network: &Network, version: Version, images: &ImageBytes) -> Cont
         "device_parameters".into(),
         Value::Array(parameters(network.device_parameters.as_deref())),
     );
-    if let Some(endpoint) = &network.middleware_endpoint {
+    if let Some(endpoint) = &network.own.middleware_endpoint {
         details.insert("middleware_endpoint".into(), endpoint.clone().into());
     }
-    if let Some(url) = &network.documentation_url {
+    if let Some(url) = &network.own.documentation_url {
         details.insert("documentation_url".into(), url.clone().into());
     }
     let mut image_paths = Map::new();
@@ -159,9 +159,9 @@ pub fn connector(
     let details = ConnectorDetails {
         schema: "../../../../../schema/connector_details.json",
         description: "../description.md",
-        install_text: connector.install_text.as_deref().unwrap_or(""),
-        install_end_text: connector.install_end_text.as_deref().unwrap_or(""),
-        device_annotation: connector.device_annotation.as_deref().unwrap_or(""),
+        install_text: connector.own.install_text.as_deref().unwrap_or(""),
+        install_end_text: connector.own.install_end_text.as_deref().unwrap_or(""),
+        device_annotation: connector.own.device_annotation.as_deref().unwrap_or(""),
         device_parameters: parameters(connector.device_parameters.as_deref()),
         networks: network_paths,
     };

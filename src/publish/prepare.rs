@@ -136,7 +136,7 @@ fn connector_networks(
     repo: &Repo,
 ) -> Result<Vec<String>, PrepareError> {
     let mut paths = Vec::new();
-    for network in &connector.networks {
+    for network in &connector.own.networks {
         match &network.target {
             // A configured network is published too (the configuration's rules say so).
             NetworkTarget::Configured(key) => {

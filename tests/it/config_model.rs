@@ -140,8 +140,8 @@ fn networks_resolve_decoder_files_and_recipients() {
     );
     assert_eq!(decoder.file, Some(path));
     assert_eq!(network.payload_encoder, None);
-    assert_eq!(network.icon_url, None);
-    let serial = network.serial_number.as_ref().expect("serial number");
+    assert_eq!(network.own.icon_url, None);
+    let serial = network.own.serial_number.as_ref().expect("serial number");
     assert_eq!(serial.label.as_deref(), Some("DevEUI"));
     assert_eq!(serial.required, Some(true));
     let shares: Vec<(&str, &Recipient, usize)> = network
@@ -176,6 +176,7 @@ fn connectors_keep_networks_parameters_and_tombstones() {
     let sensor = &desired.connectors["acme-th-sensor"];
     assert_eq!(
         sensor
+            .own
             .networks
             .iter()
             .map(|n| (&n.target, &n.origin))
@@ -195,7 +196,7 @@ fn connectors_keep_networks_parameters_and_tombstones() {
         ])
     );
     assert_eq!(
-        sensor.install_end_text.as_deref(),
+        sensor.own.install_end_text.as_deref(),
         Some("The sensor sends its first reading within 10 minutes.")
     );
     let tracker = &desired.connectors["northwind-tracker"];
@@ -223,7 +224,7 @@ fn connectors_keep_networks_parameters_and_tombstones() {
     );
     let legacy = &desired.connectors["legacy-gps"];
     assert!(legacy.delete);
-    assert_eq!(legacy.networks, vec![]);
+    assert_eq!(legacy.own.networks, vec![]);
     assert_eq!(legacy.shared_with, None);
     assert_eq!(desired.connectors_of("northwind").count(), 3);
 }
@@ -278,7 +279,7 @@ connectors:
     assert_eq!(loaded.diagnostics, vec![]);
     let desired = loaded.desired.expect("valid");
     assert_eq!(
-        desired.connectors["acme-th-sensor"].networks[0].target,
+        desired.connectors["acme-th-sensor"].own.networks[0].target,
         NetworkTarget::Public(id("5f0e1d2c3b4a596877665544"))
     );
 }

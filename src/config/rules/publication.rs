@@ -62,9 +62,9 @@ pub fn check(desired: &Desired, diagnostics: &mut Vec<Diagnostic>) {
             origin: &connector.origin,
         });
         let texts = [
-            &connector.install_text,
-            &connector.install_end_text,
-            &connector.device_annotation,
+            &connector.own.install_text,
+            &connector.own.install_end_text,
+            &connector.own.device_annotation,
         ];
         for ((name, limit), text) in TEXT_LIMITS.into_iter().zip(texts) {
             let length = text.as_deref().map_or(0, |t| t.chars().count());
@@ -78,7 +78,7 @@ pub fn check(desired: &Desired, diagnostics: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        for network in &connector.networks {
+        for network in &connector.own.networks {
             let NetworkTarget::Configured(key) = &network.target else {
                 continue;
             };

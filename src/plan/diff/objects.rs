@@ -360,7 +360,7 @@ impl<'a> ConfiguredObject<'a> {
     }
 
     fn connector(connector: &'a crate::config::Connector) -> Self {
-        let targets = connector.networks.iter().map(|n| &n.target).collect();
+        let targets = connector.own.networks.iter().map(|n| &n.target).collect();
         Self::of(connector, connector_fields(connector), targets)
     }
 }
