@@ -210,7 +210,8 @@ pub struct PublishArgs {
     /// The local clone of github.com/tago-io/decoders to write into.
     #[arg(long, value_name = "PATH")]
     pub decoders_repo: PathBuf,
-    /// Only these networks or connectors (by key); every one with `publish:` without it.
+    /// Only these networks or connectors (by key), and the configured networks a targeted
+    /// connector names; every one with `publish:` without it.
     #[arg(long = "target", value_name = "KEY")]
     pub targets: Vec<String>,
 }

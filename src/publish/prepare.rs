@@ -5,7 +5,7 @@
 //! names that the clone lacks is written as it is. Networks come first, so
 //! that connectors name the versions just decided.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
 use super::contribution::{self, Contribution, File, ImageBytes};
@@ -70,9 +70,21 @@ pub fn prepare(
         }
     }
     let wanted = |key: &str| keys.is_empty() || keys.iter().any(|k| k == key);
+    // A wanted connector needs the version of each configured network it names to be in
+    // the clone: those networks are written with it, whether targeted or not.
+    let needed: BTreeSet<&str> = desired
+        .connectors
+        .values()
+        .filter(|c| !c.delete && c.publish.is_some() && wanted(&c.key))
+        .flat_map(|c| c.own.networks.iter())
+        .filter_map(|n| match &n.target {
+            NetworkTarget::Configured(key) => Some(key.as_str()),
+            NetworkTarget::Public(_) => None,
+        })
+        .collect();
     let mut prepared = Vec::new();
-    // Every published network is decided (connectors may name it), but only the wanted
-    // ones are written.
+    // Every published network is decided (connectors may name it), but only the wanted or
+    // needed ones are written.
     let mut network_paths: BTreeMap<&str, String> = BTreeMap::new();
     for network in desired.networks.values().filter(|n| !n.delete) {
         let Some(publish) = &network.publish else {
@@ -98,7 +110,7 @@ pub fn prepare(
                 one.contribution.version
             ),
         );
-        if wanted(&network.key) {
+        if wanted(&network.key) || needed.contains(network.key.as_str()) {
             prepared.push(one);
         }
     }

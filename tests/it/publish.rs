@@ -395,3 +395,23 @@ async fn a_link_in_the_clone_cannot_carry_a_write_elsewhere() {
     // Refused before anything was written: the network's folder is not there either.
     assert!(!world.path("clone/decoders/network/field-lorawan").exists());
 }
+
+#[tokio::test]
+async fn a_targeted_connector_brings_the_network_version_it_names() {
+    let world = World::start().await;
+    setup(&world, true);
+    let run = world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone", "--target", "th"])
+        .await;
+    run.code(0);
+    // The network is written too: the connector's payload-config names its v1.0.0.
+    assert!(
+        run.stdout
+            .starts_with("network `field`: decoders/network/field-lorawan/v1.0.0 (new version)"),
+        "{}",
+        run.stdout
+    );
+    assert!(world
+        .path("clone/decoders/network/field-lorawan/v1.0.0/payload.js")
+        .is_file());
+}
