@@ -11,6 +11,7 @@ use crate::api::Client;
 use crate::billing::{AddOn, Service};
 use crate::live::Id;
 
+/// Reads both billing routes and adds a row for each; `owned` are the account's profiles.
 pub async fn probe(report: &mut Report, account: &Client, owned: &BTreeSet<Id>) {
     let outcome = match account.allocation().await {
         Err(error) => Outcome::Fails(error.to_string()),

@@ -11,6 +11,7 @@ use super::snapshot::{CatalogNamed, ObjectKind};
 use crate::api::Client;
 use crate::config::Desired;
 
+/// The public catalog entries named as each published object, by kind and key.
 pub async fn read(
     desired: &Desired,
     client: &Client,

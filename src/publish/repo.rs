@@ -43,6 +43,8 @@ pub const SCHEMAS: [&str; 4] = [
 ];
 
 impl Repo {
+    /// Opens the clone at `root`: its `decoders/` and `schema/` must be there; its schemas
+    /// and `map-ids.json` (optional) are read once.
     pub fn open(root: &Path) -> Result<Repo, RepoError> {
         if !root.join("decoders").is_dir() || !root.join("schema").is_dir() {
             return Err(RepoError::NotAClone(root.to_owned()));
@@ -72,6 +74,7 @@ impl Repo {
         })
     }
 
+    /// The clone's folder, as given.
     pub fn root(&self) -> &Path {
         &self.root
     }

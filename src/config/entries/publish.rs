@@ -16,6 +16,8 @@ pub const MAX_DESCRIPTION_CHARS: usize = 500;
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
+/// A connector's `publish:`, each field checked where the YAML says it. Kept after a
+/// reported error (the configuration is then not valid) so that rules know it is published.
 pub fn connector(
     cx: &Context<'_>,
     publish: Option<wire::ConnectorPublish>,
@@ -65,6 +67,7 @@ pub fn connector(
     })
 }
 
+/// A network's `publish:`, as [`connector`] does.
 pub fn network(
     cx: &Context<'_>,
     publish: Option<wire::NetworkPublish>,

@@ -31,6 +31,7 @@ struct Published<'a> {
     origin: &'a Origin,
 }
 
+/// Every rule of this module, over every publication the configuration keeps.
 pub fn check(desired: &Desired, diagnostics: &mut Vec<Diagnostic>) {
     let networks = desired.networks.values().filter(|n| !n.delete);
     let connectors = desired.connectors.values().filter(|c| !c.delete);
