@@ -213,9 +213,9 @@ async fn run_connected(
         parallelism,
         args.tokens_out.as_deref(),
         |operation, status| {
-            let (text, failure) = report::outcome_line(&plan, operation, status);
-            progress.line(&text, failure);
             let line = describe(operation);
+            let (text, failure) = report::outcome_line(&plan, operation, &line, status);
+            progress.line(&text, failure);
             progress.advance(&line);
         },
     )

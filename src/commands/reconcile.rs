@@ -161,6 +161,9 @@ pub async fn compute_plan(
     // Invitations and tokens expire by the server's clock, not this machine's.
     let now = client.server_time().unwrap_or_else(chrono::Utc::now);
     let plan = plan::plan(desired, &live, now)?;
+    if targets.is_empty() {
+        return Ok(plan);
+    }
     let plan = plan::restrict(plan, targets);
     // Cut by `--target`, the allocation sends fewer entries: checked again as it will be sent.
     let over_limits = plan::over_limits(&plan, &live);

@@ -196,22 +196,28 @@ impl Repo {
     /// Refuses, before anything is written, a folder whose existing part leads out of the
     /// clone's `decoders/` (a link in the clone).
     pub fn check_writable(&self, folder: &str) -> Result<(), RepoError> {
-        let decoders =
-            fs::canonicalize(self.root.join("decoders")).map_err(|e| RepoError::Write {
-                path: self.root.join("decoders"),
-                reason: e.to_string(),
-            })?;
         let mut existing = self.root.join(folder);
         while !existing.exists() {
             if !existing.pop() {
                 break;
             }
         }
-        if fs::canonicalize(&existing).is_ok_and(|p| p.starts_with(&decoders)) {
+        self.inside_decoders(&existing, &self.root.join(folder))
+    }
+
+    /// `Ok` when `existing`, links resolved, is under the clone's `decoders/`; otherwise an
+    /// error about writing `shown`.
+    fn inside_decoders(&self, existing: &Path, shown: &Path) -> Result<(), RepoError> {
+        let decoders =
+            fs::canonicalize(self.root.join("decoders")).map_err(|e| RepoError::Write {
+                path: self.root.join("decoders"),
+                reason: e.to_string(),
+            })?;
+        if fs::canonicalize(existing).is_ok_and(|p| p.starts_with(&decoders)) {
             Ok(())
         } else {
             Err(RepoError::Write {
-                path: self.root.join(folder),
+                path: shown.to_owned(),
                 reason: "it leads out of the clone's decoders/ folder (a link?)".into(),
             })
         }
@@ -230,11 +236,6 @@ impl Repo {
                 reason: "not a folder of decoders/".into(),
             });
         }
-        let decoders =
-            fs::canonicalize(self.root.join("decoders")).map_err(|e| RepoError::Write {
-                path: self.root.join("decoders"),
-                reason: e.to_string(),
-            })?;
         for file in files {
             let path = base.join(&file.path);
             if let Some(parent) = path.parent() {
@@ -243,13 +244,7 @@ impl Repo {
                     reason: e.to_string(),
                 })?;
                 // A link in the clone must not carry a write out of `decoders/`.
-                let inside = fs::canonicalize(parent).is_ok_and(|p| p.starts_with(&decoders));
-                if !inside {
-                    return Err(RepoError::Write {
-                        path: parent.to_owned(),
-                        reason: "it leads out of the clone's decoders/ folder (a link?)".into(),
-                    });
-                }
+                self.inside_decoders(parent, parent)?;
             }
             if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
                 return Err(RepoError::Write {

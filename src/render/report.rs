@@ -8,11 +8,16 @@ use super::describe::describe;
 use crate::apply::{Report, Status};
 use crate::plan::{Operation, Plan};
 
-/// The line for an operation that settled, and whether it is a failure (shown on stderr
-/// even with `-q`). A skipped operation names the one it needed: operation numbers appear
-/// nowhere in the printed plan.
-pub fn outcome_line(plan: &Plan, operation: &Operation, status: &Status) -> (String, bool) {
-    let line = describe(operation);
+/// The line for an operation that settled, from its description (`describe`, which the
+/// caller also shows in the progress bar), and whether it is a failure (shown on stderr even
+/// with `-q`). A skipped operation names the one it needed: operation numbers appear nowhere
+/// in the printed plan.
+pub fn outcome_line(
+    plan: &Plan,
+    operation: &Operation,
+    line: &str,
+    status: &Status,
+) -> (String, bool) {
     match status {
         Status::Done => (format!("  done: {line}"), false),
         Status::Failed(error) => (format!("  FAILED: {line}: {error}"), true),
