@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tokio::sync::Semaphore;
 
-use super::fetch::{in_slot, unique_ids, FetchError};
+use super::fetch::{in_slot, reading, unique_ids, FetchError};
 use super::snapshot::{Id, LiveBilling};
 use crate::api::types::{AllocationItem, Subscription};
 use crate::api::Client;
@@ -34,12 +34,12 @@ pub async fn read(
         async {
             in_slot(slots, client.allocation())
                 .await
-                .map_err(api("the account's service allocation"))
+                .map_err(reading("the account's service allocation"))
         },
         async {
             in_slot(slots, client.subscription())
                 .await
-                .map_err(api("the account's subscription"))
+                .map_err(reading("the account's subscription"))
         },
     )?;
     let mut billing = LiveBilling {
@@ -51,7 +51,7 @@ pub async fn read(
     if buys_an_addon(desired, ids, &billing.addons) {
         let prices = in_slot(slots, client.pricing())
             .await
-            .map_err(api("TagoIO's prices"))?;
+            .map_err(reading("TagoIO's prices"))?;
         billing.addon_prices = Some(
             prices
                 .addons
@@ -61,13 +61,6 @@ pub async fn read(
         );
     }
     Ok(billing)
-}
-
-fn api(what: &'static str) -> impl FnOnce(crate::api::ApiError) -> FetchError {
-    move |source| FetchError::Api {
-        what: what.to_owned(),
-        source,
-    }
 }
 
 fn malformed(what: &str, detail: String) -> FetchError {

@@ -6,7 +6,7 @@
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 
-use super::fetch::{in_slot, FetchError};
+use super::fetch::{in_slot, reading, FetchError};
 use super::snapshot::{CatalogNamed, ObjectKind};
 use crate::api::Client;
 use crate::config::Desired;
@@ -34,10 +34,9 @@ pub async fn read(
         .map(|(kind, key, name)| async move {
             let listed = in_slot(slots, client.integrations_named(kind, name))
                 .await
-                .map_err(|source| FetchError::Api {
-                    what: format!("TagoIO's public catalog for {kind} `{key}`"),
-                    source,
-                })?;
+                .map_err(reading(format!(
+                    "TagoIO's public catalog for {kind} `{key}`"
+                )))?;
             // `filter[name]` may match more loosely than equality: keep exact names only.
             let public_ids = listed
                 .into_iter()

@@ -61,7 +61,7 @@ pub enum FetchError {
     },
 }
 
-fn reading(what: impl Into<String>) -> impl FnOnce(ApiError) -> FetchError {
+pub(crate) fn reading(what: impl Into<String>) -> impl FnOnce(ApiError) -> FetchError {
     let what = what.into();
     move |source| FetchError::Api { what, source }
 }
