@@ -31,6 +31,55 @@ impl ObjectKind {
         }
     }
 
+    /// Every field of this kind the configuration manages, by TagoIO's name, in the order the
+    /// configuration (and so `export`) writes them. The one declared list: the plan compares
+    /// these, export writes these, and the client asks TagoIO for these. Identity and state
+    /// (`id`, `name`, `public`, a connector's `networks`) are not fields the plan edits.
+    pub fn managed_fields(self) -> &'static [&'static str] {
+        match self {
+            ObjectKind::Network => &[
+                "description",
+                "logo_url",
+                "icon_url",
+                "banner_url",
+                "device_parameters",
+                "middleware_endpoint",
+                "payload_encoder",
+                "payload_decoder",
+                "documentation_url",
+                "serial_number",
+                "require_devices_access",
+            ],
+            ObjectKind::Connector => &[
+                "description",
+                "logo_url",
+                "device_parameters",
+                "payload_encoder",
+                "payload_decoder",
+                "install_text",
+                "install_end_text",
+                "device_annotation",
+            ],
+        }
+    }
+
+    /// What TagoIO says of an object besides its managed fields, by TagoIO's name: how the
+    /// live snapshot knows it (`id`, `name`), whether it is in the public catalog, when it
+    /// changed, and a connector's networks.
+    pub fn identity_fields(self) -> &'static [&'static str] {
+        match self {
+            ObjectKind::Network => &["id", "name", "public", "created_at", "updated_at"],
+            ObjectKind::Connector => &[
+                "id",
+                "name",
+                "public",
+                "created_at",
+                "updated_at",
+                "networks",
+            ],
+        }
+    }
+
     /// The section of the configuration that holds objects of this kind.
     pub fn section(self) -> &'static str {
         match self {

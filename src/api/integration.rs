@@ -23,50 +23,17 @@ use super::types::{
 };
 use crate::kind::ObjectKind;
 
-/// Every field of a network, asked for when a list query names none (TagoIO's default
-/// is only `id` and `name`): sdk-js `NetworkInfo`, plus `created_at` and `updated_at`, which
-/// its `NetworkQuery` sorts by.
-pub const NETWORK_FIELDS: [&str; 16] = [
-    "id",
-    "name",
-    "created_at",
-    "updated_at",
-    "description",
-    "logo_url",
-    "icon_url",
-    "banner_url",
-    "device_parameters",
-    "middleware_endpoint",
-    "payload_encoder",
-    "payload_decoder",
-    "public",
-    "documentation_url",
-    "serial_number",
-    "require_devices_access",
-];
+/// Every field of `kind`, asked for when a list query names none (TagoIO's default is only
+/// `id` and `name`): what identifies it and the fields the configuration manages
+/// ([`ObjectKind::managed_fields`]). sdk-js `NetworkInfo` and `ConnectorInfo` hold them all;
+/// `created_at` and `updated_at` are what its queries sort by.
+fn every_field(kind: ObjectKind) -> Vec<&'static str> {
+    [kind.identity_fields(), kind.managed_fields()].concat()
+}
 
-/// Every field of a connector, asked for when a list query names none (sdk-js
-/// `ConnectorInfo`).
-pub const CONNECTOR_FIELDS: [&str; 14] = [
-    "id",
-    "name",
-    "public",
-    "created_at",
-    "updated_at",
-    "description",
-    "logo_url",
-    "device_parameters",
-    "networks",
-    "payload_encoder",
-    "payload_decoder",
-    "install_text",
-    "install_end_text",
-    "device_annotation",
-];
-
-fn with_default_fields(query: &ListQuery, fields: &[&str]) -> ListQuery {
+fn with_default_fields(query: &ListQuery, kind: ObjectKind) -> ListQuery {
     if query.fields.is_empty() {
-        query.clone().fields(fields.iter().copied())
+        query.clone().fields(every_field(kind))
     } else {
         query.clone()
     }
@@ -74,8 +41,8 @@ fn with_default_fields(query: &ListQuery, fields: &[&str]) -> ListQuery {
 
 /// `query` with only `profile`'s own objects: `filter[profile]`, which also drops the
 /// catalog and what other profiles shared with it.
-fn owned_by(query: &ListQuery, profile_id: &str, fields: &[&str]) -> ListQuery {
-    with_default_fields(query, fields).filter("profile", profile_id)
+fn owned_by(query: &ListQuery, profile_id: &str, kind: ObjectKind) -> ListQuery {
+    with_default_fields(query, kind).filter("profile", profile_id)
 }
 
 /// An object of a name, as `integrations_named` lists it: the token's profile's own, one
@@ -117,8 +84,12 @@ impl Client {
     ) -> Result<Vec<NetworkInfo>, ApiError> {
         super::route::check_id(profile_id)?;
         let route = Route::new(Method::Get, "/integration/network", &[])?;
-        self.list_all(route, &owned_by(query, profile_id, &NETWORK_FIELDS), false)
-            .await
+        self.list_all(
+            route,
+            &owned_by(query, profile_id, ObjectKind::Network),
+            false,
+        )
+        .await
     }
 
     /// `POST /integration/network`: returns the new network's id.
@@ -135,7 +106,7 @@ impl Client {
             "/integration/network/{id}",
             &[PathArg::Id(network_id)],
         )?;
-        let query = with_default_fields(&ListQuery::default(), &NETWORK_FIELDS).encode_fields();
+        let query = with_default_fields(&ListQuery::default(), ObjectKind::Network).encode_fields();
         self.execute(Call::new(route).query(query)).await
     }
 
@@ -176,7 +147,7 @@ impl Client {
         let route = Route::new(Method::Get, "/integration/connector", &[])?;
         self.list_all(
             route,
-            &owned_by(query, profile_id, &CONNECTOR_FIELDS),
+            &owned_by(query, profile_id, ObjectKind::Connector),
             false,
         )
         .await
@@ -197,7 +168,8 @@ impl Client {
             "/integration/connector/{id}",
             &[PathArg::Id(connector_id)],
         )?;
-        let query = with_default_fields(&ListQuery::default(), &CONNECTOR_FIELDS).encode_fields();
+        let query =
+            with_default_fields(&ListQuery::default(), ObjectKind::Connector).encode_fields();
         self.execute(Call::new(route).query(query)).await
     }
 

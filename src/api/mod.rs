@@ -27,7 +27,7 @@ pub use account::TOKEN_FIELDS;
 pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
 pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, TransportFailure};
-pub use integration::{NamedIntegration, CONNECTOR_FIELDS, NETWORK_FIELDS};
+pub use integration::NamedIntegration;
 pub use pacing::{Pacer, RateBudgets, ROUTES};
 pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;

@@ -20,7 +20,10 @@ use serde::{Deserialize, Serialize};
 pub use super::publication::{Image, ImageRole, Publish, Version};
 pub use crate::billing::{AddOn, Service};
 
-pub use super::wire::{DeviceParameterGroup, DeviceParameterType, Permission};
+pub use super::wire::{
+    DeviceParameter, DeviceParameterGroup, DeviceParameterType, Permission, SerialNumber,
+};
+use crate::kind::ObjectKind;
 
 /// Where in the YAML something is asked for: file, 1-based line and 1-based column (in chars).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -290,29 +293,6 @@ pub struct Script {
     pub file: Option<PathBuf>,
 }
 
-/// A device parameter shown when a device is created with a network or connector.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceParameter {
-    pub name: String,
-    pub label: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<DeviceParameterType>,
-    pub default: Option<serde_json::Value>,
-    pub group: Option<DeviceParameterGroup>,
-    pub options: Option<Vec<serde_json::Value>>,
-}
-
-/// How a device's serial number is asked for when it is created with a network.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SerialNumber {
-    pub mask: Option<String>,
-    pub label: Option<String>,
-    pub image: Option<String>,
-    pub case: Option<String>,
-    pub help: Option<String>,
-    pub required: Option<bool>,
-}
-
 /// A custom network or connector owned by a managed profile: the fields both kinds have,
 /// once, and `own`, the fields of its kind ([`NetworkFields`], [`ConnectorFields`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -361,6 +341,23 @@ pub struct ConnectorFields {
     pub install_text: Option<String>,
     pub install_end_text: Option<String>,
     pub device_annotation: Option<String>,
+}
+
+/// The fields of one kind, `own` in [`Integration`]: serialized by their API names, each one
+/// of [`ObjectKind::managed_fields`] (a connector's `networks` aside, which the plan resolves
+/// to ids). The plan reads them by serializing, so a new field is declared here and in that
+/// list, not again in the plan.
+pub trait OwnFields: Serialize {
+    /// The kind these fields belong to.
+    const KIND: ObjectKind;
+}
+
+impl OwnFields for NetworkFields {
+    const KIND: ObjectKind = ObjectKind::Network;
+}
+
+impl OwnFields for ConnectorFields {
+    const KIND: ObjectKind = ObjectKind::Connector;
 }
 
 /// A custom network owned by a managed profile.

@@ -404,8 +404,10 @@ pub struct NetworkPublish {
     pub message: Option<String>,
 }
 
+// The model keeps this and `SerialNumber` as they are (saved plans serialize them), so each
+// is declared once. Doc comments here are the schema's descriptions.
 /// A field asked for when a device is created.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceParameter {
     /// Name of the parameter, as the decoder sees it.
@@ -444,7 +446,7 @@ pub enum DeviceParameterGroup {
 }
 
 /// How a device's serial number is asked for.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SerialNumber {
     /// Input mask of the serial number.

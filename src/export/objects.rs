@@ -10,33 +10,6 @@ use crate::config::wire;
 use crate::live::{Id, LiveObject, ObjectKind};
 use crate::plan::without_nulls;
 
-/// The fields of a network the configuration manages, in its order.
-const NETWORK_FIELDS: [&str; 11] = [
-    "description",
-    "logo_url",
-    "icon_url",
-    "banner_url",
-    "device_parameters",
-    "middleware_endpoint",
-    "payload_encoder",
-    "payload_decoder",
-    "documentation_url",
-    "serial_number",
-    "require_devices_access",
-];
-
-/// The fields of a connector the configuration manages, in its order.
-const CONNECTOR_FIELDS: [&str; 8] = [
-    "description",
-    "logo_url",
-    "device_parameters",
-    "payload_encoder",
-    "payload_decoder",
-    "install_text",
-    "install_end_text",
-    "device_annotation",
-];
-
 /// What converting one object needs to know about the others.
 pub struct Context<'a> {
     /// The key of the owning profile.
@@ -84,13 +57,9 @@ pub fn convert(
                 .collect(),
         ),
     };
-    let names: &[&str] = match kind {
-        ObjectKind::Network => &NETWORK_FIELDS,
-        ObjectKind::Connector => &CONNECTOR_FIELDS,
-    };
     let mut fields = Fields::default();
     let mut decoder_file = None;
-    for &name in names {
+    for &name in kind.managed_fields() {
         let Some(value) = live.fields.get(name).map(|v| without_nulls(v.clone())) else {
             continue;
         };

@@ -14,7 +14,7 @@ use super::operation::{
 use super::order::{Draft, Drafts};
 use crate::catalog_id as id;
 use crate::config::{
-    Connector, DeviceParameter, Integration, Network, Publish, Script, ShareTarget, Version,
+    DeviceParameter, Integration, OwnFields, Publish, Script, ShareTarget, Version,
 };
 use crate::live::{Id, LiveObject, LiveSnapshot, ObjectKind};
 
@@ -58,45 +58,20 @@ fn common_fields<F>(object: &Integration<F>) -> Fields<'_> {
     fields
 }
 
-/// The fields a configured network sets, by API name.
-pub fn network_fields(network: &Network) -> Fields<'_> {
-    let mut fields = common_fields(network);
-    set(&mut fields, "icon_url", &network.own.icon_url);
-    set(&mut fields, "banner_url", &network.own.banner_url);
-    set(
-        &mut fields,
-        "middleware_endpoint",
-        &network.own.middleware_endpoint,
-    );
-    set(
-        &mut fields,
-        "documentation_url",
-        &network.own.documentation_url,
-    );
-    set(&mut fields, "serial_number", &network.own.serial_number);
-    set(
-        &mut fields,
-        "require_devices_access",
-        &network.own.require_devices_access,
-    );
-    fields
-}
-
-/// The fields a configured connector sets, by API name; `networks` is handled apart because
-/// it needs ids resolved against the live state.
-pub fn connector_fields(connector: &Connector) -> Fields<'_> {
-    let mut fields = common_fields(connector);
-    set(&mut fields, "install_text", &connector.own.install_text);
-    set(
-        &mut fields,
-        "install_end_text",
-        &connector.own.install_end_text,
-    );
-    set(
-        &mut fields,
-        "device_annotation",
-        &connector.own.device_annotation,
-    );
+/// The fields a configured network or connector sets, by API name: the common ones, then
+/// those of its kind, read by serializing `own` and kept when the kind's declared list
+/// ([`ObjectKind::managed_fields`]) names them (a connector's `networks`, resolved to ids
+/// against the live state, is not one).
+pub fn configured_fields<F: OwnFields>(object: &Integration<F>) -> Fields<'_> {
+    let mut fields = common_fields(object);
+    if let Ok(Value::Object(own)) = serde_json::to_value(&object.own) {
+        for (name, value) in own {
+            let managed = F::KIND.managed_fields().iter().find(|n| **n == name);
+            if let (Some(name), false) = (managed, value.is_null()) {
+                fields.insert(name, FieldValue::Json(without_nulls(value)));
+            }
+        }
+    }
     fields
 }
 

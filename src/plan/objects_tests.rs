@@ -315,3 +315,82 @@ fn a_pinned_object_with_another_name_is_renamed_in_place() {
     );
     assert!(plan.notices.is_empty(), "{:#?}", plan.notices);
 }
+
+/// The kind's declared list and the model's fields are one: every field a network or
+/// connector can set reaches the plan, under a name the list declares, and nothing else does.
+/// A new field that is declared in only one of the two fails here.
+#[test]
+fn every_field_the_model_holds_is_planned_under_a_declared_name() {
+    use crate::config::{
+        ConnectorFields, DeviceParameter, Integration, NetworkFields, SerialNumber,
+    };
+    fn fill<F>(object: &mut Integration<F>) {
+        let text = || Some("x".to_owned());
+        object.description = text();
+        object.logo_url = text();
+        object.device_parameters = Some(vec![DeviceParameter {
+            name: "p".into(),
+            label: None,
+            kind: None,
+            default: None,
+            group: None,
+            options: None,
+        }]);
+        let script = || {
+            Some(Script {
+                text: "//".into(),
+                file: None,
+            })
+        };
+        object.payload_encoder = script();
+        object.payload_decoder = script();
+    }
+    let mut network = network("n", "p", "n");
+    fill(&mut network);
+    network.own = NetworkFields {
+        icon_url: Some("x".into()),
+        banner_url: Some("x".into()),
+        middleware_endpoint: Some("x".into()),
+        documentation_url: Some("x".into()),
+        serial_number: Some(SerialNumber::default()),
+        require_devices_access: Some(true),
+    };
+    let mut connector = connector("c", "p", "c", &["n"]);
+    fill(&mut connector);
+    connector.own = ConnectorFields {
+        install_text: Some("x".into()),
+        install_end_text: Some("x".into()),
+        device_annotation: Some("x".into()),
+        ..connector.own
+    };
+    let sorted = |kind: ObjectKind| {
+        let mut names = kind.managed_fields().to_vec();
+        names.sort_unstable();
+        names
+    };
+    // The five both kinds have, and every field of `own` (a connector's networks aside).
+    let held = |own: serde_json::Value| {
+        let own = own
+            .as_object()
+            .map(|own| own.keys().filter(|k| *k != "networks").count());
+        5 + own.unwrap_or_default()
+    };
+    let planned = objects::configured_fields(&network);
+    assert_eq!(
+        planned.keys().copied().collect::<Vec<_>>(),
+        sorted(ObjectKind::Network)
+    );
+    assert_eq!(
+        planned.len(),
+        held(serde_json::to_value(&network.own).unwrap())
+    );
+    let planned = objects::configured_fields(&connector);
+    assert_eq!(
+        planned.keys().copied().collect::<Vec<_>>(),
+        sorted(ObjectKind::Connector)
+    );
+    assert_eq!(
+        planned.len(),
+        held(serde_json::to_value(&connector.own).unwrap())
+    );
+}

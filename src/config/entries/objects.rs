@@ -9,8 +9,8 @@ use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
 use crate::config::model::{
-    Connector, ConnectorFields, DeviceParameter, Network, NetworkFields, NetworkRef, NetworkTarget,
-    Recipient, SerialNumber, ShareTarget, TagoId,
+    Connector, ConnectorFields, Network, NetworkFields, NetworkRef, NetworkTarget, Recipient,
+    ShareTarget, TagoId,
 };
 use crate::config::{rules, scripts, wire};
 
@@ -55,34 +55,6 @@ fn share_targets(
     targets
 }
 
-fn device_parameters(
-    parameters: Option<Vec<wire::DeviceParameter>>,
-) -> Option<Vec<DeviceParameter>> {
-    parameters.map(|list| {
-        list.into_iter()
-            .map(|p| DeviceParameter {
-                name: p.name,
-                label: p.label,
-                kind: p.kind,
-                default: p.default,
-                group: p.group,
-                options: p.options,
-            })
-            .collect()
-    })
-}
-
-fn serial_number(serial: Option<wire::SerialNumber>) -> Option<SerialNumber> {
-    serial.map(|s| SerialNumber {
-        mask: s.mask,
-        label: s.label,
-        image: s.image,
-        case: s.case,
-        help: s.help,
-        required: s.required,
-    })
-}
-
 pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
     let what = format!("network `{}`", cx.key);
     let (wire, translation): (wire::Network, _) =
@@ -116,7 +88,7 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
         delete: wire.delete,
         description: wire.description,
         logo_url: wire.logo_url,
-        device_parameters: device_parameters(wire.device_parameters),
+        device_parameters: wire.device_parameters,
         payload_encoder,
         payload_decoder,
         shared_with,
@@ -128,7 +100,7 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
             banner_url: wire.banner_url,
             middleware_endpoint: wire.middleware_endpoint,
             documentation_url: wire.documentation_url,
-            serial_number: serial_number(wire.serial_number),
+            serial_number: wire.serial_number,
             require_devices_access: wire.require_devices_access,
         },
     })
@@ -168,7 +140,7 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
         delete: wire.delete,
         description: wire.description,
         logo_url: wire.logo_url,
-        device_parameters: device_parameters(wire.device_parameters),
+        device_parameters: wire.device_parameters,
         payload_encoder,
         payload_decoder,
         shared_with,

@@ -11,8 +11,7 @@ use crate::config::{NetworkTarget, Origin, Recipient, ShareTarget, TagoId};
 use crate::live::{Id, LiveObject, ObjectKind};
 use crate::plan::identity::{match_object, ObjectQuery};
 use crate::plan::objects::{
-    connector_fields, field_changes, network_fields, note_publication, Fields, ResolvedRecipient,
-    ShareDiff,
+    configured_fields, field_changes, note_publication, Fields, ResolvedRecipient, ShareDiff,
 };
 use crate::plan::operation::{FieldChange, NetworkRef, ObjectRef, OperationKind, ProfileRef};
 use crate::plan::order::Draft;
@@ -356,11 +355,11 @@ impl<'a> ConfiguredObject<'a> {
     }
 
     fn network(network: &'a crate::config::Network) -> Self {
-        Self::of(network, network_fields(network), Vec::new())
+        Self::of(network, configured_fields(network), Vec::new())
     }
 
     fn connector(connector: &'a crate::config::Connector) -> Self {
         let targets = connector.own.networks.iter().map(|n| &n.target).collect();
-        Self::of(connector, connector_fields(connector), targets)
+        Self::of(connector, configured_fields(connector), targets)
     }
 }
