@@ -9,8 +9,8 @@ use crate::config::deserialize::deserialize;
 use crate::config::diagnostic::Diagnostic;
 use crate::config::locate::{self, error_at, origin, Step};
 use crate::config::model::{
-    Connector, ConnectorFields, Network, NetworkFields, NetworkRef, NetworkTarget, Recipient,
-    ShareTarget, TagoId,
+    Connector, ConnectorFields, Integration, Network, NetworkFields, NetworkRef, NetworkTarget,
+    Publish, Recipient, ShareTarget, TagoId,
 };
 use crate::config::{rules, scripts, wire};
 
@@ -55,32 +55,68 @@ fn share_targets(
     targets
 }
 
-pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
-    let what = format!("network `{}`", cx.key);
-    let (wire, translation): (wire::Network, _) =
-        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
-    let cx = &cx.translated(translation);
-    let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
-    let payload_encoder = scripts::resolve(
-        cx,
+/// The fields both kinds' wire structs have, moved out of either.
+struct Common {
+    profile: String,
+    name: String,
+    id: Option<String>,
+    delete: bool,
+    description: Option<String>,
+    logo_url: Option<String>,
+    device_parameters: Option<Vec<wire::DeviceParameter>>,
+    payload_encoder: Option<String>,
+    payload_encoder_file: Option<String>,
+    payload_decoder: Option<String>,
+    payload_decoder_file: Option<String>,
+    shared_with: Option<Vec<String>>,
+}
+
+/// Moves the fields of [`Common`] out of a `wire::Network` or `wire::Connector`.
+macro_rules! common {
+    ($wire:ident) => {
+        Common {
+            profile: $wire.profile,
+            name: $wire.name,
+            id: $wire.id,
+            delete: $wire.delete,
+            description: $wire.description,
+            logo_url: $wire.logo_url,
+            device_parameters: $wire.device_parameters,
+            payload_encoder: $wire.payload_encoder,
+            payload_encoder_file: $wire.payload_encoder_file,
+            payload_decoder: $wire.payload_decoder,
+            payload_decoder_file: $wire.payload_decoder_file,
+            shared_with: $wire.shared_with,
+        }
+    };
+}
+
+/// Both kinds' entry once validated: the pin, the scripts read from their files and the
+/// shares; `own` and `publish` are the kind's.
+fn integration<F>(
+    cx: &Context<'_>,
+    what: &str,
+    wire: Common,
+    publish: Option<Publish>,
+    own: F,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Integration<F> {
+    let id = pin(cx, wire.id.as_deref(), what, diagnostics);
+    let mut script = |field, text, file| scripts::resolve(cx, field, text, file, diagnostics);
+    let payload_encoder = script(
         "payload_encoder",
         wire.payload_encoder,
         wire.payload_encoder_file,
-        diagnostics,
     );
-    let payload_decoder = scripts::resolve(
-        cx,
+    let payload_decoder = script(
         "payload_decoder",
         wire.payload_decoder,
         wire.payload_decoder_file,
-        diagnostics,
     );
     let shared_with = wire
         .shared_with
         .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
-    let publish =
-        super::publish::network(cx, wire.publish, wire.description.as_deref(), diagnostics);
-    Some(Network {
+    Integration {
         key: cx.key.to_owned(),
         profile: wire.profile,
         name: wire.name,
@@ -95,15 +131,33 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
         publish,
         origin: origin(cx.file, cx.key_node),
         field_origins: field_origins(cx),
-        own: NetworkFields {
-            icon_url: wire.icon_url,
-            banner_url: wire.banner_url,
-            middleware_endpoint: wire.middleware_endpoint,
-            documentation_url: wire.documentation_url,
-            serial_number: wire.serial_number,
-            require_devices_access: wire.require_devices_access,
-        },
-    })
+        own,
+    }
+}
+
+pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
+    let what = format!("network `{}`", cx.key);
+    let (wire, translation): (wire::Network, _) =
+        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    let cx = &cx.translated(translation);
+    let publish =
+        super::publish::network(cx, wire.publish, wire.description.as_deref(), diagnostics);
+    let own = NetworkFields {
+        icon_url: wire.icon_url,
+        banner_url: wire.banner_url,
+        middleware_endpoint: wire.middleware_endpoint,
+        documentation_url: wire.documentation_url,
+        serial_number: wire.serial_number,
+        require_devices_access: wire.require_devices_access,
+    };
+    Some(integration(
+        cx,
+        &what,
+        common!(wire),
+        publish,
+        own,
+        diagnostics,
+    ))
 }
 
 pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Connector> {
@@ -111,49 +165,22 @@ pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<
     let (wire, translation): (wire::Connector, _) =
         deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
     let cx = &cx.translated(translation);
-    let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
-    let networks = network_refs(cx, wire.networks, wire.delete, diagnostics);
-    let payload_encoder = scripts::resolve(
-        cx,
-        "payload_encoder",
-        wire.payload_encoder,
-        wire.payload_encoder_file,
-        diagnostics,
-    );
-    let payload_decoder = scripts::resolve(
-        cx,
-        "payload_decoder",
-        wire.payload_decoder,
-        wire.payload_decoder_file,
-        diagnostics,
-    );
-    let shared_with = wire
-        .shared_with
-        .map(|keys| share_targets(cx, &wire.profile, keys, diagnostics));
     let publish =
         super::publish::connector(cx, wire.publish, wire.description.as_deref(), diagnostics);
-    Some(Connector {
-        key: cx.key.to_owned(),
-        profile: wire.profile,
-        name: wire.name,
-        id,
-        delete: wire.delete,
-        description: wire.description,
-        logo_url: wire.logo_url,
-        device_parameters: wire.device_parameters,
-        payload_encoder,
-        payload_decoder,
-        shared_with,
+    let own = ConnectorFields {
+        networks: network_refs(cx, wire.networks, wire.delete, diagnostics),
+        install_text: wire.install_text,
+        install_end_text: wire.install_end_text,
+        device_annotation: wire.device_annotation,
+    };
+    Some(integration(
+        cx,
+        &what,
+        common!(wire),
         publish,
-        origin: origin(cx.file, cx.key_node),
-        field_origins: field_origins(cx),
-        own: ConnectorFields {
-            networks,
-            install_text: wire.install_text,
-            install_end_text: wire.install_end_text,
-            device_annotation: wire.device_annotation,
-        },
-    })
+        own,
+        diagnostics,
+    ))
 }
 
 /// A kept connector needs at least one network; each listed once; ids well formed.
