@@ -13,6 +13,8 @@ use crate::config::model::{
     Publish, Recipient, ShareTarget, TagoId,
 };
 use crate::config::{rules, scripts, wire};
+use crate::kind::ObjectKind;
+use serde::de::DeserializeOwned;
 
 /// `shared_with`: keys in order, each at most once, never the owner itself.
 fn share_targets(
@@ -135,13 +137,22 @@ fn integration<F>(
     }
 }
 
+/// The entry as its kind's wire struct, with the context that locates what deserializing it
+/// removed, and the words messages name it by (`network `lorawan``).
+fn read<'a, W: DeserializeOwned>(
+    cx: &Context<'a>,
+    kind: ObjectKind,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(W, Context<'a>, String)> {
+    let what = format!("{kind} `{}`", cx.key);
+    let (wire, translation) = deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
+    Some((wire, cx.translated(translation), what))
+}
+
 pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
-    let what = format!("network `{}`", cx.key);
-    let (wire, translation): (wire::Network, _) =
-        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
-    let cx = &cx.translated(translation);
+    let (wire, cx, what): (wire::Network, _, _) = read(cx, ObjectKind::Network, diagnostics)?;
     let publish =
-        super::publish::network(cx, wire.publish, wire.description.as_deref(), diagnostics);
+        super::publish::network(&cx, wire.publish, wire.description.as_deref(), diagnostics);
     let own = NetworkFields {
         icon_url: wire.icon_url,
         banner_url: wire.banner_url,
@@ -150,37 +161,22 @@ pub fn network(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Ne
         serial_number: wire.serial_number,
         require_devices_access: wire.require_devices_access,
     };
-    Some(integration(
-        cx,
-        &what,
-        common!(wire),
-        publish,
-        own,
-        diagnostics,
-    ))
+    let common = common!(wire);
+    Some(integration(&cx, &what, common, publish, own, diagnostics))
 }
 
 pub fn connector(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Connector> {
-    let what = format!("connector `{}`", cx.key);
-    let (wire, translation): (wire::Connector, _) =
-        deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
-    let cx = &cx.translated(translation);
+    let (wire, cx, what): (wire::Connector, _, _) = read(cx, ObjectKind::Connector, diagnostics)?;
     let publish =
-        super::publish::connector(cx, wire.publish, wire.description.as_deref(), diagnostics);
+        super::publish::connector(&cx, wire.publish, wire.description.as_deref(), diagnostics);
     let own = ConnectorFields {
-        networks: network_refs(cx, wire.networks, wire.delete, diagnostics),
+        networks: network_refs(&cx, wire.networks, wire.delete, diagnostics),
         install_text: wire.install_text,
         install_end_text: wire.install_end_text,
         device_annotation: wire.device_annotation,
     };
-    Some(integration(
-        cx,
-        &what,
-        common!(wire),
-        publish,
-        own,
-        diagnostics,
-    ))
+    let common = common!(wire);
+    Some(integration(&cx, &what, common, publish, own, diagnostics))
 }
 
 /// A kept connector needs at least one network; each listed once; ids well formed.
