@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 /// Retry limits and backoff. Delays are capped exponential with "equal jitter":
 /// attempt n waits between half and all of `min(base * 2^n, max)`.
@@ -60,7 +60,7 @@ impl Backoff {
     pub(crate) fn new(policy: RetryPolicy) -> Self {
         let rng = match policy.jitter_seed {
             Some(seed) => SmallRng::seed_from_u64(seed),
-            None => SmallRng::from_entropy(),
+            None => rand::make_rng(),
         };
         Self {
             policy,
@@ -79,7 +79,7 @@ impl Backoff {
         let half = ceiling / 2;
         let spread = u64::try_from((ceiling - half).as_millis()).unwrap_or(u64::MAX);
         let jitter = match self.rng.lock() {
-            Ok(mut rng) if spread > 0 => rng.gen_range(0..=spread),
+            Ok(mut rng) if spread > 0 => rng.random_range(0..=spread),
             _ => 0,
         };
         half + Duration::from_millis(jitter)

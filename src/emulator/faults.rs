@@ -18,7 +18,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 use super::error::ApiError;
 
@@ -123,7 +123,7 @@ impl FaultInjector {
         let rng = match seed {
             // Apart from the store's generator, so that faults never shift generated ids.
             Some(seed) => StdRng::seed_from_u64(seed ^ 0x6661_756c_7473),
-            None => StdRng::from_entropy(),
+            None => rand::make_rng(),
         };
         Self {
             faults,
@@ -147,7 +147,7 @@ impl FaultInjector {
             return fault;
         }
         let faults = &self.faults;
-        let draw: f64 = rolling.rng.gen();
+        let draw: f64 = rolling.rng.random();
         let mut edge = faults.drop_rate;
         if draw < edge {
             return Fault::Drop;

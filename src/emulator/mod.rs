@@ -171,7 +171,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     config.faults.validate()?;
     let mut rng = match config.rng_seed {
         Some(seed) => StdRng::seed_from_u64(seed),
-        None => StdRng::from_entropy(),
+        None => rand::make_rng(),
     };
     let state = initial_state(&config, &mut rng)?;
     let shared = Arc::new(Mutex::new(Versioned { state, version: 0 }));

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use rand::Rng;
+use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use super::billing::{Allocation, Subscription};
@@ -271,7 +271,7 @@ impl State {
     pub fn new_id(&self, rng: &mut impl Rng, now: DateTime<Utc>) -> Id {
         static PROCESS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let process = *PROCESS.get_or_init(|| rng.gen::<u64>() & 0xff_ffff_ffff);
+        let process = *PROCESS.get_or_init(|| rng.random::<u64>() & 0xff_ffff_ffff);
         loop {
             let seconds = u32::try_from(now.timestamp().max(0)).unwrap_or(u32::MAX);
             let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xff_ffff;
@@ -285,7 +285,7 @@ impl State {
     /// A fresh UUID-shaped token value, unused in this state.
     pub fn new_token_value(&self, rng: &mut impl Rng) -> String {
         loop {
-            let bytes: [u8; 16] = rng.gen();
+            let bytes: [u8; 16] = rng.random();
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             let value = format!(
                 "{}-{}-4{}-a{}-{}",

@@ -164,7 +164,7 @@ impl AppState {
             return false;
         }
         match self.inner.rng.lock() {
-            Ok(mut rng) => rand::Rng::gen_bool(&mut *rng, self.inner.fail_rate.min(1.0)),
+            Ok(mut rng) => rand::RngExt::random_bool(&mut *rng, self.inner.fail_rate.min(1.0)),
             Err(_) => false,
         }
     }

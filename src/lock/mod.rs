@@ -17,7 +17,7 @@ pub mod holder;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use rand::Rng;
+use rand::RngExt;
 
 use crate::api::types::{Permission, TokenCreateRequest, TokenListItem};
 use crate::api::{ApiError, Client, Token};
@@ -127,7 +127,7 @@ pub async fn acquire(
     settings: LockSettings,
     mut waiting: impl FnMut(&[Holder]),
 ) -> Result<AccountLock, LockError> {
-    let run_id = format!("{:016x}", rand::thread_rng().gen::<u64>());
+    let run_id = format!("{:016x}", rand::rng().random::<u64>());
     // Shells set HOSTNAME without exporting it; /etc/hostname names the machine then.
     let env = |name: &str| {
         let value = std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -332,7 +332,7 @@ fn random_pause(settings: &LockSettings) -> Duration {
     if high <= low {
         return low;
     }
-    rand::thread_rng().gen_range(low..high)
+    rand::rng().random_range(low..high)
 }
 
 fn values(items: &[&TokenListItem]) -> Vec<Token> {

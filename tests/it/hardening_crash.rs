@@ -6,7 +6,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOKEN};
 use tagoform::emulator::{Faults, RunningEmulator};
 
@@ -99,7 +99,7 @@ async fn killed_applies_finish_on_a_rerun_without_duplicates() {
     let (mut kills, mut stray) = (0, 0);
     for round in 0..rounds {
         running.state().reset().await.unwrap();
-        let until = rng.gen_range(1..full);
+        let until = rng.random_range(1..full);
         let mut child = apply_command(dir.path(), &url, &dir.path().join(format!("t{round}.json")))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
