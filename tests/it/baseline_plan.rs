@@ -99,7 +99,7 @@ async fn the_plan_is_split_into_what_the_change_causes_and_drift_already_there()
              description: \"Changed by hand\" → \"Private LoRaWAN network server of ACME\"\n\
              \n\
              Notes:\n  \
-             • acme: the invitation of alice@acme.example is pending since 2026-11-22, expires 2026-11-29; not sent again\n\
+             • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n\
              \n\
              Plan: 0 to add, 2 to change, 0 to remove (1 caused by this change, 1 drift already there).\n"
         )
@@ -194,7 +194,7 @@ async fn a_change_that_adopts_the_drift_settles_it() {
          Drift already there: none.\n\
          This change also settles 1 drift operation(s) the target branch would make.\n\
          Notes:\n  \
-         • acme: the invitation of alice@acme.example is pending since 2026-11-22, expires 2026-11-29; not sent again\n\
+         • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n\
          \n\
          Plan: 0 to add, 0 to change, 0 to remove (0 caused by this change, 0 drift already there).\n"
     );

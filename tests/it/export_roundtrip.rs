@@ -52,9 +52,9 @@ async fn the_multi_customer_example_exports_to_yaml_that_plans_no_changes() {
         text(&plan),
         "No changes. TagoIO matches the configuration.\n\
          Notes:\n  \
-         • acme-production: the invitation of alice@acme.example is pending since 2026-11-22, expires 2026-11-29; not sent again\n  \
-         • acme-production: the invitation of bob@acme.example is pending since 2026-11-22, expires 2026-11-29; not sent again\n  \
-         • northwind-iot: the invitation of carol@globex.example is pending since 2026-11-22, expires 2026-11-29; not sent again\n\n"
+         • acme-production: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n  \
+         • acme-production: the invitation of bob@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n  \
+         • northwind-iot: the invitation of carol@globex.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n\n"
     );
     account.access.close().await;
 }

@@ -10,10 +10,8 @@ use tagoform::live::{self, Access};
 use tagoform::plan::{self, Plan};
 use tagoform::render;
 
+use crate::support::clock::{now, NOW};
 use crate::support::emulator::{demo_access, Api, DEMO};
-
-/// The moment the emulator's clock is frozen at, so expiries and invitations are exact.
-pub const NOW: &str = "2026-11-22T12:00:00Z";
 
 /// An emulator with the demo seed and a frozen clock, and an [`Access`] as the demo account.
 pub struct Account {
@@ -30,11 +28,14 @@ impl Account {
             .build()
             .unwrap();
         let access = demo_access(client);
+        // The profile list first, as every command reads it first: the client learns
+        // TagoIO's clock from the answer, and dates the short-lived tokens it asks for by it.
+        access.account().profiles_list().await.unwrap();
         Self { api, access }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc()
+        now()
     }
 
     /// Plans `desired` against the emulator as it is now.

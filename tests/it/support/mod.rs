@@ -1,10 +1,11 @@
-//! Everything the end-to-end tests share, in one place: the emulator on a loopback port
-//! (`emulator`), a working folder that runs the real binary against it (`world`), a front
-//! door that injects faults (`door`), the in-process harnesses of export (`export`) and of
-//! the hardening runs (`hardening`), a scripted mock server for the client (`client`), and
-//! loading a configuration.
+//! Everything the end-to-end tests share, in one place: the one frozen moment (`clock`), the
+//! emulator on a loopback port (`emulator`), a working folder that runs the real binary
+//! against it (`world`), a front door that injects faults (`door`), the in-process harnesses
+//! of export (`export`) and of the hardening runs (`hardening`), a scripted mock server for
+//! the client (`client`), and loading a configuration.
 
 pub mod client;
+pub mod clock;
 pub mod door;
 pub mod emulator;
 pub mod export;

@@ -17,8 +17,7 @@ pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE
 
 pub const EMAIL: &str = DEMO_EMAIL;
 pub const PASSWORD: &str = DEMO_PASSWORD;
-/// The emulator's clock is frozen here, so dates in plans are exact.
-pub const NOW: &str = "2027-03-01T10:00:00Z";
+pub use super::clock::NOW;
 pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;
 pub const GLOBEX_LABS: &str = PARTNER_LABS_PROFILE_ID;
 
