@@ -58,10 +58,10 @@ impl fmt::Debug for State {
 
 /// The emulator's own clock: real time plus an offset, or frozen at an instant.
 /// Every expiry (tokens, invitations) and every rate-limit minute reads this clock.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
     pub offset_seconds: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frozen_at: Option<DateTime<Utc>>,
 }
 
@@ -78,6 +78,7 @@ impl Clock {
 
 /// A TagoIO account. Can sign in only when it has a password (the built-in owner of the
 /// public networks has none).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Account {
     pub id: Id,
@@ -86,7 +87,6 @@ pub struct Account {
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
     /// The two-factor methods on; empty means the authenticator alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -94,7 +94,6 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     /// Plan, service limits and add-ons; absent only in state files written before billing
     /// was modelled, and filled in on load ([`State::complete_billing`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Subscription>,
 }
 
@@ -216,6 +215,7 @@ pub use crate::kind::ObjectKind;
 
 /// A network or a connector. Its TagoIO fields are kept as JSON (validated through the
 /// typed wire structs on the way in), so both kinds share one store and one code path.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Integration {
     pub id: Id,
@@ -230,7 +230,6 @@ pub struct Integration {
     pub shares: BTreeMap<Id, DateTime<Utc>>,
     /// A catalog entry's version (`vX.Y.Z`), its folder in `tago-io/decoders`; never
     /// answered. `None` for other objects (and for catalog entries of older state files).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_version: Option<String>,
 }
 

@@ -28,23 +28,18 @@ pub struct Document {
     pub connectors: BTreeMap<String, Object>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 pub struct Profile {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banner_url: Option<String>,
     /// Every service TagoIO lists for the profile, in TagoIO's order; `None` when not read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allocation: Option<Fields>,
     /// The add-ons the profile has; `None` when not read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<String>>,
     /// `None` when the team was not read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<Token>,
@@ -59,20 +54,18 @@ pub struct Token {
 
 /// A network or a connector: `profile`, `name`, `id` (when pinned), connector `networks`, then the fields in the
 /// configuration's order, then `shared_with`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 pub struct Object {
     pub profile: String,
     pub name: String,
     /// The live id, written only when another object of the same kind in the profile has the
     /// same name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<NetworkRef>>,
     #[serde(flatten)]
     pub fields: Fields,
     /// `None` when the shares were not read (then they are not managed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<Vec<String>>,
 }
 

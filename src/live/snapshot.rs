@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub type Id = String;
 
 /// Everything `plan` needs to know about the live account.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct LiveSnapshot {
     /// Every profile the account owns (from the profile list), to match configured profiles by
@@ -25,14 +26,12 @@ pub struct LiveSnapshot {
     /// The detail of each matched, managed profile, by profile id.
     pub details: BTreeMap<Id, LiveProfileState>,
     /// Allocation, limits and add-ons; `None` when no profile manages them (not read).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<LiveBilling>,
     /// For each network or connector with `publish:`, the public catalog entries of its name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub catalog: Vec<CatalogNamed>,
     /// What a clone of `tago-io/decoders` holds of each publication (`plan --decoders-repo`);
     /// `None` when no clone was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepared: Option<Vec<PreparedIn>>,
 }
 

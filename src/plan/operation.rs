@@ -121,6 +121,7 @@ pub enum Action {
 }
 
 /// One step of a plan.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Operation {
     /// Position in [`Plan::operations`]; dependencies refer to it.
@@ -133,7 +134,6 @@ pub struct Operation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<FieldChange>,
     /// The YAML that asks for this operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// Operations that must succeed before this one can run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -161,14 +161,15 @@ pub struct AllocationEntry {
 
 /// A profile as an operation targets it: by key, with its live id when it exists already
 /// (`None`: created by an earlier operation of the same plan).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ProfileRef {
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
 /// A network or connector as an operation targets it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ObjectRef {
     pub kind: ObjectKind,
@@ -176,7 +177,6 @@ pub struct ObjectRef {
     pub key: String,
     pub name: String,
     /// `None`: created by an earlier operation of the same plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
@@ -292,12 +292,11 @@ pub enum OperationKind {
 
 /// Tells one token of a name from another without its value: the value is looked up again at
 /// apply time, so that no plan ever holds a secret.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TokenStamp {
     pub permission: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -334,10 +333,10 @@ impl OperationKind {
 }
 
 /// One field's change. `old` is `None` on create or when the field was unset.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FieldChange {
     pub field: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old: Option<serde_json::Value>,
     pub new: serde_json::Value,
 }

@@ -20,12 +20,12 @@ pub use text::Style;
 
 /// The documented JSON form of a plan (`docs/plan-format.md`): the plan with its counts.
 /// With `plan --baseline`, `baseline` says which operations the change causes.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct JsonPlan<'a> {
     #[serde(flatten)]
     plan: &'a Plan,
     summary: Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a baseline::Split>,
 }
 

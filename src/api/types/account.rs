@@ -9,13 +9,12 @@ use super::profile::ProfileListItem;
 use super::scalars::{redacted_option, Expiry, Id, OtpType, REDACTED};
 
 /// `POST /account/login` body.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp_type: Option<OtpType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
 }
 
@@ -44,17 +43,15 @@ pub struct LoginResponse {
 }
 
 /// `POST /account/profile/token` body: a token for one profile, from the account's credentials.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileTokenRequest {
     pub email: String,
     pub password: String,
     pub profile_id: Id,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp_type: Option<OtpType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
 }
 
@@ -73,10 +70,10 @@ impl fmt::Debug for ProfileTokenRequest {
 }
 
 /// `POST /account/profile/token` result.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileTokenResponse {
     pub token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<Expiry>,
 }
 

@@ -12,10 +12,10 @@ use super::scalars::Id;
 use crate::billing::{AddOn, Service};
 
 /// One item of `GET /account/allocation`: a profile's share of each service.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AllocationItem {
     pub profile: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The services, by TagoIO's key (other keys TagoIO may add are kept too).
     #[serde(flatten)]
@@ -43,11 +43,10 @@ pub struct AllocationEdit {
 }
 
 /// `GET /account/subscription`, reduced to what tagoform reads.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     /// `services.<name>.limit`: the account's limit of each service.
     #[serde(default)]

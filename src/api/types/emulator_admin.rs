@@ -29,8 +29,8 @@ pub struct RequestStats {
 }
 
 /// `POST /_emulator/clock/freeze` body: stop the clock at `at` (default: now).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreezeClockRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<DateTime<Utc>>,
 }

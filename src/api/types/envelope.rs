@@ -37,12 +37,11 @@ impl ApiFailure {
 }
 
 /// Either answer, for decoding before the status is known. `result` is kept raw.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawEnvelope {
     pub status: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 

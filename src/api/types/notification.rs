@@ -23,11 +23,11 @@ pub struct NotificationInfo {
 }
 
 /// A button of a notification; `PUT /notification/{id}/{button_id}` presses it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotificationButton {
     pub id: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     #[serde(default)]
     pub triggers: Vec<NotificationTrigger>,

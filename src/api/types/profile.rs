@@ -44,21 +44,19 @@ pub struct ProfileCreateResponse {
 }
 
 /// `PUT /profile/{id}` body: only the fields present change.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileEditRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banner_url: Option<String>,
 }
 
 /// `DELETE /profile/{id}` body.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileDeleteRequest {
     pub password: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
 }
 
@@ -72,14 +70,12 @@ impl fmt::Debug for ProfileDeleteRequest {
 }
 
 /// `GET /profile/{id}` result. Billing details TagoIO adds are kept raw.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileInfo {
     pub info: ProfileDetails,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_plan: Option<String>,
 }
 

@@ -15,6 +15,7 @@ pub const TOKEN_TYPE_ACCOUNT: &str = "account";
 pub const TOKEN_TYPE_LOGIN: &str = "login";
 
 /// One item of `GET /profile/{id}/token`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenListItem {
     pub name: String,
@@ -24,9 +25,7 @@ pub struct TokenListItem {
     #[serde(rename = "type")]
     pub kind: String,
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authorization: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
 }
 
@@ -45,17 +44,15 @@ impl fmt::Debug for TokenListItem {
 
 /// `POST /profile/{id}/token` body. `expire_time`: `never`, an ISO-8601 date, or a
 /// relative period such as `3 hours` or `90 days`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenCreateRequest {
     pub name: String,
     pub permission: Permission,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     pub email: String,
     pub password: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp_type: Option<OtpType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
 }
 
