@@ -35,9 +35,7 @@ async fn stats_count_requests_by_method_and_route_template() {
 #[tokio::test]
 async fn reset_restores_the_seed_and_clears_the_counts() {
     let api = Api::start().await;
-    api.post("/profile", DEMO, json!({"name": "gone after reset"}))
-        .await
-        .result();
+    api.create_profile(DEMO, "gone after reset").await;
     let token = api.token_with("read").await;
     assert_eq!(
         api.admin(Method::POST, "/reset", None).await.result(),

@@ -111,9 +111,7 @@ async fn the_default_plan_is_unlimited() {
     let api = Api::start().await;
     api.freeze("2026-03-01T12:45:09Z").await;
     for index in 0..70 {
-        api.post("/profile", DEMO, json!({"name": format!("p{index}")}))
-            .await
-            .result();
+        api.create_profile(DEMO, &format!("p{index}")).await;
     }
     for index in 0..12 {
         api.network(DEMO, &format!("n{index}")).await;

@@ -112,11 +112,7 @@ async fn an_apply_waits_for_the_lock_then_plans_what_the_holder_left() {
     );
 
     // While it waits, the holder makes the configuration's team change itself.
-    let acme = world
-        .api
-        .post("/profile", DEMO, serde_json::json!({"name": "ACME"}))
-        .await;
-    let acme = acme.result()["id"].as_str().unwrap().to_owned();
+    let acme = world.api.create_profile(DEMO, "ACME").await;
     world
         .api
         .post(

@@ -159,12 +159,7 @@ Plan: 4 to add, 0 to change, 0 to remove.
     ] {
         assert_eq!(world.shares(PARTNER, kind, id).await, [ACME]);
     }
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 
     // Even an exclusive profile never deletes what is shared with it or the catalog.
     world.edit(

@@ -98,10 +98,7 @@ async fn the_account_token_may_come_from_a_file() {
         ])
         .await;
     run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(run.stdout, NO_CHANGES);
 }
 
 #[tokio::test]
@@ -121,12 +118,7 @@ networks:
     name: Field LoRaWAN
 ",
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 /// The README's first commands: apply, then plan, on the embedded emulator.

@@ -132,12 +132,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
     assert_eq!(allocation(&world, ACME).await, (50_000, 50));
     assert_eq!(allocation(&world, STAGING).await, (50_000, 0));
 
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -291,10 +286,7 @@ async fn export_writes_allocation_and_add_ons_and_plans_no_changes() {
         .run(&["plan", "exported", "--detailed-exitcode"])
         .await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
 }
 
 #[tokio::test]

@@ -143,11 +143,7 @@ Plan: 2 to add, 2 to change, 1 to remove.
             "payload_decoder": base64::engine::general_purpose::STANDARD.encode(&decoder),
             "shared_with": [GLOBEX]}])
     );
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(plan
-        .stdout
-        .starts_with("No changes. TagoIO matches the configuration.\n"));
+    world.assert_no_changes_in(&path).await;
 }
 
 /// A field the YAML leaves out is left as it is on TagoIO, whatever it was changed to.

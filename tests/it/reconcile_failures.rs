@@ -158,14 +158,7 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     );
     flaky.emulator.stop().await;
     world.url = world.api.emulator.url();
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(
-        plan.stdout
-            .starts_with("No changes. TagoIO matches the configuration.\n"),
-        "{}",
-        plan.stdout
-    );
+    world.assert_no_changes_in(&path).await;
     let northwind = world.profile_id("Northwind IoT").await;
     world.profile_id("Initech").await;
     let token = world.token_of(&northwind).await;

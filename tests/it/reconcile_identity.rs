@@ -9,14 +9,7 @@ use super::support::world::*;
 #[tokio::test]
 async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_pinned() {
     let world = World::start().await;
-    let twin = world
-        .api
-        .post("/profile", DEMO, json!({"name": "ACME Production"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let twin = world.api.create_profile(DEMO, "ACME Production").await;
     world.write(
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: []\n",
@@ -213,12 +206,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
         world.objects(DEMO, "connector", &["id", "name"]).await,
         json!([{"id": id, "name": "Water Meter"}])
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -293,12 +281,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ours,
         json!([{"name": "Globex Sensor", "description": "ours", "networks": [TTN]}])
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -397,12 +380,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
         ),
         (&json!("ACME Prod"), &json!("https://acme.example/logo.png"))
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 /// `logo_url: ""` clears a logo; once cleared, there is nothing left to do.
@@ -436,10 +414,5 @@ Plan: 0 to add, 1 to change, 0 to remove.
         )
     );
     world.applied(".", &[]).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }

@@ -120,11 +120,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         world.objects(&token, "connector", &["name"]).await,
         json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
     );
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(plan
-        .stdout
-        .starts_with("No changes. TagoIO matches the configuration.\n"));
+    world.assert_no_changes_in(&path).await;
 }
 
 /// A removal whose answer was lost is repeated; "already gone" then counts as done.

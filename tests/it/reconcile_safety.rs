@@ -93,14 +93,7 @@ Plan: 0 to add, 0 to change, 5 to remove.
 #[tokio::test]
 async fn deleting_a_profile_needs_allow_delete_and_the_password() {
     let world = World::start().await;
-    let temp = world
-        .api
-        .post("/profile", DEMO, json!({"name": "Temporary"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let temp = world.api.create_profile(DEMO, "Temporary").await;
     world.write(
         "tagoform.yaml",
         "version: 1\nprofiles:\n  temp:\n    name: Temporary\n    delete: true\n",
@@ -139,12 +132,7 @@ Plan: 0 to add, 0 to change, 1 to remove.
         with_lock_reads(counts(&[("DELETE /profile/{id}", 1), ("GET /profile", 2)]))
     );
     assert_eq!(world.profile_ids("Temporary").await, Vec::<String>::new());
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]

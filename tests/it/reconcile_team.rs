@@ -65,12 +65,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         )
     );
     world.accept("alice@acme.example").await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -147,10 +142,7 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
     );
     let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
     assert!(
         !requests.contains_key("GET /profile/{id}/team"),
         "{requests:?}"

@@ -197,10 +197,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
     outputs.push(apply);
     let plan = world.run(&["-vv", "plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
     outputs.push(plan);
 
     // Not a byte of any output, log, or other file holds a secret.
@@ -265,12 +262,7 @@ async fn a_token_with_a_period_is_in_line_until_it_expires_then_replaced() {
     world.write("tagoform.yaml", &tokens_yaml("read", "30 days"));
     world.applied(".", &["--tokens-out", "t.json"]).await;
     world.api.advance(29 * 24 * 3600).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 
     world.api.advance(2 * 24 * 3600).await;
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;

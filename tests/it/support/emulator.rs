@@ -221,6 +221,12 @@ impl Api {
         self.call(Method::PUT, &path, Some(&token), None).await
     }
 
+    /// Creates a profile named `name` in the token's account and returns its id.
+    pub async fn create_profile(&self, token: &str, name: &str) -> String {
+        let answer = self.post("/profile", token, json!({"name": name})).await;
+        answer.result()["id"].as_str().unwrap().to_string()
+    }
+
     /// Creates a network in the token's profile and returns its id.
     pub async fn network(&self, token: &str, name: &str) -> String {
         let answer = self

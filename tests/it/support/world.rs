@@ -21,6 +21,8 @@ pub const PASSWORD: &str = DEMO_PASSWORD;
 pub const NOW: &str = "2027-03-01T10:00:00Z";
 pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;
 pub const GLOBEX_LABS: &str = PARTNER_LABS_PROFILE_ID;
+/// What `plan` and `apply` print when TagoIO matches the configuration.
+pub const NO_CHANGES: &str = "No changes. TagoIO matches the configuration.\n";
 
 /// What one run of the binary gave.
 #[derive(Debug)]
@@ -427,6 +429,22 @@ impl World {
             "{}",
             run.stdout
         );
+    }
+
+    /// `plan --detailed-exitcode` of the working folder finds nothing to do: exit code 0 and
+    /// exactly [`NO_CHANGES`].
+    pub async fn assert_no_changes(&self) {
+        let plan = self.run(&["plan", "--detailed-exitcode"]).await;
+        plan.code(0);
+        assert_eq!(plan.stdout, NO_CHANGES);
+    }
+
+    /// `plan <path> --detailed-exitcode` finds nothing to do: exit code 0 and a report that
+    /// starts with [`NO_CHANGES`] (its notes may follow).
+    pub async fn assert_no_changes_in(&self, path: &str) {
+        let plan = self.run(&["plan", path, "--detailed-exitcode"]).await;
+        plan.code(0);
+        assert!(plan.stdout.starts_with(NO_CHANGES), "{}", plan.stdout);
     }
 
     /// The id of the one object of the token's profile with this name.
