@@ -121,10 +121,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
 
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{expected}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(&expected, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("POST /account/allocation", 1)]))

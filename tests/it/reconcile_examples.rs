@@ -98,10 +98,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
 
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{QUICKSTART_PLAN}Apply finished: 6 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(QUICKSTART_PLAN, 6));
     assert_eq!(requests, quickstart_apply_requests());
 
     // The live state, read back.
@@ -260,13 +257,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         ])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 23 done, 0 failed, 0 skipped.\n",
-            plan.stdout
-        )
-    );
+    assert_eq!(apply.stdout, finished(&plan.stdout, 23));
     assert_eq!(
         writes(&requests),
         with_lock(counts(&[

@@ -77,14 +77,13 @@ Apply finished: 4 done, 0 failed, 0 skipped.
         "{}",
         again.stdout
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("POST /integration/connector", 1),
         ("POST /integration/connector/{id}/share", 1),
         ("POST /integration/network", 1),
         ("POST /integration/network/{id}/share", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let acme = world.profile_id("ACME").await;
     assert_eq!(
         world.team(&acme).await,

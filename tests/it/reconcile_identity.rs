@@ -199,9 +199,10 @@ Plan: 0 to add, 1 to change, 0 to remove.
     );
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("PUT /integration/connector/{id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("PUT /integration/connector/{id}", 1)])
+    );
     assert_eq!(
         world.objects(DEMO, "connector", &["id", "name"]).await,
         json!([{"id": id, "name": "Water Meter"}])
@@ -332,16 +333,12 @@ Plan: 0 to add, 0 to change, 2 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removals}Apply finished: 2 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&removals, 2));
+    let changes = [
         ("DELETE /integration/connector/{id}", 1),
         ("DELETE /integration/network/{id}", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     assert_eq!(world.objects(DEMO, "network", &["id"]).await, json!([]));
     assert_eq!(world.objects(DEMO, "connector", &["id"]).await, json!([]));
 }
@@ -369,9 +366,10 @@ Plan: 0 to add, 1 to change, 0 to remove.
     assert_eq!(run.stdout, plan);
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("PUT /profile/{id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("PUT /profile/{id}", 1)])
+    );
     let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
     assert_eq!(
         (

@@ -169,12 +169,11 @@ async fn removals_whose_answers_were_lost_are_done() {
         apply.stdout
     );
     assert_eq!(door.injected(), 2);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("DELETE /integration/connector/{id}/share/{profile_id}", 2),
         ("DELETE /profile/{id}/team/{account_id}", 2),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     assert_eq!(world.team(&acme).await, []);
     let token = world.token_of(&acme).await;
     assert_eq!(

@@ -71,16 +71,12 @@ Plan: 0 to add, 0 to change, 5 to remove.
     // The default, 10, lets five through.
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removals}Apply finished: 5 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(2);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&removals, 5));
+    let changes = [
         ("DELETE /integration/connector/{id}/share/{profile_id}", 3),
         ("DELETE /profile/{id}/team/{account_id}", 2),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(2, &changes));
     assert_eq!(world.team(ACME).await, []);
     assert_eq!(
         world
@@ -122,10 +118,7 @@ Plan: 0 to add, 0 to change, 1 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removal}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(&removal, 1));
     assert_eq!(
         requests,
         // The profile list is read before the lock and under it.
@@ -233,12 +226,13 @@ async fn the_default_max_removals_is_ten() {
     world.write("tagoform.yaml", &yaml(["", "", "", "globex"]));
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(2);
-    expected.extend(counts(&[(
-        "DELETE /integration/connector/{id}/share/{profile_id}",
-        10,
-    )]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(
+            2,
+            &[("DELETE /integration/connector/{id}/share/{profile_id}", 10,)]
+        )
+    );
 }
 
 /// On a terminal apply asks, and only `yes` goes ahead. The terminal is a pseudo-terminal

@@ -7,16 +7,12 @@ use super::support::world::*;
 
 /// Quickstart applied, then its network's description changed in the YAML.
 async fn reviewed_change(world: &World) -> (String, String, String) {
-    let path = world.example("quickstart");
-    world.applied(&path, &[]).await;
+    let Quickstart(path, _, token, network, _) = world.quickstart_applied().await;
     world.edit(
         "quickstart/tagoform.yaml",
         "description: Private LoRaWAN network server of ACME",
         "description: ACME's LoRaWAN network server",
     );
-    let acme = world.profile_id("ACME").await;
-    let token = world.token_of(&acme).await;
-    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
     (path, token, network)
 }
 
@@ -129,16 +125,11 @@ async fn a_saved_plan_applies_only_while_a_plan_made_now_is_the_same() {
         .measured(&["apply", "--plan", "plan.json", "--auto-approve"])
         .await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(&plan.stdout, 1));
     assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 1 done, 0 failed, 0 skipped.\n",
-            plan.stdout
-        )
+        writes(&requests),
+        apply_writes(1, &[("PUT /integration/network/{id}", 1)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("PUT /integration/network/{id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(
         world
             .objects(&token, "network", &["id", "description"])
@@ -198,13 +189,7 @@ async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
         .run(&["apply", "--plan", "plan.json", "--auto-approve"])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 6 done, 0 failed, 0 skipped.\n",
-            plan.stdout
-        )
-    );
+    assert_eq!(apply.stdout, finished(&plan.stdout, 6));
 }
 
 #[tokio::test]

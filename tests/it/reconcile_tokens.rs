@@ -97,13 +97,11 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ])
         .await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(&create, 1));
     assert_eq!(
-        apply.stdout,
-        format!("{create}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+        writes(&requests),
+        apply_writes(1, &[("POST /profile/{id}/token", 1)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("POST /profile/{id}/token", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     let live = live_ci(&world).await;
     let first = live
         .iter()
@@ -160,16 +158,12 @@ Plan: 1 to add, 0 to change, 1 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{replace}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&replace, 1));
+    let changes = [
         ("DELETE /profile/{id}/token/{token}", 2),
         ("POST /profile/{id}/token", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let live = live_ci(&world).await;
     let second = live
         .iter()
@@ -390,12 +384,11 @@ profiles:
 Wrote 1 new token value(s) to t.json.
 "
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("POST /profile/{id}/team", 1),
         ("POST /profile/{id}/token", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let new = tokens_out(&world, "t.json")[0]["token"]
         .as_str()
         .unwrap()
@@ -412,9 +405,10 @@ Wrote 1 new token value(s) to t.json.
         "{}",
         apply.stdout
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("DELETE /profile/{id}/token/{token}", 2)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("DELETE /profile/{id}/token/{token}", 2)])
+    );
     let listed = world
         .api
         .get(

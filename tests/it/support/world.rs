@@ -90,6 +90,22 @@ pub fn with_lock_reads(counts: Counts) -> Counts {
     )
 }
 
+/// The writes of an apply that signs in `n` times and takes the apply lock, besides
+/// `changes`. A route of `changes` counts as given, also where it is a sign-in's own (a
+/// token the plan removes is deleted on the sign-in's route): the sign-ins' count of it is
+/// replaced, not added to; the lock's is added.
+pub fn apply_writes(n: u64, changes: &[(&str, u64)]) -> Counts {
+    let mut expected = sign_ins(n);
+    expected.extend(counts(changes));
+    with_lock(expected)
+}
+
+/// What `apply` prints when all `done` operations of `plan` succeeded: the plan, then the
+/// summary.
+pub fn finished(plan: &str, done: u32) -> String {
+    format!("{plan}Apply finished: {done} done, 0 failed, 0 skipped.\n")
+}
+
 /// `counts` with `more` added.
 pub fn add(mut counts: Counts, more: &[(&str, u64)]) -> Counts {
     for (route, n) in more {
@@ -417,6 +433,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `examples/quickstart` as applied by [`World::quickstart_applied`], in this order: its
+/// folder, the id of its profile `acme`, a token of that profile, and the ids of its network
+/// and of its connector.
+pub struct Quickstart(pub String, pub String, pub String, pub String, pub String);
+
 impl World {
     /// Applies `path` (with `extra` flags) and expects every operation to succeed.
     pub async fn applied(&self, path: &str, extra: &[&str]) {
@@ -445,6 +466,17 @@ impl World {
         let plan = self.run(&["plan", path, "--detailed-exitcode"]).await;
         plan.code(0);
         assert!(plan.stdout.starts_with(NO_CHANGES), "{}", plan.stdout);
+    }
+
+    /// Copies `examples/quickstart`, applies it, and reads back what it made.
+    pub async fn quickstart_applied(&self) -> Quickstart {
+        let path = self.example("quickstart");
+        self.applied(&path, &[]).await;
+        let acme = self.profile_id("ACME").await;
+        let token = self.token_of(&acme).await;
+        let network = self.object_id(&token, "network", "ACME LoRaWAN").await;
+        let connector = self.object_id(&token, "connector", "ACME TH Sensor").await;
+        Quickstart(path, acme, token, network, connector)
     }
 
     /// The id of the one object of the token's profile with this name.
