@@ -358,13 +358,7 @@ async fn removing_an_addon_is_for_the_owner_and_known_addons() {
         .await
         .assert_error(403, "Authorization denied: a write token cannot delete");
     // A team member can open the profile but not remove its add-ons.
-    api.post(
-        &format!("/profile/{ACME}/team"),
-        DEMO,
-        json!({"email": "alice@acme.example"}),
-    )
-    .await
-    .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     api.answer_invitation("alice@acme.example", "accept")
         .await
         .result();

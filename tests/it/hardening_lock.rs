@@ -113,15 +113,7 @@ async fn an_apply_waits_for_the_lock_then_plans_what_the_holder_left() {
 
     // While it waits, the holder makes the configuration's team change itself.
     let acme = world.api.create_profile(DEMO, "ACME").await;
-    world
-        .api
-        .post(
-            &format!("/profile/{acme}/team"),
-            DEMO,
-            serde_json::json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    world.api.invite(DEMO, &acme, "alice@acme.example").await;
     // While it waits it only reads: the lock tokens made so far are the holder's and the
     // one of its first try.
     assert_eq!(world.stats().await["POST /profile/{id}/token"], 2);

@@ -253,15 +253,7 @@ async fn doctor_world() -> World {
     world.write("tagoform.yaml", &doctor_yaml());
     let network = world.api.network(DEMO, "Field LoRaWAN").await;
     world.api.share(DEMO, "network", &network, GLOBEX).await;
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    world.api.invite(DEMO, ACME, "alice@acme.example").await;
     world
 }
 

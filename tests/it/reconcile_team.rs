@@ -110,24 +110,8 @@ Plan: 0 to add, 0 to change, 2 to remove.
 async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_out_is_not_managed()
 {
     let world = World::start().await;
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "bob@acme.example"}),
-        )
-        .await
-        .result();
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    world.api.invite(DEMO, ACME, "bob@acme.example").await;
+    world.api.invite(DEMO, ACME, "alice@acme.example").await;
     world.accept("alice@acme.example").await;
     world.api.advance(8 * 24 * 3600).await;
 

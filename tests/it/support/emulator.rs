@@ -227,6 +227,14 @@ impl Api {
         answer.result()["id"].as_str().unwrap().to_string()
     }
 
+    /// Invites `email` to the team of `profile_id`; the invitation must be sent.
+    pub async fn invite(&self, token: &str, profile_id: &str, email: &str) {
+        let path = format!("/profile/{profile_id}/team");
+        self.post(&path, token, json!({"email": email}))
+            .await
+            .result();
+    }
+
     /// Creates a network in the token's profile and returns its id.
     pub async fn network(&self, token: &str, name: &str) -> String {
         let answer = self
