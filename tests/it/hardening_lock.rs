@@ -84,9 +84,7 @@ async fn an_apply_refuses_while_another_holds_the_lock_and_reads_nothing() {
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
     let run = world.run(&["apply", &config, "--auto-approve"]).await;
     run.code(0);
-    assert!(run
-        .stdout
-        .ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"));
+    run.stdout_ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n");
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
 }
 

@@ -108,13 +108,7 @@ Plan: 4 to add, 0 to change, 0 to remove.
     let apply = world.run(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(door.injected(), 2);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 4 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 4 done, 0 failed, 0 skipped.\n");
     drop(door);
     world.url = world.api.emulator.url();
 
@@ -307,11 +301,7 @@ async fn doctor_holds_against_the_emulator_and_writes_nothing() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.ends_with("\n8 held, 0 failed, 1 skipped.\n"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_ends_with("\n8 held, 0 failed, 1 skipped.\n");
     // Reads only: no sign-in, no short-lived token, nothing else.
     assert_eq!(writes(&requests), Counts::new());
     assert!(requests.keys().all(|route| route.starts_with("GET ")));
@@ -470,10 +460,6 @@ async fn doctor_checks_the_billing_routes_when_allocation_is_managed() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.ends_with("\n10 held, 0 failed, 1 skipped.\n"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_ends_with("\n10 held, 0 failed, 1 skipped.\n");
     assert!(requests.keys().all(|route| route.starts_with("GET ")));
 }

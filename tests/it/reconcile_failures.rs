@@ -64,7 +64,7 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
 "#;
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
-    assert!(again.stdout.starts_with(rest), "{}", again.stdout);
+    again.stdout_starts_with(rest);
     assert!(
         again.stdout.ends_with(
             "Notes:

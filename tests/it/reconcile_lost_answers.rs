@@ -36,13 +36,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         .await;
     apply.code(0);
     assert_eq!(door.injected(), 8);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 23 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 23 done, 0 failed, 0 skipped.\n");
     drop(door);
     world.url = world.api.emulator.url();
 
@@ -161,12 +155,8 @@ async fn removals_whose_answers_were_lost_are_done() {
         .await;
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Plan: 0 to add, 0 to change, 2 to remove.\nApply finished: 2 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
+    apply.stdout_ends_with(
+        "Plan: 0 to add, 0 to change, 2 to remove.\nApply finished: 2 done, 0 failed, 0 skipped.\n",
     );
     assert_eq!(door.injected(), 2);
     let changes = [

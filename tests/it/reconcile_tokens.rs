@@ -367,13 +367,7 @@ profiles:
         ])
         .await;
     apply.code(3);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nWhat failed would fail the same way again: change what its message names (the configuration, the account, a token, a limit), then run `tagoform apply` again.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nWhat failed would fail the same way again: change what its message names (the configuration, the account, a token, a limit), then run `tagoform apply` again.\n");
     assert_eq!(
         apply.stderr,
         "  FAILED: replace token `tagoform demo` with a new one (full access, expires 2030-12-31); \

@@ -42,6 +42,18 @@ impl Run {
         );
         self
     }
+
+    /// Asserts that stdout ends with `tail`, showing it when it does not.
+    pub fn stdout_ends_with(&self, tail: &str) -> &Self {
+        assert!(self.stdout.ends_with(tail), "{}", self.stdout);
+        self
+    }
+
+    /// Asserts that stdout starts with `head`, showing it when it does not.
+    pub fn stdout_starts_with(&self, head: &str) -> &Self {
+        assert!(self.stdout.starts_with(head), "{}", self.stdout);
+        self
+    }
 }
 
 /// Requests by `METHOD /route/{template}`, as the emulator counts them.
