@@ -13,6 +13,35 @@ fn sorted_lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// The quickstart's apply after its plan `plan`, when the network's create failed on
+/// `request` (`METHOD /path`): the profile and the invitation done, the network failed, and
+/// the connector and the shares, which need it, skipped.
+fn assert_network_create_failed(plan: &Run, apply: &Run, request: &str) {
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
+             operations are safe to repeat.\n",
+            plan.stdout
+        )
+    );
+    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
+    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
+    assert_eq!(
+        sorted_lines(&apply.stderr),
+        sorted_lines(&format!(
+            "  done: create profile `acme` named \"ACME\"
+  done: invite alice@acme.example to the team
+  FAILED: {network}: {request}: 503 Service unavailable, try again
+  skipped: {connector} (it needs: {network}, which did not succeed)
+  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
+  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
+"
+        ))
+    );
+}
+
 #[tokio::test]
 async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without_duplicates() {
     let mut world = World::start().await;
@@ -30,29 +59,7 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
     let apply = world.run(&["apply", &path, "--auto-approve"]).await;
     apply.code(3);
     assert_eq!(door.injected(), 2);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
-             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
-             operations are safe to repeat.\n",
-            plan.stdout
-        )
-    );
-    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
-    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
-    assert_eq!(
-        sorted_lines(&apply.stderr),
-        sorted_lines(&format!(
-            "  done: create profile `acme` named \"ACME\"
-  done: invite alice@acme.example to the team
-  FAILED: {network}: POST /integration/network: 503 Service unavailable, try again
-  skipped: {connector} (it needs: {network}, which did not succeed)
-  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
-  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
-"
-        ))
-    );
+    assert_network_create_failed(&plan, &apply, "POST /integration/network");
     drop(door);
 
     world.url = world.api.emulator.url();
@@ -172,15 +179,7 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     let mut team = world.team(ACME).await;
     team.extend(world.team(&northwind).await);
     assert_eq!(team.len(), 3);
-    let mut tokens: Vec<String> = world
-        .tokens(ACME)
-        .await
-        .into_iter()
-        .chain(world.tokens(&northwind).await)
-        .filter(|(_, _, kind)| kind == "account")
-        .map(|(name, _, _)| name)
-        .collect();
-    tokens.sort();
+    let tokens = world.account_token_names(&[ACME, &northwind]).await;
     // The last run succeeded, but removing its lock or a short-lived token may have failed
     // (a 503 like any other request): such a token is tagoform's own, lapses on its own, and
     // the run must have said so.
@@ -340,31 +339,9 @@ async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_ne
         .await;
     apply.code(3);
     assert_eq!(door.injected(), 1);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
-             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
-             operations are safe to repeat.\n",
-            plan.stdout
-        )
-    );
-    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
-    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
     // The network's dependents wait for its check, so they are skipped, not built on a
     // copy that might have been about to go.
-    assert_eq!(
-        sorted_lines(&apply.stderr),
-        sorted_lines(&format!(
-            "  done: create profile `acme` named \"ACME\"
-  done: invite alice@acme.example to the team
-  FAILED: {network}: GET /integration/network: 503 Service unavailable, try again
-  skipped: {connector} (it needs: {network}, which did not succeed)
-  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
-  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
-"
-        ))
-    );
+    assert_network_create_failed(&plan, &apply, "GET /integration/network");
     drop(door);
 
     // The network was made: the next apply uses it and makes no second one.

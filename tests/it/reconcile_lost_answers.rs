@@ -62,15 +62,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
             ("carol@globex.example".to_owned(), false)
         ]
     );
-    let mut tokens: Vec<String> = world
-        .tokens(ACME)
-        .await
-        .into_iter()
-        .chain(world.tokens(&northwind).await)
-        .filter(|(_, _, kind)| kind == "account")
-        .map(|(name, _, _)| name)
-        .collect();
-    tokens.sort();
+    let tokens = world.account_token_names(&[ACME, &northwind]).await;
     assert_eq!(
         tokens,
         [

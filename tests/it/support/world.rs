@@ -416,6 +416,17 @@ impl World {
             .collect()
     }
 
+    /// The names of the account tokens (type `account`) of these profiles, sorted.
+    pub async fn account_token_names(&self, profile_ids: &[&str]) -> Vec<String> {
+        let mut names = Vec::new();
+        for profile_id in profile_ids {
+            let tokens = self.tokens(profile_id).await.into_iter();
+            names.extend(tokens.filter(|t| t.2 == "account").map(|t| t.0));
+        }
+        names.sort();
+        names
+    }
+
     /// Accepts the newest invitation of `email`, as the invited person does: with the
     /// accept button of its notification. (The notification names the profile; the newest
     /// one is the invitation the test just had sent.)
