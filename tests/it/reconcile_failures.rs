@@ -236,14 +236,8 @@ connectors:
 "
         ),
     );
-    let door = world
-        .faulty(vec![Fault::new(
-            Method::POST,
-            "/integration/network",
-            1,
-            FaultMode::Hang,
-        )])
-        .await;
+    let fault = Fault::new(Method::POST, "/integration/network", 1, FaultMode::Hang);
+    let door = world.faulty(vec![fault]).await;
     // One operation at a time: the token, then the network, whose answer never comes.
     let mut child = world.spawn(&[
         "apply",
@@ -324,14 +318,8 @@ async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_ne
     let mut world = World::start().await;
     let path = world.example("quickstart");
     // The only network list of this apply is the one after the network's create.
-    let door = world
-        .faulty(vec![Fault::new(
-            Method::GET,
-            "/integration/network",
-            1,
-            FaultMode::Refuse,
-        )])
-        .await;
+    let fault = Fault::new(Method::GET, "/integration/network", 1, FaultMode::Refuse);
+    let door = world.faulty(vec![fault]).await;
     let plan = world.run(&["plan", &path]).await;
     plan.code(0);
     let apply = world
