@@ -91,9 +91,7 @@ async fn resource_limits_name_the_limit() {
 async fn starter_allows_one_team_member_and_expired_invitations_do_not_count() {
     let api = Api::with_plan(Plan::Starter).await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "alice@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
         .await
         .assert_error(
@@ -101,9 +99,7 @@ async fn starter_allows_one_team_member_and_expired_invitations_do_not_count() {
             "Resource limit reached: Team Member (1 per profile on the Starter plan)",
         );
     api.advance(7 * 24 * 3600 + 1).await;
-    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "bob@acme.example").await;
 }
 
 #[tokio::test]

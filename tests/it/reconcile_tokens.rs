@@ -46,6 +46,18 @@ fn tokens_out(world: &World, file: &str) -> Value {
     serde_json::from_str(&world.read(file)).unwrap()
 }
 
+/// An apply that would create or replace a token without `--tokens-out`: refused before any
+/// change, after showing `plan`.
+fn assert_refused_without_tokens_out(refused: &Run, plan: &str) {
+    refused.code(4);
+    assert_eq!(refused.stdout, plan);
+    assert_eq!(
+        refused.stderr,
+        "error: the plan creates or replaces tokens, and their new values are shown only once: \
+         pass --tokens-out FILE to keep them; nothing was changed\n"
+    );
+}
+
 #[tokio::test]
 async fn a_permission_change_replaces_the_token_and_its_value_goes_only_to_tokens_out() {
     let world = World::start().await;
@@ -76,13 +88,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
 ";
     // Without --tokens-out the new value would be lost: refused before any change.
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(4);
-    assert_eq!(refused.stdout, create);
-    assert_eq!(
-        refused.stderr,
-        "error: the plan creates or replaces tokens, and their new values are shown only once: \
-         pass --tokens-out FILE to keep them; nothing was changed\n"
-    );
+    assert_refused_without_tokens_out(&refused, create);
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 0);
     outputs.push(refused);
@@ -136,13 +142,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
     // A replacement makes a new value too: without --tokens-out, refused before any change
     // (the old token would be deleted and the new value written nowhere).
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(4);
-    assert_eq!(refused.stdout, replace);
-    assert_eq!(
-        refused.stderr,
-        "error: the plan creates or replaces tokens, and their new values are shown only once: \
-         pass --tokens-out FILE to keep them; nothing was changed\n"
-    );
+    assert_refused_without_tokens_out(&refused, replace);
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 1);
     outputs.push(refused);
