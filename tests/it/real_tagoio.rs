@@ -40,15 +40,10 @@ connectors:
 
 /// The partner's own network and connector named like ACME's, shared with ACME.
 async fn share_lookalikes_with_acme(world: &World) -> (String, String) {
-    let network = world.api.network(PARTNER, "ACME LoRaWAN").await;
-    let connector = world
+    world
         .api
-        .connector(PARTNER, "ACME TH Sensor", &[&network])
-        .await;
-    for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world.api.share(PARTNER, kind, id, ACME).await;
-    }
-    (network, connector)
+        .partner_shares_with_acme("ACME LoRaWAN", "ACME TH Sensor")
+        .await
 }
 
 /// Everything about an object that someone could have changed, read with the partner's token.

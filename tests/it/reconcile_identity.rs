@@ -214,14 +214,10 @@ Plan: 0 to add, 1 to change, 0 to remove.
 async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for_change() {
     let world = World::start().await;
     // The partner's network and connector, shared with ACME Production.
-    let network = world.api.network(PARTNER, "Globex LoRaWAN").await;
-    let connector = world
+    let (network, connector) = world
         .api
-        .connector(PARTNER, "Globex Sensor", &[&network])
+        .partner_shares_with_acme("Globex LoRaWAN", "Globex Sensor")
         .await;
-    for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world.api.share(PARTNER, kind, id, ACME).await;
-    }
     // ACME manages its profile exclusively, and even configures a connector of the same
     // name: its own, which is created; the partner's is neither changed nor deleted.
     world.write(

@@ -267,6 +267,21 @@ impl Api {
         .result();
     }
 
+    /// The partner's own network `network` and connector `connector` (over that network),
+    /// both shared with ACME Production; their ids.
+    pub async fn partner_shares_with_acme(
+        &self,
+        network: &str,
+        connector: &str,
+    ) -> (String, String) {
+        let network = self.network(PARTNER, network).await;
+        let connector = self.connector(PARTNER, connector, &[&network]).await;
+        for (kind, id) in [("network", &network), ("connector", &connector)] {
+            self.share(PARTNER, kind, id, ACME).await;
+        }
+        (network, connector)
+    }
+
     /// A token of the demo account with the given permission, for ACME Production.
     pub async fn token_with(&self, permission: &str) -> String {
         let body = json!({"name": permission, "permission": permission, "email": DEMO_EMAIL, "password": DEMO_PASSWORD});
