@@ -105,9 +105,7 @@ async fn one_request_carries_exactly_the_changed_profiles_and_services() {
 
 Plan: 0 to add, 1 to change, 0 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, expected);
+    world.assert_plan(&expected).await;
     let json = world.run(&["plan", "--format", "json"]).await;
     let document: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(

@@ -292,9 +292,7 @@ Profile acme:
 Plan: 1 to add, 1 to change, 1 to remove.
 "#
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(2);
-    assert_eq!(run.stdout, plan);
+    world.assert_plan(&plan).await;
     let apply = world
         .run(&[
             "apply",

@@ -36,16 +36,12 @@ async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_p
         "tagoform.yaml",
         &format!("version: 1\nprofiles:\n  acme:\n    id: {twin}\n    name: ACME Production\n    team: [alice@acme.example]\n"),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   + invite alice@acme.example to the team  # tagoform.yaml:6:12
 
 Plan: 1 to add, 0 to change, 0 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
     world.applied(".", &[]).await;
     assert_eq!(
         world.team(&twin).await,
@@ -184,19 +180,15 @@ async fn a_pinned_connector_is_renamed_in_place() {
             "version: 1\nprofiles:\n  acme:\n    name: ACME Production\nconnectors:\n  meter:\n    profile: acme\n    id: {id}\n    name: Water Meter\n    networks: [{{id: {TTN}}}]\n"
         ),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   ~ update connector `meter` named "Water Meter" ({id})  # tagoform.yaml:6:3
       name: "Meter" → "Water Meter"
 
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(
@@ -237,20 +229,16 @@ connectors:
 "
         ),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   + create connector `sensor` named "Globex Sensor"  # tagoform.yaml:7:3
       description: "ours"
       networks: ["{TTN}"]
 
 Plan: 1 to add, 0 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     world.applied(".", &["--allow-delete"]).await;
     let theirs = world
         .objects(
@@ -357,9 +345,7 @@ async fn a_pinned_profile_is_renamed_and_its_logo_changed_in_place() {
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(2);
-    assert_eq!(run.stdout, plan);
+    world.assert_plan(&plan).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(
@@ -394,19 +380,15 @@ async fn an_empty_logo_url_clears_the_logo_once() {
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    logo_url: \"\"\n",
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
       logo_url: "https://acme.example/old.png" → ""
 
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     world.applied(".", &[]).await;
     world.assert_no_changes().await;
 }

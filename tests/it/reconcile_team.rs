@@ -39,9 +39,7 @@ Notes:
 
 Plan: 1 to add, 0 to change, 0 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, again);
+    world.assert_plan(&again).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(apply.stdout, finished(&again, 1));
@@ -84,9 +82,7 @@ async fn members_and_live_invitations_the_list_no_longer_names_are_removed() {
 
 Plan: 0 to add, 0 to change, 2 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, removals);
+    world.assert_plan(&removals).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(apply.stdout, finished(&removals, 2));
@@ -136,9 +132,7 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
 
 Plan: 0 to add, 0 to change, 1 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, removal);
+    world.assert_plan(&removal).await;
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "0"])
         .await;

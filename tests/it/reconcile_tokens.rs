@@ -259,17 +259,13 @@ async fn a_token_with_a_period_is_in_line_until_it_expires_then_replaced() {
     world.assert_no_changes().await;
 
     world.api.advance(2 * 24 * 3600).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   -/+ replace token `ci` with a new one (read access, expires 30 days); the old one is deleted after  # tagoform.yaml:6:9
       expires: \"2027-03-31T10:00:00+00:00 (expired)\" → \"30 days\"
 
 Plan: 1 to add, 0 to change, 1 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
 }
 
 #[tokio::test]
@@ -314,17 +310,13 @@ async fn a_replacement_made_at_the_same_instant_as_the_old_token_keeps_the_new_o
     world.write("tagoform.yaml", &tokens_yaml("read", "never"));
     world.applied(".", &["--tokens-out", "first.json"]).await;
     world.write("tagoform.yaml", &tokens_yaml("read", "2030-12-31"));
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   -/+ replace token `ci` with a new one (read access, expires 2030-12-31); the old one is deleted after  # tagoform.yaml:6:9
       expires: \"never\" → \"2030-12-31\"
 
 Plan: 1 to add, 0 to change, 1 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
     world.applied(".", &["--tokens-out", "second.json"]).await;
     let second = tokens_out(&world, "second.json");
     assert_eq!(

@@ -483,6 +483,14 @@ impl World {
         assert_eq!(plan.stdout, NO_CHANGES);
     }
 
+    /// `plan --detailed-exitcode` of the working folder shows exactly `expected`, with exit
+    /// code 2: there are changes to make.
+    pub async fn assert_plan(&self, expected: &str) {
+        let plan = self.run(&["plan", "--detailed-exitcode"]).await;
+        plan.code(2);
+        assert_eq!(plan.stdout, expected);
+    }
+
     /// `plan <path> --detailed-exitcode` finds nothing to do: exit code 0 and a report that
     /// starts with [`NO_CHANGES`] (its notes may follow).
     pub async fn assert_no_changes_in(&self, path: &str) {
