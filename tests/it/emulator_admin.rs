@@ -41,15 +41,7 @@ async fn reset_restores_the_seed_and_clears_the_counts() {
         api.admin(Method::POST, "/reset", None).await.result(),
         &json!("Emulator reset to its seed")
     );
-    assert_eq!(
-        api.get("/profile", DEMO)
-            .await
-            .result()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(api.count("/profile", DEMO).await, 2);
     api.get("/profile", &token)
         .await
         .assert_error(401, "Authorization denied: invalid token");

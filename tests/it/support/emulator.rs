@@ -221,6 +221,16 @@ impl Api {
         self.call(Method::PUT, &path, Some(&token), None).await
     }
 
+    /// How many items the list at `path` answers; the read must succeed.
+    pub async fn count(&self, path: &str, token: &str) -> usize {
+        self.get(path, token)
+            .await
+            .result()
+            .as_array()
+            .unwrap()
+            .len()
+    }
+
     /// Creates a profile named `name` in the token's account and returns its id.
     pub async fn create_profile(&self, token: &str, name: &str) -> String {
         let answer = self.post("/profile", token, json!({"name": name})).await;
