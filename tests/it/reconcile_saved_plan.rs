@@ -16,6 +16,17 @@ async fn reviewed_change(world: &World) -> (String, String, String) {
     (path, token, network)
 }
 
+/// Writes `yaml` as the configuration, saves its plan (which has changes) to `saved.json`,
+/// and returns the saved plan's text.
+async fn saved_plan(world: &World, yaml: &str) -> String {
+    world.write("tagoform.yaml", yaml);
+    world
+        .run(&["plan", "--out", "saved.json", "--detailed-exitcode"])
+        .await
+        .code(2);
+    world.read("saved.json")
+}
+
 #[tokio::test]
 async fn a_saved_plan_is_refused_when_what_it_touches_changed_since() {
     let world = World::start().await;
@@ -195,15 +206,11 @@ async fn a_saved_plan_keeps_its_targets_and_refuses_new_ones() {
 #[tokio::test]
 async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
     let world = World::start().await;
-    world.write(
-        "tagoform.yaml",
+    let saved = saved_plan(
+        &world,
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [bob@acme.example]\n",
-    );
-    world
-        .run(&["plan", "--out", "saved.json", "--detailed-exitcode"])
-        .await
-        .code(2);
-    let saved = world.read("saved.json");
+    )
+    .await;
     world.write(
         "saved.json",
         &saved.replacen(
@@ -229,15 +236,7 @@ async fn a_saved_plan_of_another_format_is_refused_before_anything_is_read() {
 #[tokio::test]
 async fn a_saved_plan_whose_configuration_is_not_valid_is_refused_before_anything_is_read() {
     let world = World::start().await;
-    world.write(
-        "tagoform.yaml",
-        "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    tokens:\n      - {name: ci, permission: read, expires: never}\n",
-    );
-    world
-        .run(&["plan", "--out", "saved.json", "--detailed-exitcode"])
-        .await
-        .code(2);
-    let saved = world.read("saved.json");
+    let saved = saved_plan(&world, "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    tokens:\n      - {name: ci, permission: read, expires: never}\n").await;
     assert!(saved.contains("\"name\": \"ci\""));
     world.write(
         "saved.json",
