@@ -105,7 +105,7 @@ async fn one_request_carries_exactly_the_changed_profiles_and_services() {
 
 Plan: 0 to add, 1 to change, 0 to remove.
 ";
-    world.assert_plan(&expected).await;
+    world.assert_plan(expected).await;
     let json = world.run(&["plan", "--format", "json"]).await;
     let document: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -119,7 +119,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
 
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&expected, 1));
+    assert_eq!(apply.stdout, finished(expected, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("POST /account/allocation", 1)]))

@@ -39,10 +39,10 @@ Notes:
 
 Plan: 1 to add, 0 to change, 0 to remove.
 ";
-    world.assert_plan(&again).await;
+    world.assert_plan(again).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&again, 1));
+    assert_eq!(apply.stdout, finished(again, 1));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("POST /profile/{id}/team", 1)])
@@ -82,10 +82,10 @@ async fn members_and_live_invitations_the_list_no_longer_names_are_removed() {
 
 Plan: 0 to add, 0 to change, 2 to remove.
 ";
-    world.assert_plan(&removals).await;
+    world.assert_plan(removals).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&removals, 2));
+    assert_eq!(apply.stdout, finished(removals, 2));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 2)])
@@ -132,12 +132,12 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
 
 Plan: 0 to add, 0 to change, 1 to remove.
 ";
-    world.assert_plan(&removal).await;
+    world.assert_plan(removal).await;
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "0"])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&removal, 1));
+    assert_eq!(apply.stdout, finished(removal, 1));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 1)])

@@ -103,7 +103,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&create, 1));
+    assert_eq!(apply.stdout, finished(create, 1));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("POST /profile/{id}/token", 1)])
@@ -158,7 +158,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&replace, 1));
+    assert_eq!(apply.stdout, finished(replace, 1));
     let changes = [
         ("DELETE /profile/{id}/token/{token}", 2),
         ("POST /profile/{id}/token", 1),
