@@ -83,6 +83,18 @@ pub fn quickstart_apply_requests() -> Counts {
     ]))
 }
 
+/// The plan of `path` and a second apply both find nothing to change and print exactly
+/// `done`; the requests of that apply.
+async fn converged(world: &World, path: &str, done: &str) -> Counts {
+    let plan = world.run(&["plan", path, "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, done);
+    let (again, requests) = world.measured(&["apply", path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    requests
+}
+
 #[tokio::test]
 async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     let mut world = World::start().await;
@@ -154,18 +166,10 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         [GLOBEX]
     );
 
-    let (plan, _) = world
-        .measured(&["plan", &path, "--detailed-exitcode"])
-        .await;
-    plan.code(0);
-    assert_eq!(plan.stdout, QUICKSTART_DONE);
-
     // A second apply reads, and changes nothing: its only writes are the short-lived
     // profile token it signs in with and removes. Each object whose `shared_with` is managed
     // costs one read of its share list: no TagoIO list carries shares.
-    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
-    again.code(0);
-    assert_eq!(again.stdout, QUICKSTART_DONE);
+    let requests = converged(&world, &path, QUICKSTART_DONE).await;
     // Nothing to do: no apply lock either.
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(
@@ -381,15 +385,7 @@ Notes:
   • northwind: connector `northwind-tracker` is not in TagoIO's public catalog at v1.0.0 (catalog id aa0bb82bd69ff4496627c49f); `tagoform publish` prepares its pull request
 
 ";
-    let (plan, _) = world
-        .measured(&["plan", &path, "--detailed-exitcode"])
-        .await;
-    plan.code(0);
-    assert_eq!(plan.stdout, done);
-
-    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
-    again.code(0);
-    assert_eq!(again.stdout, done);
+    let requests = converged(&world, &path, done).await;
     // Nothing to do: no apply lock, only the short-lived tokens.
     assert_eq!(writes(&requests), sign_ins(4));
     assert_eq!(
