@@ -35,23 +35,13 @@ async fn stats_count_requests_by_method_and_route_template() {
 #[tokio::test]
 async fn reset_restores_the_seed_and_clears_the_counts() {
     let api = Api::start().await;
-    api.post("/profile", DEMO, json!({"name": "gone after reset"}))
-        .await
-        .result();
+    api.create_profile(DEMO, "gone after reset").await;
     let token = api.token_with("read").await;
     assert_eq!(
         api.admin(Method::POST, "/reset", None).await.result(),
         &json!("Emulator reset to its seed")
     );
-    assert_eq!(
-        api.get("/profile", DEMO)
-            .await
-            .result()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(api.count("/profile", DEMO).await, 2);
     api.get("/profile", &token)
         .await
         .assert_error(401, "Authorization denied: invalid token");

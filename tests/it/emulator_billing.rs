@@ -82,8 +82,7 @@ async fn the_first_profile_holds_the_account_limits_and_later_ones_nothing() {
         json!({"custom_dns": false, "mobile": false})
     );
 
-    let created = api.post("/profile", DEMO, json!({"name": "Third"})).await;
-    let third = created.result()["id"].as_str().unwrap().to_string();
+    let third = api.create_profile(DEMO, "Third").await;
     assert_eq!(allocation_of(&api, DEMO, &third).await["input"], json!(0));
     // Another account's allocation is its own.
     let partner = api.get("/account/allocation", PARTNER).await;
@@ -359,13 +358,7 @@ async fn removing_an_addon_is_for_the_owner_and_known_addons() {
         .await
         .assert_error(403, "Authorization denied: a write token cannot delete");
     // A team member can open the profile but not remove its add-ons.
-    api.post(
-        &format!("/profile/{ACME}/team"),
-        DEMO,
-        json!({"email": "alice@acme.example"}),
-    )
-    .await
-    .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     api.answer_invitation("alice@acme.example", "accept")
         .await
         .result();
@@ -412,8 +405,7 @@ async fn removing_an_addon_is_for_the_owner_and_known_addons() {
 #[tokio::test]
 async fn a_deleted_profile_leaves_the_allocation_and_the_addons() {
     let api = Api::start().await;
-    let created = api.post("/profile", DEMO, json!({"name": "Temp"})).await;
-    let temp = created.result()["id"].as_str().unwrap().to_string();
+    let temp = api.create_profile(DEMO, "Temp").await;
     api.post(
         "/account/subscription",
         DEMO,

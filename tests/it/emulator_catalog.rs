@@ -158,13 +158,7 @@ async fn merging_an_entry_twice_is_a_conflict() {
 #[tokio::test]
 async fn malformed_merges_are_refused() {
     let api = Api::start().await;
-    let private = api
-        .post("/integration/network", DEMO, json!({"name": "private"}))
-        .await
-        .result()["network"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let private = api.network(DEMO, "private").await;
     let unknown = "aaaaaaaaaaaaaaaaaaaaaaaa";
     let cases = [
         (

@@ -19,9 +19,14 @@ struct Server {
 
 impl Server {
     fn start(state: &Path) -> Self {
+        Self::with("--state", state)
+    }
+
+    /// `tagoform emulator` on a loopback port with `option FILE` (`--state` or `--seed`).
+    fn with(option: &str, file: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tagoform"))
-            .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
-            .arg(state)
+            .args(["emulator", "--listen", "127.0.0.1:0", option])
+            .arg(file)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -241,21 +246,7 @@ fn the_emulator_refuses_to_listen_beyond_loopback() {
 async fn a_seed_file_replaces_the_demo_seed() {
     let seed = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/emulator/seed-small.yaml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tagoform"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--seed"])
-        .arg(&seed)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let server = Server {
-        child,
-        url: line.trim().trim_start_matches("listening on ").to_string(),
-    };
+    let server = Server::with("--seed", &seed);
     let http = reqwest::Client::new();
     let listed: Value = http
         .get(format!("{}/profile", server.url))

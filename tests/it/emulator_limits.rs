@@ -91,9 +91,7 @@ async fn resource_limits_name_the_limit() {
 async fn starter_allows_one_team_member_and_expired_invitations_do_not_count() {
     let api = Api::with_plan(Plan::Starter).await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "alice@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
         .await
         .assert_error(
@@ -101,9 +99,7 @@ async fn starter_allows_one_team_member_and_expired_invitations_do_not_count() {
             "Resource limit reached: Team Member (1 per profile on the Starter plan)",
         );
     api.advance(7 * 24 * 3600 + 1).await;
-    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "bob@acme.example").await;
 }
 
 #[tokio::test]
@@ -111,22 +107,12 @@ async fn the_default_plan_is_unlimited() {
     let api = Api::start().await;
     api.freeze("2026-03-01T12:45:09Z").await;
     for index in 0..70 {
-        api.post("/profile", DEMO, json!({"name": format!("p{index}")}))
-            .await
-            .result();
+        api.create_profile(DEMO, &format!("p{index}")).await;
     }
     for index in 0..12 {
         api.network(DEMO, &format!("n{index}")).await;
     }
-    assert_eq!(
-        api.get("/profile", DEMO)
-            .await
-            .result()
-            .as_array()
-            .unwrap()
-            .len(),
-        72
-    );
+    assert_eq!(api.count("/profile", DEMO).await, 72);
     let stats = api.admin(Method::GET, "/stats", None).await;
     assert_eq!(stats.result()["requests"]["POST /profile"], json!(70));
 }

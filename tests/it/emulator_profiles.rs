@@ -8,13 +8,7 @@ use super::support::emulator::*;
 #[tokio::test]
 async fn two_profiles_may_have_the_same_name() {
     let api = Api::start().await;
-    let first = api
-        .post("/profile", DEMO, json!({"name": "Twin"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = api.create_profile(DEMO, "Twin").await;
     let second = api
         .post("/profile/", DEMO, json!({"name": "Twin"}))
         .await
@@ -45,13 +39,7 @@ async fn two_profiles_may_have_the_same_name() {
 #[tokio::test]
 async fn profiles_are_edited_by_their_owner_and_deleted_with_the_password() {
     let api = Api::start().await;
-    let id = api
-        .post("/profile", DEMO, json!({"name": "Temp"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = api.create_profile(DEMO, "Temp").await;
     api.put(
         &format!("/profile/{id}"),
         DEMO,

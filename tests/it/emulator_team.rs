@@ -78,9 +78,7 @@ async fn invitations_are_pending_until_accepted() {
 async fn only_the_owner_invites_or_removes() {
     let api = Api::start().await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "alice@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     accept(&api, "alice@acme.example").await.result();
     let alice = api
         .sign_in("alice@acme.example", "alice-password", ACME)
@@ -95,15 +93,7 @@ async fn only_the_owner_invites_or_removes() {
     api.post(&team, PARTNER, json!({"email": "bob@acme.example"}))
         .await
         .assert_error(404, "Profile not found");
-    assert_eq!(
-        api.get(&team, DEMO)
-            .await
-            .result()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(api.count(&team, DEMO).await, 1);
     assert_eq!(
         api.delete(&format!("{team}/6500a1b2c3d4e5f6012345a0"), DEMO)
             .await
@@ -137,9 +127,7 @@ async fn only_existing_accounts_can_be_invited() {
 async fn duplicate_invitations_and_members_are_conflicts() {
     let api = Api::start().await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "bob@acme.example").await;
     api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
         .await
         .assert_error(
@@ -153,15 +141,7 @@ async fn duplicate_invitations_and_members_are_conflicts() {
             409,
             "`BOB@acme.example` is already a member of this profile's team",
         );
-    assert_eq!(
-        api.get(&team, DEMO)
-            .await
-            .result()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(api.count(&team, DEMO).await, 1);
 }
 
 #[tokio::test]
@@ -169,9 +149,7 @@ async fn invitations_expire_after_seven_days_and_can_be_sent_again() {
     let api = Api::start().await;
     api.freeze("2026-03-01T10:00:00Z").await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "carol@globex.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "carol@globex.example").await;
     api.advance(7 * 24 * 3600 - 1).await;
     let listed = api.get(&team, DEMO).await;
     assert_eq!(listed.result()[0]["active"], json!(false));
@@ -220,9 +198,7 @@ async fn invitations_expire_after_seven_days_and_can_be_sent_again() {
 async fn refusing_withdraws_the_invitation_and_a_revoked_one_cannot_be_accepted() {
     let api = Api::start().await;
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "bob@acme.example").await;
     assert_eq!(
         api.answer_invitation("bob@acme.example", "refuse")
             .await
@@ -230,9 +206,7 @@ async fn refusing_withdraws_the_invitation_and_a_revoked_one_cannot_be_accepted(
         &json!(PRESSED)
     );
     assert_eq!(api.get(&team, DEMO).await.result(), &json!([]));
-    api.post(&team, DEMO, json!({"email": "bob@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "bob@acme.example").await;
     api.delete(&format!("{team}/6500a1b2c3d4e5f6012345b0"), DEMO)
         .await
         .result();

@@ -13,6 +13,7 @@ use tagoform::export::{self, Layout};
 
 use crate::support::emulator::{DEMO, TTN};
 use crate::support::export::{load, text, write, Account};
+use crate::support::world::NO_CHANGES;
 
 /// ACME Production owns a network and a connector, shared with ACME Staging and with both
 /// profiles of the partner's account.
@@ -117,10 +118,7 @@ async fn shares_with_other_accounts_go_under_external_profiles_keyed_by_id() {
     );
     assert_eq!(exported.notes, Vec::<String>::new());
     let plan = account.plan(&load(folder.path())).await;
-    assert_eq!(
-        text(&plan),
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(text(&plan), NO_CHANGES);
     // The export manages the shares: a share added by hand afterwards is drift to remove.
     let client = account
         .access
@@ -172,10 +170,7 @@ async fn one_profile_exported_alone_names_the_others_as_external_profiles() {
     let folder = tempfile::tempdir().unwrap();
     write(folder.path(), &exported);
     let plan = account.plan(&load(folder.path())).await;
-    assert_eq!(
-        text(&plan),
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(text(&plan), NO_CHANGES);
     account.access.close().await;
 }
 
@@ -264,10 +259,7 @@ async fn two_connectors_of_the_same_name_are_exported_pinned_by_id() {
     );
     let desired = load(folder.path());
     let plan = account.plan(&desired).await;
-    assert_eq!(
-        text(&plan),
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(text(&plan), NO_CHANGES);
     // Without the pin, the same entry is what the plan refuses, with the fix.
     let mut by_hand = desired.clone();
     let mut meters: Vec<String> = desired

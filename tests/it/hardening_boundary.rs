@@ -41,9 +41,7 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
         api.share(DEMO, kind, id, GLOBEX).await;
     }
     let team = format!("/profile/{ACME}/team");
-    api.post(&team, DEMO, json!({"email": "alice@acme.example"}))
-        .await
-        .result();
+    api.invite(DEMO, ACME, "alice@acme.example").await;
     api.answer_invitation("alice@acme.example", "accept")
         .await
         .result();

@@ -84,9 +84,7 @@ async fn an_apply_refuses_while_another_holds_the_lock_and_reads_nothing() {
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
     let run = world.run(&["apply", &config, "--auto-approve"]).await;
     run.code(0);
-    assert!(run
-        .stdout
-        .ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"));
+    run.stdout_ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n");
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
 }
 
@@ -112,20 +110,8 @@ async fn an_apply_waits_for_the_lock_then_plans_what_the_holder_left() {
     );
 
     // While it waits, the holder makes the configuration's team change itself.
-    let acme = world
-        .api
-        .post("/profile", DEMO, serde_json::json!({"name": "ACME"}))
-        .await;
-    let acme = acme.result()["id"].as_str().unwrap().to_owned();
-    world
-        .api
-        .post(
-            &format!("/profile/{acme}/team"),
-            DEMO,
-            serde_json::json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    let acme = world.api.create_profile(DEMO, "ACME").await;
+    world.api.invite(DEMO, &acme, "alice@acme.example").await;
     // While it waits it only reads: the lock tokens made so far are the holder's and the
     // one of its first try.
     assert_eq!(world.stats().await["POST /profile/{id}/token"], 2);

@@ -390,6 +390,13 @@ fn the_emulator_shows_no_secret() {
     seen.assert_free_of(&secrets);
 }
 
+/// `body` read as a `T`, as `{:?}` prints it.
+fn printed_as<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    body: &serde_json::Value,
+) -> String {
+    format!("{:?}", serde_json::from_value::<T>(body.clone()).unwrap())
+}
+
 /// `Debug` of every type that holds a secret.
 #[test]
 fn debug_never_prints_a_secret() {
@@ -444,34 +451,13 @@ fn debug_never_prints_a_secret() {
     )
     .unwrap();
     let printed = [
-        format!(
-            "{:?}",
-            serde_json::from_value::<LoginRequest>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<ProfileTokenRequest>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<ProfileTokenResponse>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<ProfileDeleteRequest>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<TokenCreateRequest>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<TokenCreateResponse>(body.clone()).unwrap()
-        ),
-        format!(
-            "{:?}",
-            serde_json::from_value::<TokenListItem>(body.clone()).unwrap()
-        ),
+        printed_as::<LoginRequest>(&body),
+        printed_as::<ProfileTokenRequest>(&body),
+        printed_as::<ProfileTokenResponse>(&body),
+        printed_as::<ProfileDeleteRequest>(&body),
+        printed_as::<TokenCreateRequest>(&body),
+        printed_as::<TokenCreateResponse>(&body),
+        printed_as::<TokenListItem>(&body),
         format!("{:?}", Secret::new(secret)),
         format!("{:?}", Token::new(secret)),
         format!("{credentials:?}"),

@@ -405,12 +405,7 @@ async fn a_targeted_connector_brings_the_network_version_it_names() {
         .await;
     run.code(0);
     // The network is written too: the connector's payload-config names its v1.0.0.
-    assert!(
-        run.stdout
-            .starts_with("network `field`: decoders/network/field-lorawan/v1.0.0 (new version)"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_starts_with("network `field`: decoders/network/field-lorawan/v1.0.0 (new version)");
     assert!(world
         .path("clone/decoders/network/field-lorawan/v1.0.0/payload.js")
         .is_file());

@@ -40,15 +40,10 @@ connectors:
 
 /// The partner's own network and connector named like ACME's, shared with ACME.
 async fn share_lookalikes_with_acme(world: &World) -> (String, String) {
-    let network = world.api.network(PARTNER, "ACME LoRaWAN").await;
-    let connector = world
+    world
         .api
-        .connector(PARTNER, "ACME TH Sensor", &[&network])
-        .await;
-    for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world.api.share(PARTNER, kind, id, ACME).await;
-    }
-    (network, connector)
+        .partner_shares_with_acme("ACME LoRaWAN", "ACME TH Sensor")
+        .await
 }
 
 /// Everything about an object that someone could have changed, read with the partner's token.
@@ -78,12 +73,8 @@ async fn catalog_and_shared_in_objects_of_the_configured_names_are_never_adopted
     world.write("tagoform.yaml", &lookalikes());
     // Three objects named `ACME LoRaWAN` are in ACME's list (catalog, shared, none its own):
     // the plan creates ACME's own.
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   + create network `lorawan` named "ACME LoRaWAN"  # tagoform.yaml:8:3
       description: "ours"
   + create connector `sensor` named "ACME TH Sensor"  # tagoform.yaml:14:3
@@ -94,8 +85,8 @@ async fn catalog_and_shared_in_objects_of_the_configured_names_are_never_adopted
 
 Plan: 4 to add, 0 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     // Both creates lose their answers: the lookup after a lost create, and the check for
     // concurrent copies, find ACME's own objects, never the catalog's or the partner's.
     let lost = |path: &str| Fault::new(Method::POST, path, 1, FaultMode::LoseAnswer);
@@ -108,13 +99,7 @@ Plan: 4 to add, 0 to change, 0 to remove.
     let apply = world.run(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(door.injected(), 2);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 4 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 4 done, 0 failed, 0 skipped.\n");
     drop(door);
     world.url = world.api.emulator.url();
 
@@ -159,12 +144,7 @@ Plan: 4 to add, 0 to change, 0 to remove.
     ] {
         assert_eq!(world.shares(PARTNER, kind, id).await, [ACME]);
     }
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 
     // Even an exclusive profile never deletes what is shared with it or the catalog.
     world.edit(
@@ -258,15 +238,7 @@ async fn doctor_world() -> World {
     world.write("tagoform.yaml", &doctor_yaml());
     let network = world.api.network(DEMO, "Field LoRaWAN").await;
     world.api.share(DEMO, "network", &network, GLOBEX).await;
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    world.api.invite(DEMO, ACME, "alice@acme.example").await;
     world
 }
 
@@ -320,11 +292,7 @@ async fn doctor_holds_against_the_emulator_and_writes_nothing() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.ends_with("\n8 held, 0 failed, 1 skipped.\n"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_ends_with("\n8 held, 0 failed, 1 skipped.\n");
     // Reads only: no sign-in, no short-lived token, nothing else.
     assert_eq!(writes(&requests), Counts::new());
     assert!(requests.keys().all(|route| route.starts_with("GET ")));
@@ -483,10 +451,6 @@ async fn doctor_checks_the_billing_routes_when_allocation_is_managed() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.ends_with("\n10 held, 0 failed, 1 skipped.\n"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_ends_with("\n10 held, 0 failed, 1 skipped.\n");
     assert!(requests.keys().all(|route| route.starts_with("GET ")));
 }

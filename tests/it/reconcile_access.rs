@@ -68,13 +68,7 @@ profiles:
         .run(&["-vv", "apply", "--auto-approve", "--tokens-out", "t.json"])
         .await;
     apply.code(0);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 1 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 1 done, 0 failed, 0 skipped.\n");
     for secret in [PIN, PASSWORD, TWO_FACTOR_TOKEN] {
         assert!(!apply.stdout.contains(secret) && !apply.stderr.contains(secret));
     }
@@ -98,10 +92,7 @@ async fn the_account_token_may_come_from_a_file() {
         ])
         .await;
     run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(run.stdout, NO_CHANGES);
 }
 
 #[tokio::test]
@@ -121,12 +112,7 @@ networks:
     name: Field LoRaWAN
 ",
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 /// The README's first commands: apply, then plan, on the embedded emulator.
@@ -139,23 +125,12 @@ async fn the_quickstart_on_the_local_api_applies_then_has_no_changes() {
         .run_as_given(&["apply", &path, "--api", "local", "--auto-approve"])
         .await;
     apply.code(0);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 6 done, 0 failed, 0 skipped.\n");
     let plan = world
         .run_as_given(&["plan", &path, "--api", "local", "--detailed-exitcode"])
         .await;
     plan.code(0);
-    assert!(
-        plan.stdout
-            .starts_with("No changes. TagoIO matches the configuration.\n"),
-        "{}",
-        plan.stdout
-    );
+    plan.stdout_starts_with(NO_CHANGES);
     assert!(world.path(".tagoform/local-api.json").is_file());
 }
 

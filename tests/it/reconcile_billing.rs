@@ -105,9 +105,7 @@ async fn one_request_carries_exactly_the_changed_profiles_and_services() {
 
 Plan: 0 to add, 1 to change, 0 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, expected);
+    world.assert_plan(expected).await;
     let json = world.run(&["plan", "--format", "json"]).await;
     let document: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -121,10 +119,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
 
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{expected}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(expected, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("POST /account/allocation", 1)]))
@@ -132,12 +127,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
     assert_eq!(allocation(&world, ACME).await, (50_000, 50));
     assert_eq!(allocation(&world, STAGING).await, (50_000, 0));
 
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -291,10 +281,7 @@ async fn export_writes_allocation_and_add_ons_and_plans_no_changes() {
         .run(&["plan", "exported", "--detailed-exitcode"])
         .await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
 }
 
 #[tokio::test]

@@ -11,12 +11,7 @@ const ALICE: &str = "6500a1b2c3d4e5f6012345a0";
 #[tokio::test]
 async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly() {
     let world = World::start().await;
-    let path = world.example("quickstart");
-    world.applied(&path, &[]).await;
-    let acme = world.profile_id("ACME").await;
-    let token = world.token_of(&acme).await;
-    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
-    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    let Quickstart(path, acme, token, network, connector) = world.quickstart_applied().await;
 
     // By hand: alice joins, then is removed; the connector's share goes; its decoder is
     // edited; the network's description changes and it gains a share nobody asked for.
@@ -94,19 +89,15 @@ Plan: 2 to add, 2 to change, 1 to remove.
 
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{repair}Apply finished: 5 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&repair, 5));
+    let changes = [
         ("DELETE /integration/network/{id}/share/{profile_id}", 1),
         ("POST /integration/connector/{id}/share", 1),
         ("POST /profile/{id}/team", 1),
         ("PUT /integration/connector/{id}", 1),
         ("PUT /integration/network/{id}", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
 
     // Repaired, and nothing else moved.
     assert_eq!(
@@ -143,23 +134,14 @@ Plan: 2 to add, 2 to change, 1 to remove.
             "payload_decoder": base64::engine::general_purpose::STANDARD.encode(&decoder),
             "shared_with": [GLOBEX]}])
     );
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(plan
-        .stdout
-        .starts_with("No changes. TagoIO matches the configuration.\n"));
+    world.assert_no_changes_in(&path).await;
 }
 
 /// A field the YAML leaves out is left as it is on TagoIO, whatever it was changed to.
 #[tokio::test]
 async fn fields_the_configuration_leaves_out_are_not_drift() {
     let world = World::start().await;
-    let path = world.example("quickstart");
-    world.applied(&path, &[]).await;
-    let acme = world.profile_id("ACME").await;
-    let token = world.token_of(&acme).await;
-    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
-    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    let Quickstart(path, _, token, network, connector) = world.quickstart_applied().await;
     world
         .api
         .put(
@@ -218,12 +200,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
 #[tokio::test]
 async fn an_update_sends_only_the_fields_that_differ() {
     let mut world = World::start().await;
-    let path = world.example("quickstart");
-    world.applied(&path, &[]).await;
-    let acme = world.profile_id("ACME").await;
-    let token = world.token_of(&acme).await;
-    let network = world.object_id(&token, "network", "ACME LoRaWAN").await;
-    let connector = world.object_id(&token, "connector", "ACME TH Sensor").await;
+    let Quickstart(path, _, token, network, connector) = world.quickstart_applied().await;
     world
         .api
         .put(
@@ -315,9 +292,7 @@ Profile acme:
 Plan: 1 to add, 1 to change, 1 to remove.
 "#
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(2);
-    assert_eq!(run.stdout, plan);
+    world.assert_plan(&plan).await;
     let apply = world
         .run(&[
             "apply",
@@ -328,10 +303,7 @@ Plan: 1 to add, 1 to change, 1 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{plan}Apply finished: 3 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(&plan, 3));
     let new = world.object_id(DEMO, "network", "New LoRaWAN").await;
     assert_eq!(
         world.objects(DEMO, "network", &["name"]).await,

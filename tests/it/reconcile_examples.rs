@@ -83,6 +83,18 @@ pub fn quickstart_apply_requests() -> Counts {
     ]))
 }
 
+/// The plan of `path` and a second apply both find nothing to change and print exactly
+/// `done`; the requests of that apply.
+async fn converged(world: &World, path: &str, done: &str) -> Counts {
+    let plan = world.run(&["plan", path, "--detailed-exitcode"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, done);
+    let (again, requests) = world.measured(&["apply", path, "--auto-approve"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, done);
+    requests
+}
+
 #[tokio::test]
 async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
     let mut world = World::start().await;
@@ -98,10 +110,7 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
 
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{QUICKSTART_PLAN}Apply finished: 6 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(QUICKSTART_PLAN, 6));
     assert_eq!(requests, quickstart_apply_requests());
 
     // The live state, read back.
@@ -157,18 +166,10 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         [GLOBEX]
     );
 
-    let (plan, _) = world
-        .measured(&["plan", &path, "--detailed-exitcode"])
-        .await;
-    plan.code(0);
-    assert_eq!(plan.stdout, QUICKSTART_DONE);
-
     // A second apply reads, and changes nothing: its only writes are the short-lived
     // profile token it signs in with and removes. Each object whose `shared_with` is managed
     // costs one read of its share list: no TagoIO list carries shares.
-    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
-    again.code(0);
-    assert_eq!(again.stdout, QUICKSTART_DONE);
+    let requests = converged(&world, &path, QUICKSTART_DONE).await;
     // Nothing to do: no apply lock either.
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(
@@ -225,12 +226,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         .measured(&["plan", &path, "--detailed-exitcode"])
         .await;
     plan.code(2);
-    assert!(
-        plan.stdout
-            .ends_with("Plan: 22 to add, 1 to change, 0 to remove.\n"),
-        "{}",
-        plan.stdout
-    );
+    plan.stdout_ends_with("Plan: 22 to add, 1 to change, 0 to remove.\n");
     // ACME Production and ACME Staging exist: their teams (acme only), tokens (acme only),
     // networks and connectors, through a short-lived token each; the account's allocation
     // and subscription, once each.
@@ -260,13 +256,7 @@ async fn multi_customer_applies_exactly_then_has_nothing_left_to_do() {
         ])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 23 done, 0 failed, 0 skipped.\n",
-            plan.stdout
-        )
-    );
+    assert_eq!(apply.stdout, finished(&plan.stdout, 23));
     assert_eq!(
         writes(&requests),
         with_lock(counts(&[
@@ -395,15 +385,7 @@ Notes:
   • northwind: connector `northwind-tracker` is not in TagoIO's public catalog at v1.0.0 (catalog id aa0bb82bd69ff4496627c49f); `tagoform publish` prepares its pull request
 
 ";
-    let (plan, _) = world
-        .measured(&["plan", &path, "--detailed-exitcode"])
-        .await;
-    plan.code(0);
-    assert_eq!(plan.stdout, done);
-
-    let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
-    again.code(0);
-    assert_eq!(again.stdout, done);
+    let requests = converged(&world, &path, done).await;
     // Nothing to do: no apply lock, only the short-lived tokens.
     assert_eq!(writes(&requests), sign_ins(4));
     assert_eq!(

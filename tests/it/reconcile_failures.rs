@@ -13,6 +13,35 @@ fn sorted_lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// The quickstart's apply after its plan `plan`, when the network's create failed on
+/// `request` (`METHOD /path`): the profile and the invitation done, the network failed, and
+/// the connector and the shares, which need it, skipped.
+fn assert_network_create_failed(plan: &Run, apply: &Run, request: &str) {
+    assert_eq!(
+        apply.stdout,
+        format!(
+            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
+             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
+             operations are safe to repeat.\n",
+            plan.stdout
+        )
+    );
+    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
+    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
+    assert_eq!(
+        sorted_lines(&apply.stderr),
+        sorted_lines(&format!(
+            "  done: create profile `acme` named \"ACME\"
+  done: invite alice@acme.example to the team
+  FAILED: {network}: {request}: 503 Service unavailable, try again
+  skipped: {connector} (it needs: {network}, which did not succeed)
+  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
+  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
+"
+        ))
+    );
+}
+
 #[tokio::test]
 async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without_duplicates() {
     let mut world = World::start().await;
@@ -30,29 +59,7 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
     let apply = world.run(&["apply", &path, "--auto-approve"]).await;
     apply.code(3);
     assert_eq!(door.injected(), 2);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
-             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
-             operations are safe to repeat.\n",
-            plan.stdout
-        )
-    );
-    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
-    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
-    assert_eq!(
-        sorted_lines(&apply.stderr),
-        sorted_lines(&format!(
-            "  done: create profile `acme` named \"ACME\"
-  done: invite alice@acme.example to the team
-  FAILED: {network}: POST /integration/network: 503 Service unavailable, try again
-  skipped: {connector} (it needs: {network}, which did not succeed)
-  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
-  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
-"
-        ))
-    );
+    assert_network_create_failed(&plan, &apply, "POST /integration/network");
     drop(door);
 
     world.url = world.api.emulator.url();
@@ -64,7 +71,7 @@ async fn a_failed_create_skips_what_needs_it_and_the_next_apply_finishes_without
 "#;
     let (again, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     again.code(0);
-    assert!(again.stdout.starts_with(rest), "{}", again.stdout);
+    again.stdout_starts_with(rest);
     assert!(
         again.stdout.ends_with(
             "Notes:
@@ -77,14 +84,13 @@ Apply finished: 4 done, 0 failed, 0 skipped.
         "{}",
         again.stdout
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("POST /integration/connector", 1),
         ("POST /integration/connector/{id}/share", 1),
         ("POST /integration/network", 1),
         ("POST /integration/network/{id}/share", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let acme = world.profile_id("ACME").await;
     assert_eq!(
         world.team(&acme).await,
@@ -158,14 +164,7 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     );
     flaky.emulator.stop().await;
     world.url = world.api.emulator.url();
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(
-        plan.stdout
-            .starts_with("No changes. TagoIO matches the configuration.\n"),
-        "{}",
-        plan.stdout
-    );
+    world.assert_no_changes_in(&path).await;
     let northwind = world.profile_id("Northwind IoT").await;
     world.profile_id("Initech").await;
     let token = world.token_of(&northwind).await;
@@ -180,15 +179,7 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     let mut team = world.team(ACME).await;
     team.extend(world.team(&northwind).await);
     assert_eq!(team.len(), 3);
-    let mut tokens: Vec<String> = world
-        .tokens(ACME)
-        .await
-        .into_iter()
-        .chain(world.tokens(&northwind).await)
-        .filter(|(_, _, kind)| kind == "account")
-        .map(|(name, _, _)| name)
-        .collect();
-    tokens.sort();
+    let tokens = world.account_token_names(&[ACME, &northwind]).await;
     // The last run succeeded, but removing its lock or a short-lived token may have failed
     // (a 503 like any other request): such a token is tagoform's own, lapses on its own, and
     // the run must have said so.
@@ -245,14 +236,8 @@ connectors:
 "
         ),
     );
-    let door = world
-        .faulty(vec![Fault::new(
-            Method::POST,
-            "/integration/network",
-            1,
-            FaultMode::Hang,
-        )])
-        .await;
+    let fault = Fault::new(Method::POST, "/integration/network", 1, FaultMode::Hang);
+    let door = world.faulty(vec![fault]).await;
     // One operation at a time: the token, then the network, whose answer never comes.
     let mut child = world.spawn(&[
         "apply",
@@ -333,14 +318,8 @@ async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_ne
     let mut world = World::start().await;
     let path = world.example("quickstart");
     // The only network list of this apply is the one after the network's create.
-    let door = world
-        .faulty(vec![Fault::new(
-            Method::GET,
-            "/integration/network",
-            1,
-            FaultMode::Refuse,
-        )])
-        .await;
+    let fault = Fault::new(Method::GET, "/integration/network", 1, FaultMode::Refuse);
+    let door = world.faulty(vec![fault]).await;
     let plan = world.run(&["plan", &path]).await;
     plan.code(0);
     let apply = world
@@ -348,31 +327,9 @@ async fn a_failed_check_for_concurrent_copies_fails_the_create_and_skips_what_ne
         .await;
     apply.code(3);
     assert_eq!(door.injected(), 1);
-    assert_eq!(
-        apply.stdout,
-        format!(
-            "{}Apply finished: 2 done, 1 failed, 3 skipped.\nRun `tagoform apply` again to finish: \
-             what failed may pass on its own (no answer, rate limits, TagoIO errors), and \
-             operations are safe to repeat.\n",
-            plan.stdout
-        )
-    );
-    let network = "create network `acme-lorawan` named \"ACME LoRaWAN\"";
-    let connector = "create connector `acme-th-sensor` named \"ACME TH Sensor\"";
     // The network's dependents wait for its check, so they are skipped, not built on a
     // copy that might have been about to go.
-    assert_eq!(
-        sorted_lines(&apply.stderr),
-        sorted_lines(&format!(
-            "  done: create profile `acme` named \"ACME\"
-  done: invite alice@acme.example to the team
-  FAILED: {network}: GET /integration/network: 503 Service unavailable, try again
-  skipped: {connector} (it needs: {network}, which did not succeed)
-  skipped: share network `acme-lorawan` with `partner` ({GLOBEX}) (it needs: {network}, which did not succeed)
-  skipped: share connector `acme-th-sensor` with `partner` ({GLOBEX}) (it needs: {connector}, which did not succeed)
-"
-        ))
-    );
+    assert_network_create_failed(&plan, &apply, "GET /integration/network");
     drop(door);
 
     // The network was made: the next apply uses it and makes no second one.

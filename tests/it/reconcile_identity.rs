@@ -9,14 +9,7 @@ use super::support::world::*;
 #[tokio::test]
 async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_pinned() {
     let world = World::start().await;
-    let twin = world
-        .api
-        .post("/profile", DEMO, json!({"name": "ACME Production"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let twin = world.api.create_profile(DEMO, "ACME Production").await;
     world.write(
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: []\n",
@@ -43,16 +36,12 @@ async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_p
         "tagoform.yaml",
         &format!("version: 1\nprofiles:\n  acme:\n    id: {twin}\n    name: ACME Production\n    team: [alice@acme.example]\n"),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   + invite alice@acme.example to the team  # tagoform.yaml:6:12
 
 Plan: 1 to add, 0 to change, 0 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
     world.applied(".", &[]).await;
     assert_eq!(
         world.team(&twin).await,
@@ -191,48 +180,36 @@ async fn a_pinned_connector_is_renamed_in_place() {
             "version: 1\nprofiles:\n  acme:\n    name: ACME Production\nconnectors:\n  meter:\n    profile: acme\n    id: {id}\n    name: Water Meter\n    networks: [{{id: {TTN}}}]\n"
         ),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   ~ update connector `meter` named "Water Meter" ({id})  # tagoform.yaml:6:3
       name: "Meter" → "Water Meter"
 
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("PUT /integration/connector/{id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("PUT /integration/connector/{id}", 1)])
+    );
     assert_eq!(
         world.objects(DEMO, "connector", &["id", "name"]).await,
         json!([{"id": id, "name": "Water Meter"}])
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
 async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for_change() {
     let world = World::start().await;
     // The partner's network and connector, shared with ACME Production.
-    let network = world.api.network(PARTNER, "Globex LoRaWAN").await;
-    let connector = world
+    let (network, connector) = world
         .api
-        .connector(PARTNER, "Globex Sensor", &[&network])
+        .partner_shares_with_acme("Globex LoRaWAN", "Globex Sensor")
         .await;
-    for (kind, id) in [("network", &network), ("connector", &connector)] {
-        world.api.share(PARTNER, kind, id, ACME).await;
-    }
     // ACME manages its profile exclusively, and even configures a connector of the same
     // name: its own, which is created; the partner's is neither changed nor deleted.
     world.write(
@@ -252,20 +229,16 @@ connectors:
 "
         ),
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   + create connector `sensor` named "Globex Sensor"  # tagoform.yaml:7:3
       description: "ours"
       networks: ["{TTN}"]
 
 Plan: 1 to add, 0 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     world.applied(".", &["--allow-delete"]).await;
     let theirs = world
         .objects(
@@ -293,12 +266,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ours,
         json!([{"name": "Globex Sensor", "description": "ours", "networks": [TTN]}])
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -349,16 +317,12 @@ Plan: 0 to add, 0 to change, 2 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removals}Apply finished: 2 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&removals, 2));
+    let changes = [
         ("DELETE /integration/connector/{id}", 1),
         ("DELETE /integration/network/{id}", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     assert_eq!(world.objects(DEMO, "network", &["id"]).await, json!([]));
     assert_eq!(world.objects(DEMO, "connector", &["id"]).await, json!([]));
 }
@@ -381,14 +345,13 @@ async fn a_pinned_profile_is_renamed_and_its_logo_changed_in_place() {
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(2);
-    assert_eq!(run.stdout, plan);
+    world.assert_plan(&plan).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("PUT /profile/{id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("PUT /profile/{id}", 1)])
+    );
     let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
     assert_eq!(
         (
@@ -397,12 +360,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
         ),
         (&json!("ACME Prod"), &json!("https://acme.example/logo.png"))
     );
-    let run = world.run(&["plan", "--detailed-exitcode"]).await;
-    run.code(0);
-    assert_eq!(
-        run.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 /// `logo_url: ""` clears a logo; once cleared, there is nothing left to do.
@@ -422,24 +380,15 @@ async fn an_empty_logo_url_clears_the_logo_once() {
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    logo_url: \"\"\n",
     );
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
+    let expected = format!(
+        r#"Profile acme:
   ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
       logo_url: "https://acme.example/old.png" → ""
 
 Plan: 0 to add, 1 to change, 0 to remove.
 "#
-        )
     );
+    world.assert_plan(&expected).await;
     world.applied(".", &[]).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }

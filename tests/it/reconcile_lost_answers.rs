@@ -36,13 +36,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         .await;
     apply.code(0);
     assert_eq!(door.injected(), 8);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 23 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 23 done, 0 failed, 0 skipped.\n");
     drop(door);
     world.url = world.api.emulator.url();
 
@@ -68,15 +62,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
             ("carol@globex.example".to_owned(), false)
         ]
     );
-    let mut tokens: Vec<String> = world
-        .tokens(ACME)
-        .await
-        .into_iter()
-        .chain(world.tokens(&northwind).await)
-        .filter(|(_, _, kind)| kind == "account")
-        .map(|(name, _, _)| name)
-        .collect();
-    tokens.sort();
+    let tokens = world.account_token_names(&[ACME, &northwind]).await;
     assert_eq!(
         tokens,
         [
@@ -120,11 +106,7 @@ async fn creates_whose_answers_were_lost_are_found_not_repeated() {
         world.objects(&token, "connector", &["name"]).await,
         json!([{"name": "Northwind TH Sensor"}, {"name": "Northwind Tracker"}])
     );
-    let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert!(plan
-        .stdout
-        .starts_with("No changes. TagoIO matches the configuration.\n"));
+    world.assert_no_changes_in(&path).await;
 }
 
 /// A removal whose answer was lost is repeated; "already gone" then counts as done.
@@ -165,20 +147,15 @@ async fn removals_whose_answers_were_lost_are_done() {
         .await;
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Plan: 0 to add, 0 to change, 2 to remove.\nApply finished: 2 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        apply.stdout
+    apply.stdout_ends_with(
+        "Plan: 0 to add, 0 to change, 2 to remove.\nApply finished: 2 done, 0 failed, 0 skipped.\n",
     );
     assert_eq!(door.injected(), 2);
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("DELETE /integration/connector/{id}/share/{profile_id}", 2),
         ("DELETE /profile/{id}/team/{account_id}", 2),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     assert_eq!(world.team(&acme).await, []);
     let token = world.token_of(&acme).await;
     assert_eq!(

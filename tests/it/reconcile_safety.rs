@@ -71,16 +71,12 @@ Plan: 0 to add, 0 to change, 5 to remove.
     // The default, 10, lets five through.
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removals}Apply finished: 5 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(2);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(&removals, 5));
+    let changes = [
         ("DELETE /integration/connector/{id}/share/{profile_id}", 3),
         ("DELETE /profile/{id}/team/{account_id}", 2),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(2, &changes));
     assert_eq!(world.team(ACME).await, []);
     assert_eq!(
         world
@@ -93,14 +89,7 @@ Plan: 0 to add, 0 to change, 5 to remove.
 #[tokio::test]
 async fn deleting_a_profile_needs_allow_delete_and_the_password() {
     let world = World::start().await;
-    let temp = world
-        .api
-        .post("/profile", DEMO, json!({"name": "Temporary"}))
-        .await
-        .result()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let temp = world.api.create_profile(DEMO, "Temporary").await;
     world.write(
         "tagoform.yaml",
         "version: 1\nprofiles:\n  temp:\n    name: Temporary\n    delete: true\n",
@@ -129,22 +118,14 @@ Plan: 0 to add, 0 to change, 1 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{removal}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
+    assert_eq!(apply.stdout, finished(&removal, 1));
     assert_eq!(
         requests,
         // The profile list is read before the lock and under it.
         with_lock_reads(counts(&[("DELETE /profile/{id}", 1), ("GET /profile", 2)]))
     );
     assert_eq!(world.profile_ids("Temporary").await, Vec::<String>::new());
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -230,13 +211,7 @@ async fn the_default_max_removals_is_ten() {
     world.write("tagoform.yaml", &yaml(["", "", "", ""]));
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
     refused.code(4);
-    assert!(
-        refused
-            .stdout
-            .ends_with("Plan: 0 to add, 0 to change, 11 to remove.\n"),
-        "{}",
-        refused.stdout
-    );
+    refused.stdout_ends_with("Plan: 0 to add, 0 to change, 11 to remove.\n");
     assert!(refused.stderr.starts_with(
         "error: the plan removes 11 team members and shares, more than --max-removals 10;"
     ));
@@ -245,12 +220,13 @@ async fn the_default_max_removals_is_ten() {
     world.write("tagoform.yaml", &yaml(["", "", "", "globex"]));
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    let mut expected = sign_ins(2);
-    expected.extend(counts(&[(
-        "DELETE /integration/connector/{id}/share/{profile_id}",
-        10,
-    )]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(
+            2,
+            &[("DELETE /integration/connector/{id}/share/{profile_id}", 10,)]
+        )
+    );
 }
 
 /// On a terminal apply asks, and only `yes` goes ahead. The terminal is a pseudo-terminal

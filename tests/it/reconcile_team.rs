@@ -39,18 +39,14 @@ Notes:
 
 Plan: 1 to add, 0 to change, 0 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, again);
+    world.assert_plan(again).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(again, 1));
     assert_eq!(
-        apply.stdout,
-        format!("{again}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+        writes(&requests),
+        apply_writes(1, &[("POST /profile/{id}/team", 1)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("POST /profile/{id}/team", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     let team = world.api.get(&format!("/profile/{ACME}/team"), DEMO).await;
     assert_eq!(
         (
@@ -65,12 +61,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         )
     );
     world.accept("alice@acme.example").await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 }
 
 #[tokio::test]
@@ -91,18 +82,14 @@ async fn members_and_live_invitations_the_list_no_longer_names_are_removed() {
 
 Plan: 0 to add, 0 to change, 2 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, removals);
+    world.assert_plan(removals).await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(removals, 2));
     assert_eq!(
-        apply.stdout,
-        format!("{removals}Apply finished: 2 done, 0 failed, 0 skipped.\n")
+        writes(&requests),
+        apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 2)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("DELETE /profile/{id}/team/{account_id}", 2)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(world.team(ACME).await, []);
     // Bob can no longer accept.
     world
@@ -119,24 +106,8 @@ Plan: 0 to add, 0 to change, 2 to remove.
 async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_out_is_not_managed()
 {
     let world = World::start().await;
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "bob@acme.example"}),
-        )
-        .await
-        .result();
-    world
-        .api
-        .post(
-            &format!("/profile/{ACME}/team"),
-            DEMO,
-            json!({"email": "alice@acme.example"}),
-        )
-        .await
-        .result();
+    world.api.invite(DEMO, ACME, "bob@acme.example").await;
+    world.api.invite(DEMO, ACME, "alice@acme.example").await;
     world.accept("alice@acme.example").await;
     world.api.advance(8 * 24 * 3600).await;
 
@@ -147,10 +118,7 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
     );
     let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
     assert!(
         !requests.contains_key("GET /profile/{id}/team"),
         "{requests:?}"
@@ -164,20 +132,16 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
 
 Plan: 0 to add, 0 to change, 1 to remove.
 ";
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(plan.stdout, removal);
+    world.assert_plan(removal).await;
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "0"])
         .await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(removal, 1));
     assert_eq!(
-        apply.stdout,
-        format!("{removal}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+        writes(&requests),
+        apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 1)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("DELETE /profile/{id}/team/{account_id}", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     assert_eq!(
         world.team(ACME).await,
         [("alice@acme.example".to_owned(), true)]

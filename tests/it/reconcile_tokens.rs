@@ -46,6 +46,18 @@ fn tokens_out(world: &World, file: &str) -> Value {
     serde_json::from_str(&world.read(file)).unwrap()
 }
 
+/// An apply that would create or replace a token without `--tokens-out`: refused before any
+/// change, after showing `plan`.
+fn assert_refused_without_tokens_out(refused: &Run, plan: &str) {
+    refused.code(4);
+    assert_eq!(refused.stdout, plan);
+    assert_eq!(
+        refused.stderr,
+        "error: the plan creates or replaces tokens, and their new values are shown only once: \
+         pass --tokens-out FILE to keep them; nothing was changed\n"
+    );
+}
+
 #[tokio::test]
 async fn a_permission_change_replaces_the_token_and_its_value_goes_only_to_tokens_out() {
     let world = World::start().await;
@@ -76,13 +88,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
 ";
     // Without --tokens-out the new value would be lost: refused before any change.
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(4);
-    assert_eq!(refused.stdout, create);
-    assert_eq!(
-        refused.stderr,
-        "error: the plan creates or replaces tokens, and their new values are shown only once: \
-         pass --tokens-out FILE to keep them; nothing was changed\n"
-    );
+    assert_refused_without_tokens_out(&refused, create);
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 0);
     outputs.push(refused);
@@ -97,13 +103,11 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ])
         .await;
     apply.code(0);
+    assert_eq!(apply.stdout, finished(create, 1));
     assert_eq!(
-        apply.stdout,
-        format!("{create}Apply finished: 1 done, 0 failed, 0 skipped.\n")
+        writes(&requests),
+        apply_writes(1, &[("POST /profile/{id}/token", 1)])
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("POST /profile/{id}/token", 1)]));
-    assert_eq!(writes(&requests), with_lock(expected));
     let live = live_ci(&world).await;
     let first = live
         .iter()
@@ -138,13 +142,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
     // A replacement makes a new value too: without --tokens-out, refused before any change
     // (the old token would be deleted and the new value written nowhere).
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    refused.code(4);
-    assert_eq!(refused.stdout, replace);
-    assert_eq!(
-        refused.stderr,
-        "error: the plan creates or replaces tokens, and their new values are shown only once: \
-         pass --tokens-out FILE to keep them; nothing was changed\n"
-    );
+    assert_refused_without_tokens_out(&refused, replace);
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 1);
     outputs.push(refused);
@@ -160,16 +158,12 @@ Plan: 1 to add, 0 to change, 1 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(
-        apply.stdout,
-        format!("{replace}Apply finished: 1 done, 0 failed, 0 skipped.\n")
-    );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    assert_eq!(apply.stdout, finished(replace, 1));
+    let changes = [
         ("DELETE /profile/{id}/token/{token}", 2),
         ("POST /profile/{id}/token", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let live = live_ci(&world).await;
     let second = live
         .iter()
@@ -197,10 +191,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
     outputs.push(apply);
     let plan = world.run(&["-vv", "plan", "--detailed-exitcode"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    assert_eq!(plan.stdout, NO_CHANGES);
     outputs.push(plan);
 
     // Not a byte of any output, log, or other file holds a secret.
@@ -265,25 +256,16 @@ async fn a_token_with_a_period_is_in_line_until_it_expires_then_replaced() {
     world.write("tagoform.yaml", &tokens_yaml("read", "30 days"));
     world.applied(".", &["--tokens-out", "t.json"]).await;
     world.api.advance(29 * 24 * 3600).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        "No changes. TagoIO matches the configuration.\n"
-    );
+    world.assert_no_changes().await;
 
     world.api.advance(2 * 24 * 3600).await;
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   -/+ replace token `ci` with a new one (read access, expires 30 days); the old one is deleted after  # tagoform.yaml:6:9
       expires: \"2027-03-31T10:00:00+00:00 (expired)\" → \"30 days\"
 
 Plan: 1 to add, 0 to change, 1 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
 }
 
 #[tokio::test]
@@ -328,17 +310,13 @@ async fn a_replacement_made_at_the_same_instant_as_the_old_token_keeps_the_new_o
     world.write("tagoform.yaml", &tokens_yaml("read", "never"));
     world.applied(".", &["--tokens-out", "first.json"]).await;
     world.write("tagoform.yaml", &tokens_yaml("read", "2030-12-31"));
-    let plan = world.run(&["plan", "--detailed-exitcode"]).await;
-    plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        "Profile acme:
+    let expected = "Profile acme:
   -/+ replace token `ci` with a new one (read access, expires 2030-12-31); the old one is deleted after  # tagoform.yaml:6:9
       expires: \"never\" → \"2030-12-31\"
 
 Plan: 1 to add, 0 to change, 1 to remove.
-"
-    );
+";
+    world.assert_plan(expected).await;
     world.applied(".", &["--tokens-out", "second.json"]).await;
     let second = tokens_out(&world, "second.json");
     assert_eq!(
@@ -381,13 +359,7 @@ profiles:
         ])
         .await;
     apply.code(3);
-    assert!(
-        apply
-            .stdout
-            .ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nWhat failed would fail the same way again: change what its message names (the configuration, the account, a token, a limit), then run `tagoform apply` again.\n"),
-        "{}",
-        apply.stdout
-    );
+    apply.stdout_ends_with("Apply finished: 1 done, 1 failed, 0 skipped.\nWhat failed would fail the same way again: change what its message names (the configuration, the account, a token, a limit), then run `tagoform apply` again.\n");
     assert_eq!(
         apply.stderr,
         "  FAILED: replace token `tagoform demo` with a new one (full access, expires 2030-12-31); \
@@ -398,12 +370,11 @@ profiles:
 Wrote 1 new token value(s) to t.json.
 "
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[
+    let changes = [
         ("POST /profile/{id}/team", 1),
         ("POST /profile/{id}/token", 1),
-    ]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    ];
+    assert_eq!(writes(&requests), apply_writes(1, &changes));
     let new = tokens_out(&world, "t.json")[0]["token"]
         .as_str()
         .unwrap()
@@ -420,9 +391,10 @@ Wrote 1 new token value(s) to t.json.
         "{}",
         apply.stdout
     );
-    let mut expected = sign_ins(1);
-    expected.extend(counts(&[("DELETE /profile/{id}/token/{token}", 2)]));
-    assert_eq!(writes(&requests), with_lock(expected));
+    assert_eq!(
+        writes(&requests),
+        apply_writes(1, &[("DELETE /profile/{id}/token/{token}", 2)])
+    );
     let listed = world
         .api
         .get(

@@ -142,12 +142,7 @@ async fn a_wrong_pin_is_refused_and_the_right_one_applies() {
             "{method} {path}"
         );
     }
-    assert!(
-        run.stdout
-            .ends_with("Apply finished: 2 done, 0 failed, 0 skipped.\n"),
-        "{}",
-        run.stdout
-    );
+    run.stdout_ends_with("Apply finished: 2 done, 0 failed, 0 skipped.\n");
     assert_eq!(token_names(&world).await, ["ci", "dashboard"]);
     let plan = world.run(&["plan", "--detailed-exitcode"]).await;
     plan.code(0);

@@ -221,6 +221,30 @@ impl Api {
         self.call(Method::PUT, &path, Some(&token), None).await
     }
 
+    /// How many items the list at `path` answers; the read must succeed.
+    pub async fn count(&self, path: &str, token: &str) -> usize {
+        self.get(path, token)
+            .await
+            .result()
+            .as_array()
+            .unwrap()
+            .len()
+    }
+
+    /// Creates a profile named `name` in the token's account and returns its id.
+    pub async fn create_profile(&self, token: &str, name: &str) -> String {
+        let answer = self.post("/profile", token, json!({"name": name})).await;
+        answer.result()["id"].as_str().unwrap().to_string()
+    }
+
+    /// Invites `email` to the team of `profile_id`; the invitation must be sent.
+    pub async fn invite(&self, token: &str, profile_id: &str, email: &str) {
+        let path = format!("/profile/{profile_id}/team");
+        self.post(&path, token, json!({"email": email}))
+            .await
+            .result();
+    }
+
     /// Creates a network in the token's profile and returns its id.
     pub async fn network(&self, token: &str, name: &str) -> String {
         let answer = self
@@ -251,6 +275,21 @@ impl Api {
         )
         .await
         .result();
+    }
+
+    /// The partner's own network `network` and connector `connector` (over that network),
+    /// both shared with ACME Production; their ids.
+    pub async fn partner_shares_with_acme(
+        &self,
+        network: &str,
+        connector: &str,
+    ) -> (String, String) {
+        let network = self.network(PARTNER, network).await;
+        let connector = self.connector(PARTNER, connector, &[&network]).await;
+        for (kind, id) in [("network", &network), ("connector", &connector)] {
+            self.share(PARTNER, kind, id, ACME).await;
+        }
+        (network, connector)
     }
 
     /// A token of the demo account with the given permission, for ACME Production.

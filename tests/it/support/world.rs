@@ -20,6 +20,8 @@ pub const PASSWORD: &str = DEMO_PASSWORD;
 pub use super::clock::NOW;
 pub const STAGING: &str = DEMO_STAGING_PROFILE_ID;
 pub const GLOBEX_LABS: &str = PARTNER_LABS_PROFILE_ID;
+/// What `plan` and `apply` print when TagoIO matches the configuration.
+pub const NO_CHANGES: &str = "No changes. TagoIO matches the configuration.\n";
 
 /// What one run of the binary gave.
 #[derive(Debug)]
@@ -37,6 +39,18 @@ impl Run {
             "exit code\n--- stdout\n{}\n--- stderr\n{}",
             self.stdout, self.stderr
         );
+        self
+    }
+
+    /// Asserts that stdout ends with `tail`, showing it when it does not.
+    pub fn stdout_ends_with(&self, tail: &str) -> &Self {
+        assert!(self.stdout.ends_with(tail), "{}", self.stdout);
+        self
+    }
+
+    /// Asserts that stdout starts with `head`, showing it when it does not.
+    pub fn stdout_starts_with(&self, head: &str) -> &Self {
+        assert!(self.stdout.starts_with(head), "{}", self.stdout);
         self
     }
 }
@@ -85,6 +99,22 @@ pub fn with_lock_reads(counts: Counts) -> Counts {
         with_lock(counts),
         &[("GET /profile", 1), ("GET /profile/{id}/token", 1)],
     )
+}
+
+/// The writes of an apply that signs in `n` times and takes the apply lock, besides
+/// `changes`. A route of `changes` counts as given, also where it is a sign-in's own (a
+/// token the plan removes is deleted on the sign-in's route): the sign-ins' count of it is
+/// replaced, not added to; the lock's is added.
+pub fn apply_writes(n: u64, changes: &[(&str, u64)]) -> Counts {
+    let mut expected = sign_ins(n);
+    expected.extend(counts(changes));
+    with_lock(expected)
+}
+
+/// What `apply` prints when all `done` operations of `plan` succeeded: the plan, then the
+/// summary.
+pub fn finished(plan: &str, done: u32) -> String {
+    format!("{plan}Apply finished: {done} done, 0 failed, 0 skipped.\n")
 }
 
 /// `counts` with `more` added.
@@ -385,6 +415,17 @@ impl World {
             .collect()
     }
 
+    /// The names of the account tokens (type `account`) of these profiles, sorted.
+    pub async fn account_token_names(&self, profile_ids: &[&str]) -> Vec<String> {
+        let mut names = Vec::new();
+        for profile_id in profile_ids {
+            let tokens = self.tokens(profile_id).await.into_iter();
+            names.extend(tokens.filter(|t| t.2 == "account").map(|t| t.0));
+        }
+        names.sort();
+        names
+    }
+
     /// Accepts the newest invitation of `email`, as the invited person does: with the
     /// accept button of its notification. (The notification names the profile; the newest
     /// one is the invitation the test just had sent.)
@@ -414,6 +455,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `examples/quickstart` as applied by [`World::quickstart_applied`], in this order: its
+/// folder, the id of its profile `acme`, a token of that profile, and the ids of its network
+/// and of its connector.
+pub struct Quickstart(pub String, pub String, pub String, pub String, pub String);
+
 impl World {
     /// Applies `path` (with `extra` flags) and expects every operation to succeed.
     pub async fn applied(&self, path: &str, extra: &[&str]) {
@@ -426,6 +472,41 @@ impl World {
             "{}",
             run.stdout
         );
+    }
+
+    /// `plan --detailed-exitcode` of the working folder finds nothing to do: exit code 0 and
+    /// exactly [`NO_CHANGES`].
+    pub async fn assert_no_changes(&self) {
+        let plan = self.run(&["plan", "--detailed-exitcode"]).await;
+        plan.code(0);
+        assert_eq!(plan.stdout, NO_CHANGES);
+    }
+
+    /// `plan --detailed-exitcode` of the working folder shows exactly `expected`, with exit
+    /// code 2: there are changes to make.
+    pub async fn assert_plan(&self, expected: &str) {
+        let plan = self.run(&["plan", "--detailed-exitcode"]).await;
+        plan.code(2);
+        assert_eq!(plan.stdout, expected);
+    }
+
+    /// `plan <path> --detailed-exitcode` finds nothing to do: exit code 0 and a report that
+    /// starts with [`NO_CHANGES`] (its notes may follow).
+    pub async fn assert_no_changes_in(&self, path: &str) {
+        let plan = self.run(&["plan", path, "--detailed-exitcode"]).await;
+        plan.code(0);
+        assert!(plan.stdout.starts_with(NO_CHANGES), "{}", plan.stdout);
+    }
+
+    /// Copies `examples/quickstart`, applies it, and reads back what it made.
+    pub async fn quickstart_applied(&self) -> Quickstart {
+        let path = self.example("quickstart");
+        self.applied(&path, &[]).await;
+        let acme = self.profile_id("ACME").await;
+        let token = self.token_of(&acme).await;
+        let network = self.object_id(&token, "network", "ACME LoRaWAN").await;
+        let connector = self.object_id(&token, "connector", "ACME TH Sensor").await;
+        Quickstart(path, acme, token, network, connector)
     }
 
     /// The id of the one object of the token's profile with this name.
