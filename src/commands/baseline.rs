@@ -5,7 +5,7 @@
 //! profile as one of the change's (same pin, or the same name where one profile has it) is
 //! merged into it, so no live profile is read twice with different needs.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
 use super::reconcile::Connected;
 use crate::config::Desired;
@@ -22,6 +22,8 @@ pub async fn plan_both(
     parallelism: u16,
     targets: &[String],
 ) -> anyhow::Result<(Plan, Plan)> {
+    // A mistyped key is known from the YAML alone: refuse it before reading anything.
+    super::reconcile::check_targets(desired, targets)?;
     let live = live::fetch(read, &connected.access, usize::from(parallelism))
         .await
         .context("cannot read the live state from TagoIO")?;
@@ -33,14 +35,5 @@ pub async fn plan_both(
     let plan = plan::plan(desired, &live, now)?;
     let base = plan::plan(baseline, &live, now)
         .context("cannot plan the baseline configuration (the target branch) against TagoIO")?;
-    for target in targets {
-        let known = desired.profiles.contains_key(target)
-            || desired.networks.contains_key(target)
-            || desired.connectors.contains_key(target)
-            || desired.external_profiles.contains_key(target);
-        if !known {
-            bail!("--target {target}: no profile, network or connector has that key");
-        }
-    }
     Ok((plan::restrict(plan, targets), plan::restrict(base, targets)))
 }

@@ -134,15 +134,7 @@ pub async fn compute_plan(
         .map(crate::publish::repo::Repo::open)
         .transpose()?;
     // A mistyped key is known from the YAML alone: refuse it before reading anything.
-    for target in targets {
-        let known = desired.profiles.contains_key(target)
-            || desired.networks.contains_key(target)
-            || desired.connectors.contains_key(target)
-            || desired.external_profiles.contains_key(target);
-        if !known {
-            bail!("--target {target}: no profile, network or connector has that key");
-        }
-    }
+    check_targets(desired, targets)?;
     let client = &connected.session.client;
     let before = client.requests_sent();
     let spinner = super::progress::spinner("reading the live state from TagoIO");
@@ -178,6 +170,20 @@ pub async fn compute_plan(
 }
 
 /// The plan's style: colour as `--color` and the environment say (`super::color`).
+/// Refuses a `--target` key that names nothing in the configuration.
+pub fn check_targets(desired: &Desired, targets: &[String]) -> anyhow::Result<()> {
+    for target in targets {
+        let known = desired.profiles.contains_key(target)
+            || desired.networks.contains_key(target)
+            || desired.connectors.contains_key(target)
+            || desired.external_profiles.contains_key(target);
+        if !known {
+            bail!("--target {target}: no profile, network or connector has that key");
+        }
+    }
+    Ok(())
+}
+
 pub fn style(choice: ColorChoice) -> Style {
     Style {
         color: super::color::stdout(choice),

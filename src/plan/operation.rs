@@ -31,16 +31,7 @@ impl Plan {
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for operation in &self.operations {
-            match operation.action() {
-                Action::Create => summary.add += 1,
-                Action::Update => summary.change += 1,
-                Action::Delete => summary.remove += 1,
-                // As Terraform counts it: a replacement adds one and removes one.
-                Action::Replace => {
-                    summary.add += 1;
-                    summary.remove += 1;
-                }
-            }
+            summary.count(operation.action());
         }
         summary
     }
@@ -108,6 +99,22 @@ pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub remove: usize,
+}
+
+impl Summary {
+    /// Counts one operation of `action`.
+    pub fn count(&mut self, action: Action) {
+        match action {
+            Action::Create => self.add += 1,
+            Action::Update => self.change += 1,
+            Action::Delete => self.remove += 1,
+            // As Terraform counts it: a replacement adds one and removes one.
+            Action::Replace => {
+                self.add += 1;
+                self.remove += 1;
+            }
+        }
+    }
 }
 
 /// The broad effect of an operation, for symbols (`+ ~ - -/+`) and counts.

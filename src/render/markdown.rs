@@ -134,7 +134,7 @@ impl Comment {
                         used += piece_text.chars().count();
                         shown += 1;
                     }
-                    None => count(&mut left_out, piece.action),
+                    None => left_out.count(piece.action),
                 }
             }
             if opened {
@@ -173,18 +173,6 @@ pub(super) fn notes(plan: &Plan) -> Vec<String> {
         .iter()
         .map(|notice| format!("- {}\n", escape_markdown(&describe_notice(notice))))
         .collect()
-}
-
-fn count(summary: &mut Summary, action: Action) {
-    match action {
-        Action::Create => summary.add += 1,
-        Action::Update => summary.change += 1,
-        Action::Delete => summary.remove += 1,
-        Action::Replace => {
-            summary.add += 1;
-            summary.remove += 1;
-        }
-    }
 }
 
 /// What a cut comment ends with: how much is shown, what is not, where the rest is.
