@@ -210,7 +210,7 @@ pub fn seed(size: &Size) -> Seed {
     let account = |id: String, email: String, name: String, profiles| SeedAccount {
         id: Some(id),
         email,
-        password: PASSWORD.to_owned(),
+        password: PASSWORD.into(),
         name,
         two_factor: false,
         pin_code: None,
@@ -227,7 +227,7 @@ pub fn seed(size: &Size) -> Seed {
             tokens: vec![SeedToken {
                 name: "scale benchmark".to_owned(),
                 permission: Permission::Full,
-                token: ACCOUNT_TOKEN.to_owned(),
+                token: ACCOUNT_TOKEN.into(),
                 expire_time: None,
             }],
         }],

@@ -15,8 +15,8 @@ use super::transport::Call;
 use super::types::{
     Id, LoginOtpRequest, LoginRequest, LoginResponse, ProfileCreateRequest, ProfileCreateResponse,
     ProfileDeleteRequest, ProfileEditRequest, ProfileInfo, ProfileListItem, ProfileTokenRequest,
-    ProfileTokenResponse, TeamInviteRequest, TeamMember, TokenCreateRequest, TokenCreateResponse,
-    TokenListItem,
+    ProfileTokenResponse, Redacted, TeamInviteRequest, TeamMember, TokenCreateRequest,
+    TokenCreateResponse, TokenListItem,
 };
 
 /// Every field of a token list item, asked for explicitly because TagoIO's default
@@ -222,7 +222,7 @@ impl Client {
     }
 }
 
-fn with_pin<'a>(call: Call<'a>, pin: &'a Option<String>) -> Call<'a> {
+fn with_pin<'a>(call: Call<'a>, pin: &'a Option<Redacted>) -> Call<'a> {
     match pin {
         Some(pin) => call.secret(pin),
         None => call,

@@ -30,7 +30,7 @@ pub fn run(args: &OtpArgs) -> anyhow::Result<ExitCode> {
             .context("cannot open the TagoIO API")?;
         let request = LoginOtpRequest {
             email,
-            password,
+            password: password.into(),
             otp_type,
         };
         session

@@ -58,7 +58,7 @@ async fn unlock(args: &UnlockArgs, client: &crate::api::Client) -> anyhow::Resul
         );
     }
     for (profile, item) in &mine {
-        let token = Token::new(&item.token);
+        let token = Token::new(item.token.expose());
         match client.token_delete(profile, &token).await {
             Ok(()) => {}
             Err(error) if error.is_not_found() => {}

@@ -9,7 +9,7 @@ use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use super::billing::{Allocation, Subscription};
-use crate::api::types::{Expiry, Id, OtpType, Permission, REDACTED};
+use crate::api::types::{Expiry, Id, OtpType, Permission, Redacted};
 
 /// Bumped when the state file's shape changes incompatibly.
 pub const STATE_FORMAT: u32 = 2;
@@ -79,15 +79,15 @@ impl Clock {
 /// A TagoIO account. Can sign in only when it has a password (the built-in owner of the
 /// public networks has none).
 #[serde_with::skip_serializing_none]
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     pub id: Id,
     pub email: String,
-    pub password: String,
+    pub password: Redacted,
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
-    pub pin_code: Option<String>,
+    pub pin_code: Option<Redacted>,
     /// The two-factor methods on; empty means the authenticator alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub otp_types: Vec<OtpType>,
@@ -105,17 +105,6 @@ impl Account {
         } else {
             self.otp_types.clone()
         }
-    }
-}
-
-impl fmt::Debug for Account {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Account")
-            .field("id", &self.id)
-            .field("email", &self.email)
-            .field("password", &REDACTED)
-            .field("two_factor", &self.two_factor)
-            .finish()
     }
 }
 
@@ -182,9 +171,9 @@ pub struct NotificationButton {
 }
 
 /// An account token: belongs to one profile and to the account that made it.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Token {
-    pub value: String,
+    pub value: Redacted,
     pub name: String,
     pub account: Id,
     pub profile: Id,
@@ -197,17 +186,6 @@ pub struct Token {
 impl Token {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         matches!(self.expire, Expiry::At(at) if at <= now)
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token")
-            .field("value", &REDACTED)
-            .field("name", &self.name)
-            .field("profile", &self.profile)
-            .field("permission", &self.permission)
-            .finish()
     }
 }
 

@@ -3,7 +3,6 @@
 //! connectors.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -14,7 +13,7 @@ use super::catalog::{catalog_object, CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
 use super::model::{Account, Clock, ObjectKind, Profile, State, Token, STATE_FORMAT};
 use crate::api::types::{
-    is_valid_id, Expiry, Id, OtpType, Permission, REDACTED, TOKEN_TYPE_ACCOUNT,
+    is_valid_id, Expiry, Id, OtpType, Permission, Redacted, TOKEN_TYPE_ACCOUNT,
 };
 
 /// The demo account's full token for "ACME Production" (what `--api local` uses).
@@ -53,34 +52,24 @@ pub struct Seed {
 }
 
 /// One account of a seed.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedAccount {
     #[serde(default)]
     pub id: Option<Id>,
     pub email: String,
-    pub password: String,
+    pub password: Redacted,
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
     /// The pin accepted as `pin_code` when `two_factor` is on (default `123456`).
     #[serde(default)]
-    pub pin_code: Option<String>,
+    pub pin_code: Option<Redacted>,
     /// The two-factor methods on (default: the authenticator alone).
     #[serde(default)]
     pub otp_types: Vec<OtpType>,
     #[serde(default)]
     pub profiles: Vec<SeedProfile>,
-}
-
-impl fmt::Debug for SeedAccount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SeedAccount")
-            .field("email", &self.email)
-            .field("password", &REDACTED)
-            .field("profiles", &self.profiles)
-            .finish()
-    }
 }
 
 /// One profile of a seed account.
@@ -95,24 +84,14 @@ pub struct SeedProfile {
 }
 
 /// One token of a seed profile.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedToken {
     pub name: String,
     pub permission: Permission,
-    pub token: String,
+    pub token: Redacted,
     #[serde(default)]
     pub expire_time: Option<String>,
-}
-
-impl fmt::Debug for SeedToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SeedToken")
-            .field("name", &self.name)
-            .field("permission", &self.permission)
-            .field("token", &REDACTED)
-            .finish()
-    }
 }
 
 /// Why a seed cannot be used.
@@ -311,7 +290,7 @@ fn add_seed_token(
     profile: &str,
     now: DateTime<Utc>,
 ) -> Result<(), SeedError> {
-    if seed.token.trim().is_empty() || state.tokens.contains_key(&seed.token) {
+    if seed.token.trim().is_empty() || state.tokens.contains_key(seed.token.expose()) {
         return Err(SeedError::Invalid(format!(
             "token `{}` has an empty or repeated value",
             seed.name
@@ -322,7 +301,7 @@ fn add_seed_token(
         Some(text) => parse_expire_time(text, now).map_err(SeedError::Invalid)?,
     };
     state.tokens.insert(
-        seed.token.clone(),
+        seed.token.expose().to_owned(),
         Token {
             value: seed.token.clone(),
             name: seed.name.clone(),
@@ -360,7 +339,7 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
         Account {
             id: TAGOIO_ACCOUNT_ID.into(),
             email: "integrations@tago.io".into(),
-            password: String::new(),
+            password: Redacted::default(),
             name: "TagoIO".into(),
             two_factor: false,
             pin_code: None,

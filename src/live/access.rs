@@ -256,12 +256,12 @@ impl Access {
             })?;
         let request = ProfileTokenRequest {
             email: credentials.email.clone(),
-            password: credentials.password.expose().to_owned(),
+            password: credentials.password.expose().into(),
             profile_id: id.to_owned(),
             name: SHORT_LIVED_TOKEN_NAME.to_owned(),
             expire_time: Some(short_lived_expiry(&self.account)),
             otp_type: credentials.otp_type(),
-            pin_code: credentials.pin.as_ref().map(|pin| pin.expose().to_owned()),
+            pin_code: credentials.pin.as_ref().map(|pin| pin.expose().into()),
         };
         let mut attempt = 1;
         let response = loop {

@@ -210,7 +210,7 @@ impl Shared {
             let kept = entry
                 .tokens
                 .iter()
-                .any(|old| judgement.mine.iter().any(|t| t.token == old.expose()));
+                .any(|old| judgement.mine.iter().any(|t| *t.token == *old.expose()));
             if !kept {
                 let reason = format!(
                     "its token on profile {profile} was removed or lapsed, so another run may \

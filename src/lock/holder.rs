@@ -138,7 +138,7 @@ mod tests {
     fn token(name: &str, created: u32, expires: Option<u32>) -> TokenListItem {
         TokenListItem {
             name: name.to_owned(),
-            token: format!("value-of-{name}"),
+            token: format!("value-of-{name}").into(),
             permission: Permission::Read,
             expire_time: expires.map_or(Expiry::Never, |m| Expiry::At(at(m))),
             kind: "account".to_owned(),

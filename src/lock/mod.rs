@@ -145,9 +145,9 @@ pub async fn acquire(
         // Set at each sending: the lease ends at an instant ([`leased`]).
         expire_time: None,
         email: credentials.email.clone(),
-        password: credentials.password.expose().to_owned(),
+        password: credentials.password.expose().into(),
         otp_type: credentials.otp_type(),
-        pin_code: credentials.pin.as_ref().map(|pin| pin.expose().to_owned()),
+        pin_code: credentials.pin.as_ref().map(|pin| pin.expose().into()),
     };
     let started = Instant::now();
     let mut empty = 0;
@@ -336,7 +336,10 @@ fn random_pause(settings: &LockSettings) -> Duration {
 }
 
 fn values(items: &[&TokenListItem]) -> Vec<Token> {
-    items.iter().map(|item| Token::new(&item.token)).collect()
+    items
+        .iter()
+        .map(|item| Token::new(item.token.expose()))
+        .collect()
 }
 
 /// Removes tokens, best effort: one that stays lapses with its lease.

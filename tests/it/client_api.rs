@@ -171,7 +171,7 @@ async fn login_sends_no_token_and_hides_the_password() {
     let (client, _) = server.client();
     let request = LoginRequest {
         email: "demo@tagoform.local".to_owned(),
-        password: "hunter2-pass".to_owned(),
+        password: "hunter2-pass".into(),
         otp_type: None,
         pin_code: None,
     };
@@ -229,7 +229,7 @@ async fn a_malformed_token_answer_never_shows_its_body() {
         permission: tagoform::api::types::Permission::Full,
         expire_time: Some("90 days".to_owned()),
         email: "demo@tagoform.local".to_owned(),
-        password: "hunter2-pass".to_owned(),
+        password: "hunter2-pass".into(),
         otp_type: None,
         pin_code: None,
     };
@@ -337,13 +337,13 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
     let token = Token::new(TOKEN);
     let login = LoginRequest {
         email: "a@example.com".to_owned(),
-        password: "password".to_owned(),
+        password: "password".into(),
         otp_type: None,
         pin_code: None,
     };
     let profile_token = tagoform::api::types::ProfileTokenRequest {
         email: "a@example.com".to_owned(),
-        password: "password".to_owned(),
+        password: "password".into(),
         profile_id: PROFILE.to_owned(),
         name: "x".to_owned(),
         expire_time: None,
@@ -355,12 +355,12 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
         permission: tagoform::api::types::Permission::Read,
         expire_time: None,
         email: "a@example.com".to_owned(),
-        password: "password".to_owned(),
+        password: "password".into(),
         otp_type: None,
         pin_code: None,
     };
     let delete = tagoform::api::types::ProfileDeleteRequest {
-        password: "password".to_owned(),
+        password: "password".into(),
         pin_code: None,
     };
     let query = ListQuery::default();
@@ -390,7 +390,7 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
     let _ = client.profile_current().await;
     let otp = tagoform::api::types::LoginOtpRequest {
         email: "a@example.com".to_owned(),
-        password: "password".to_owned(),
+        password: "password".into(),
         otp_type: tagoform::api::types::OtpType::Sms,
     };
     let _ = client.login_otp(&otp).await;

@@ -107,7 +107,7 @@ async fn every_endpoint_round_trips() {
     let login = client
         .login(&LoginRequest {
             email: DEMO_EMAIL.to_owned(),
-            password: DEMO_PASSWORD.to_owned(),
+            password: DEMO_PASSWORD.into(),
             otp_type: None,
             pin_code: None,
         })
@@ -156,7 +156,7 @@ async fn every_endpoint_round_trips() {
                 permission: Permission::Read,
                 expire_time: Some("90 days".to_owned()),
                 email: DEMO_EMAIL.to_owned(),
-                password: DEMO_PASSWORD.to_owned(),
+                password: DEMO_PASSWORD.into(),
                 otp_type: None,
                 pin_code: None,
             },
@@ -267,7 +267,7 @@ async fn every_endpoint_round_trips() {
         .is_not_found());
     client.network_delete(&network).await.unwrap();
     let credentials = ProfileDeleteRequest {
-        password: DEMO_PASSWORD.to_owned(),
+        password: DEMO_PASSWORD.into(),
         pin_code: None,
     };
     client.profile_delete(&profile, &credentials).await.unwrap();

@@ -325,7 +325,7 @@ async fn redirects_are_never_followed_and_no_credential_leaves() {
         );
         let request = tagoform::api::types::ProfileTokenRequest {
             email: "a@example.com".to_owned(),
-            password: "the-password".to_owned(),
+            password: "the-password".into(),
             profile_id: PROFILE.to_owned(),
             name: "x".to_owned(),
             expire_time: None,

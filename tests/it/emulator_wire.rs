@@ -56,10 +56,13 @@ fn token_samples_parse_and_never_print_the_value() {
     assert_eq!(list.result[1].permission, Permission::Read);
     assert!(matches!(list.result[1].expire_time, Expiry::At(_)));
     let printed = format!("{:?}", list.result);
-    assert!(!printed.contains(&list.result[0].token), "{printed}");
+    assert!(
+        !printed.contains(list.result[0].token.expose()),
+        "{printed}"
+    );
     let created: ApiSuccess<TokenCreateResponse> = sample("token_create");
     assert_eq!(created.result.permission, Permission::Write);
-    assert!(!format!("{created:?}").contains(&created.result.token));
+    assert!(!format!("{created:?}").contains(created.result.token.expose()));
 }
 
 #[test]

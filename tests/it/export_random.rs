@@ -82,7 +82,7 @@ async fn generate(account: &Account, seed: u64) -> Generated {
                 permission,
                 expire_time: Some(expire_time.to_string()),
                 email: DEMO_EMAIL.to_owned(),
-                password: DEMO_PASSWORD.to_owned(),
+                password: DEMO_PASSWORD.into(),
                 otp_type: None,
                 pin_code: None,
             };

@@ -444,12 +444,16 @@ fn debug_never_prints_a_secret() {
         Some(credentials.clone()),
         Default::default(),
     );
+    // The second factor's PIN is a secret too.
+    let with_pin = format!("    name: Ops\n    two_factor: true\n    pin_code: \"{secret}\"\n");
     let seed: Seed = yaml_serde::from_str(
         &SEED
             .replace(PASSWORD, secret)
-            .replace(ACCOUNT_TOKEN, secret),
+            .replace(ACCOUNT_TOKEN, secret)
+            .replacen("    name: Ops\n", &with_pin, 1),
     )
     .unwrap();
+    assert!(seed.accounts[0].pin_code.is_some());
     let printed = [
         printed_as::<LoginRequest>(&body),
         printed_as::<ProfileTokenRequest>(&body),

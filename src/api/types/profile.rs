@@ -1,12 +1,10 @@
 //! Profiles and their team: listing, creating, editing and deleting a profile, and the
 //! members (or pending invitations) of its team.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{redacted_option, Id, REDACTED};
+use super::scalars::{Id, Redacted};
 
 /// One item of `GET /profile` (and of the login answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,19 +52,10 @@ pub struct ProfileEditRequest {
 
 /// `DELETE /profile/{id}` body.
 #[serde_with::skip_serializing_none]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileDeleteRequest {
-    pub password: String,
-    pub pin_code: Option<String>,
-}
-
-impl fmt::Debug for ProfileDeleteRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProfileDeleteRequest")
-            .field("password", &REDACTED)
-            .field("pin_code", &redacted_option(&self.pin_code))
-            .finish()
-    }
+    pub password: Redacted,
+    pub pin_code: Option<Redacted>,
 }
 
 /// `GET /profile/{id}` result. Billing details TagoIO adds are kept raw.

@@ -93,8 +93,8 @@ impl Executor<'_> {
                     ))
                 })?;
                 let request = ProfileDeleteRequest {
-                    password: credentials.password.expose().to_owned(),
-                    pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+                    password: credentials.password.expose().into(),
+                    pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
                 };
                 gone_is_done(account.profile_delete(&id, &request).await)?;
                 Ok(earliest.clone())

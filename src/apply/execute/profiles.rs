@@ -73,8 +73,8 @@ impl Executor<'_> {
             )
         })?;
         let request = ProfileDeleteRequest {
-            password: credentials.password.expose().to_owned(),
-            pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+            password: credentials.password.expose().into(),
+            pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
         };
         let id = self.profile_id(target).await?;
         gone_is_done(self.access.account().profile_delete(&id, &request).await)

@@ -30,7 +30,7 @@ impl Executor<'_> {
         // same instant): never delete the value just made.
         let old_ones: Vec<&TokenListItem> = live
             .iter()
-            .filter(|t| t.token != new.expose() && is_stamped(t, name, replaces))
+            .filter(|t| *t.token != *new.expose() && is_stamped(t, name, replaces))
             .collect();
         self.delete_tokens(&id, name, &old_ones).await
     }
@@ -107,9 +107,9 @@ impl Executor<'_> {
             permission: wire_permission(permission)?,
             expire_time: Some(expire_time(expires, account.server_now())?),
             email: credentials.email.clone(),
-            password: credentials.password.expose().to_owned(),
+            password: credentials.password.expose().into(),
             otp_type: credentials.otp_type(),
-            pin_code: credentials.pin.as_ref().map(|p| p.expose().to_owned()),
+            pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
         };
         let before = account.tokens_list(profile_id).await?;
         let token = match account.token_create(profile_id, &request).await {
@@ -142,7 +142,7 @@ impl Executor<'_> {
             .collect();
         same.sort_by(|a, b| (a.created_at, &a.token).cmp(&(b.created_at, &b.token)));
         let token = match same.first() {
-            Some(earliest) if earliest.token != token.expose() => {
+            Some(earliest) if *earliest.token != *token.expose() => {
                 gone_is_done(
                     account
                         .token_delete(profile_id, &Token::new(token.expose()))

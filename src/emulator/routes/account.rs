@@ -65,7 +65,7 @@ pub fn verify_credentials<'a>(
 ) -> ApiResult<&'a Account> {
     let account = state
         .account_by_email(email)
-        .filter(|account| !account.password.is_empty() && account.password == password)
+        .filter(|account| !account.password.is_empty() && *account.password == *password)
         .ok_or_else(|| ApiError::credentials(status, "Invalid email or password"))?;
     if !account.two_factor {
         return Ok(account);
@@ -193,7 +193,7 @@ pub async fn profile_token(
             context.state.tokens.insert(
                 value.clone(),
                 Token {
-                    value: value.clone(),
+                    value: value.clone().into(),
                     name,
                     account,
                     profile,
@@ -204,7 +204,7 @@ pub async fn profile_token(
                 },
             );
             Ok(ProfileTokenResponse {
-                token: value,
+                token: value.into(),
                 expire_date: Some(expire),
             })
         })

@@ -92,7 +92,7 @@ pub async fn create(
             };
             let value = context.state.new_token_value(context.rng);
             let token = Token {
-                value: value.clone(),
+                value: value.clone().into(),
                 name,
                 account: auth.account.clone(),
                 profile,
@@ -103,7 +103,7 @@ pub async fn create(
             };
             context.state.tokens.insert(value.clone(), token);
             Ok(TokenCreateResponse {
-                token: value,
+                token: value.into(),
                 expire_date: expire,
                 permission: request.permission,
             })

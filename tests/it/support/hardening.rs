@@ -158,7 +158,7 @@ pub fn seed(specs: &[&Spec]) -> Seed {
         seed.accounts.push(SeedAccount {
             id: None,
             email: email.clone(),
-            password: "member-password".to_owned(),
+            password: "member-password".into(),
             name: email.clone(),
             two_factor: false,
             pin_code: None,
