@@ -1,5 +1,17 @@
 //! The one integration-test binary: a module per area keeps link time down.
 
+/// A configuration whose profile `acme` is the demo seed's "ACME Production", followed by
+/// `$rest`: more keys of `acme` (four spaces in) or the next sections. It is a literal, so
+/// `format!` takes it too.
+macro_rules! acme_config {
+    ($rest:literal) => {
+        concat!(
+            "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n",
+            $rest
+        )
+    };
+}
+
 mod baseline_plan;
 mod behaviour_door;
 mod ci_recipes;

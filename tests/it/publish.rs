@@ -25,11 +25,7 @@ fn yaml(network_publish: bool) -> String {
         ""
     };
     format!(
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-networks:
+        acme_config!("networks:
   field:
     profile: acme
     name: Field LoRaWAN
@@ -51,7 +47,7 @@ networks:
       model: th-sensor
       version: v1.0.0
       logo_file: th-logo.png
-"
+"), publish = publish
     )
 }
 

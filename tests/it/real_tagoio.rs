@@ -163,16 +163,14 @@ async fn a_token_env_token_of_another_profile_or_account_is_refused_before_any_w
     let mut world = World::start().await;
     world.write(
         "tagoform.yaml",
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-    token_env: ACME_TOKEN
+        acme_config!(
+            "    token_env: ACME_TOKEN
 networks:
   lorawan:
     profile: acme
     name: Field LoRaWAN
-",
+"
+        ),
     );
     let staging = world.token_of(STAGING).await;
     for (token, owner, account, name) in [
@@ -219,13 +217,11 @@ networks:
 
 /// The configuration `doctor` runs against: a profile with a managed team and a token_env.
 fn doctor_yaml() -> String {
-    "version: 1
-profiles:
-  acme:
-    name: ACME Production
-    token_env: ACME_TOKEN
+    acme_config!(
+        "    token_env: ACME_TOKEN
     team: [alice@acme.example]
 "
+    )
     .to_owned()
 }
 

@@ -102,15 +102,13 @@ async fn shares_left_out_of_the_configuration_are_not_managed() {
     world.api.share(DEMO, "network", &network, GLOBEX).await;
     world.write(
         "tagoform.yaml",
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-networks:
+        acme_config!(
+            "networks:
   field:
     profile: acme
     name: Field LoRaWAN
-",
+"
+        ),
     );
     world.assert_no_changes().await;
 }

@@ -248,11 +248,8 @@ async fn a_connector_moves_to_a_new_network_before_the_old_one_is_deleted() {
     let world = World::start().await;
     let yaml = |old: &str, connector_network: &str| {
         format!(
-            "version: 1
-profiles:
-  acme:
-    name: ACME Production
-networks:
+            acme_config!(
+                "networks:
   old:
     profile: acme
     name: Old LoRaWAN
@@ -265,6 +262,9 @@ connectors:
     name: Sensor
     networks: [{connector_network}]
 "
+            ),
+            old = old,
+            connector_network = connector_network
         )
     };
     world.write("tagoform.yaml", &yaml("", "old"));

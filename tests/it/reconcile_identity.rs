@@ -57,16 +57,14 @@ async fn two_live_networks_with_the_configured_name_stop_the_plan() {
     let second = world.api.network(DEMO, "Field LoRaWAN").await;
     world.write(
         "tagoform.yaml",
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-networks:
+        acme_config!(
+            "networks:
   field:
     profile: acme
     name: Field LoRaWAN
     description: the one
-",
+"
+        ),
     );
     let (run, requests) = world.measured(&["plan"]).await;
     run.code(1);
@@ -93,11 +91,8 @@ async fn two_live_connectors_with_the_configured_name_stop_the_plan_until_one_is
     let second = world.api.connector(DEMO, "Meter", &[TTN]).await;
     let yaml = |pin: &str| {
         format!(
-            "version: 1
-profiles:
-  acme:
-    name: ACME Production
-  staging:
+            acme_config!(
+                "  staging:
     name: ACME Staging
 connectors:
   meter:
@@ -107,6 +102,9 @@ connectors:
     description: the attic one
     shared_with: [staging]
 "
+            ),
+            pin = pin,
+            TTN = TTN
         )
     };
     world.write("tagoform.yaml", &yaml(""));
@@ -215,11 +213,8 @@ async fn what_another_account_shares_with_a_managed_profile_is_never_planned_for
     world.write(
         "tagoform.yaml",
         &format!(
-            "version: 1
-profiles:
-  acme:
-    name: ACME Production
-    exclusive: true
+            acme_config!(
+                "    exclusive: true
 connectors:
   sensor:
     profile: acme
@@ -227,6 +222,8 @@ connectors:
     description: ours
     networks: [{{id: {TTN}}}]
 "
+            ),
+            TTN = TTN
         ),
     );
     let expected = format!(

@@ -334,13 +334,11 @@ async fn warnings_look_like_errors_and_quiet_keeps_errors_only() {
     let mut world = World::start().await;
     world.write(
         "tagoform.yaml",
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-    token_env: ACME_TOKEN
+        acme_config!(
+            "    token_env: ACME_TOKEN
     team: [\"\\u0430lice@acme.example\"]
-",
+"
+        ),
     );
     world.env.remove("ACME_TOKEN");
     let run = world.run(&["plan"]).await;

@@ -17,11 +17,8 @@ const V1_1: &str = "c3c5b730a3b7a1b4f6a6261e";
 
 fn yaml(version: &str) -> String {
     format!(
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-networks:
+        acme_config!(
+            "networks:
   field:
     profile: acme
     name: Field LoRaWAN
@@ -30,6 +27,8 @@ networks:
       version: {version}
       logo_file: logo.png
 "
+        ),
+        version = version
     )
 }
 

@@ -336,16 +336,14 @@ async fn the_token_this_run_authenticates_with_is_replaced_but_kept_until_no_lon
     let mut world = World::start().await;
     world.write(
         "tagoform.yaml",
-        "version: 1
-profiles:
-  acme:
-    name: ACME Production
-    team: [alice@acme.example]
+        acme_config!(
+            "    team: [alice@acme.example]
     tokens:
       - name: tagoform demo
         permission: full
         expires: 2030-12-31
-",
+"
+        ),
     );
     // One operation at a time, replacement first: the invitation after it must still work.
     let (apply, requests) = world
