@@ -15,27 +15,15 @@ const GLOBEX: &str = "aaaaaaaaaaaaaaaaaaaaaaa2";
 const OTHER: &str = "aaaaaaaaaaaaaaaaaaaaaaa3";
 
 fn profile(key: &str, id: Option<&str>, allocation: &[(Service, u64)]) -> Profile {
-    let origin = Origin {
-        file: "tagoform.yaml".into(),
-        line: 3,
-        column: 3,
+    let mut profile = super::tests::profile(key, &key.to_uppercase());
+    profile.id = id.and_then(TagoId::parse);
+    profile.allocation = (!allocation.is_empty()).then(|| allocation.iter().copied().collect());
+    let line_5 = Origin {
+        line: 5,
+        ..profile.origin.clone()
     };
-    Profile {
-        key: key.into(),
-        name: key.to_uppercase(),
-        id: id.and_then(TagoId::parse),
-        logo_url: None,
-        banner_url: None,
-        allocation: (!allocation.is_empty()).then(|| allocation.iter().copied().collect()),
-        addons: None,
-        token_env: None,
-        exclusive: false,
-        delete: false,
-        team: None,
-        tokens: None,
-        origin: origin.clone(),
-        field_origins: BTreeMap::from([("allocation".to_owned(), Origin { line: 5, ..origin })]),
-    }
+    profile.field_origins = BTreeMap::from([("allocation".to_owned(), line_5)]);
+    profile
 }
 
 fn desired(profiles: Vec<Profile>) -> Desired {

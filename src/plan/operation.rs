@@ -22,6 +22,15 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan of the current format.
+    pub fn new(operations: Vec<Operation>, notices: Vec<Notice>) -> Self {
+        Plan {
+            format_version: FORMAT_VERSION,
+            operations,
+            notices,
+        }
+    }
+
     /// True when applying would change nothing.
     pub fn is_empty(&self) -> bool {
         self.operations.is_empty()

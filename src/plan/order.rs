@@ -5,9 +5,7 @@
 //! name) and renumbers every dependency, so the output is deterministic whatever the drafting
 //! order was.
 
-use super::operation::{
-    Action, FieldChange, Notice, Operation, OperationKind, Plan, FORMAT_VERSION,
-};
+use super::operation::{Action, FieldChange, Notice, Operation, OperationKind, Plan};
 use crate::config::Origin;
 
 /// An operation before its final position is known.
@@ -75,11 +73,7 @@ impl Drafts {
                 })
             })
             .collect();
-        Plan {
-            format_version: FORMAT_VERSION,
-            operations,
-            notices: self.notices,
-        }
+        Plan::new(operations, self.notices)
     }
 }
 

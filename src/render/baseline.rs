@@ -178,7 +178,7 @@ mod tests {
 
     use super::*;
     use crate::config::Origin;
-    use crate::plan::{FieldChange, OperationKind, ProfileRef, FORMAT_VERSION};
+    use crate::plan::{FieldChange, OperationKind, ProfileRef};
 
     fn invite(index: usize, email: &str, line: usize) -> Operation {
         Operation {
@@ -203,11 +203,7 @@ mod tests {
     }
 
     fn plan(operations: Vec<Operation>) -> Plan {
-        Plan {
-            format_version: FORMAT_VERSION,
-            operations,
-            notices: vec![],
-        }
+        Plan::new(operations, vec![])
     }
 
     #[test]

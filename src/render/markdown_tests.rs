@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::live::ObjectKind;
-use crate::plan::{FieldChange, Notice, ObjectRef, OperationKind, ProfileRef, FORMAT_VERSION};
+use crate::plan::{FieldChange, Notice, ObjectRef, OperationKind, ProfileRef};
 
 fn target(key: &str) -> ProfileRef {
     ProfileRef {
@@ -57,11 +57,7 @@ fn delete(index: usize, profile: &str, key: &str) -> Operation {
 }
 
 fn plan(operations: Vec<Operation>) -> Plan {
-    Plan {
-        format_version: FORMAT_VERSION,
-        operations,
-        notices: vec![],
-    }
+    Plan::new(operations, vec![])
 }
 
 fn limited(plan: &Plan, max: usize) -> String {
@@ -158,14 +154,11 @@ fn hostile_names_render_as_text() {
     if let OperationKind::UpdateObject { object, .. } = &mut operation.kind {
         object.name = hostile.into();
     }
-    let plan = Plan {
-        format_version: FORMAT_VERSION,
-        operations: vec![operation],
-        notices: vec![Notice::Unmanaged {
-            profile: hostile.into(),
-            object: object(hostile),
-        }],
+    let notice = Notice::Unmanaged {
+        profile: hostile.into(),
+        object: object(hostile),
     };
+    let plan = Plan::new(vec![operation], vec![notice]);
     let mut markdown = Vec::new();
     render(&plan, &mut markdown).unwrap();
     let markdown = String::from_utf8(markdown).unwrap();

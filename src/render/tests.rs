@@ -112,11 +112,7 @@ Plan: 0 to add, 1 to change, 1 to remove.
 
 #[test]
 fn an_empty_plan_says_so() {
-    let plan = Plan {
-        format_version: FORMAT_VERSION,
-        operations: vec![],
-        notices: vec![],
-    };
+    let plan = Plan::new(vec![], vec![]);
     assert_eq!(
         text(&plan),
         "No changes. TagoIO matches the configuration.\n"

@@ -49,22 +49,18 @@ pub fn connector(
         &[(443, 443), (443, 625)],
         diagnostics,
     );
-    let description = self::description(
+    let folders = Some((publish.manufacturer, publish.model));
+    let texts = (publish.description_file, publish.message);
+    let images = logo.into_iter().collect();
+    Some(request(
         cx,
-        publish.description_file.as_deref(),
+        folders,
+        version,
+        images,
+        texts,
         description,
         diagnostics,
-    );
-    // After an error the configuration is not valid and nothing uses this value: it is
-    // kept so that the rules still know the object is to be published.
-    Some(Publish {
-        folders: Some((publish.manufacturer, publish.model)),
-        version: version.unwrap_or(Version::FIRST),
-        images: logo.into_iter().collect(),
-        description: description.flatten(),
-        message: publish.message,
-        origin: origin_of(cx),
-    })
+    ))
 }
 
 /// A network's `publish:`, as [`connector`] does.
@@ -102,21 +98,40 @@ pub fn network(
             images.extend(image(cx, field, file, role, &[size], diagnostics));
         }
     }
-    let description = self::description(
+    let texts = (publish.description_file, publish.message);
+    Some(request(
         cx,
-        publish.description_file.as_deref(),
+        None,
+        version,
+        images,
+        texts,
         description,
         diagnostics,
-    );
-    // As for a connector: kept after a reported error, so the rules know it is published.
-    Some(Publish {
-        folders: None,
+    ))
+}
+
+/// Both kinds' request, with its catalog description: `description_file`, else the object's
+/// `description` (`fallback`). After a reported error the configuration is not valid and
+/// nothing uses this value: it is kept so that the rules still know the object is to be
+/// published.
+fn request(
+    cx: &Context<'_>,
+    folders: Option<(String, String)>,
+    version: Option<Version>,
+    images: Vec<Image>,
+    (description_file, message): (Option<String>, Option<String>),
+    fallback: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Publish {
+    let description = description(cx, description_file.as_deref(), fallback, diagnostics);
+    Publish {
+        folders,
         version: version.unwrap_or(Version::FIRST),
         images,
         description: description.flatten(),
-        message: publish.message,
+        message,
         origin: origin_of(cx),
-    })
+    }
 }
 
 fn origin_of(cx: &Context<'_>) -> crate::config::Origin {
