@@ -172,17 +172,15 @@ fn mixed_scripts(email: &str) -> Option<String> {
     (scripts.len() > 1).then(|| scripts.join(" and "))
 }
 
-/// One `@`, a non-empty local part, a dotted domain, no spaces: what TagoIO can invite.
+/// What TagoIO can invite: an address as RFC 5322 writes one (the `email_address` crate's
+/// reading), with a dotted domain, and neither a display name (`Alice <a@b.c>`) nor a domain
+/// literal (`a@[10.0.0.1]`).
 fn is_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && email.len() <= 254
-        && !domain.contains('@')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.contains('.')
-        && domain.split('.').all(|label| !label.is_empty())
+    let options = email_address::Options::default()
+        .with_required_tld()
+        .without_display_text()
+        .without_domain_literal();
+    email_address::EmailAddress::parse_with_options(email, options).is_ok()
 }
 
 /// The start of the names of tagoform's own tokens (the apply lock, short-lived profile
@@ -351,5 +349,10 @@ mod tests {
         assert!(!is_email("a b@acme.example"));
         assert!(!is_email("@acme.example"));
         assert!(!is_email("a@b@acme.example"));
+        assert!(!is_email("a..b@acme.example"));
+        assert!(!is_email("Alice <alice@acme.example>"));
+        assert!(!is_email("alice@[10.0.0.1]"));
+        assert!(!is_email("alice@acme..example"));
+        assert!(is_email("alice.o+ops@acme.example"));
     }
 }
