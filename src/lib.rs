@@ -24,7 +24,9 @@
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`], which also
 //!   starts the embedded emulator for `--api local` (`commands::session`), so `api` never
 //!   depends on the server.
-//! - [`kind`]: network or connector, one enum for every layer; data only.
+//! - [`kind`]: network or connector, one enum for every layer, and the fields the
+//!   configuration manages of each (what the plan compares, export writes and the client
+//!   asks for); data only.
 //! - [`billing`]: TagoIO's service and add-on names, data only, shared by every layer.
 //! - [`period`]: `<number> <unit>` read once for the three duration grammars.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
