@@ -175,7 +175,9 @@ impl Guard for crate::lock::AccountLock {
 }
 
 /// [`apply`], asking `guard` before each operation: once it refuses, every operation not yet
-/// started fails without a request, and what depends on them is skipped.
+/// started fails without a request, and what depends on them is skipped. Long because the
+/// scheduling loop (start what is ready, collect what ends, skip what depended on a
+/// failure) reads best as one loop.
 pub async fn apply_guarded(
     plan: &Plan,
     access: &Access,

@@ -123,7 +123,8 @@ impl Translation {
 
 /// Deserializes `node` as `T`, pushing a located diagnostic for every error found. With
 /// errors, the value is what remains once the faulty parts are removed; `None` when nothing
-/// sensible remains.
+/// sensible remains. Long because each kind of serde error (a missing field, an unknown one,
+/// a wrong value) is located and removed in its own way within one retry loop.
 pub fn deserialize<T: DeserializeOwned>(
     file: &Path,
     key: &Node,

@@ -60,7 +60,9 @@ fn read_script(cx: &Context<'_>, relative: &str) -> Result<Script, Problem> {
 
 /// A file named by the YAML at `relative` (to the YAML file): a regular file inside the
 /// configuration folder once links are resolved, of at most `max` bytes. `what` names it in
-/// messages (`script file`, `image file`).
+/// messages (`script file`, `image file`). Long because each way out of the folder (an
+/// absolute path, `..`, a link, something not a regular file, too many bytes) is refused
+/// with its own message, in the order they can be checked.
 pub(super) fn read_confined(
     cx: &Context<'_>,
     relative: &str,

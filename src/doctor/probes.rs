@@ -32,7 +32,9 @@ pub struct ProfileToken {
 }
 
 /// Runs every check. `account` holds the account token; `tokens` are the `token_env`
-/// tokens of the configuration's profiles. `now` is this machine's clock.
+/// tokens of the configuration's profiles. `now` is this machine's clock. Long because it
+/// is the list of checks in the order the report shows them, each a request, what TagoIO is
+/// expected to answer and the source that says so.
 pub async fn probe(
     desired: &Desired,
     account: &Client,

@@ -130,7 +130,7 @@ fn in_catalog(object: &Integration) -> bool {
 /// Adds `merge` to the catalog, replacing the entry of the same kind and name (compared as
 /// the id rule normalizes names) at an older version; connectors that named the replaced
 /// network name the new one. Returns the new entry's id. Checks everything before changing
-/// anything.
+/// anything. Long for that reason: every check comes before the first change.
 pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> ApiResult<Id> {
     let kind = match merge.kind.as_str() {
         "network" => ObjectKind::Network,

@@ -130,7 +130,8 @@ impl Seed {
         })
     }
 
-    /// The built-in demo seed (documented in docs/api.md).
+    /// The built-in demo seed (documented in docs/api.md). Long because it is data: the
+    /// accounts, profiles and tokens that page lists.
     pub fn demo() -> Self {
         let account =
             |id: &str, email: &str, password: &str, name: &str, profiles: Vec<SeedProfile>| {

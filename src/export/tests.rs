@@ -206,6 +206,8 @@ fn a_folder_gets_a_file_per_profile_and_decoder_files_beside_them() {
     );
 }
 
+/// Long because the whole exported text of an account with every kind of name collision is
+/// the assertion.
 #[test]
 fn objects_sharing_a_name_in_a_profile_are_pinned_by_id() {
     let mut snapshot = account();

@@ -152,7 +152,8 @@ fn addon_changes(
 /// Each service the plan's allocation sets, summed over every profile after the plan: the
 /// amount the allocation sends where it sends one, the live amount elsewhere, nothing for
 /// profiles the plan deletes. Pure, and computed from the plan itself, so that a plan cut by
-/// `--target` (fewer entries, fewer deletions) is checked as it will be sent.
+/// `--target` (fewer entries, fewer deletions) is checked as it will be sent. Long because
+/// each source of an amount (sent, live, deleted, created) is read in turn into one sum.
 pub fn over_limits(plan: &Plan, live: &LiveSnapshot) -> Vec<OverLimit> {
     let Some(billing) = &live.billing else {
         return Vec::new();

@@ -20,7 +20,9 @@ use crate::live::{Id, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, O
 ///
 /// Pure: no I/O, and `now` is the only clock (invitation and token expiry). The same inputs give
 /// the same plan, byte for byte. Fails, with every problem found, when a configured object
-/// cannot be matched to exactly one live object.
+/// cannot be matched to exactly one live object. Long because it runs the passes in order
+/// (match the profiles, index the recipients, check names and pins, diff each profile, then
+/// the allocation and its limits), each reading what the earlier ones decided.
 pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Result<Plan, PlanError> {
     let mut errors = Vec::new();
     let profile_ids = match_profiles(desired, live, &mut errors);

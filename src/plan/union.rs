@@ -9,7 +9,9 @@ use crate::config::{Desired, Profile, TagoId};
 use crate::live::{Id, LiveProfile};
 
 /// What to read so that both configurations can be planned: `desired` widened with
-/// `baseline`. `live` (the account's profile list) tells which profiles are the same.
+/// `baseline`. `live` (the account's profile list) tells which profiles are the same. Long
+/// because each section (profiles, external profiles, networks, connectors) is widened in
+/// turn with the keys the profiles' merge renamed.
 pub fn union(desired: &Desired, baseline: &Desired, live: &[LiveProfile]) -> Desired {
     let mut union = desired.clone();
     let mut keys: BTreeMap<String, String> = BTreeMap::new();

@@ -41,7 +41,9 @@ pub enum PrepareError {
     Schema(Vec<String>),
 }
 
-/// The contributions for `keys` (every published object when empty), networks first.
+/// The contributions for `keys` (every published object when empty), networks first. Long
+/// because the networks' versions must be decided before the connectors that name them,
+/// and everything checked against the clone's schemas before anything is written.
 pub fn prepare(
     desired: &Desired,
     keys: &[String],
