@@ -10,7 +10,7 @@
 //! `filter[profile]=<profile id>`, which keeps only that profile's own objects: nothing in
 //! tagoform may decide ownership from what a list item lacks.
 
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::client::Client;
 use super::error::ApiError;
@@ -29,6 +29,49 @@ use crate::kind::ObjectKind;
 /// `created_at` and `updated_at` are what its queries sort by.
 fn every_field(kind: ObjectKind) -> Vec<&'static str> {
     [kind.identity_fields(), kind.managed_fields()].concat()
+}
+
+/// The writable fields of one kind (the create and edit bodies), and what reading one back
+/// gives, so that one set of methods serves networks and connectors.
+trait Writable: serde::Serialize + Sync {
+    const KIND: ObjectKind;
+    type Info: DeserializeOwned;
+    /// The answer to a create: the new id under the kind's name.
+    type Created: DeserializeOwned;
+    fn id(created: Self::Created) -> Id;
+}
+
+impl Writable for NetworkCreateInfo {
+    const KIND: ObjectKind = ObjectKind::Network;
+    type Info = NetworkInfo;
+    type Created = NetworkCreateResponse;
+    fn id(created: NetworkCreateResponse) -> Id {
+        created.network
+    }
+}
+
+impl Writable for ConnectorCreateInfo {
+    const KIND: ObjectKind = ObjectKind::Connector;
+    type Info = ConnectorInfo;
+    type Created = ConnectorCreateResponse;
+    fn id(created: ConnectorCreateResponse) -> Id {
+        created.connector
+    }
+}
+
+/// `/integration/{kind}`.
+fn collection(method: Method, kind: ObjectKind) -> Result<Route, ApiError> {
+    Route::new(
+        method,
+        "/integration/{kind}",
+        &[PathArg::Word(kind.as_str())],
+    )
+}
+
+/// `/integration/{kind}/{id}`.
+fn member(method: Method, kind: ObjectKind, id: &str) -> Result<Route, ApiError> {
+    let args = [PathArg::Word(kind.as_str()), PathArg::Id(id)];
+    Route::new(method, "/integration/{kind}/{id}", &args)
 }
 
 fn with_default_fields(query: &ListQuery, kind: ObjectKind) -> ListQuery {
@@ -82,58 +125,27 @@ impl Client {
         profile_id: &str,
         query: &ListQuery,
     ) -> Result<Vec<NetworkInfo>, ApiError> {
-        super::route::check_id(profile_id)?;
-        let route = Route::new(Method::Get, "/integration/network", &[])?;
-        self.list_all(
-            route,
-            &owned_by(query, profile_id, ObjectKind::Network),
-            false,
-        )
-        .await
+        self.owned::<NetworkCreateInfo>(profile_id, query).await
     }
 
     /// `POST /integration/network`: returns the new network's id.
     pub async fn network_create(&self, network: &NetworkCreateInfo) -> Result<Id, ApiError> {
-        let route = Route::new(Method::Post, "/integration/network", &[])?;
-        let created: NetworkCreateResponse = self.execute(Call::new(route).json(network)?).await?;
-        Ok(created.network)
+        self.create(network).await
     }
 
     /// `GET /integration/network/{id}`, every field.
     pub async fn network_info(&self, network_id: &str) -> Result<NetworkInfo, ApiError> {
-        let route = Route::new(
-            Method::Get,
-            "/integration/network/{id}",
-            &[PathArg::Id(network_id)],
-        )?;
-        let query = with_default_fields(&ListQuery::default(), ObjectKind::Network).encode_fields();
-        self.execute(Call::new(route).query(query)).await
+        self.info::<NetworkCreateInfo>(network_id).await
     }
 
     /// `PUT /integration/network/{id}`: changes the fields present.
-    pub async fn network_edit(
-        &self,
-        network_id: &str,
-        edit: &NetworkCreateInfo,
-    ) -> Result<(), ApiError> {
-        let route = Route::new(
-            Method::Put,
-            "/integration/network/{id}",
-            &[PathArg::Id(network_id)],
-        )?;
-        let _: IgnoredAny = self.execute(Call::new(route).json(edit)?).await?;
-        Ok(())
+    pub async fn network_edit(&self, id: &str, edit: &NetworkCreateInfo) -> Result<(), ApiError> {
+        self.edit(id, edit).await
     }
 
     /// `DELETE /integration/network/{id}`.
     pub async fn network_delete(&self, network_id: &str) -> Result<(), ApiError> {
-        let route = Route::new(
-            Method::Delete,
-            "/integration/network/{id}",
-            &[PathArg::Id(network_id)],
-        )?;
-        let _: IgnoredAny = self.execute(Call::new(route)).await?;
-        Ok(())
+        self.delete(ObjectKind::Network, network_id).await
     }
 
     /// `GET /integration/connector?filter[profile]=<profile_id>`, every page: the
@@ -143,58 +155,69 @@ impl Client {
         profile_id: &str,
         query: &ListQuery,
     ) -> Result<Vec<ConnectorInfo>, ApiError> {
-        super::route::check_id(profile_id)?;
-        let route = Route::new(Method::Get, "/integration/connector", &[])?;
-        self.list_all(
-            route,
-            &owned_by(query, profile_id, ObjectKind::Connector),
-            false,
-        )
-        .await
+        self.owned::<ConnectorCreateInfo>(profile_id, query).await
     }
 
     /// `POST /integration/connector`: returns the new connector's id.
     pub async fn connector_create(&self, connector: &ConnectorCreateInfo) -> Result<Id, ApiError> {
-        let route = Route::new(Method::Post, "/integration/connector", &[])?;
-        let created: ConnectorCreateResponse =
-            self.execute(Call::new(route).json(connector)?).await?;
-        Ok(created.connector)
+        self.create(connector).await
     }
 
     /// `GET /integration/connector/{id}`, every field.
     pub async fn connector_info(&self, connector_id: &str) -> Result<ConnectorInfo, ApiError> {
-        let route = Route::new(
-            Method::Get,
-            "/integration/connector/{id}",
-            &[PathArg::Id(connector_id)],
-        )?;
-        let query =
-            with_default_fields(&ListQuery::default(), ObjectKind::Connector).encode_fields();
-        self.execute(Call::new(route).query(query)).await
+        self.info::<ConnectorCreateInfo>(connector_id).await
     }
 
     /// `PUT /integration/connector/{id}`: changes the fields present.
     pub async fn connector_edit(
         &self,
-        connector_id: &str,
+        id: &str,
         edit: &ConnectorCreateInfo,
     ) -> Result<(), ApiError> {
-        let route = Route::new(
-            Method::Put,
-            "/integration/connector/{id}",
-            &[PathArg::Id(connector_id)],
-        )?;
-        let _: IgnoredAny = self.execute(Call::new(route).json(edit)?).await?;
-        Ok(())
+        self.edit(id, edit).await
     }
 
     /// `DELETE /integration/connector/{id}`.
     pub async fn connector_delete(&self, connector_id: &str) -> Result<(), ApiError> {
-        let route = Route::new(
-            Method::Delete,
-            "/integration/connector/{id}",
-            &[PathArg::Id(connector_id)],
-        )?;
+        self.delete(ObjectKind::Connector, connector_id).await
+    }
+
+    /// `GET /integration/{kind}?filter[profile]=<profile_id>`, every page.
+    async fn owned<W: Writable>(
+        &self,
+        profile_id: &str,
+        query: &ListQuery,
+    ) -> Result<Vec<W::Info>, ApiError> {
+        super::route::check_id(profile_id)?;
+        let route = collection(Method::Get, W::KIND)?;
+        let query = owned_by(query, profile_id, W::KIND);
+        self.list_all(route, &query, false).await
+    }
+
+    /// `POST /integration/{kind}`: the new object's id.
+    async fn create<W: Writable>(&self, body: &W) -> Result<Id, ApiError> {
+        let route = collection(Method::Post, W::KIND)?;
+        let created: W::Created = self.execute(Call::new(route).json(body)?).await?;
+        Ok(W::id(created))
+    }
+
+    /// `GET /integration/{kind}/{id}`, every field.
+    async fn info<W: Writable>(&self, id: &str) -> Result<W::Info, ApiError> {
+        let route = member(Method::Get, W::KIND, id)?;
+        let query = with_default_fields(&ListQuery::default(), W::KIND).encode_fields();
+        self.execute(Call::new(route).query(query)).await
+    }
+
+    /// `PUT /integration/{kind}/{id}`.
+    async fn edit<W: Writable>(&self, id: &str, edit: &W) -> Result<(), ApiError> {
+        let route = member(Method::Put, W::KIND, id)?;
+        let _: IgnoredAny = self.execute(Call::new(route).json(edit)?).await?;
+        Ok(())
+    }
+
+    /// `DELETE /integration/{kind}/{id}`.
+    async fn delete(&self, kind: ObjectKind, id: &str) -> Result<(), ApiError> {
+        let route = member(Method::Delete, kind, id)?;
         let _: IgnoredAny = self.execute(Call::new(route)).await?;
         Ok(())
     }
