@@ -180,18 +180,18 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     team.extend(world.team(&northwind).await);
     assert_eq!(team.len(), 3);
     let tokens = world.account_token_names(&[ACME, &northwind]).await;
-    // The last run succeeded, but removing its lock or a short-lived token may have failed
-    // (a 503 like any other request): such a token is tagoform's own, lapses on its own, and
-    // the run must have said so.
+    // Removing a run's lock or short-lived token may have failed (a 503 like any other
+    // request), in the last run or in an earlier one whose token has not lapsed yet: such a
+    // token is tagoform's own, lapses on its own, and the run that left it said so. Each
+    // failed removal leaves one token and one warning.
     let (own, managed): (Vec<String>, Vec<String>) = tokens
         .into_iter()
         .partition(|name| name.starts_with(tagoform::config::RESERVED_TOKEN_PREFIX));
-    let last = runs.last().unwrap();
-    assert!(
-        own.is_empty() || last.stderr.contains("warning: could not remove"),
-        "{own:?} left without a warning: {}",
-        last.stderr
-    );
+    let warned: usize = runs
+        .iter()
+        .map(|run| run.stderr.matches("warning: could not remove").count())
+        .sum();
+    assert!(own.len() <= warned, "{own:?} left, {warned} warnings");
     assert_eq!(
         managed,
         [
