@@ -375,22 +375,21 @@ fn every_field_the_model_holds_is_planned_under_a_declared_name() {
             .map(|own| own.keys().filter(|k| *k != "networks").count());
         5 + own.unwrap_or_default()
     };
-    let planned = objects::configured_fields(&network);
-    assert_eq!(
-        planned.keys().copied().collect::<Vec<_>>(),
-        sorted(ObjectKind::Network)
-    );
-    assert_eq!(
-        planned.len(),
-        held(serde_json::to_value(&network.own).unwrap())
-    );
-    let planned = objects::configured_fields(&connector);
-    assert_eq!(
-        planned.keys().copied().collect::<Vec<_>>(),
-        sorted(ObjectKind::Connector)
-    );
-    assert_eq!(
-        planned.len(),
-        held(serde_json::to_value(&connector.own).unwrap())
-    );
+    let cases = [
+        (
+            ObjectKind::Network,
+            objects::configured_fields(&network),
+            serde_json::to_value(&network.own).unwrap(),
+        ),
+        (
+            ObjectKind::Connector,
+            objects::configured_fields(&connector),
+            serde_json::to_value(&connector.own).unwrap(),
+        ),
+    ];
+    for (kind, planned, own) in cases {
+        let names: Vec<&str> = planned.keys().copied().collect();
+        assert_eq!(names, sorted(kind), "{kind}");
+        assert_eq!(planned.len(), held(own), "{kind}");
+    }
 }
