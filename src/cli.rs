@@ -1,6 +1,9 @@
 //! Command-line definitions (clap derive) only. Doc comments here become `--help`;
 //! the work each command does lives in [`crate::commands`].
 
+// `--help` shows a URL as written; rustdoc's `<...>` would show there too.
+#![allow(rustdoc::bare_urls)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 
