@@ -13,6 +13,7 @@ use tagoform::api::{
 };
 
 use super::support::client::{MockServer, Reply, OTHER, PROFILE, TOKEN};
+use super::support::door::template_matches;
 
 fn token_item(index: usize) -> serde_json::Value {
     json!({
@@ -319,17 +320,6 @@ impl std::io::Write for Writer {
     }
 }
 
-/// True when a concrete path fits a route template (`{...}` matches one segment).
-fn fits(template: &str, path: &str) -> bool {
-    let template: Vec<&str> = template.split('/').collect();
-    let path: Vec<&str> = path.split('/').collect();
-    template.len() == path.len()
-        && template
-            .iter()
-            .zip(&path)
-            .all(|(want, got)| want.starts_with('{') || want == got)
-}
-
 #[tokio::test]
 async fn every_request_the_client_sends_has_a_rate_budget_route() {
     let server = MockServer::sequence(vec![Reply::ok(json!([]))]).await;
@@ -416,7 +406,7 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
         let path = request.target.split('?').next().unwrap();
         let known = tagoform::api::ROUTES.iter().find(|(method, template)| {
             method.as_str() == request.method
-                && fits(template, path)
+                && template_matches(template, path)
                 && (path != "/profile/current" || *template == "/profile/current")
         });
         let Some((method, template)) = known else {

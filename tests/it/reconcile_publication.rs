@@ -41,6 +41,17 @@ fn setup(world: &World) {
     copy_dir(&clone, &world.path("clone"));
 }
 
+/// `tagoform publish` into the clone, then what `plan --decoders-repo` prints (both succeed).
+async fn publish_then_plan(world: &World) -> String {
+    world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
+        .await
+        .code(0);
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    plan.stdout
+}
+
 fn note(state: &str) -> String {
     format!("No changes. TagoIO matches the configuration.\nNotes:\n  • acme: network `field` is {state}\n\n")
 }
@@ -78,14 +89,8 @@ async fn the_plan_follows_a_publication_from_the_clone_to_the_catalog() {
     );
 
     // Prepared: the pull request is open or not merged yet.
-    world
-        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
-        .await
-        .code(0);
-    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
-    plan.code(0);
     assert_eq!(
-        plan.stdout,
+        publish_then_plan(&world).await,
         note(&format!("prepared in the clone at v1.0.0, not yet in TagoIO's public catalog ({V1}): its pull request is open or not merged yet"))
     );
 
@@ -116,14 +121,8 @@ async fn the_plan_follows_a_publication_from_the_clone_to_the_catalog() {
         plan.stdout,
         note(&format!("public in TagoIO's catalog as {V1}, not yet at v1.1.0 ({V1_1}); `tagoform publish` prepares that version"))
     );
-    world
-        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
-        .await
-        .code(0);
-    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
-    plan.code(0);
     assert_eq!(
-        plan.stdout,
+        publish_then_plan(&world).await,
         note(&format!("public in TagoIO's catalog as {V1}, not yet at v1.1.0 ({V1_1}); prepared in the clone at v1.1.0: its pull request is open or not merged yet"))
     );
 }

@@ -113,7 +113,8 @@ impl Drop for FaultyDoor {
     }
 }
 
-fn template_matches(template: &str, path: &str) -> bool {
+/// True when a concrete path fits a route template (`{...}` matches one segment).
+pub fn template_matches(template: &str, path: &str) -> bool {
     let template: Vec<&str> = template.split('/').collect();
     let path: Vec<&str> = path.split('/').collect();
     template.len() == path.len()
