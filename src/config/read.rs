@@ -17,8 +17,10 @@ pub struct Sources {
     pub files: Vec<PathBuf>,
 }
 
-/// One file, or every `*.yaml`/`*.yml` below a folder (hidden entries skipped, symlinked
-/// folders not followed), sorted by path so that merging is deterministic. Whether each file
+/// One file, or every `*.yaml`/`*.yml` below a folder, sorted by path so that merging is
+/// deterministic. Symlinked folders are not followed, and [`SKIPPED_FOLDERS`] and hidden
+/// entries are never read: run at a repository's root, a configuration is not mixed with CI
+/// files, dependencies or build output. Whether each file
 /// may be read is decided by [`read_file`], which confines it to [`Sources::root`].
 pub fn find_files(path: &Path) -> Result<Sources, LoadError> {
     let metadata = fs::metadata(path).map_err(|source| match source.kind() {
@@ -50,6 +52,10 @@ pub fn find_files(path: &Path) -> Result<Sources, LoadError> {
     })
 }
 
+/// Folders the walk never enters besides hidden ones (`.github`, `.gitlab-ci.yml`, `.tagoform`):
+/// a package manager's and cargo's output, full of YAML that is not tagoform's.
+pub const SKIPPED_FOLDERS: [&str; 2] = ["node_modules", "target"];
+
 fn walk(root: &Path, folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let io_error = |source| LoadError::Io {
         path: folder.to_path_buf(),
@@ -65,7 +71,9 @@ fn walk(root: &Path, folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), Load
         let kind = entry.file_type().map_err(io_error)?;
         let entry_path = display_path(root, &entry.path());
         if kind.is_dir() {
-            walk(root, &entry.path(), files)?;
+            if !SKIPPED_FOLDERS.contains(&name.as_ref()) {
+                walk(root, &entry.path(), files)?;
+            }
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
             if files.len() >= MAX_FILES {
                 return Err(LoadError::TooManyFiles {

@@ -340,6 +340,35 @@ fn an_empty_folder_is_an_error() {
     );
 }
 
+/// Run with no PATH at a repository's root, `validate` reads the configuration and nothing
+/// of the CI files, dependencies or build output beside it (each of which would be an error).
+#[test]
+fn a_repository_root_reads_only_the_configuration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let not_ours = b"on: push\njobs: {}\n";
+    write(dir.path(), ".github/workflows/ci.yml", not_ours);
+    write(dir.path(), ".gitlab-ci.yml", not_ours);
+    write(dir.path(), "node_modules/x/y.yaml", not_ours);
+    write(dir.path(), "target/debug/build/z.yml", not_ours);
+    write(
+        dir.path(),
+        "tagoio/profiles.yaml",
+        b"version: 1\nprofiles:\n  acme: {name: ACME}\n",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tagoform"))
+        .arg("validate")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "{:?}",
+        output.status
+    );
+    assert!(output.status.success());
+}
+
 /// A file name with a newline or an escape sequence cannot forge a diagnostic line.
 #[test]
 fn file_names_with_control_characters_are_shown_escaped() {
