@@ -41,8 +41,10 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let connected = connect(&desired, &args.reconcile.api).await?;
         let result = read_lock_and_apply(args, quiet, &desired, saved, &connected).await;
-        connected.close().await;
-        result
+        let closed = connected.close().await;
+        let code = result?;
+        closed?;
+        Ok(code)
     })
 }
 
@@ -310,7 +312,7 @@ fn same_as_saved(saved: &SavedPlan, fresh: &Plan) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
+pub(super) fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
     let text = crate::bounded::read(file, crate::bounded::SAVED_PLAN_LIMIT, "a saved plan")
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     let saved: SavedPlan = serde_json::from_slice(&text).with_context(|| {

@@ -30,7 +30,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
             .collect();
         let account = connected.access.account();
         let report = doctor::probe(&desired, account, &tokens, chrono::Utc::now()).await;
-        connected.close().await;
+        connected.close().await?;
         anyhow::Ok(report)
     })?;
     let mut out = std::io::stdout().lock();

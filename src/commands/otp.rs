@@ -33,11 +33,9 @@ pub fn run(args: &OtpArgs) -> anyhow::Result<ExitCode> {
             password: password.into(),
             otp_type,
         };
-        session
-            .client
-            .login_otp(&request)
-            .await
-            .context("TagoIO did not send a code")?;
+        let sent = session.client.login_otp(&request).await;
+        session.finish().await?;
+        sent.context("TagoIO did not send a code")?;
         eprintln!(
             "TagoIO sent a code by {}: set TAGOIO_PIN to it (and keep TAGOIO_OTP_TYPE) and run \
              the command again",

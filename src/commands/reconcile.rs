@@ -53,11 +53,13 @@ pub struct Connected {
 }
 
 impl Connected {
-    /// Removes short-lived tokens; what cannot be removed expires on its own within the hour.
-    pub async fn close(self) {
+    /// Removes short-lived tokens (what cannot be removed expires on its own within the
+    /// hour), then ends the session: an error when `--api local` could not save its state.
+    pub async fn close(self) -> anyhow::Result<()> {
         for failure in self.access.close().await {
             tracing::warn!("could not remove a short-lived profile token: {failure}");
         }
+        self.session.finish().await
     }
 }
 

@@ -33,6 +33,26 @@ impl std::fmt::Debug for Session {
     }
 }
 
+impl Session {
+    /// Ends the session. With `--api local`, stops the emulator and fails when it could not
+    /// save the state: the command's changes would otherwise look done and be lost.
+    pub async fn finish(self) -> anyhow::Result<()> {
+        let Some(local) = self.local else {
+            return Ok(());
+        };
+        let failure = local.emulator.state().save_failure();
+        local.emulator.stop().await;
+        match failure {
+            Some(reason) => anyhow::bail!(
+                "the local API could not save its state ({reason}); changes this command made \
+                 may be lost: free the disk or fix the folder's permissions, then run the \
+                 command again"
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Why a session could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -59,4 +79,51 @@ pub async fn open(
     }
     let client = configure(builder).build()?;
     Ok(Session { client, local })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiFlags;
+
+    /// A write whose state the local API could not save is answered with an error, which the
+    /// client may repeat or a clean-up may only warn about: the command must still fail.
+    #[tokio::test]
+    async fn a_local_session_whose_state_could_not_be_saved_fails_to_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = ApiFlags {
+            api: Some("local".into()),
+            region: None,
+            token_file: None,
+            timeout: 30,
+            max_attempts: Some(1),
+        };
+        let settings = ApiSettings::resolve(&flags, |_| None).unwrap();
+        let session = open(&settings, dir.path(), |builder| builder)
+            .await
+            .unwrap();
+        // The temporary file every save writes first cannot be made: saves fail, even as root.
+        std::fs::create_dir(dir.path().join(".tagoform/.local-api.json.tmp")).unwrap();
+        let url = session.local.as_ref().unwrap().emulator.url();
+        let answer = reqwest::Client::new()
+            .post(format!("{url}/profile"))
+            .header("token", crate::emulator::DEMO_TOKEN)
+            .json(&serde_json::json!({"name": "Unsaved"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 500);
+        let error = session.finish().await.unwrap_err().to_string();
+        assert!(
+            error.starts_with("the local API could not save its state (cannot save state to "),
+            "{error}"
+        );
+
+        // Once saves work again, a session on the same folder finishes cleanly.
+        std::fs::remove_dir(dir.path().join(".tagoform/.local-api.json.tmp")).unwrap();
+        let session = open(&settings, dir.path(), |builder| builder)
+            .await
+            .unwrap();
+        session.finish().await.unwrap();
+    }
 }

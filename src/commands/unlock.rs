@@ -17,8 +17,10 @@ pub fn run(args: &UnlockArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let connected = connect(&Desired::default(), &args.api).await?;
         let result = unlock(args, connected.access.account()).await;
-        connected.close().await;
-        result
+        let closed = connected.close().await;
+        let code = result?;
+        closed?;
+        Ok(code)
     })
 }
 

@@ -23,6 +23,7 @@ pub mod persist;
 pub mod query;
 pub mod routes;
 pub mod seed;
+pub mod state_lock;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -103,6 +104,8 @@ pub enum EmulatorError {
     },
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    #[error(transparent)]
+    StateInUse(#[from] state_lock::StateLockError),
     #[error("--fail-rate must be between 0 and 1, got {0}")]
     FailRate(f64),
     #[error(transparent)]
@@ -173,6 +176,14 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         Some(seed) => StdRng::seed_from_u64(seed),
         None => rand::make_rng(),
     };
+    // The state is read and written under the lock, held until the server has stopped.
+    let state_lock = match &config.state_file {
+        Some(path) => {
+            refuse_special_file(path)?;
+            Some(state_lock::acquire(path)?)
+        }
+        None => None,
+    };
     let state = initial_state(&config, &mut rng)?;
     let shared = Arc::new(Mutex::new(Versioned { state, version: 0 }));
     let persister = config
@@ -203,6 +214,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = app(app_state.clone());
     let task = tokio::spawn(async move {
+        let _state_lock = state_lock;
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {
             let _ = stopped.await;
         });
@@ -216,6 +228,18 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         shutdown: Some(shutdown),
         task: Some(task),
     })
+}
+
+/// A state path that exists and is not a regular file (a device, a FIFO) is refused before
+/// its lock file would be made beside it.
+fn refuse_special_file(path: &std::path::Path) -> Result<(), EmulatorError> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(EmulatorError::ReadState {
+            path: path.display().to_string(),
+            source: std::io::Error::other(crate::bounded::BoundedReadError::NotRegular.to_string()),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn initial_state(config: &EmulatorConfig, rng: &mut StdRng) -> Result<State, EmulatorError> {

@@ -59,6 +59,15 @@ impl Persister {
         self.durable.borrow().flushes
     }
 
+    /// Why the last save failed, unless a later one has put everything on disk since.
+    pub fn failure(&self) -> Option<String> {
+        let durable = self.durable.borrow();
+        match &durable.failure {
+            Some((attempted, reason)) if *attempted > durable.version => Some(reason.clone()),
+            _ => None,
+        }
+    }
+
     /// Waits until `version` is on disk; the error says why it could not be saved.
     pub async fn wait_durable(&self, version: u64) -> Result<(), String> {
         self.wake.notify_one();

@@ -201,6 +201,13 @@ impl AppState {
         Ok(lock(&self.inner.stats)?.clone())
     }
 
+    /// Why the state file could not be saved, if a save failed since start: the changes
+    /// answered with an error then were made in memory only.
+    pub fn save_failure(&self) -> Option<String> {
+        let persister = self.inner.persister.as_ref()?;
+        persister.failure()
+    }
+
     /// How many times the state file was rewritten since start (0 without `--state`).
     pub fn flushes(&self) -> u64 {
         self.inner.persister.as_ref().map_or(0, Persister::flushes)

@@ -132,6 +132,68 @@ async fn the_quickstart_on_the_local_api_applies_then_has_no_changes() {
     assert!(world.path(".tagoform/local-api.json").is_file());
 }
 
+/// Two commands on one `--api local` state at once would write over each other's saves: the
+/// second is refused before it reads anything, naming the process that holds the state, and
+/// runs once that one has ended.
+#[tokio::test]
+async fn a_second_command_on_the_local_api_is_refused_while_the_first_runs() {
+    let mut world = World::start().await;
+    world.env.clear();
+    let path = world.example("quickstart");
+    let plan = [
+        "plan",
+        path.as_str(),
+        "--api",
+        "local",
+        "--detailed-exitcode",
+    ];
+    world.run_as_given(&plan).await.code(2);
+    let state = world.path(".tagoform/local-api.json");
+    let before = std::fs::read(&state).unwrap();
+
+    // A long-running holder of the same state: the emulator served from it.
+    let mut holder = world
+        .command(&[
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--state",
+            ".tagoform/local-api.json",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = holder.id().unwrap();
+    let lock = world.path(".tagoform/local-api.json.lock");
+    let held = format!("pid {pid}, tagoform emulator");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&lock).unwrap_or_default() == held {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let refused = world.run_as_given(&plan).await;
+    refused.code(1);
+    assert_eq!(
+        (refused.stdout.as_str(), refused.stderr.as_str()),
+        (
+            "",
+            format!(
+                "error: cannot open the TagoIO API\n  caused by: could not start the local API\n  \
+                 caused by: {} is in use by another tagoform process ({held}); wait for it \
+                 to end, or stop it, then run this command again\n",
+                state.display()
+            )
+            .as_str()
+        )
+    );
+    holder.kill().await.unwrap();
+    holder.wait().await.unwrap();
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    world.run_as_given(&plan).await.code(2);
+}
+
 /// With no API named and no credentials, the embedded emulator is the default only for a
 /// person at a terminal with `CI` unset, and the command says so. Unattended (a pipeline whose
 /// secrets are missing), it is an error naming `--api local`; with credentials set, an API

@@ -153,16 +153,14 @@ async fn applies_that_fail_at_random_places_converge_without_duplicates() {
     }
     assert_eq!(runs.last().unwrap().code, 0, "{:?}", runs.last());
 
-    // The same state behind a healthy emulator.
-    let flaky = std::mem::replace(
-        &mut world.api,
-        Api::with(tagoform::emulator::EmulatorConfig {
-            state_file: Some(state_file),
-            ..tagoform::emulator::EmulatorConfig::default()
-        })
-        .await,
-    );
+    // The same state behind a healthy emulator: the flaky one lets go of the file first.
+    let flaky = std::mem::replace(&mut world.api, Api::start().await);
     flaky.emulator.stop().await;
+    world.api = Api::with(tagoform::emulator::EmulatorConfig {
+        state_file: Some(state_file),
+        ..tagoform::emulator::EmulatorConfig::default()
+    })
+    .await;
     world.url = world.api.emulator.url();
     world.assert_no_changes_in(&path).await;
     let northwind = world.profile_id("Northwind IoT").await;
