@@ -27,6 +27,15 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a configuration repository: a starter configuration with its schema, the CI
+    /// recipe, and a `.gitignore` entry for `.tagoform/`.
+    ///
+    /// Writes `tagoio/tagoform.yaml`, `tagoio/tagoform.schema.json` and, with `--ci github`,
+    /// `.github/workflows/tagoform.yml` (with `--ci gitlab`, `.gitlab-ci.yml`). Never
+    /// overwrites a file: when any of them exists, nothing is written. Prints the next steps.
+    ///
+    /// Example: tagoform init my-tagoio --ci github
+    Init(InitArgs),
     /// Check the YAML configuration (files only, never the network).
     ///
     /// Example: tagoform validate examples/multi-customer
@@ -39,6 +48,10 @@ pub enum Command {
     ///
     /// Example: tagoform plan examples/quickstart --api local
     Plan(PlanArgs),
+    /// Print a plan saved by `plan --out`, exactly as `plan` printed it, without the network.
+    ///
+    /// Example: tagoform show plan.json --format markdown
+    Show(ShowArgs),
     /// Make TagoIO match the configuration: plan, confirm, then change only what the plan says.
     ///
     /// Example: tagoform apply examples/quickstart --api local --auto-approve
@@ -202,6 +215,43 @@ pub struct PlanArgs {
     /// next to a comment cut by --max-chars (one read of TagoIO for both).
     #[arg(long, value_name = "FILE")]
     pub artifact: Option<PathBuf>,
+}
+
+/// Arguments of `tagoform show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved by `tagoform plan --out FILE`.
+    #[arg(value_name = "PLAN_FILE")]
+    pub plan: PathBuf,
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// With --format markdown: print at most N characters, as `plan --max-chars` does.
+    #[arg(long, value_name = "N")]
+    pub max_chars: Option<usize>,
+    /// Colour in the text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// The CI platforms `tagoform init` writes a recipe for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiPlatform {
+    /// GitHub Actions: `.github/workflows/tagoform.yml`.
+    Github,
+    /// GitLab CI/CD: `.gitlab-ci.yml`.
+    Gitlab,
+}
+
+/// Arguments of `tagoform init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository's root folder (made when missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Which CI platform's recipe to write.
+    #[arg(long, value_enum)]
+    pub ci: CiPlatform,
 }
 
 /// Arguments of `tagoform publish`.
@@ -461,9 +511,29 @@ pub struct ExportArgs {
     /// `decoders/`. Default: one document on stdout, decoders inline.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Give every profile `token_env: <PREFIX><KEY>` (KEY: the profile's key in upper snake
+    /// case), so a CI job with one token per profile, and no password, can plan the export.
+    /// The variables to create are listed on stderr.
+    ///
+    /// Example: --token-env-prefix TAGOIO_TOKEN_ writes `token_env: TAGOIO_TOKEN_ACME_PROD`.
+    #[arg(long, value_name = "PREFIX", value_parser = token_env_prefix)]
+    pub token_env_prefix: Option<String>,
     /// How many requests may be in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallelism: u16,
+}
+
+/// The start of an environment variable's name: a letter or `_`, then letters, digits, `_`.
+fn token_env_prefix(text: &str) -> Result<String, String> {
+    if crate::export::keys::is_variable_prefix(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{}` cannot start an environment variable's name: use letters, digits and `_`, not \
+             starting with a digit, such as TAGOIO_TOKEN_",
+            crate::text::visible(text)
+        ))
+    }
 }
 
 /// Arguments of `tagoform completions`.

@@ -22,7 +22,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let (snapshot, now) = runtime()?.block_on(async {
         let connected = connect(&Desired::default(), &args.api).await?;
         if connected.access.credentials().is_none() {
-            connected.close().await;
+            connected.close().await?;
             bail!(
                 "export reads every profile's networks and connectors with a short-lived token: \
                  set TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor \
@@ -37,14 +37,21 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         .await;
         let client = &connected.session.client;
         let now = client.server_time().unwrap_or_else(chrono::Utc::now);
-        connected.close().await;
-        Ok((read.context("cannot read the account from TagoIO")?, now))
+        let closed = connected.close().await;
+        let read = read.context("cannot read the account from TagoIO")?;
+        closed?;
+        Ok((read, now))
     })?;
     let layout = match args.out {
         Some(_) => Layout::Folder,
         None => Layout::Single,
     };
-    let exported = export::export(&snapshot, &Options { layout, now })?;
+    let options = Options {
+        layout,
+        now,
+        token_env_prefix: args.token_env_prefix.clone(),
+    };
+    let exported = export::export(&snapshot, &options)?;
     for note in &exported.notes {
         tracing::warn!("export: {note}");
     }
@@ -70,7 +77,33 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    if !super::quiet() && !exported.token_envs.is_empty() {
+        eprint!("{}", token_env_table(&exported.token_envs));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The variables `--token-env-prefix` named, and the token each must hold in which job.
+fn token_env_table(token_envs: &[export::TokenEnv]) -> String {
+    let width = token_envs
+        .iter()
+        .map(|t| t.variable.len())
+        .max()
+        .unwrap_or(0);
+    let mut table = String::from(
+        "Create one CI secret per profile, named as its token_env, holding a token of that \
+         profile:\npermission `read` for plan and drift jobs, `full` for the apply job \
+         (docs/ci.md).\n",
+    );
+    for token_env in token_envs {
+        table.push_str(&format!(
+            "  {:width$}  profile `{}` ({})\n",
+            token_env.variable,
+            token_env.profile,
+            crate::text::visible(&token_env.name),
+        ));
+    }
+    table
 }
 
 /// The folder must be new or empty: every YAML file in it is merged, so a file export did not

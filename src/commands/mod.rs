@@ -9,6 +9,7 @@ mod doctor;
 mod emulator;
 pub mod exit;
 mod export;
+mod init;
 mod log_format;
 mod man;
 mod otp;
@@ -18,6 +19,7 @@ mod publish;
 mod reconcile;
 mod schema;
 pub mod session;
+mod show;
 mod unlock;
 mod validate;
 
@@ -30,8 +32,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging(cli.verbose, cli.quiet);
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Schema => schema::run(),
         Command::Plan(args) => plan::run(&args),
+        Command::Show(args) => show::run(&args),
         Command::Apply(args) => apply::run(&args, cli.quiet),
         Command::Emulator(args) => emulator::run(&args),
         Command::Unlock(args) => unlock::run(&args),

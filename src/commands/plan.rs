@@ -20,9 +20,7 @@ use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
 use crate::render::{self, baseline::Split};
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
-    if args.max_chars.is_some() && args.format != PlanFormat::Markdown {
-        bail!("--max-chars applies to --format markdown (a pull-request comment) only");
-    }
+    check_max_chars(args.max_chars, args.format)?;
     let desired = load_desired(&args.path)?;
     let baseline = match &args.baseline {
         Some(path) => Some(
@@ -38,6 +36,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
             plan: plan.clone(),
             targets: args.reconcile.targets.clone(),
             desired,
+            split: split.clone(),
         };
         let json = serde_json::to_vec_pretty(&saved)?;
         std::fs::write(out, json)
@@ -71,6 +70,14 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// `--max-chars` cuts a markdown comment; any other format is printed whole.
+pub(super) fn check_max_chars(max_chars: Option<usize>, format: PlanFormat) -> anyhow::Result<()> {
+    if max_chars.is_some() && format != PlanFormat::Markdown {
+        bail!("--max-chars applies to --format markdown (a pull-request comment) only");
+    }
+    Ok(())
+}
+
 /// The plan, and with a baseline, its operations split by cause.
 async fn plan_and_split(
     args: &PlanArgs,
@@ -88,8 +95,10 @@ async fn plan_and_split(
             args.decoders_repo.as_deref(),
         )
         .await;
-        connected.close().await;
-        return Ok((plan?, None));
+        let closed = connected.close().await;
+        let plan = plan?;
+        closed?;
+        return Ok((plan, None));
     };
     // Every token either configuration names, before knowing which profiles are the same.
     let connected = connect(&union(desired, baseline, &[]), &reconcile.api).await?;
@@ -109,8 +118,9 @@ async fn plan_and_split(
         .await
     }
     .await;
-    connected.close().await;
+    let closed = connected.close().await;
     let (plan, base) = planned?;
+    closed?;
     let split = render::baseline::split(&plan, &base);
     Ok((plan, Some(split)))
 }
@@ -140,7 +150,7 @@ pub fn print(plan: &Plan, format: PlanFormat, style: render::Style) -> anyhow::R
     )
 }
 
-fn print_with(plan: &Plan, options: &PrintOptions<'_>) -> anyhow::Result<()> {
+pub(super) fn print_with(plan: &Plan, options: &PrintOptions<'_>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = write_plan(plan, options, &mut out).and_then(|()| out.flush());

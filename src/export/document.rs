@@ -33,6 +33,8 @@ pub struct Document {
 pub struct Profile {
     pub name: String,
     pub id: Option<String>,
+    /// With `export --token-env-prefix`: the variable a pipeline puts this profile's token in.
+    pub token_env: Option<String>,
     pub logo_url: Option<String>,
     pub banner_url: Option<String>,
     /// Every service TagoIO lists for the profile, in TagoIO's order; `None` when not read.

@@ -17,6 +17,25 @@ const CREDENTIAL_KEYS: [&str; 4] = ["token", "password", "secret", "pin"];
 /// it, which keeps every exported file name well under the 255 bytes file systems allow.
 pub const MAX_SLUG_CHARS: usize = 48;
 
+/// A key as the end of an environment variable's name: `acme-prod` → `ACME_PROD`.
+pub fn variable_suffix(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' => c.to_ascii_uppercase(),
+            _ => '_',
+        })
+        .collect()
+}
+
+/// Whether `prefix` can start an environment variable's name (`TAGOIO_TOKEN_`).
+pub fn is_variable_prefix(prefix: &str) -> bool {
+    let mut chars = prefix.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// `ACME Production (EU)` → `acme-production-eu`; `fallback` when nothing is left.
 pub fn slug(name: &str, fallback: &str) -> String {
     let mut slug = String::new();

@@ -48,11 +48,14 @@ pub enum Layout {
 }
 
 /// How to export.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub layout: Layout,
     /// The server's time: which invitations and tokens have expired.
     pub now: DateTime<Utc>,
+    /// `--token-env-prefix`: every profile gets `token_env: <prefix><KEY>`, so that a plan
+    /// job with read tokens only (no password) can read what was exported.
+    pub token_env_prefix: Option<String>,
 }
 
 /// A file to write, relative to the output folder (`-` for stdout in [`Layout::Single`]).
@@ -67,6 +70,16 @@ pub struct File {
 pub struct Exported {
     pub files: Vec<File>,
     pub notes: Vec<String>,
+    /// With a token-env prefix: each profile's variable, by profile key, to create in CI.
+    pub token_envs: Vec<TokenEnv>,
+}
+
+/// A variable that a profile's `token_env` names, which the pipeline must provide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenEnv {
+    pub profile: String,
+    pub name: String,
+    pub variable: String,
 }
 
 /// Turns a snapshot into configuration text. Every profile in `snapshot.details` is exported;
@@ -103,6 +116,10 @@ pub fn export(snapshot: &LiveSnapshot, options: &Options) -> Result<Exported, Re
             parts.push(export_profile(key, live, state, billing, &names, options));
         }
     }
+    let token_envs = match &options.token_env_prefix {
+        Some(prefix) => assign_token_envs(prefix, &mut parts),
+        None => Vec::new(),
+    };
     let used: BTreeSet<&Id> = parts.iter().flat_map(|p| &p.recipients).collect();
     let externals: BTreeMap<String, String> = used
         .into_iter()
@@ -127,7 +144,35 @@ pub fn export(snapshot: &LiveSnapshot, options: &Options) -> Result<Exported, Re
     Ok(Exported {
         files,
         notes: parts.into_iter().flat_map(|p| p.notes).collect(),
+        token_envs,
     })
+}
+
+/// `token_env: <prefix><KEY>` on every exported profile, in key order; a variable two keys
+/// would share (`acme-prod`, `acme_prod`) gets `_2`, `_3`, ... on the later key.
+fn assign_token_envs(prefix: &str, parts: &mut [Part]) -> Vec<TokenEnv> {
+    let mut taken = BTreeSet::new();
+    let mut token_envs = Vec::new();
+    for part in parts.iter_mut() {
+        let base = format!("{prefix}{}", keys::variable_suffix(&part.key));
+        let variable = (1..)
+            .map(|n| match n {
+                1 => base.clone(),
+                n => format!("{base}_{n}"),
+            })
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or(base);
+        taken.insert(variable.clone());
+        if let Some(profile) = part.document.profiles.get_mut(&part.key) {
+            profile.token_env = Some(variable.clone());
+        }
+        token_envs.push(TokenEnv {
+            profile: part.key.clone(),
+            name: part.name.clone(),
+            variable,
+        });
+    }
+    token_envs
 }
 
 /// How everything exported is named.

@@ -24,6 +24,7 @@ pub fn profile(
     Profile {
         name: live.name.clone(),
         id: pin.then(|| live.id.clone()),
+        token_env: None,
         logo_url: live.logo_url.clone().filter(|url| !url.is_empty()),
         banner_url: state.banner_url.clone().flatten(),
         allocation: billing

@@ -94,6 +94,7 @@ fn single(snapshot: &LiveSnapshot) -> Exported {
         &Options {
             layout: Layout::Single,
             now: now(),
+            token_env_prefix: None,
         },
     )
     .unwrap()
@@ -164,6 +165,7 @@ fn a_folder_gets_a_file_per_profile_and_decoder_files_beside_them() {
         &Options {
             layout: Layout::Folder,
             now: now(),
+            token_env_prefix: None,
         },
     )
     .unwrap();

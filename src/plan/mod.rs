@@ -25,7 +25,7 @@ pub use operation::{
     Action, AllocationEntry, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind,
     Plan, ProfileRef, PublicationStatus, Summary, TokenStamp, ACCOUNT, FORMAT_VERSION,
 };
-pub use saved::{restrict, stale_operations, SavedPlan, SAVED_FORMAT_VERSION};
+pub use saved::{restrict, stale_operations, SavedPlan, Split, SAVED_FORMAT_VERSION};
 pub use tokens::add_period;
 pub use union::union;
 

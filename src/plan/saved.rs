@@ -21,6 +21,22 @@ pub struct SavedPlan {
     pub plan: Plan,
     pub targets: Vec<String>,
     pub desired: Desired,
+    /// With `plan --baseline`: the operations by cause, so that `tagoform show` prints the
+    /// plan as `plan` did. Not used by apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<Split>,
+}
+
+/// A plan's operations by cause, as indices into [`Plan::operations`] (`plan --baseline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// What the change causes: the baseline would not do these.
+    pub caused_by_change: Vec<usize>,
+    /// What the baseline would do as well: drift already there.
+    pub drift: Vec<usize>,
+    /// Operations the baseline would make that the change no longer needs (it adopts what
+    /// is on TagoIO, or removes the configuration asking for it).
+    pub settled: usize,
 }
 
 /// The saved operations that a fresh plan no longer contains as they are: the objects they

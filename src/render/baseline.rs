@@ -9,24 +9,13 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::markdown::{sections, summary_line, Comment};
 use super::text::{write_body, write_notices, Style};
 use crate::plan::{Operation, Plan};
 
-/// A plan's operations by cause, as indices into [`Plan::operations`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Split {
-    /// What the change causes: the baseline would not do these.
-    pub caused_by_change: Vec<usize>,
-    /// What the baseline would do as well: drift already there.
-    pub drift: Vec<usize>,
-    /// Operations the baseline would make that the change no longer needs (it adopts what
-    /// is on TagoIO, or removes the configuration asking for it).
-    pub settled: usize,
-}
+pub use crate::plan::Split;
 
 /// Splits `plan` (of the change) by the operations of `baseline` (of the target branch).
 pub fn split(plan: &Plan, baseline: &Plan) -> Split {

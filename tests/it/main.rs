@@ -14,6 +14,7 @@ macro_rules! acme_config {
 
 mod baseline_plan;
 mod behaviour_door;
+mod ci_first_pipeline;
 mod ci_recipes;
 mod client_api;
 mod client_emulator;
@@ -44,6 +45,7 @@ mod hardening_input;
 mod hardening_lock;
 mod hardening_malformed;
 mod hardening_secrets;
+mod init;
 mod live_parallelism;
 mod publish;
 mod real_tagoio;

@@ -281,3 +281,66 @@ async fn a_saved_plan_whose_configuration_is_not_valid_is_refused_before_anythin
     );
     assert_eq!(requests, Counts::new());
 }
+
+/// `tagoform show` prints a saved plan byte for byte as `plan` printed it when it saved it,
+/// in each format and split by a baseline, and sends no request.
+#[tokio::test]
+async fn show_prints_a_saved_plan_as_plan_printed_it_without_the_network() {
+    let world = World::start().await;
+    let (path, _, _) = reviewed_change(&world).await;
+    // The target branch's configuration: the reviewed change plus a team the account lacks,
+    // so that the plan splits into what the change causes and drift already there.
+    let baseline = world.read("quickstart/tagoform.yaml").replace(
+        "description: ACME's LoRaWAN network server",
+        "description: Private LoRaWAN network server of ACME",
+    );
+    world.write("baseline/tagoform.yaml", &baseline);
+    world.edit(
+        "quickstart/tagoform.yaml",
+        "      - alice@acme.example\n",
+        "      - alice@acme.example\n      - bob@acme.example\n",
+    );
+    let markdown: &[&str] = &["--format", "markdown"];
+    // (what plan is given besides --out, what show is given besides the file)
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["--format", "text"], &["--format", "text"]),
+        (&["--format", "json"], &["--format", "json"]),
+        (markdown, markdown),
+        (
+            &["--format", "markdown", "--max-chars", "300"],
+            &["--format", "markdown", "--max-chars", "300"],
+        ),
+        (&["--format", "markdown", "--baseline", "baseline"], markdown),
+    ];
+    for (n, (plan_options, show_options)) in cases.into_iter().enumerate() {
+        let saved = format!("plan-{n}.json");
+        let planned = world
+            .run(&[&["plan", path.as_str(), "--out", saved.as_str()], plan_options].concat())
+            .await;
+        planned.code(0);
+        let before = world.stats().await;
+        let shown = world
+            .run_as_given(&[&["show", saved.as_str()], show_options].concat())
+            .await;
+        shown.code(0);
+        assert_eq!(
+            (shown.stdout.as_str(), shown.stderr.as_str()),
+            (planned.stdout.as_str(), ""),
+            "{plan_options:?}"
+        );
+        assert_eq!(world.stats().await, before, "show sends no request");
+    }
+    assert!(world.read("plan-4.json").contains("\"caused_by_change\""));
+
+    // What is not a saved plan is an error (1), not a refusal.
+    world.write("not-a-plan.json", "{}");
+    let refused = world.run_as_given(&["show", "not-a-plan.json"]).await;
+    refused.code(1);
+    assert!(
+        refused
+            .stderr
+            .starts_with("error: `not-a-plan.json` is not a plan saved by `tagoform plan --out`"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -65,6 +65,7 @@ impl Account {
         let options = Options {
             layout,
             now: self.now(),
+            token_env_prefix: None,
         };
         export::export(&snapshot, &options).unwrap()
     }
