@@ -35,8 +35,14 @@ pub enum ExecuteError {
     Api(#[from] ApiError),
     #[error(transparent)]
     Access(#[from] AccessError),
-    #[error("the new token was made, but its value could not be saved")]
-    TokensFile(#[from] TokensFileError),
+    /// A new token's value could not be written to `--tokens-out`: the token was removed
+    /// again (`removed`), so that no token exists whose value nobody has.
+    #[error("{}", value_not_saved(*removed))]
+    ValueNotSaved {
+        #[source]
+        source: TokensFileError,
+        removed: bool,
+    },
     #[error(transparent)]
     Share(#[from] ShareError),
     #[error("{0}")]
@@ -57,9 +63,20 @@ impl ExecuteError {
             ExecuteError::Access(_) => false,
             ExecuteError::Share(ShareError::Api(error)) => error.is_transient(),
             ExecuteError::Share(_) => false,
-            ExecuteError::TokensFile(_) | ExecuteError::Unmet(_) => false,
+            ExecuteError::ValueNotSaved { .. } | ExecuteError::Unmet(_) => false,
             ExecuteError::Refused(_) => true,
         }
+    }
+}
+
+fn value_not_saved(removed: bool) -> &'static str {
+    if removed {
+        "its value could not be saved to --tokens-out, so the new token was removed again and \
+         TagoIO holds what it held before; fix the file or free the space, then apply again"
+    } else {
+        "its value could not be saved to --tokens-out, and removing the new token failed too: \
+         on TagoIO, delete the newest token of this name by hand (its value is known to nobody), \
+         fix the file or free the space, then apply again"
     }
 }
 
@@ -80,6 +97,9 @@ pub struct Executor<'a> {
     profiles: Mutex<BTreeMap<String, Id>>,
     objects: Mutex<BTreeMap<(ObjectKind, String), Id>>,
     tokens: Mutex<Vec<CreatedToken>>,
+    /// Set once a new token's value could not be saved: no further token is made in this run,
+    /// since its value could not be saved either.
+    value_unsaved: std::sync::atomic::AtomicBool,
     /// Held through each add-on purchase: each sends the whole list of an add-on's profiles,
     /// so two at once could each leave out the other's profile.
     subscription: Mutex<()>,
@@ -94,6 +114,7 @@ impl<'a> Executor<'a> {
             profiles: Mutex::new(BTreeMap::new()),
             objects: Mutex::new(BTreeMap::new()),
             tokens: Mutex::new(Vec::new()),
+            value_unsaved: std::sync::atomic::AtomicBool::new(false),
             subscription: Mutex::new(()),
         }
     }

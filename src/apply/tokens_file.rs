@@ -137,11 +137,28 @@ pub fn write(path: &Path, tokens: &[CreatedToken]) -> Result<(), TokensFileError
         file.write_all(b"\n")?;
         file.sync_all()
     });
-    let renamed = written.and_then(|()| std::fs::rename(&aside, path));
+    let renamed = written
+        .and_then(|()| std::fs::rename(&aside, path))
+        .and_then(|()| sync_folder(path));
     if let Err(source) = renamed {
         let _ = std::fs::remove_file(&aside);
         return Err(io_error(source));
     }
+    Ok(())
+}
+
+/// The rename is durable once the folder holding the file is synced.
+fn sync_folder(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 

@@ -224,17 +224,14 @@ async fn run_connected(
     .await;
     progress.finish();
     if let Some(path) = &args.tokens_out {
-        if !report.created_tokens.is_empty() {
-            // Each value was saved as it was made; writing them all once more makes the
-            // count below true even if one of those writes failed.
-            tokens_file::write(path, &report.created_tokens)?;
-            if !quiet {
-                eprintln!(
-                    "Wrote {} new token value(s) to {}.",
-                    report.created_tokens.len(),
-                    path.display()
-                );
-            }
+        // Each value was saved as its token was made; a token whose value could not be was
+        // removed again, so every token counted here has its value in the file.
+        if !report.created_tokens.is_empty() && !quiet {
+            eprintln!(
+                "Wrote {} new token value(s) to {}.",
+                report.created_tokens.len(),
+                path.display()
+            );
         }
     }
     report::summary(&report, &mut std::io::stdout())?;

@@ -62,6 +62,7 @@ mod reconcile_requests;
 mod reconcile_safety;
 mod reconcile_saved_plan;
 mod reconcile_team;
+mod reconcile_token_values;
 mod reconcile_tokens;
 mod reconcile_two_factor;
 mod reconcile_verify;

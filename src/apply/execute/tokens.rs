@@ -2,6 +2,8 @@
 //! name) and deleting a stale one. Apart from the other operations because a token's value is
 //! shown only once, and the token this run authenticates with must never be deleted under it.
 
+use std::sync::atomic::Ordering;
+
 use super::{gone_is_done, invalid, ExecuteError, Executor};
 use crate::api::types::{Expiry, Permission as WirePermission, TokenCreateRequest, TokenListItem};
 use crate::api::{Secret, Token};
@@ -102,6 +104,14 @@ impl Executor<'_> {
                     .into(),
             )
         })?;
+        if self.value_unsaved.load(Ordering::SeqCst) {
+            return Err(ExecuteError::Unmet(
+                "not made: the value of a token made before it in this run could not be saved \
+                 to --tokens-out, and this one's could not be either; fix the file or free the \
+                 space, then apply again"
+                    .into(),
+            ));
+        }
         let request = TokenCreateRequest {
             name: name.to_owned(),
             permission: wire_permission(permission)?,
@@ -141,16 +151,16 @@ impl Executor<'_> {
             })
             .collect();
         same.sort_by(|a, b| (a.created_at, &a.token).cmp(&(b.created_at, &b.token)));
-        let token = match same.first() {
+        let (token, ours) = match same.first() {
             Some(earliest) if *earliest.token != *token.expose() => {
                 gone_is_done(
                     account
                         .token_delete(profile_id, &Token::new(token.expose()))
                         .await,
                 )?;
-                Secret::new(earliest.token.clone())
+                (Secret::new(earliest.token.clone()), false)
             }
-            _ => token,
+            _ => (token, true),
         };
         let created = CreatedToken {
             profile: target.key.clone(),
@@ -159,9 +169,22 @@ impl Executor<'_> {
             expires: expires.to_owned(),
         };
         // Written now, not at the end of the run: a crash must not lose a value that TagoIO
-        // shows only once.
+        // shows only once. The creation counts as done only once the value is on disk.
         if let Some(path) = self.tokens_out {
-            tokens_file::write(path, std::slice::from_ref(&created))?;
+            if let Err(source) = tokens_file::write(path, std::slice::from_ref(&created)) {
+                self.value_unsaved.store(true, Ordering::SeqCst);
+                // A token nobody has the value of is this run's to remove: left in place, the
+                // next plan would keep it and delete the old token, whose value was saved. An
+                // earliest copy made by another run is that run's, and is left alone.
+                let removed = !ours
+                    || gone_is_done(
+                        account
+                            .token_delete(profile_id, &Token::new(token.expose()))
+                            .await,
+                    )
+                    .is_ok();
+                return Err(ExecuteError::ValueNotSaved { source, removed });
+            }
         }
         self.tokens.lock().await.push(created);
         Ok((token, live))

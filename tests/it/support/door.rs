@@ -26,6 +26,10 @@ pub enum FaultMode {
     /// Answered with success and `result`, without the emulator seeing it: a server that
     /// says it did what it did not.
     Pretend(&'static str),
+    /// Held before the emulator sees it until the test calls [`FaultyDoor::resume`] (the door
+    /// tells the test through [`FaultyDoor::crashed`]), then carried out: the test acts at an
+    /// exact point of a run.
+    Pause,
 }
 
 /// Hits the `nth` (from 1) request with this method and path; `{...}` segments of the
@@ -56,6 +60,7 @@ impl Fault {
 struct Door {
     faults: Arc<Mutex<Vec<Fault>>>,
     hung: Arc<tokio::sync::Notify>,
+    resume: Arc<tokio::sync::Notify>,
     writes: Arc<Mutex<Vec<(String, String, Value)>>>,
 }
 
@@ -99,6 +104,11 @@ impl FaultyDoor {
     /// Returns once a [`FaultMode::Hang`] fault has held a request.
     pub async fn crashed(&self) {
         self.door.hung.notified().await;
+    }
+
+    /// Lets a [`FaultMode::Pause`]d request go on.
+    pub fn resume(&self) {
+        self.door.resume.notify_one();
     }
 
     /// The writes that came through so far, with their JSON bodies (`null` when none).
@@ -169,6 +179,11 @@ async fn inject(State(door): State<Door>, request: Request, next: Next) -> Respo
             let _ = next.run(request).await;
             door.hung.notify_one();
             std::future::pending().await
+        }
+        Some(FaultMode::Pause) => {
+            door.hung.notify_one();
+            door.resume.notified().await;
+            next.run(request).await
         }
         Some(FaultMode::Pretend(result)) => {
             axum::Json(json!({"status": true, "result": result})).into_response()
