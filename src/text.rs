@@ -72,8 +72,8 @@ mod tests {
 
 /// A whole number with a comma between thousands (`25,000`), as TagoIO's Billing page and
 /// a reviewer read amounts.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+pub fn thousands(n: impl Into<u128>) -> String {
+    let digits = n.into().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (position, digit) in digits.chars().enumerate() {
         if position > 0 && (digits.len() - position).is_multiple_of(3) {
@@ -89,7 +89,7 @@ mod thousands_tests {
     #[test]
     fn groups_by_three_from_the_right() {
         for (n, text) in [
-            (0, "0"),
+            (0u64, "0"),
             (999, "999"),
             (1000, "1,000"),
             (25000, "25,000"),

@@ -187,7 +187,7 @@ impl State {
             .filter(|profile| profile.account == account)
             .filter_map(|profile| profile.allocation.as_ref())
             .map(|allocation| allocation.amount(service))
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 
     /// The allocation a new profile of `account` starts with: everything when it is the

@@ -31,7 +31,8 @@ pub(super) struct Context<'a> {
 pub struct OverLimit {
     pub service: Service,
     pub limit: u64,
-    pub sum: u64,
+    /// Wide enough that no sum of amounts wraps (a wrapped sum would pass as small).
+    pub sum: u128,
     /// The largest shares, largest first: (profile, amount).
     pub largest: Vec<(String, u64)>,
 }
@@ -223,8 +224,8 @@ pub fn over_limits(plan: &Plan, live: &LiveSnapshot) -> Vec<OverLimit> {
                 shares.push((entry.target.key.clone(), amount));
             }
         }
-        let sum = shares.iter().map(|(_, amount)| amount).sum::<u64>();
-        if sum > limit {
+        let sum: u128 = shares.iter().map(|(_, amount)| u128::from(*amount)).sum();
+        if sum > u128::from(limit) {
             shares.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             shares.truncate(LARGEST_SHOWN);
             over.push(OverLimit {
@@ -260,7 +261,7 @@ impl fmt::Display for OverLimitTable<'_> {
                 over.service.to_string(),
                 thousands(over.limit),
                 thousands(over.sum),
-                thousands(over.sum - over.limit),
+                thousands(over.sum - u128::from(over.limit)),
                 largest.join(", "),
             ]);
         }

@@ -135,6 +135,25 @@ fn a_sum_over_the_limit_is_refused_with_a_table() {
     );
 }
 
+/// 1 + 18,446,744,073,709,551,615 wraps to 0 in a u64: the sum is counted wide, so it is
+/// over the limit, not under.
+#[test]
+fn a_sum_that_would_overflow_is_over_the_limit() {
+    let desired = desired(vec![
+        profile("acme", None, &[(Service::Input, 1)]),
+        profile("globex", None, &[(Service::Input, u64::MAX)]),
+    ]);
+    let error = plan(&desired, &live(0, 0, 0), now()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the service allocation would exceed the account's limits, so nothing is planned:\n  \
+         service    limit                         sum                     over by  largest shares\n  \
+         input    100,000  18,446,744,073,709,551,616  18,446,744,073,709,451,616  globex \
+         18,446,744,073,709,551,615, acme 1, \"Initech\" 0\n\
+         lower the `allocation` of these profiles, or raise the account's limits on TagoIO's Billing page"
+    );
+}
+
 #[test]
 fn a_deleted_profile_frees_its_share_and_goes_first() {
     let mut gone = profile("globex", None, &[]);
