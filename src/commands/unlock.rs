@@ -48,10 +48,11 @@ async fn unlock(args: &UnlockArgs, client: &crate::api::Client) -> anyhow::Resul
         let live: Vec<String> = locks
             .iter()
             .filter_map(|(_, item)| holder::holder(item))
-            .map(|holder| holder.run_id)
+            .map(|holder| crate::text::visible(&holder.run_id).into_owned())
             .collect();
         bail!(
-            "no live apply lock has the run id `{run_id}` (live: {}); nothing was removed",
+            "no live apply lock has the run id `{}` (live: {}); nothing was removed",
+            crate::text::visible(run_id),
             if live.is_empty() {
                 "none".to_owned()
             } else {
@@ -65,14 +66,16 @@ async fn unlock(args: &UnlockArgs, client: &crate::api::Client) -> anyhow::Resul
             Ok(()) => {}
             Err(error) if error.is_not_found() => {}
             Err(error) => {
-                return Err(error).context(format!("cannot remove the lock {run_id}"));
+                let shown = crate::text::visible(run_id);
+                return Err(error).context(format!("cannot remove the lock {shown}"));
             }
         }
     }
     writeln!(
         out,
-        "Removed the apply lock {run_id}. If that apply is still running, it stops starting \
-         operations when it next renews its lock."
+        "Removed the apply lock {}. If that apply is still running, it stops starting \
+         operations when it next renews its lock.",
+        crate::text::visible(run_id)
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::types::{Expiry, TokenListItem};
+use crate::text::visible;
 
 /// Every lock token's name starts with this. Configurations may not name a token so.
 pub const LOCK_TOKEN_PREFIX: &str = "tagoform (apply lock) ";
@@ -50,11 +51,12 @@ pub struct Holder {
 
 impl std::fmt::Display for Holder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Both come from a token's name, which anyone who can make tokens chose.
         write!(
             f,
             "lock {} by {}, taken at {}",
-            self.run_id,
-            self.who,
+            visible(&self.run_id),
+            visible(&self.who),
             self.since.format("%Y-%m-%d %H:%M:%S UTC")
         )?;
         if let Some(expires) = self.expires {

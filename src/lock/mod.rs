@@ -65,7 +65,7 @@ pub enum LockError {
         "another apply holds the lock on this account ({}){}; nothing was changed. Wait for it \
          to finish (or pass --lock-timeout 10m to wait), or, if it crashed, run `tagoform unlock {}` \
          (it also lapses on its own)",
-        join(holders), waited_text(*waited), holders.first().map_or("RUN_ID", |h| h.run_id.as_str())
+        join(holders), waited_text(*waited), holders.first().map_or("RUN_ID".into(), |h| crate::text::visible(&h.run_id))
     )]
     Held {
         holders: Vec<Holder>,

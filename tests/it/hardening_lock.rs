@@ -464,3 +464,40 @@ async fn a_renewal_replaces_the_lease_token_and_keeps_the_lock() {
     assert!(held.release().await.is_empty());
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
 }
+
+/// A lock token's name is anyone's who can make tokens: `unlock` and apply's refusal show
+/// its escape sequences and line breaks as `\u{...}`, never obey them or forge a line.
+#[tokio::test]
+async fn a_hostile_lock_holder_name_is_shown_escaped() {
+    let world = World::start().await;
+    let name =
+        "tagoform (apply lock) evil\u{1b}[2J by x\nNo changes. TagoIO matches the configuration.";
+    let body = serde_json::json!({
+        "name": name, "permission": "full", "expire_time": "2027-03-01T11:00:00Z",
+        "email": EMAIL, "password": PASSWORD,
+    });
+    world
+        .api
+        .post(&format!("/profile/{ACME}/token"), DEMO, body)
+        .await
+        .result();
+    let shown = "lock evil\\u{1b}[2J by x\\u{a}No changes. TagoIO matches the configuration., \
+                 taken at 2027-03-01 10:00:00 UTC, lapses at 11:00:00 UTC";
+
+    let listed = world.run(&["unlock"]).await;
+    listed.code(0);
+    assert_eq!(listed.stdout, format!("{shown} (on profile {ACME})\n"));
+
+    let config = world.example("quickstart");
+    let refused = world.run(&["apply", &config, "--auto-approve"]).await;
+    refused.code(4);
+    assert_eq!(refused.stderr, refusal(shown, "evil\\u{1b}[2J"));
+
+    let missing = world.run(&["unlock", "0000000000000000"]).await;
+    missing.code(1);
+    assert_eq!(
+        missing.stderr,
+        "error: no live apply lock has the run id `0000000000000000` (live: evil\\u{1b}[2J); \
+         nothing was removed\n"
+    );
+}
