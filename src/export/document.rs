@@ -131,7 +131,7 @@ fn section<T: Serialize>(
     let mut wrapper = BTreeMap::new();
     wrapper.insert(name, entries);
     text.push('\n');
-    text.push_str(&yaml_serde::to_string(&wrapper)?);
+    text.push_str(&super::scalar::to_yaml(yaml_serde::to_value(&wrapper)?)?);
     Ok(())
 }
 

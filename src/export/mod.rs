@@ -25,6 +25,7 @@ mod naming;
 mod objects;
 mod profiles;
 mod read;
+mod scalar;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

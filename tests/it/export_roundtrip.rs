@@ -106,6 +106,13 @@ async fn unusual_live_names_export_to_yaml_that_plans_no_changes() {
         ..NetworkCreateInfo::default()
     };
     client.network_create(&network).await.unwrap();
+    // Line and paragraph separators (the emitter folds a quoted scalar at them) and a
+    // direction override, alone in a name.
+    let separated = NetworkCreateInfo {
+        name: Some("Line\u{2028}Separated\u{2029}Paragraph \u{202e}txt.exe".to_owned()),
+        ..NetworkCreateInfo::default()
+    };
+    client.network_create(&separated).await.unwrap();
 
     let (folder, exported) = account.export_to_folder().await;
     let mut paths: Vec<String> = exported
@@ -129,6 +136,11 @@ async fn unusual_live_names_export_to_yaml_that_plans_no_changes() {
             "\n# The profile `ACME\\u{a}Staging\\u{0} # version: 2\\u{d}\\u{2028}end` (6500a1b2c3d4e5f601234502)"
         ),
         "{staging}"
+    );
+    let production = std::fs::read_to_string(folder.path().join(format!("{key}.yaml"))).unwrap();
+    assert!(
+        production.contains("    name: \"Line\\u2028Separated\\u2029Paragraph \\u202Etxt.exe\"\n"),
+        "{production}"
     );
     let desired = load(folder.path());
     let plan = account.plan(&desired).await;
