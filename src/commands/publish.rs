@@ -23,8 +23,10 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
             args.path.display()
         );
     }
+    // Every file of every contribution is checked before the first is written.
     for one in &prepared {
-        repo.check_writable(&one.contribution.folder)
+        let files: Vec<_> = one.changed.iter().collect();
+        repo.check_writable(&one.contribution.folder, &files)
             .context("nothing was written to the clone")?;
     }
     let stdout = std::io::stdout();
@@ -63,7 +65,12 @@ fn report(one: &Prepared, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "{} `{}`: {}/{} ({state}), catalog id {}",
-        c.kind, c.key, c.folder, c.version, one.catalog_id
+        c.kind,
+        c.key,
+        c.folder,
+        c.version,
+        // From the clone's map-ids.json: someone else's text.
+        crate::text::visible(&one.catalog_id)
     )?;
     for file in &one.changed {
         writeln!(out, "  wrote {}/{}", c.folder, file.path)?;

@@ -59,12 +59,13 @@ impl Version {
         parts.next().is_none().then_some(version)
     }
 
-    /// The next patch version.
-    pub fn next_patch(self) -> Version {
-        Version {
-            patch: self.patch + 1,
+    /// The next patch version; `None` past the largest patch number (never a wrap to 0,
+    /// which would name a version folder that exists).
+    pub fn next_patch(self) -> Option<Version> {
+        Some(Version {
+            patch: self.patch.checked_add(1)?,
             ..self
-        }
+        })
     }
 }
 

@@ -39,6 +39,14 @@ pub enum PrepareError {
     Image { path: String, reason: String },
     #[error("what would be written breaks the repository's schemas:\n  {}", .0.join("\n  "))]
     Schema(Vec<String>),
+    #[error(transparent)]
+    Clone(#[from] super::repo::RepoError),
+    #[error("`{folder}` has the version {latest} in the clone, which has no next patch version: set `publish.version` of {key} to a newer minor or major version")]
+    NoNextVersion {
+        key: String,
+        folder: String,
+        latest: Version,
+    },
 }
 
 /// The contributions for `keys` (every published object when empty), networks first. Long
@@ -96,10 +104,11 @@ pub fn prepare(
         let build = |version| contribution::network(network, version, &images);
         let one = decide(
             repo,
+            &network.key,
             publish,
             &contribution::network_folder(&network.name),
             build,
-        );
+        )?;
         let folder = one
             .contribution
             .folder
@@ -132,7 +141,7 @@ pub fn prepare(
         let build = |version| {
             contribution::connector(connector, publish, &folder, version, &images, &paths)
         };
-        prepared.push(decide(repo, publish, &folder, build));
+        prepared.push(decide(repo, &connector.key, publish, &folder, build)?);
     }
     let violations: Vec<String> = prepared
         .iter()
@@ -157,7 +166,7 @@ fn connector_networks(
                 paths.extend(network_paths.get(key.as_str()).cloned())
             }
             NetworkTarget::Public(id) => {
-                let path = repo.public_network_path(id.as_str()).ok_or_else(|| {
+                let path = repo.public_network_path(id.as_str())?.ok_or_else(|| {
                     PrepareError::UnknownPublicNetwork {
                         connector: connector.key.clone(),
                         id: id.to_string(),
@@ -188,43 +197,63 @@ fn images(publish: &Publish) -> Result<ImageBytes, PrepareError> {
 /// The version to write and the files that differ, by the rule in the module's doc.
 fn decide(
     repo: &Repo,
+    key: &str,
     publish: &Publish,
     folder: &str,
     build: impl Fn(Version) -> Contribution,
-) -> Prepared {
+) -> Result<Prepared, PrepareError> {
     let wanted = publish.version;
     let latest = repo.versions(folder).last().copied();
-    let same_version_folder = |contribution: &Contribution| {
-        // The test is the repository's once written: only the decoder and manifest count.
-        contribution
-            .versioned
-            .iter()
-            .filter(|f| !f.path.ends_with(".test.ts"))
-            .all(|f| repo.read(folder, &f.path).as_deref() == Some(f.bytes.as_slice()))
+    // Whether every file of `files` is in the clone exactly so.
+    let all_in_clone = |files: &mut dyn Iterator<Item = &File>| -> Result<bool, PrepareError> {
+        for file in files {
+            if repo.read(folder, &file.path)?.as_deref() != Some(file.bytes.as_slice()) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     };
     let (contribution, new_version) = match latest {
         // A version the YAML names and the clone lacks is written, changed or not.
         Some(latest) if wanted > latest => (build(wanted), true),
-        Some(latest) if same_version_folder(&build(latest)) => (build(latest), false),
-        Some(latest) => (build(latest.next_patch()), true),
+        Some(latest) => {
+            let same = build(latest);
+            // The test is the repository's once written: only the decoder and manifest count.
+            let mut compared = same
+                .versioned
+                .iter()
+                .filter(|f| !f.path.ends_with(".test.ts"));
+            if all_in_clone(&mut compared)? {
+                (same, false)
+            } else {
+                let next = latest
+                    .next_patch()
+                    .ok_or_else(|| PrepareError::NoNextVersion {
+                        key: key.to_owned(),
+                        folder: folder.to_owned(),
+                        latest,
+                    })?;
+                (build(next), true)
+            }
+        }
         None => (build(wanted), true),
     };
-    let mut changed: Vec<File> = contribution
-        .top
-        .iter()
-        .filter(|f| repo.read(folder, &f.path).as_deref() != Some(f.bytes.as_slice()))
-        .cloned()
-        .collect();
+    let mut changed = Vec::new();
+    for file in &contribution.top {
+        if !all_in_clone(&mut std::iter::once(file))? {
+            changed.push(file.clone());
+        }
+    }
     if new_version {
         changed.extend(contribution.versioned.iter().cloned());
     }
     let catalog_id = repo.mapped(contribution.catalog_id());
     let configured = (contribution.version != wanted).then_some(wanted);
-    Prepared {
+    Ok(Prepared {
         contribution,
         changed,
         new_version,
         catalog_id,
         configured,
-    }
+    })
 }

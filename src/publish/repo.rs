@@ -27,9 +27,14 @@ pub enum RepoError {
     Write { path: PathBuf, reason: String },
 }
 
+/// The largest file of the clone that is read (a manifest, a decoder, a logo, `map-ids.json`).
+pub const CLONE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
+
 /// The clone, with its schemas and id map read once.
 pub struct Repo {
     root: PathBuf,
+    /// `root` with links resolved: every file read must be under it.
+    canonical: PathBuf,
     map_ids: BTreeMap<String, String>,
     schemas: BTreeMap<&'static str, Value>,
 }
@@ -49,29 +54,70 @@ impl Repo {
         if !root.join("decoders").is_dir() || !root.join("schema").is_dir() {
             return Err(RepoError::NotAClone(root.to_owned()));
         }
-        let mut schemas = BTreeMap::new();
+        // Every write goes under `decoders/`: a link there would carry them elsewhere.
+        if fs::symlink_metadata(root.join("decoders")).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(RepoError::Write {
+                path: root.join("decoders"),
+                reason: "it is a link; publish writes only into a real decoders/ folder of the \
+                         clone"
+                    .into(),
+            });
+        }
+        let canonical = fs::canonicalize(root).map_err(|e| RepoError::Read {
+            path: root.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let mut repo = Repo {
+            root: root.to_owned(),
+            canonical,
+            map_ids: BTreeMap::new(),
+            schemas: BTreeMap::new(),
+        };
         for name in SCHEMAS {
-            let path = root.join("schema").join(name);
-            let text = read_text(&path)?;
-            let schema = serde_json::from_str(&text).map_err(|e| RepoError::Read {
-                path: path.clone(),
+            let path = Path::new("schema").join(name);
+            let bytes = repo.read_file(&path)?.ok_or_else(|| RepoError::Read {
+                path: root.join(&path),
+                reason: "it is missing".into(),
+            })?;
+            let schema = serde_json::from_slice(&bytes).map_err(|e| RepoError::Read {
+                path: root.join(&path),
                 reason: e.to_string(),
             })?;
-            schemas.insert(name, schema);
+            repo.schemas.insert(name, schema);
         }
-        let map_path = root.join("map-ids.json");
-        let map_ids = match fs::read_to_string(&map_path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| RepoError::Read {
-                path: map_path,
+        if let Some(bytes) = repo.read_file(Path::new("map-ids.json"))? {
+            repo.map_ids = serde_json::from_slice(&bytes).map_err(|e| RepoError::Read {
+                path: root.join("map-ids.json"),
                 reason: e.to_string(),
-            })?,
-            Err(_) => BTreeMap::new(),
+            })?;
+        }
+        Ok(repo)
+    }
+
+    /// The bytes of `relative` (a path in the clone), `None` when it does not exist. Read
+    /// only when it is a regular file of at most [`CLONE_FILE_LIMIT`] bytes that stays
+    /// inside the clone, links resolved: the clone is someone else's repository, and a link
+    /// to `/dev/zero` or a FIFO in it must not hang or exhaust the command.
+    pub fn read_file(&self, relative: &Path) -> Result<Option<Vec<u8>>, RepoError> {
+        let path = self.root.join(relative);
+        let refused = |reason: String| RepoError::Read {
+            path: path.clone(),
+            reason,
         };
-        Ok(Repo {
-            root: root.to_owned(),
-            map_ids,
-            schemas,
-        })
+        match fs::symlink_metadata(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(refused(error.to_string())),
+            Ok(_) => {}
+        }
+        let resolved = fs::canonicalize(&path).map_err(|e| refused(e.to_string()))?;
+        if !resolved.starts_with(&self.canonical) {
+            return Err(refused(
+                "it links out of the clone: refused without reading".into(),
+            ));
+        }
+        crate::bounded::read(&resolved, CLONE_FILE_LIMIT, "a file of the decoders clone")
+            .map(Some)
+            .map_err(|e| refused(e.to_string()))
     }
 
     /// The clone's folder, as given.
@@ -102,21 +148,31 @@ impl Repo {
         versions
     }
 
-    /// The bytes of `folder/path`, when it is a file.
-    pub fn read(&self, folder: &str, path: &str) -> Option<Vec<u8>> {
-        fs::read(self.root.join(folder).join(path)).ok()
+    /// The bytes of `folder/path`, `None` when it does not exist (see [`Repo::read_file`]).
+    pub fn read(&self, folder: &str, path: &str) -> Result<Option<Vec<u8>>, RepoError> {
+        self.read_file(&Path::new(folder).join(path))
     }
 
     /// The path a connector's `payload-config.jsonc` names a public network by, found by its
     /// catalog id among the repository's networks (the id of each from its `network.jsonc`
     /// name and version, `map-ids.json` applied).
-    pub fn public_network_path(&self, catalog_id: &str) -> Option<String> {
-        let networks = fs::read_dir(self.root.join("decoders/network")).ok()?;
-        for entry in networks.flatten() {
-            let Ok(text) = fs::read_to_string(entry.path().join("network.jsonc")) else {
+    pub fn public_network_path(&self, catalog_id: &str) -> Result<Option<String>, RepoError> {
+        let Ok(networks) = fs::read_dir(self.root.join("decoders/network")) else {
+            return Ok(None);
+        };
+        let mut folders: Vec<String> = networks
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .collect();
+        folders.sort();
+        for folder in folders {
+            let manifest = Path::new("decoders/network")
+                .join(&folder)
+                .join("network.jsonc");
+            let Some(bytes) = self.read_file(&manifest)? else {
                 continue;
             };
-            let Ok(manifest) = serde_json::from_str::<Value>(&text) else {
+            let Ok(manifest) = serde_json::from_slice::<Value>(&bytes) else {
                 continue;
             };
             let name = manifest["name"].as_str().unwrap_or_default();
@@ -129,12 +185,15 @@ impl Repo {
                     continue;
                 }
                 let src = files["src"].as_str().unwrap_or("./payload.js");
-                let file = Path::new(src).file_name()?.to_str()?;
-                let folder = entry.file_name().into_string().ok()?;
-                return Some(format!("../../../../network/{folder}/{version}/{file}"));
+                let Some(file) = Path::new(src).file_name().and_then(|f| f.to_str()) else {
+                    continue;
+                };
+                return Ok(Some(format!(
+                    "../../../../network/{folder}/{version}/{file}"
+                )));
             }
         }
-        None
+        Ok(None)
     }
 
     /// What the clone holds of each publication of `desired`: its newest version folder and
@@ -193,16 +252,38 @@ impl Repo {
         violations
     }
 
-    /// Refuses, before anything is written, a folder whose existing part leads out of the
-    /// clone's `decoders/` (a link in the clone).
-    pub fn check_writable(&self, folder: &str) -> Result<(), RepoError> {
-        let mut existing = self.root.join(folder);
-        while !existing.exists() {
-            if !existing.pop() {
-                break;
+    /// Refuses, before anything is written, a folder or any of `files` (paths relative to
+    /// it) whose existing part leads out of the clone's `decoders/` (a link in the clone), or
+    /// a file that exists as anything but a regular file: every contribution is checked
+    /// before the first one is written.
+    pub fn check_writable(&self, folder: &str, files: &[&File]) -> Result<(), RepoError> {
+        let base = self.root.join(folder);
+        for path in std::iter::once(base.clone()).chain(files.iter().map(|f| base.join(&f.path))) {
+            let mut existing = path.clone();
+            while !existing.exists() {
+                if !existing.pop() {
+                    break;
+                }
+            }
+            self.inside_decoders(&existing, &path)?;
+            if existing != path && !existing.is_dir() {
+                return Err(RepoError::Write {
+                    path: existing,
+                    reason: "it is in the way of a folder tagoform writes into".into(),
+                });
+            }
+            if let Ok(metadata) = fs::symlink_metadata(&path) {
+                if path != base && !metadata.file_type().is_file() {
+                    return Err(RepoError::Write {
+                        path,
+                        reason: "it is a link or not a regular file; tagoform writes only plain \
+                                 files"
+                            .into(),
+                    });
+                }
             }
         }
-        self.inside_decoders(&existing, &self.root.join(folder))
+        Ok(())
     }
 
     /// `Ok` when `existing`, links resolved, is under the clone's `decoders/`; otherwise an
@@ -246,13 +327,15 @@ impl Repo {
                 // A link in the clone must not carry a write out of `decoders/`.
                 self.inside_decoders(parent, parent)?;
             }
-            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            if fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
                 return Err(RepoError::Write {
                     path,
-                    reason: "it is a link; tagoform writes only plain files".into(),
+                    reason: "it is a link or not a regular file; tagoform writes only plain \
+                             files"
+                        .into(),
                 });
             }
-            fs::write(&path, &file.bytes).map_err(|e| RepoError::Write {
+            write_replacing(&path, &file.bytes).map_err(|e| RepoError::Write {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
@@ -263,8 +346,12 @@ impl Repo {
     /// The commands the repository's README asks to run before a pull request, with the
     /// package manager the clone uses (`packageManager` of its `package.json`).
     pub fn checks(&self, folders: &[String]) -> Vec<String> {
-        let package = fs::read_to_string(self.root.join("package.json")).unwrap_or_default();
-        let pnpm = serde_json::from_str::<Value>(&package)
+        let package = self
+            .read_file(Path::new("package.json"))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let pnpm = serde_json::from_slice::<Value>(&package)
             .ok()
             .and_then(|p| p["packageManager"].as_str().map(|m| m.starts_with("pnpm")))
             .unwrap_or(false);
@@ -288,11 +375,23 @@ impl Repo {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, RepoError> {
-    fs::read_to_string(path).map_err(|e| RepoError::Read {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })
+/// Writes a new file beside `path` and renames it over: the old file's inode is replaced,
+/// never written through, so a hard link in the clone to a file elsewhere is not changed.
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".tagoform-{}.tmp", std::process::id()));
+    let aside = PathBuf::from(aside);
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&aside)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| fs::rename(&aside, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&aside);
+    }
+    written
 }
 
 fn violations_of(schema: &Value, file: &File, folder: &str) -> Vec<String> {

@@ -70,22 +70,28 @@ fn setup(world: &World, network_publish: bool) {
     );
 }
 
-/// Every file under `dir`, by path relative to it, with its bytes.
+/// Every file under `dir`, by path relative to it, with its bytes (a link or a FIFO by what
+/// it is; folders that are links are not entered).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
+            let kind = std::fs::symlink_metadata(&path).unwrap().file_type();
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if kind.is_dir() {
                 pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
+            } else if kind.is_file() {
                 files.insert(relative, std::fs::read(&path).unwrap());
+            } else {
+                // A link or a FIFO: what it is, never what reading it would give.
+                let target = std::fs::read_link(&path).unwrap_or_default();
+                files.insert(relative, format!("-> {}", target.display()).into_bytes());
             }
         }
     }
@@ -405,4 +411,167 @@ async fn a_targeted_connector_brings_the_network_version_it_names() {
     assert!(world
         .path("clone/decoders/network/field-lorawan/v1.0.0/payload.js")
         .is_file());
+}
+
+/// The clone is someone else's repository: a file of it that links to a device or out of the
+/// clone, or is a FIFO, is refused without being read (a FIFO would hang the command, a link
+/// to `/dev/zero` read until memory runs out), naming the file; nothing is written.
+#[tokio::test]
+async fn files_of_the_clone_are_read_only_when_regular_bounded_and_inside_it() {
+    let cases: [(&str, &str); 3] = [
+        ("map-ids.json", "fifo"),
+        ("decoders/network/lorawan-ttn/network.jsonc", "/dev/zero"),
+        ("package.json", "/etc/hostname"),
+    ];
+    for (file, what) in cases {
+        let world = World::start().await;
+        setup(&world, true);
+        let path = world.path(&format!("clone/{file}"));
+        std::fs::remove_file(&path).unwrap();
+        if what == "fifo" {
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.unwrap().success());
+        } else {
+            std::os::unix::fs::symlink(what, &path).unwrap();
+        }
+        let before = tree(&world.path("clone/decoders"));
+        let run = publish(&world).await;
+        if file == "package.json" {
+            // Read only to name the checks to run: a link out of the clone is not followed,
+            // and npm's checks are named.
+            run.code(0);
+            assert!(run.stdout.contains("  npm ci\n"), "{}", run.stdout);
+            continue;
+        }
+        run.code(1);
+        let reason = if what == "fifo" {
+            "it is not a regular file (a device, a FIFO, a socket or a folder): refused without reading"
+        } else {
+            "it links out of the clone: refused without reading"
+        };
+        assert!(
+            run.stderr
+                .contains(&format!("cannot read `clone/{file}`: {reason}")),
+            "{file}: {}",
+            run.stderr
+        );
+        assert_eq!(tree(&world.path("clone/decoders")), before, "{file}");
+    }
+}
+
+/// A clone whose `decoders/` is itself a link is refused before any write: the folder it
+/// points to stays empty.
+#[tokio::test]
+async fn a_clone_whose_decoders_folder_is_a_link_is_refused() {
+    let world = World::start().await;
+    setup(&world, true);
+    std::fs::rename(world.path("clone/decoders"), world.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(world.path("elsewhere"), world.path("clone/decoders")).unwrap();
+    let before = tree(&world.path("elsewhere"));
+    let run = publish(&world).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot write `clone/decoders`: it is a link; publish writes only into a real \
+         decoders/ folder of the clone\n"
+    );
+    assert_eq!(tree(&world.path("elsewhere")), before);
+}
+
+/// A file of the clone hard-linked to one outside it is replaced, not written through: the
+/// outside file keeps its bytes.
+#[tokio::test]
+async fn a_hard_link_in_the_clone_does_not_carry_a_write_outside() {
+    let world = World::start().await;
+    setup(&world, true);
+    publish(&world).await.code(0);
+    let description = world.path("clone/decoders/network/field-lorawan/description.md");
+    std::fs::write(world.path("outside.md"), "outside\n").unwrap();
+    std::fs::remove_file(&description).unwrap();
+    std::fs::hard_link(world.path("outside.md"), &description).unwrap();
+    let run = publish(&world).await;
+    run.code(0);
+    assert!(
+        run.stdout
+            .contains("  wrote decoders/network/field-lorawan/description.md\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(world.read("outside.md"), "outside\n");
+    assert_eq!(
+        std::fs::read_to_string(&description).unwrap(),
+        "A private LoRaWAN network server.\n"
+    );
+}
+
+/// The largest patch number has no next one: a changed decoder at
+/// `v1.0.18446744073709551615` is refused, where it wrapped to `v1.0.0` and rewrote it.
+#[tokio::test]
+async fn a_version_with_no_next_patch_is_refused_not_wrapped() {
+    let world = World::start().await;
+    setup(&world, true);
+    let last = "v1.0.18446744073709551615";
+    world.edit(
+        "tagoform.yaml",
+        "      version: v1.0.0\n      logo_file: th-logo.png",
+        &format!("      version: {last}\n      logo_file: th-logo.png"),
+    );
+    publish(&world).await.code(0);
+    world.write("th.js", "// th decoder v2\n");
+    let before = tree(&world.path("clone/decoders"));
+    let run = publish(&world).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: nothing was written to the clone\n  caused by: \
+             `decoders/connector/field/th-sensor` has the version {last} in the clone, which has \
+             no next patch version: set `publish.version` of th to a newer minor or major \
+             version\n"
+        )
+    );
+    assert_eq!(tree(&world.path("clone/decoders")), before);
+}
+
+/// Everything is checked before the first write: a connector file that cannot be written (a
+/// file where its version folder goes) stops the run before the network is written.
+#[tokio::test]
+async fn a_file_that_cannot_be_written_stops_publish_before_any_write() {
+    let world = World::start().await;
+    setup(&world, true);
+    world.write(
+        "clone/decoders/connector/field/th-sensor/v1.0.0",
+        "not a folder\n",
+    );
+    let before = tree(&world.path("clone/decoders"));
+    let run = publish(&world).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: nothing was written to the clone\n  caused by: cannot write \
+         `clone/decoders/connector/field/th-sensor/v1.0.0`: it is in the way of a folder \
+         tagoform writes into\n"
+    );
+    assert_eq!(tree(&world.path("clone/decoders")), before);
+    assert!(!world.path("clone/decoders/network/field-lorawan").exists());
+}
+
+/// `map-ids.json` is the clone's text: an id it maps to is printed escaped.
+#[tokio::test]
+async fn a_mapped_id_from_the_clone_is_printed_escaped() {
+    let world = World::start().await;
+    setup(&world, true);
+    world.write(
+        "clone/map-ids.json",
+        &format!("{{\"{NETWORK_ID}\": \"old\\u001b[2Jid\\nforged line\"}}"),
+    );
+    let run = publish(&world).await;
+    run.code(0);
+    assert!(
+        run.stdout
+            .contains("catalog id old\\u{1b}[2Jid\\u{a}forged line\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\u{1b}'));
 }
