@@ -25,6 +25,30 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// True when nothing of `text` would be seen: white space, control, invisible and
+/// direction characters, and the blank-looking letters and fillers (U+2800 Braille blank,
+/// U+115F, U+1160, U+3164 and U+FFA0 Hangul fillers, U+034F, U+17B4, U+17B5). A name like
+/// that is as good as empty, and cannot be told from another one.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || is_invisible(c)
+            || is_bidi_control(c)
+            || matches!(
+                c,
+                '\u{034f}'
+                    | '\u{115f}'
+                    | '\u{1160}'
+                    | '\u{17b4}'
+                    | '\u{17b5}'
+                    | '\u{2800}'
+                    | '\u{3164}'
+                    | '\u{ffa0}'
+            )
+    })
+}
+
 /// `text` with control characters (a tab excepted), the line and paragraph separators (line
 /// breaks to YAML 1.1), bidirectional formatting characters and invisible characters written
 /// as `\u{...}`; borrowed when there is none, which is nearly

@@ -157,9 +157,11 @@ mod tests {
             names,
             [
                 "tagoform",
+                "tagoform-init",
                 "tagoform-validate",
                 "tagoform-schema",
                 "tagoform-plan",
+                "tagoform-show",
                 "tagoform-apply",
                 "tagoform-export",
                 "tagoform-publish",
@@ -185,10 +187,14 @@ mod tests {
             assert!(page.contains(".SH \"ENVIRONMENT\"\n"), "{name}");
             assert!(page.contains(".SH \"EXIT STATUS\"\n"), "{name}");
         }
-        let apply = String::from_utf8(pages[4].1.clone()).unwrap();
+        let page = |name: &str| {
+            let (_, bytes) = pages.iter().find(|(n, _)| n == name).unwrap();
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let apply = page("tagoform-apply");
         assert!(apply.contains(".TP\n\\fB4\\fR\nRefused before any write"));
         assert!(apply.contains("\\fBTAGOIO_OTP_TYPE\\fR"));
-        let export = String::from_utf8(pages[5].1.clone()).unwrap();
+        let export = page("tagoform-export");
         assert!(export.contains(
             "tagoform\\-export \\- Write the live account (or some of its profiles) as tagoform YAML, to adopt it\n"
         ));

@@ -21,6 +21,10 @@ pub struct Publish {
     pub description: Option<String>,
     /// The pull request's text.
     pub message: Option<String>,
+    /// `update_existing: true`: the clone's folder is this object's own entry, whatever its
+    /// description and images say.
+    #[serde(default)]
+    pub update_existing: bool,
     pub origin: Origin,
 }
 

@@ -378,6 +378,13 @@ pub struct ConnectorPublish {
     pub description_file: Option<String>,
     /// The pull request's text, for the reviewers.
     pub message: Option<String>,
+    /// true: the folder this publication writes to already holds this object's own entry of
+    /// the catalog (published from here before), and a new version is added to it although
+    /// its description or images there differ. Without it, `tagoform publish` never writes
+    /// into an entry whose description or images are not this configuration's: a catalog
+    /// entry is never taken over because it has the same name.
+    #[serde(default)]
+    pub update_existing: bool,
 }
 
 /// A network wanted in TagoIO's public catalog. Its folder in the repository is its name,
@@ -402,6 +409,13 @@ pub struct NetworkPublish {
     pub description_file: Option<String>,
     /// The pull request's text, for the reviewers.
     pub message: Option<String>,
+    /// true: the folder this publication writes to already holds this object's own entry of
+    /// the catalog (published from here before), and a new version is added to it although
+    /// its description or images there differ. Without it, `tagoform publish` never writes
+    /// into an entry whose description or images are not this configuration's: a catalog
+    /// entry is never taken over because it has the same name.
+    #[serde(default)]
+    pub update_existing: bool,
 }
 
 // The model keeps this and `SerialNumber` as they are (saved plans serialize them), so each

@@ -119,6 +119,9 @@ pub struct RunningEmulator {
     state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The state file's lock: let go when the emulator is stopped or dropped, so that the
+    /// next command on the same state can start at once.
+    state_lock: Option<state_lock::StateLock>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -152,6 +155,8 @@ impl RunningEmulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // Only once the server has stopped: no write of it can follow.
+        self.state_lock.take();
     }
 }
 
@@ -214,7 +219,6 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     let (shutdown, stopped) = oneshot::channel::<()>();
     let router = app(app_state.clone());
     let task = tokio::spawn(async move {
-        let _state_lock = state_lock;
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {
             let _ = stopped.await;
         });
@@ -227,6 +231,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         state: app_state,
         shutdown: Some(shutdown),
         task: Some(task),
+        state_lock,
     })
 }
 

@@ -97,7 +97,7 @@ mod tests {
         let refused = acquire(&state).unwrap_err().to_string();
         assert!(
             refused.starts_with(&format!(
-                "{} is in use by another tagoform process (pid {}, tagoform ",
+                "{} is in use by another tagoform process (pid {}, tagoform",
                 state.display(),
                 std::process::id()
             )),

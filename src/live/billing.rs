@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::fetch::{in_slot, reading, unique_ids, FetchError};
 use super::snapshot::{Id, LiveBilling};
-use crate::api::types::{AllocationItem, Subscription};
+use crate::api::types::{AllocationItem, Prices, Subscription};
 use crate::api::Client;
 use crate::billing::{AddOn, Service};
 use crate::config::Desired;
@@ -52,15 +52,35 @@ pub async fn read(
         let prices = in_slot(slots, client.pricing())
             .await
             .map_err(reading("TagoIO's prices"))?;
-        billing.addon_prices = Some(
-            prices
-                .addons
-                .into_iter()
-                .filter_map(|p| AddOn::from_key(&p.name).map(|addon| (addon, p.price)))
-                .collect(),
-        );
+        billing.addon_prices = Some(addon_prices(prices)?);
     }
     Ok(billing)
+}
+
+/// The list price of each add-on tagoform knows. A price list that names one add-on twice, or
+/// gives one a price that is not a number of 0 or more, is malformed: which of two prices
+/// would be charged is not for tagoform to guess.
+fn addon_prices(prices: Prices) -> Result<BTreeMap<AddOn, f64>, FetchError> {
+    const WHAT: &str = "TagoIO's prices (GET /pricing)";
+    let mut by_addon = BTreeMap::new();
+    for price in prices.addons {
+        let Some(addon) = AddOn::from_key(&price.name) else {
+            continue;
+        };
+        if !(price.price.is_finite() && price.price >= 0.0) {
+            return Err(malformed(
+                WHAT,
+                format!("the add-on {addon} has the price {}", price.price),
+            ));
+        }
+        if by_addon.insert(addon, price.price).is_some() {
+            return Err(malformed(
+                WHAT,
+                format!("the add-on {addon} is listed twice"),
+            ));
+        }
+    }
+    Ok(by_addon)
 }
 
 fn malformed(what: &str, detail: String) -> FetchError {
@@ -153,4 +173,49 @@ fn buys_an_addon(
                     None => true,
                 })
         })
+}
+
+#[cfg(test)]
+mod price_tests {
+    use super::*;
+    use crate::api::types::AddOnPrice;
+
+    fn prices(list: &[(&str, f64)]) -> Prices {
+        Prices {
+            addons: list
+                .iter()
+                .map(|(name, price)| AddOnPrice {
+                    name: (*name).to_owned(),
+                    price: *price,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_add_on_listed_twice_or_priced_below_zero_is_malformed() {
+        assert_eq!(
+            addon_prices(prices(&[
+                ("mobile", 99.0),
+                ("custom_dns", 10.0),
+                ("other", 1.0)
+            ]))
+            .unwrap(),
+            BTreeMap::from([(AddOn::Mobile, 99.0), (AddOn::CustomDns, 10.0)])
+        );
+        let twice = addon_prices(prices(&[("mobile", 99.0), ("mobile", 1.0)])).unwrap_err();
+        assert!(
+            twice
+                .to_string()
+                .contains("the add-on mobile is listed twice"),
+            "{twice}"
+        );
+        let negative = addon_prices(prices(&[("mobile", -5.0)])).unwrap_err();
+        assert!(
+            negative
+                .to_string()
+                .contains("the add-on mobile has the price -5"),
+            "{negative}"
+        );
+    }
 }

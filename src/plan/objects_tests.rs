@@ -61,6 +61,7 @@ fn publish_plans_no_operation_only_where_the_catalog_and_the_clone_stand() {
         images: Vec::new(),
         description: None,
         message: None,
+        update_existing: false,
         origin: origin(35),
     });
     // `printf %s 'connector:acmeth-v1.0.0' | md5sum`

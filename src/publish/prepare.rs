@@ -41,6 +41,14 @@ pub enum PrepareError {
     Schema(Vec<String>),
     #[error(transparent)]
     Clone(#[from] super::repo::RepoError),
+    #[error("{kind} `{key}`: the clone's `{folder}` is the catalog entry `{entry}`, whose description or images are not this configuration's; publish never takes an entry over because it has the same name. To publish this {kind} as an entry of its own, give it another {rename}; if that entry is yours (published from this configuration before), set `publish.update_existing: true` to add a version to it")]
+    TakesOver {
+        kind: &'static str,
+        key: String,
+        folder: String,
+        entry: String,
+        rename: &'static str,
+    },
     #[error("`{folder}` has the version {latest} in the clone, which has no next patch version: set `publish.version` of {key} to a newer minor or major version")]
     NoNextVersion {
         key: String,
@@ -194,6 +202,57 @@ fn images(publish: &Publish) -> Result<ImageBytes, PrepareError> {
         .collect()
 }
 
+/// Refuses to write into a folder of the clone that holds another entry of the catalog: one
+/// whose manifest (its versions aside), description or images differ from what this
+/// configuration writes. Names are not identities: a private network called `LoRaWAN TTN`
+/// must not rewrite the public one's folder.
+fn refuse_takeover(
+    repo: &Repo,
+    key: &str,
+    folder: &str,
+    ours: &Contribution,
+) -> Result<(), PrepareError> {
+    let manifest_name = format!("{}.jsonc", ours.kind);
+    let Some(existing) = repo.read(folder, &manifest_name)? else {
+        return Ok(());
+    };
+    let without_versions = |bytes: &[u8]| {
+        let mut value: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("versions");
+        }
+        value
+    };
+    let mut same = true;
+    for file in &ours.top {
+        let there = repo.read(folder, &file.path)?;
+        same &= match (file.path == manifest_name, there) {
+            (true, Some(there)) => without_versions(&there) == without_versions(&file.bytes),
+            (false, Some(there)) => there == file.bytes,
+            (_, None) => false,
+        };
+    }
+    if same {
+        return Ok(());
+    }
+    let entry = without_versions(&existing)["name"]
+        .as_str()
+        .map(|name| crate::text::visible(name).into_owned())
+        .unwrap_or_else(|| folder.to_owned());
+    let connector = ours.kind == "connector";
+    Err(PrepareError::TakesOver {
+        kind: if connector { "connector" } else { "network" },
+        key: key.to_owned(),
+        folder: folder.to_owned(),
+        entry,
+        rename: if connector {
+            "manufacturer or model"
+        } else {
+            "name (a network's folder is its name)"
+        },
+    })
+}
+
 /// The version to write and the files that differ, by the rule in the module's doc.
 fn decide(
     repo: &Repo,
@@ -204,6 +263,9 @@ fn decide(
 ) -> Result<Prepared, PrepareError> {
     let wanted = publish.version;
     let latest = repo.versions(folder).last().copied();
+    if !publish.update_existing {
+        refuse_takeover(repo, key, folder, &build(latest.unwrap_or(wanted)))?;
+    }
     // Whether every file of `files` is in the clone exactly so.
     let all_in_clone = |files: &mut dyn Iterator<Item = &File>| -> Result<bool, PrepareError> {
         for file in files {

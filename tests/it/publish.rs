@@ -485,6 +485,12 @@ async fn a_hard_link_in_the_clone_does_not_carry_a_write_outside() {
     let world = World::start().await;
     setup(&world, true);
     publish(&world).await.code(0);
+    // The entry is this configuration's own, whatever its description now says.
+    world.edit(
+        "tagoform.yaml",
+        "      description_file: network.md\n",
+        "      description_file: network.md\n      update_existing: true\n",
+    );
     let description = world.path("clone/decoders/network/field-lorawan/description.md");
     std::fs::write(world.path("outside.md"), "outside\n").unwrap();
     std::fs::remove_file(&description).unwrap();
@@ -574,4 +580,46 @@ async fn a_mapped_id_from_the_clone_is_printed_escaped() {
         run.stdout
     );
     assert!(!run.stdout.contains('\u{1b}'));
+}
+
+/// A private network named like a public catalog entry never takes that entry over: publish
+/// refuses, naming the entry and both ways out, and writes nothing; with
+/// `update_existing: true` (the entry is declared this configuration's own) it adds a version.
+#[tokio::test]
+async fn a_network_named_like_a_catalog_entry_does_not_take_it_over() {
+    let world = World::start().await;
+    setup(&world, true);
+    world.edit("tagoform.yaml", "name: Field LoRaWAN", "name: LoRaWAN TTN");
+    world.edit(
+        "tagoform.yaml",
+        "field, {id: 455395f58cb0abde67cf7f4a}",
+        "field",
+    );
+    let before = tree(&world.path("clone/decoders"));
+    let run = publish(&world).await;
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        "error: nothing was written to the clone\n  caused by: network `field`: the clone's \
+         `decoders/network/lorawan-ttn` is the catalog entry `LoRaWAN TTN`, whose description or \
+         images are not this configuration's; publish never takes an entry over because it has \
+         the same name. To publish this network as an entry of its own, give it another name \
+         (a network's folder is its name); if that entry is yours (published from this \
+         configuration before), set `publish.update_existing: true` to add a version to it\n"
+    );
+    assert_eq!(tree(&world.path("clone/decoders")), before);
+
+    world.edit(
+        "tagoform.yaml",
+        "      description_file: network.md\n",
+        "      description_file: network.md\n      update_existing: true\n",
+    );
+    let run = publish(&world).await;
+    run.code(0);
+    assert!(
+        run.stdout
+            .contains("network `field`: decoders/network/lorawan-ttn/v1.0.1 (new version)"),
+        "{}",
+        run.stdout
+    );
 }

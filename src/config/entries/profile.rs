@@ -12,6 +12,52 @@ use crate::config::locate::{self, error_at, origin, Step};
 use crate::config::model::{AddOn, Expiry, Member, Period, PeriodUnit, Profile, Token};
 use crate::config::wire;
 
+/// The variables tagoform reads credentials other than profile tokens from: a profile token
+/// read from one of them would send the password (or the two-factor secret) to TagoIO as a
+/// token, and show it wherever a token's variable is named.
+const CREDENTIAL_VARIABLES: [&str; 6] = [
+    "TAGOIO_EMAIL",
+    "TAGOIO_PASSWORD",
+    "TAGOIO_PIN",
+    "TAGOIO_OTP_TYPE",
+    "TAGOIO_TOTP_SECRET",
+    "TAGOIO_API",
+];
+
+/// `token_env` must not name a credential variable of tagoform's own (an error), and should
+/// name one that holds a token (a warning otherwise: `AWS_SECRET_ACCESS_KEY` would be sent
+/// to TagoIO in the `token` header).
+fn token_env_purpose(cx: &Context<'_>, variable: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let node = node_at(cx, &[key("token_env")]);
+    if CREDENTIAL_VARIABLES.contains(&variable) {
+        diagnostics.push(
+            error_at(
+                cx.file,
+                node,
+                format!(
+                    "`token_env` names {variable}, which tagoform reads for another credential"
+                ),
+            )
+            .with_help(
+                "name a variable of its own for this profile's token, e.g. `TAGOIO_TOKEN_ACME`",
+            ),
+        );
+    } else if is_variable_name(variable) && !variable.to_ascii_uppercase().contains("TOKEN") {
+        let mut warning = Diagnostic::warning(
+            cx.file,
+            node.line,
+            node.column,
+            format!(
+                "`token_env` names {variable}, which does not look like a variable holding a \
+                 TagoIO token: its value is sent to TagoIO as this profile's token"
+            ),
+        )
+        .with_help("name the variable after what it holds, e.g. `TAGOIO_TOKEN_ACME`");
+        warning.width = node.width;
+        diagnostics.push(warning);
+    }
+}
+
 pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
     let what = format!("profile `{}`", cx.key);
     let (wire, translation): (wire::Profile, _) =
@@ -19,6 +65,7 @@ pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Pr
     let cx = &cx.translated(translation);
     let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
     if let Some(variable) = &wire.token_env {
+        token_env_purpose(cx, variable, diagnostics);
         if !is_variable_name(variable) {
             diagnostics.push(
                 error_at(
@@ -215,7 +262,7 @@ fn tokens(
             continue;
         }
         seen.insert(token.name.clone(), name_node.line);
-        if token.name.trim().is_empty() {
+        if crate::text::is_blank(&token.name) {
             diagnostics.push(
                 error_at(cx.file, name_node, "a token has an empty name")
                     .with_help("name the token: tagoform finds it on TagoIO by its name"),
@@ -298,8 +345,27 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
             "the expiry `{text}` is zero: the token would never be usable"
         ));
     }
+    // At most about 100 years: a longer period names a date no clock reads back the same,
+    // and `never` says what such a period means.
+    let days_per_unit = match unit {
+        PeriodUnit::Minutes => 1.0 / 1440.0,
+        PeriodUnit::Hours => 1.0 / 24.0,
+        PeriodUnit::Days => 1.0,
+        PeriodUnit::Weeks => 7.0,
+        PeriodUnit::Months => 31.0,
+        PeriodUnit::Years => 366.0,
+    };
+    if f64::from(amount) * days_per_unit > MAX_PERIOD_DAYS {
+        return Err(format!(
+            "the expiry `{text}` lies more than 100 years ahead: write `never` for a token that \
+             should not expire"
+        ));
+    }
     Ok(Expiry::Period(Period { amount, unit }))
 }
+
+/// The longest period an expiry may be: 100 years of 366 days.
+const MAX_PERIOD_DAYS: f64 = 36_600.0;
 
 #[cfg(test)]
 mod tests {
@@ -329,6 +395,16 @@ mod tests {
         assert_eq!(
             parse_expiry("2027-02-30"),
             Err("`2027-02-30` is not a date (YYYY-MM-DD)".to_owned())
+        );
+        assert!(parse_expiry("100 years").is_ok());
+        assert!(parse_expiry("5200 weeks").is_ok());
+        assert_eq!(
+            parse_expiry("100000 years"),
+            Err(
+                "the expiry `100000 years` lies more than 100 years ahead: write `never` for a \
+                 token that should not expire"
+                    .to_owned()
+            )
         );
         assert_eq!(
             parse_expiry("soon"),

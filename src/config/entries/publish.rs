@@ -52,7 +52,7 @@ pub fn connector(
     let folders = Some((publish.manufacturer, publish.model));
     let texts = (publish.description_file, publish.message);
     let images = logo.into_iter().collect();
-    Some(request(
+    let mut request = request(
         cx,
         folders,
         version,
@@ -60,7 +60,9 @@ pub fn connector(
         texts,
         description,
         diagnostics,
-    ))
+    );
+    request.update_existing = publish.update_existing;
+    Some(request)
 }
 
 /// A network's `publish:`, as [`connector`] does.
@@ -99,15 +101,9 @@ pub fn network(
         }
     }
     let texts = (publish.description_file, publish.message);
-    Some(request(
-        cx,
-        None,
-        version,
-        images,
-        texts,
-        description,
-        diagnostics,
-    ))
+    let mut request = request(cx, None, version, images, texts, description, diagnostics);
+    request.update_existing = publish.update_existing;
+    Some(request)
 }
 
 /// Both kinds' request, with its catalog description: `description_file`, else the object's
@@ -130,6 +126,7 @@ fn request(
         images,
         description: description.flatten(),
         message,
+        update_existing: false,
         origin: origin_of(cx),
     }
 }

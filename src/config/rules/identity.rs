@@ -44,7 +44,7 @@ impl<'a> Checker<'a> {
         for (kind, section, key, name, origins, origin) in
             profiles.chain(networks).chain(connectors)
         {
-            if name.trim().is_empty() {
+            if crate::text::is_blank(name) {
                 let at = field(origins, "name", origin);
                 self.diagnostics.push(
                     error(at, format!("{kind} `{key}` has an empty name")).with_help(format!(

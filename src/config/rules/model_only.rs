@@ -27,7 +27,7 @@ pub fn check(desired: &Desired) -> Vec<Diagnostic> {
         }
         let mut seen = BTreeSet::new();
         for token in profile.tokens.iter().flatten() {
-            if token.name.trim().is_empty() {
+            if crate::text::is_blank(&token.name) {
                 diagnostics.push(error(
                     &token.origin,
                     format!("a token of profile `{}` has an empty name", profile.key),
