@@ -126,13 +126,21 @@ mod tests {
         );
         assert_eq!(format!("{spaced:?}"), "TotpSecret(<redacted>)");
         assert_eq!(TotpSecret::parse(" "), Err(TotpSecretError::Empty));
-        assert_eq!(TotpSecret::parse("GEZDGNBV1"), Err(TotpSecretError::NotBase32));
-        assert_eq!(TotpSecret::parse("GEZDGNBV"), Err(TotpSecretError::TooShort(5)));
+        assert_eq!(
+            TotpSecret::parse("GEZDGNBV1"),
+            Err(TotpSecretError::NotBase32)
+        );
+        assert_eq!(
+            TotpSecret::parse("GEZDGNBV"),
+            Err(TotpSecretError::TooShort(5))
+        );
     }
 
     #[test]
     fn steps_are_thirty_seconds_from_1970() {
-        let at = DateTime::parse_from_rfc3339("2027-03-01T10:00:29Z").unwrap().to_utc();
+        let at = DateTime::parse_from_rfc3339("2027-03-01T10:00:29Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(step_start(step(at)).timestamp(), at.timestamp() - 29);
         assert_eq!(step(step_start(step(at) + 1)), step(at) + 1);
     }

@@ -72,7 +72,7 @@ async fn unlock(args: &UnlockArgs, client: &crate::api::Client) -> anyhow::Resul
     writeln!(
         out,
         "Removed the apply lock {run_id}. If that apply is still running, it stops starting \
-         operations when it next renews its lock."
+         operations when it next confirms its lock (within a minute)."
     )?;
     Ok(ExitCode::SUCCESS)
 }

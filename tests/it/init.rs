@@ -124,7 +124,9 @@ fn init_for_gitlab_keeps_an_existing_gitignore_and_refuses_an_existing_pipeline(
     let (code, _, stderr) = init(other.path(), &["--ci", "gitlab"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.starts_with("error: init writes only new files, and these exist already: ./.gitlab-ci.yml;"),
+        stderr.starts_with(
+            "error: init writes only new files, and these exist already: ./.gitlab-ci.yml;"
+        ),
         "{stderr}"
     );
     assert_eq!(tree(other.path()), before);

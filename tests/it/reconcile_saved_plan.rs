@@ -310,12 +310,21 @@ async fn show_prints_a_saved_plan_as_plan_printed_it_without_the_network() {
             &["--format", "markdown", "--max-chars", "300"],
             &["--format", "markdown", "--max-chars", "300"],
         ),
-        (&["--format", "markdown", "--baseline", "baseline"], markdown),
+        (
+            &["--format", "markdown", "--baseline", "baseline"],
+            markdown,
+        ),
     ];
     for (n, (plan_options, show_options)) in cases.into_iter().enumerate() {
         let saved = format!("plan-{n}.json");
         let planned = world
-            .run(&[&["plan", path.as_str(), "--out", saved.as_str()], plan_options].concat())
+            .run(
+                &[
+                    &["plan", path.as_str(), "--out", saved.as_str()],
+                    plan_options,
+                ]
+                .concat(),
+            )
             .await;
         planned.code(0);
         let before = world.stats().await;
