@@ -326,7 +326,7 @@ pub struct ApplyArgs {
 fn parse_lease(text: &str) -> Result<Duration, String> {
     let lease = parse_duration(text)?;
     let minutes = lease.as_secs() / 60;
-    if lease.as_secs() % 60 != 0 || !(1..=24 * 60).contains(&minutes) {
+    if !lease.as_secs().is_multiple_of(60) || !(1..=24 * 60).contains(&minutes) {
         return Err(format!(
             "`{text}`: the lease is whole minutes from 1m to 24h, such as 15m or 1h"
         ));

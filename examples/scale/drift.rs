@@ -43,7 +43,7 @@ pub async fn make(state: &State, access: &Access) -> anyhow::Result<Drift> {
     let mut counter = 0usize;
     for profile in &customers {
         for account_id in profile.team.keys() {
-            if counter % 100 == 0 {
+            if counter.is_multiple_of(100) {
                 account.team_remove(&profile.id, account_id).await?;
                 drift.add(&profile.name, "POST /profile/{id}/team");
             }

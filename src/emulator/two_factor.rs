@@ -52,7 +52,7 @@ pub enum CodeUse {
     Sent(OtpType),
 }
 
-/// Checks `pin` as a code of kind `otp_type` for `account` at `now`. `Err(())` when refused;
+/// Checks `pin` as a code of kind `otp_type` for `account` at `now`. `None` when refused;
 /// the caller words the refusal.
 pub fn check(
     account: &Account,
@@ -60,31 +60,28 @@ pub fn check(
     pin: &str,
     now: DateTime<Utc>,
     single_use: bool,
-) -> Result<CodeUse, ()> {
+) -> Option<CodeUse> {
     match otp_type {
         OtpType::Authenticator => {
             let secret = account
                 .totp_secret
                 .as_deref()
-                .and_then(|text| TotpSecret::parse(text).ok())
-                .ok_or(())?;
+                .and_then(|text| TotpSecret::parse(text).ok())?;
             let current = totp::step(now);
             let step = [current.saturating_sub(1), current, current + 1]
                 .into_iter()
-                .find(|step| secret.code(*step) == pin)
-                .ok_or(())?;
+                .find(|step| secret.code(*step) == pin)?;
             let used = account.otp_last_step.is_some_and(|last| step <= last);
             if single_use && used {
-                return Err(());
+                return None;
             }
-            Ok(CodeUse::Step(step))
+            Some(CodeUse::Step(step))
         }
         OtpType::Sms | OtpType::Email => account
             .sent_codes
             .iter()
             .find(|sent| sent.otp_type == otp_type && sent.expires_at > now && *sent.code == *pin)
-            .map(|_| CodeUse::Sent(otp_type))
-            .ok_or(()),
+            .map(|_| CodeUse::Sent(otp_type)),
     }
 }
 

@@ -32,11 +32,15 @@ pub enum AccessError {
          TAGOIO_PASSWORD so tagoform can obtain a short-lived token"
     )]
     NoProfileToken { key: String },
-    #[error("could not obtain a short-lived token for profile `{key}` ({id}): {hint}")]
+    #[error(
+        "could not obtain a short-lived token for profile `{key}` ({id}): {}",
+        crate::live::credentials::refusal_hint(*secret)
+    )]
     Pin {
         key: String,
         id: Id,
-        hint: &'static str,
+        /// The code came from `TAGOIO_TOTP_SECRET`.
+        secret: bool,
         #[source]
         source: ApiError,
     },
@@ -254,7 +258,7 @@ impl Access {
                     return Err(AccessError::Pin {
                         key: key.to_owned(),
                         id: id.to_owned(),
-                        hint: credentials.hint(),
+                        secret: credentials.uses_secret(),
                         source,
                     })
                 }

@@ -93,24 +93,15 @@ impl Credentials {
         self.second.is_some()
     }
 
-    /// The second factor's variables, for messages: what to set when a code is refused.
-    pub fn hint(&self) -> &'static str {
-        match self.second {
-            Some(SecondFactor::Totp(_)) => {
-                "the account refused the authenticator code computed from TAGOIO_TOTP_SECRET; \
-                 check that it holds this account's authenticator secret (the base32 text shown \
-                 when the authenticator was set up)"
-            }
-            _ => {
-                "the account has two-factor authentication on, and TAGOIO_PIN is not set to a \
-                 current code; for unattended runs set TAGOIO_TOTP_SECRET to the authenticator's \
-                 secret, or set TAGOIO_PIN to the code your authenticator shows now (for a code \
-                 by SMS or e-mail, set TAGOIO_OTP_TYPE=sms or email and run `tagoform otp` to \
-                 have TagoIO send one)"
-            }
-        }
+    /// True when codes come from `TAGOIO_TOTP_SECRET`.
+    pub fn uses_secret(&self) -> bool {
+        matches!(self.second, Some(SecondFactor::Totp(_)))
     }
 
+    /// What to set when a code is refused ([`refusal_hint`]).
+    pub fn hint(&self) -> &'static str {
+        refusal_hint(self.uses_secret())
+    }
     /// Makes one credential call: `send` gets the code to carry. With `TAGOIO_TOTP_SECRET`,
     /// the code is the current step's by the server's clock. TagoIO may refuse a code used
     /// before (*unverified*), by this run or by another a moment ago, which no answer tells
@@ -192,5 +183,20 @@ async fn wait_for(client: &Client, step: u64) {
     let left = (start - server_now(client)).to_std().unwrap_or_default();
     if !left.is_zero() {
         client.inner.clock.sleep(left + STEP_MARGIN).await;
+    }
+}
+
+/// What to set when TagoIO refuses a code: `secret` when the code came from
+/// `TAGOIO_TOTP_SECRET`.
+pub fn refusal_hint(secret: bool) -> &'static str {
+    if secret {
+        "the account refused the authenticator code computed from TAGOIO_TOTP_SECRET; check \
+         that it holds this account's authenticator secret (the base32 text shown when the \
+         authenticator was set up)"
+    } else {
+        "the account has two-factor authentication on, and TAGOIO_PIN is not set to a current \
+         code; for unattended runs set TAGOIO_TOTP_SECRET to the authenticator's secret, or set \
+         TAGOIO_PIN to the code your authenticator shows now (for a code by SMS or e-mail, set \
+         TAGOIO_OTP_TYPE=sms or email and run `tagoform otp` to have TagoIO send one)"
     }
 }

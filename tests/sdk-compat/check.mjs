@@ -10,6 +10,7 @@
 // is wrong. Prints `N passed, M failed` last and exits non-zero on any failure.
 
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 
 // The SDK repeats failed requests up to 5 times by default; one attempt keeps an emulator
 // error visible instead of hiding it behind a retry.
@@ -491,7 +492,26 @@ await check("billing.editAllocation refuses more than the account's limit", asyn
 
 const secondFactorEmail = process.env.TAGOFORM_2FA_EMAIL || "carol@globex.example";
 const secondFactorPassword = process.env.TAGOFORM_2FA_PASSWORD || "carol-password";
-const secondFactorPin = process.env.TAGOFORM_2FA_PIN || "246810";
+// The account's authenticator secret (base32): every code below is computed from it, as an
+// authenticator app does (RFC 6238: HMAC-SHA-1, six digits, 30-second steps).
+const secondFactorSecret = process.env.TAGOFORM_2FA_TOTP_SECRET || "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+function authenticatorCode(secret, stepsFromNow = 0) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of secret.replace(/[\s=]/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const step = Math.floor(Date.now() / 30000) + stepsFromNow;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac("sha1", key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, "0");
+}
+const secondFactorPin = authenticatorCode(secondFactorSecret);
 
 await check("Account.login without a code answers which codes the account takes, as JSON", async () => {
   const thrown = await rejects(
@@ -517,6 +537,21 @@ await check("Account.login takes pin_code with otp_type", async () => {
   );
   assert.equal(result.email, secondFactorEmail);
 });
+
+await check("Account.login refuses an authenticator code two steps old", () =>
+  rejects(
+    Account.login(
+      {
+        email: secondFactorEmail,
+        password: secondFactorPassword,
+        pin_code: authenticatorCode(secondFactorSecret, -2),
+        otp_type: "authenticator",
+      },
+      region,
+    ),
+    /pin_code/,
+  ),
+);
 
 await check("Account.requestLoginPINCode refuses a method the account has not turned on", () =>
   rejects(

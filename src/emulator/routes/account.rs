@@ -104,7 +104,7 @@ pub fn verify_credentials<'a>(
     };
     let code = kinds
         .into_iter()
-        .find_map(|kind| two_factor::check(account, kind, pin, when.now, when.single_use).ok())
+        .find_map(|kind| two_factor::check(account, kind, pin, when.now, when.single_use))
         .ok_or_else(|| ApiError::credentials(status, "Invalid pin_code"))?;
     Ok(Verified { account, code })
 }
