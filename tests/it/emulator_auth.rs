@@ -186,6 +186,16 @@ async fn signing_in_to_a_profile_creates_a_login_token() {
         login,
         json!({"name": "test", "token": token, "type": "login", "expire_time": "2026-05-30T10:00:00.000Z"})
     );
+    // The answer is the spec's `{created_by, name, permission, profile, token}`, exactly.
+    let body = json!({"email": "demo@tagoform.local", "password": "demo-password", "profile_id": ACME, "name": "spec"});
+    let answer = api
+        .call(Method::POST, "/account/profile/token", None, Some(body))
+        .await;
+    let value = answer.result()["token"].clone();
+    assert_eq!(
+        answer.result(),
+        &json!({"created_by": "6500a1b2c3d4e5f601234500", "name": "spec", "permission": "full", "profile": ACME, "token": value})
+    );
     let stranger = json!({"email": "partner@tagoform.local", "password": "partner-password", "profile_id": ACME, "name": "x"});
     api.call(Method::POST, "/account/profile/token", None, Some(stranger))
         .await

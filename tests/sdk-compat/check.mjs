@@ -87,6 +87,10 @@ const madeToken = await check("Account.tokenCreate makes a token for a profile",
   );
   assert.equal(typeof result.token, "string");
   assert.ok(result.token.length >= 16, "a full token value");
+  // The spec's answer (specs/tagoio-api.yaml /account/profile/token), exactly these keys.
+  assert.deepEqual(Object.keys(result).sort(), ["created_by", "name", "permission", "profile", "token"]);
+  assert.equal(result.profile, homeProfile);
+  assert.equal(result.name, "sdk-compat");
   return result.token;
 });
 token = token || madeToken;
@@ -266,6 +270,24 @@ await check("profiles.tokenCreate takes an ISO-8601 expire_time (ExpireTimeOptio
   });
   assert.equal(new Date(result.expire_date).getTime(), at.getTime());
   assert.equal(typeof (await resources.profiles.tokenDelete(profileId, result.token)), "string");
+});
+
+await check("profiles.tokenCreate takes `1 week` (the legacy SDK's tokenCreate list)", async () => {
+  const result = await resources.profiles.tokenCreate(profileId, {
+    name: "sdk week token",
+    permission: "read",
+    expire_time: "1 week",
+    email,
+    password,
+  });
+  const days = (new Date(result.expire_date).getTime() - Date.now()) / 86400000;
+  assert.ok(days > 6.9 && days <= 7, `a week from now, not ${days} days`);
+  assert.equal(typeof (await resources.profiles.tokenDelete(profileId, result.token)), "string");
+});
+
+await check("connectors.list takes 10,000 items a page (TagoIO's own clients ask for that many)", async () => {
+  const list = await resources.integration.connectors.list({ amount: 10000, fields: ["id", "name"] });
+  assert.ok(Array.isArray(list));
 });
 
 await check("profiles.tokenList orders newest first by default", async () => {

@@ -22,7 +22,8 @@ mod scalars;
 mod token;
 
 pub use account::{
-    LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse,
+    LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenCreated, ProfileTokenRequest,
+    ProfileTokenResponse,
 };
 pub use billing::{
     AddOnPrice, AllocationEdit, AllocationItem, Prices, ServiceLimit, Subscription,

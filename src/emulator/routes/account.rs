@@ -8,7 +8,7 @@ use axum::Json;
 use super::{check_id, ok, require_name, Body};
 use crate::api::types::{
     ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission, ProfileListItem,
-    ProfileTokenRequest, ProfileTokenResponse, TOKEN_TYPE_LOGIN,
+    ProfileTokenCreated, ProfileTokenRequest, TOKEN_TYPE_LOGIN,
 };
 use crate::emulator::billing::BillingPlan;
 use crate::emulator::error::{ApiError, ApiResult};
@@ -203,7 +203,7 @@ pub async fn login(
 pub async fn profile_token(
     state: axum::extract::State<AppState>,
     Body(request): Body<ProfileTokenRequest>,
-) -> ApiResult<Json<ApiSuccess<ProfileTokenResponse>>> {
+) -> ApiResult<Json<ApiSuccess<ProfileTokenCreated>>> {
     check_id(&request.profile_id, "profile")?;
     let name = require_name(&request.name, "Token")?;
     let response = state
@@ -233,10 +233,17 @@ pub async fn profile_token(
                 parse_expire_time(expire_text, context.now).map_err(ApiError::bad_request)?;
             let value = context.state.new_token_value(context.rng);
             two_factor::consume(context.state, &account, code);
+            let answer = ProfileTokenCreated {
+                created_by: account.clone(),
+                name: name.clone(),
+                permission: Permission::Full,
+                profile: profile.clone(),
+                token: value.clone().into(),
+            };
             context.state.tokens.insert(
                 value.clone(),
                 Token {
-                    value: value.clone().into(),
+                    value: value.into(),
                     name,
                     account,
                     profile,
@@ -246,10 +253,7 @@ pub async fn profile_token(
                     created_at: context.now,
                 },
             );
-            Ok(ProfileTokenResponse {
-                token: value.into(),
-                expire_date: Some(expire),
-            })
+            Ok(answer)
         })
         .await?;
     Ok(ok(response))
