@@ -61,12 +61,8 @@ fn applied_snapshot(size: &Size, desired: &Desired) -> LiveSnapshot {
             .token(Token::new(generate::ACCOUNT_TOKEN))
             .build()
             .unwrap();
-        let credentials = Credentials {
-            email: generate::EMAIL.to_owned(),
-            password: Secret::new(generate::PASSWORD),
-            pin: None,
-            otp: tagoform::api::types::OtpType::Authenticator,
-        };
+        let credentials =
+            Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
         let access = Access::new(client, Some(credentials), BTreeMap::new());
         let empty = live::fetch(desired, &access, 16).await.unwrap();
         let plan = plan::plan(desired, &empty, chrono::Utc::now()).unwrap();

@@ -87,8 +87,8 @@ pub enum Command {
     /// Show the account's apply lock, or remove the lock of an apply that crashed.
     ///
     /// Without RUN_ID, lists the live locks. With it, removes that run's lock: only do so when
-    /// that apply is no longer running. A lock also lapses on its own, 3 minutes after its
-    /// holder last renewed it.
+    /// that apply is no longer running. A lock also lapses on its own when its lease
+    /// (`apply --lock-lease`, 15 minutes by default) ends.
     ///
     /// Example: tagoform unlock 3f9a1c2e5b7d9f01 --api https://api.tago.io
     Unlock(UnlockArgs),
@@ -315,6 +315,23 @@ pub struct ApplyArgs {
     /// `10m`, `1h`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
+    /// How long the apply lock lasts (whole minutes, at least 1): the longest this apply may
+    /// run, and how long a crashed apply keeps the account locked (`tagoform unlock` frees it
+    /// sooner). The lock is one token, never renewed, so it costs one two-factor code.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_lease)]
+    pub lock_lease: Duration,
+}
+
+/// A lock lease: whole minutes, from 1 minute to a day.
+fn parse_lease(text: &str) -> Result<Duration, String> {
+    let lease = parse_duration(text)?;
+    let minutes = lease.as_secs() / 60;
+    if !lease.as_secs().is_multiple_of(60) || !(1..=24 * 60).contains(&minutes) {
+        return Err(format!(
+            "`{text}`: the lease is whole minutes from 1m to 24h, such as 15m or 1h"
+        ));
+    }
+    Ok(lease)
 }
 
 /// Arguments of `tagoform man`.
@@ -438,6 +455,10 @@ pub struct EmulatorArgs {
     /// reproducible runs.
     #[arg(long)]
     pub rng_seed: Option<u64>,
+    /// Refuse an authenticator code that was used before (RFC 6238 says a code is accepted
+    /// once; whether TagoIO does is not documented), to test clients against the strict case.
+    #[arg(long)]
+    pub otp_single_use: bool,
 }
 
 /// Where the TagoIO API is and how to authenticate, shared by every command that talks

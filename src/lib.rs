@@ -30,6 +30,8 @@
 //! - [`billing`]: TagoIO's service and add-on names, data only, shared by every layer.
 //! - [`period`]: `<number> <unit>` read once for the three duration grammars.
 //! - [`bounded`]: reading a file someone else chose: regular files only, within a size.
+//! - [`totp`]: authenticator codes (RFC 6238), computed by the client and checked by the
+//!   emulator with the same code.
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.
 
@@ -52,3 +54,4 @@ pub mod plan;
 pub mod publish;
 pub mod render;
 pub mod text;
+pub mod totp;

@@ -213,7 +213,7 @@ pub fn seed(size: &Size) -> Seed {
         password: PASSWORD.into(),
         name,
         two_factor: false,
-        pin_code: None,
+        totp_secret: None,
         otp_types: Vec::new(),
         profiles,
     };

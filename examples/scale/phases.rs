@@ -331,12 +331,7 @@ fn access(url: &str, plan: Plan) -> anyhow::Result<Access> {
         .rate_budgets(budgets)
         .pacing_profile(generate::MAIN_PROFILE_ID)
         .build()?;
-    let credentials = Credentials {
-        email: generate::EMAIL.to_owned(),
-        password: Secret::new(generate::PASSWORD),
-        pin: None,
-        otp: tagoform::api::types::OtpType::Authenticator,
-    };
+    let credentials = Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
     Ok(Access::new(client, Some(credentials), BTreeMap::new()))
 }
 

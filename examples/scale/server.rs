@@ -58,6 +58,7 @@ impl Server {
             fail_rate: 0.0,
             faults: FaultInjector::new(Faults::default(), None),
             rng: StdRng::seed_from_u64(7),
+            otp_single_use: false,
         };
         let shared = Arc::new(Mutex::new(Versioned { state, version: 0 }));
         let app_state = AppState::new(shared, None, settings);

@@ -21,11 +21,11 @@ use super::secret::Token;
 use super::settings::{ApiSettings, Endpoint};
 use super::transport::Call;
 
-/// The largest `amount` a list route serves per page (docs/api.md, "Pagination"); lists
-/// are read in pages of this size, so a short page is the last one. A server that
-/// silently served fewer would make the first page look like the last: this is the
-/// documented cap, never more.
-pub const MAX_PAGE_SIZE: u32 = super::types::MAX_PAGE_AMOUNT;
+/// The page size tagoform reads lists in (docs/api.md, "Pagination"); a short page is the
+/// last one. A server that silently served fewer would make the first page look like the
+/// last, so this stays well below what TagoIO's own clients ask for (10,000): 1,000 items a
+/// page cost few requests, and no source says how TagoIO answers a larger `amount`.
+pub const MAX_PAGE_SIZE: u32 = 1000;
 
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;

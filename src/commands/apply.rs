@@ -104,19 +104,24 @@ async fn read_lock_and_apply(
             tracing::warn!(
                 "could not remove the apply lock {run_id} ({failure}); it lapses on its own \
                  within {} minutes, or run `tagoform unlock {run_id}`",
-                LockSettings::default().lease_minutes
+                lease_minutes(args)
             );
         }
     }
     result
 }
 
+/// `--lock-lease` in minutes (the parser allows whole minutes from 1 to a day only).
+fn lease_minutes(args: &ApplyArgs) -> u32 {
+    u32::try_from(args.lock_lease.as_secs() / 60).unwrap_or(u32::MAX)
+}
+
 fn no_password_for_the_lock() -> anyhow::Error {
     Refused(
         "apply takes a lock on the account so that two applies never interleave; the lock is \
          an account token, which TagoIO makes only with the account password: set \
-         TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), \
-         or pass --lock=false where applies cannot overlap; nothing was changed"
+         TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN with \
+         two-factor authentication), or pass --lock=false where applies cannot overlap; nothing was changed"
             .to_owned(),
     )
     .into()
@@ -137,6 +142,7 @@ async fn take_lock(
     };
     let settings = LockSettings {
         timeout: args.lock_timeout,
+        lease_minutes: lease_minutes(args),
         ..LockSettings::default()
     };
     let timeout = args.lock_timeout.as_secs();

@@ -60,6 +60,7 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
             burst_length: args.burst_length,
         },
         rng_seed: args.rng_seed,
+        otp_single_use: args.otp_single_use,
     })
 }
 

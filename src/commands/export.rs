@@ -25,8 +25,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             connected.close().await?;
             bail!(
                 "export reads every profile's networks and connectors with a short-lived token: \
-                 set TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor \
-                 authentication)"
+                 set TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN \
+                 with two-factor authentication)"
             );
         }
         let read = export::read(

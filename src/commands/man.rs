@@ -90,7 +90,11 @@ fn environment(api: bool) -> String {
                 "TAGOIO_EMAIL, TAGOIO_PASSWORD",
                 "The account's sign-in: the apply lock, account tokens, short-lived profile tokens, deleting profiles.",
             ),
-            ("TAGOIO_PIN", "The current two-factor code, when the account has two-factor on."),
+            (
+                "TAGOIO_TOTP_SECRET",
+                "The authenticator's secret (base32), when the account has two-factor on: a fresh code for every call, for runs nobody watches.",
+            ),
+            ("TAGOIO_PIN", "One current two-factor code, for an interactive run (instead of TAGOIO_TOTP_SECRET)."),
             (
                 "TAGOIO_OTP_TYPE",
                 "The kind of that code: authenticator (the default), sms or email.",

@@ -12,9 +12,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::baseline::plan_both;
-use super::reconcile::{compute_plan, connect, load_desired, runtime, style};
+use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::config::Desired;
+use crate::live::SecondFactor;
 use crate::plan::union;
 use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
 use crate::render::{self, baseline::Split};
@@ -29,7 +30,8 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let (plan, split) = runtime()?.block_on(plan_and_split(args, &desired, baseline.as_ref()))?;
+    let (plan, split, codes) =
+        runtime()?.block_on(plan_and_split(args, &desired, baseline.as_ref()))?;
     if let Some(out) = &args.out {
         let saved = SavedPlan {
             saved_format_version: SAVED_FORMAT_VERSION,
@@ -63,6 +65,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     write_plan(&plan, &options, &mut out)?;
     out.flush()?;
+    if let Some(codes) = codes.filter(|_| !plan.is_empty() && !super::quiet()) {
+        eprintln!("{}", codes.describe(&plan));
+    }
     Ok(if args.detailed_exitcode && !plan.is_empty() {
         ExitCode::from(2)
     } else {
@@ -78,12 +83,13 @@ pub(super) fn check_max_chars(max_chars: Option<usize>, format: PlanFormat) -> a
     Ok(())
 }
 
-/// The plan, and with a baseline, its operations split by cause.
+/// The plan, with a baseline its operations split by cause, and with two-factor in use what
+/// the apply will need codes for.
 async fn plan_and_split(
     args: &PlanArgs,
     desired: &Desired,
     baseline: Option<&Desired>,
-) -> anyhow::Result<(Plan, Option<Split>)> {
+) -> anyhow::Result<(Plan, Option<Split>, Option<Codes>)> {
     let reconcile = &args.reconcile;
     let Some(baseline) = baseline else {
         let connected = connect(desired, &reconcile.api).await?;
@@ -95,10 +101,11 @@ async fn plan_and_split(
             args.decoders_repo.as_deref(),
         )
         .await;
+        let codes = Codes::of(&connected).await;
         let closed = connected.close().await;
         let plan = plan?;
         closed?;
-        return Ok((plan, None));
+        return Ok((plan, None, codes));
     };
     // Every token either configuration names, before knowing which profiles are the same.
     let connected = connect(&union(desired, baseline, &[]), &reconcile.api).await?;
@@ -118,11 +125,62 @@ async fn plan_and_split(
         .await
     }
     .await;
+    let codes = Codes::of(&connected).await;
     let closed = connected.close().await;
     let (plan, base) = planned?;
     closed?;
     let split = render::baseline::split(&plan, &base);
-    Ok((plan, Some(split)))
+    Ok((plan, Some(split), codes))
+}
+
+/// What an apply of a plan will need two-factor codes for, when two-factor is in use: one
+/// per credential call, each being an account token TagoIO makes (or a profile deletion).
+struct Codes {
+    /// Profiles read with a short-lived token (no `token_env` token): one each.
+    short_lived: usize,
+    /// A fixed `TAGOIO_PIN` rather than the secret.
+    pin: bool,
+}
+
+impl Codes {
+    async fn of(connected: &Connected) -> Option<Codes> {
+        let credentials = connected.access.credentials()?;
+        let pin = match credentials.second.as_ref()? {
+            SecondFactor::Pin { .. } => true,
+            SecondFactor::Totp(_) => false,
+        };
+        let short_lived = connected.access.short_lived_count().await;
+        Some(Codes { short_lived, pin })
+    }
+
+    /// One line: how many codes, and for what.
+    fn describe(&self, plan: &Plan) -> String {
+        let operations = plan.credential_calls();
+        let total = 1 + operations + self.short_lived;
+        let mut parts = vec!["1 for the apply lock".to_owned()];
+        if operations > 0 {
+            parts.push(format!(
+                "{operations} for token creations and profile deletions"
+            ));
+        }
+        if self.short_lived > 0 {
+            parts.push(format!(
+                "{} for short-lived profile tokens (give those profiles a `token_env` to save them)",
+                self.short_lived
+            ));
+        }
+        let mut line = format!(
+            "Two-factor: applying this plan takes {total} code(s): {}.",
+            parts.join(", ")
+        );
+        if self.pin && total > 1 {
+            line.push_str(
+                " One TAGOIO_PIN serves only while it is current; set TAGOIO_TOTP_SECRET for a \
+                 fresh code each time.",
+            );
+        }
+        line
+    }
 }
 
 /// How to print a plan.

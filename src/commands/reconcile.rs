@@ -13,9 +13,10 @@ use crate::api::{ApiSettings, Endpoint, Secret};
 use crate::cli::{ApiArgs, ColorChoice};
 use crate::config::{self, diagnostic, Desired};
 use crate::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
-use crate::live::{self, Access, Credentials, ProfileToken};
+use crate::live::{self, Access, Credentials, ProfileToken, SecondFactor};
 use crate::plan::{self, Plan};
 use crate::render::Style;
+use crate::totp::TotpSecret;
 
 /// Loads the configuration exactly as `validate` does; diagnostics go to stderr and any error
 /// stops here, before the network is touched.
@@ -80,19 +81,11 @@ pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connec
         .await
         .context("cannot open the TagoIO API")?;
     let credentials = match (env("TAGOIO_EMAIL"), env("TAGOIO_PASSWORD")) {
-        (Some(email), Some(password)) => Some(Credentials {
-            email,
-            password: Secret::new(password),
-            pin: env("TAGOIO_PIN").map(Secret::new),
-            otp: otp_type(env("TAGOIO_OTP_TYPE"))?,
-        }),
+        (Some(email), Some(password)) => {
+            Some(Credentials::new(email, Secret::new(password)).with(second_factor(env)?))
+        }
         // The embedded emulator's demo account, documented in docs/api.md.
-        _ if local_api => Some(Credentials {
-            email: DEMO_EMAIL.to_owned(),
-            password: Secret::new(DEMO_PASSWORD),
-            pin: None,
-            otp: OtpType::Authenticator,
-        }),
+        _ if local_api => Some(Credentials::new(DEMO_EMAIL, Secret::new(DEMO_PASSWORD))),
         _ => None,
     };
     let mut profile_tokens = BTreeMap::new();
@@ -198,6 +191,40 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// The second factor from the environment: `TAGOIO_TOTP_SECRET` (a fresh authenticator code
+/// for every call) or `TAGOIO_PIN` (one code, of the kind `TAGOIO_OTP_TYPE` names). Messages
+/// never repeat the secret.
+pub fn second_factor(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<SecondFactor>> {
+    let otp = otp_type(env("TAGOIO_OTP_TYPE"))?;
+    match (env("TAGOIO_TOTP_SECRET"), env("TAGOIO_PIN")) {
+        (Some(_), Some(_)) => bail!(
+            "both TAGOIO_TOTP_SECRET and TAGOIO_PIN are set; set only one: the secret for runs \
+             nobody watches (a fresh code for every call), the pin for one interactive run"
+        ),
+        (Some(secret), None) => {
+            if otp != OtpType::Authenticator {
+                bail!(
+                    "TAGOIO_TOTP_SECRET gives authenticator codes, but TAGOIO_OTP_TYPE asks for \
+                     codes by {}; unset TAGOIO_OTP_TYPE (or set it to authenticator)",
+                    if otp == OtpType::Sms { "SMS" } else { "e-mail" }
+                );
+            }
+            let secret = TotpSecret::parse(&secret).map_err(|error| {
+                anyhow::anyhow!(
+                    "TAGOIO_TOTP_SECRET is not an authenticator secret: {error}; set it to the \
+                     base32 text TagoIO showed when the authenticator was set up"
+                )
+            })?;
+            Ok(Some(SecondFactor::Totp(secret)))
+        }
+        (None, Some(pin)) => Ok(Some(SecondFactor::Pin {
+            pin: Secret::new(pin),
+            otp,
+        })),
+        (None, None) => Ok(None),
+    }
 }
 
 /// `TAGOIO_OTP_TYPE`: which two-factor code `TAGOIO_PIN` is (TagoIO asks for both).

@@ -74,7 +74,7 @@ async fn unlock(args: &UnlockArgs, client: &crate::api::Client) -> anyhow::Resul
     writeln!(
         out,
         "Removed the apply lock {}. If that apply is still running, it stops starting \
-         operations when it next renews its lock.",
+         operations when it next confirms its lock (within a minute).",
         crate::text::visible(run_id)
     )?;
     Ok(ExitCode::SUCCESS)

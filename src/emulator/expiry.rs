@@ -1,8 +1,10 @@
 //! Reading a token's `expire_time` as TagoIO accepts it: `never` or an ISO-8601 date
 //! (sdk-js `ExpireTimeOption`), or one of the relative forms TagoIO's own sources show:
 //! `3 month` (tagoio-cli), `3 months`, `8 hours`, `1 year` (sdk-js `run.types.ts`), `1 day`
-//! and `1day` (OpenAPI spec; sdk-js `Dashboards`): a whole number and an hour, day, month or
-//! year unit. Minutes and weeks appear in no TagoIO source, so they are refused.
+//! and `1day` (OpenAPI spec; sdk-js `Dashboards`), `1 hour`, `1 day`, `1 week`, `1 year` (the
+//! legacy SDK's `tokenCreate`, tago-io/tago-sdk-js `account/profiles.js`; the spec's
+//! `/dashboard/{id}/share/public` names hours, days, weeks and months): a whole number and an
+//! hour, day, week, month or year unit. Minutes appear in no TagoIO source, so they are refused.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -34,7 +36,7 @@ pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, Strin
     Ok(Expiry::At(at))
 }
 
-/// `N unit` or `Nunit`, unit hour(s), day(s), month(s) (30 days) or year(s) (365 days);
+/// `N unit` or `Nunit`, unit hour(s), day(s), week(s), month(s) (30 days) or year(s) (365 days);
 /// N a positive whole number.
 fn parse_period(text: &str) -> Option<Duration> {
     let (amount, unit, _) = crate::period::split_amount(text)?;
@@ -47,6 +49,7 @@ fn parse_period(text: &str) -> Option<Duration> {
     Some(match unit {
         "hour" => Duration::hours(amount),
         "day" => Duration::days(amount),
+        "week" => Duration::weeks(amount),
         "month" => Duration::days(30 * amount),
         "year" => Duration::days(365 * amount),
         _ => return None,
@@ -99,9 +102,12 @@ mod tests {
             .starts_with("Invalid expire_time `soon`"));
         assert!(parse_expire_time("0 days", now()).is_err());
         assert!(parse_expire_time("3 fortnights", now()).is_err());
-        // No TagoIO source shows minutes or weeks.
+        // No TagoIO source shows minutes.
         assert!(parse_expire_time("3 minutes", now()).is_err());
-        assert!(parse_expire_time("2 weeks", now()).is_err());
+        assert_eq!(
+            parse_expire_time("1 week", now()),
+            Ok(Expiry::At(now() + Duration::days(7)))
+        );
         assert!(parse_expire_time("3 hours later", now()).is_err());
         assert_eq!(
             parse_expire_time("2025-01-01", now()),

@@ -25,6 +25,7 @@ pub mod routes;
 pub mod seed;
 pub mod state_lock;
 pub mod store;
+pub mod two_factor;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -64,6 +65,8 @@ pub struct EmulatorConfig {
     pub faults: Faults,
     /// Seed of the random source (faults, ids, token values) for reproducible runs.
     pub rng_seed: Option<u64>,
+    /// Refuse an authenticator code used before (`--otp-single-use`; RFC 6238 §5.2).
+    pub otp_single_use: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -77,6 +80,7 @@ impl Default for EmulatorConfig {
             fail_rate: 0.0,
             faults: Faults::default(),
             rng_seed: None,
+            otp_single_use: false,
         }
     }
 }
@@ -202,6 +206,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         fail_rate: config.fail_rate,
         faults: FaultInjector::new(config.faults.clone(), config.rng_seed),
         rng,
+        otp_single_use: config.otp_single_use,
     };
     let app_state = AppState::new(shared, persister, settings);
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -87,7 +87,14 @@ pub struct Account {
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
-    pub pin_code: Option<Redacted>,
+    /// The authenticator's shared secret (base32): its RFC 6238 codes are the account's
+    /// authenticator codes ([`crate::emulator::two_factor`]).
+    pub totp_secret: Option<Redacted>,
+    /// The latest authenticator step accepted, for `--otp-single-use`.
+    pub otp_last_step: Option<u64>,
+    /// Codes sent by SMS or e-mail and not yet used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent_codes: Vec<crate::emulator::two_factor::SentCode>,
     /// The two-factor methods on; empty means the authenticator alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub otp_types: Vec<OtpType>,

@@ -44,6 +44,10 @@ pub const CATALOG_ACME_LORAWAN_ID: &str = "82e3b08c35bf60e6b56c745f";
 /// The catalog connector named like the quickstart's own `ACME TH Sensor`.
 pub const CATALOG_ACME_TH_SENSOR_ID: &str = "0cd7caf86bf2c15cfb52f87a";
 
+/// Carol's authenticator secret in the demo seed (she has two-factor on): a demo credential of
+/// a local emulator, like the passwords above.
+pub const CAROL_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
 /// A seed file: `accounts: [...]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,9 +66,10 @@ pub struct SeedAccount {
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
-    /// The pin accepted as `pin_code` when `two_factor` is on (default `123456`).
+    /// The authenticator's shared secret (base32), required when `two_factor` is on with the
+    /// authenticator: its RFC 6238 codes are the codes the account accepts.
     #[serde(default)]
-    pub pin_code: Option<Redacted>,
+    pub totp_secret: Option<Redacted>,
     /// The two-factor methods on (default: the authenticator alone).
     #[serde(default)]
     pub otp_types: Vec<OtpType>,
@@ -141,7 +146,7 @@ impl Seed {
                     password: password.into(),
                     name: name.into(),
                     two_factor: false,
-                    pin_code: None,
+                    totp_secret: None,
                     otp_types: Vec::new(),
                     profiles,
                 }
@@ -169,7 +174,7 @@ impl Seed {
             )],
         );
         carol.two_factor = true;
-        carol.pin_code = Some("246810".into());
+        carol.totp_secret = Some(CAROL_TOTP_SECRET.into());
         Seed {
             accounts: vec![
                 account(
@@ -237,6 +242,7 @@ impl Seed {
                     seed_account.email
                 )));
             }
+            check_two_factor(seed_account)?;
             state.accounts.insert(
                 account_id.clone(),
                 Account {
@@ -245,7 +251,9 @@ impl Seed {
                     password: seed_account.password.clone(),
                     name: seed_account.name.clone(),
                     two_factor: seed_account.two_factor,
-                    pin_code: seed_account.pin_code.clone(),
+                    totp_secret: seed_account.totp_secret.clone(),
+                    otp_last_step: None,
+                    sent_codes: Vec::new(),
                     otp_types: seed_account.otp_types.clone(),
                     created_at: now,
                     subscription: None,
@@ -264,6 +272,28 @@ impl Seed {
         }
         Ok(state)
     }
+}
+
+/// An account with the authenticator on needs the secret its codes come from; the message
+/// never repeats the secret.
+fn check_two_factor(account: &SeedAccount) -> Result<(), SeedError> {
+    let email = &account.email;
+    if let Some(secret) = &account.totp_secret {
+        crate::totp::TotpSecret::parse(secret).map_err(|error| {
+            SeedError::Invalid(format!(
+                "account `{email}`: totp_secret is not usable: {error}"
+            ))
+        })?;
+    }
+    let authenticator =
+        account.otp_types.is_empty() || account.otp_types.contains(&OtpType::Authenticator);
+    if account.two_factor && authenticator && account.totp_secret.is_none() {
+        return Err(SeedError::Invalid(format!(
+            "account `{email}` has two-factor on with the authenticator: give it a `totp_secret` \
+             (base32), whose codes it accepts"
+        )));
+    }
+    Ok(())
 }
 
 fn pinned_or_new(
@@ -343,7 +373,9 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
             password: Redacted::default(),
             name: "TagoIO".into(),
             two_factor: false,
-            pin_code: None,
+            totp_secret: None,
+            otp_last_step: None,
+            sent_codes: Vec::new(),
             otp_types: Vec::new(),
             created_at: now,
             subscription: None,

@@ -31,6 +31,7 @@ struct Inner {
     persister: Option<Persister>,
     seed: Seed,
     plan: Plan,
+    otp_single_use: bool,
     latency: Duration,
     fail_rate: f64,
     faults: FaultInjector,
@@ -45,6 +46,18 @@ pub struct WriteContext<'a> {
     pub now: DateTime<Utc>,
     pub rng: &'a mut StdRng,
     pub plan: Plan,
+    /// `--otp-single-use`: an authenticator code is accepted once.
+    pub otp_single_use: bool,
+}
+
+impl WriteContext<'_> {
+    /// How credential calls of this write are checked.
+    pub fn code_check(&self) -> crate::emulator::two_factor::CodeCheck {
+        crate::emulator::two_factor::CodeCheck {
+            now: self.now,
+            single_use: self.otp_single_use,
+        }
+    }
 }
 
 /// Settings of an [`AppState`] besides its state.
@@ -55,6 +68,8 @@ pub struct StoreSettings {
     pub fail_rate: f64,
     pub faults: FaultInjector,
     pub rng: StdRng,
+    /// `--otp-single-use`.
+    pub otp_single_use: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> ApiResult<MutexGuard<'_, T>> {
@@ -81,6 +96,7 @@ impl AppState {
                 persister,
                 seed: settings.seed,
                 plan: settings.plan,
+                otp_single_use: settings.otp_single_use,
                 latency: settings.latency,
                 fail_rate: settings.fail_rate,
                 faults: settings.faults,
@@ -125,6 +141,7 @@ impl AppState {
                 now,
                 rng: &mut rng,
                 plan: self.inner.plan,
+                otp_single_use: self.inner.otp_single_use,
             };
             let value = work(&mut context)?;
             versioned.version += 1;

@@ -6,13 +6,13 @@
 //! with `TAGOIO_EMAIL` and `TAGOIO_PASSWORD` and removes when done.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::api::types::{OtpType, ProfileTokenRequest};
-use crate::api::{ApiError, Client, Secret, Token};
+use crate::api::types::ProfileTokenRequest;
+use crate::api::{ApiError, Client, Token};
+pub use crate::live::credentials::Credentials;
 use crate::live::Id;
 
 /// How long a short-lived profile token lives if tagoform cannot remove it (a crash). Sent
@@ -22,36 +22,6 @@ const SHORT_LIVED_HOURS: i64 = 1;
 const SHORT_LIVED_ATTEMPTS: u32 = 5;
 /// The name of short-lived tokens, so a person who finds one knows what made it.
 pub const SHORT_LIVED_TOKEN_NAME: &str = "tagoform (short-lived)";
-
-/// The account's email and password: needed for short-lived profile tokens, for creating
-/// account tokens and for deleting profiles. Formats without the password.
-#[derive(Clone)]
-pub struct Credentials {
-    pub email: String,
-    pub password: Secret,
-    /// The two-factor pin, when the account has two-factor authentication on.
-    pub pin: Option<Secret>,
-    /// Which code the pin is (`TAGOIO_OTP_TYPE`); sent with it, as TagoIO requires.
-    pub otp: OtpType,
-}
-
-impl Credentials {
-    /// The `otp_type` to send: with a pin only.
-    pub fn otp_type(&self) -> Option<OtpType> {
-        self.pin.as_ref().map(|_| self.otp)
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("email", &self.email)
-            .field("password", &self.password)
-            .field("pin", &self.pin)
-            .field("otp", &self.otp)
-            .finish()
-    }
-}
 
 /// Why a profile cannot be reached.
 #[derive(Debug, thiserror::Error)]
@@ -63,14 +33,14 @@ pub enum AccessError {
     )]
     NoProfileToken { key: String },
     #[error(
-        "could not obtain a short-lived token for profile `{key}` ({id}): the account has \
-         two-factor authentication on, and TAGOIO_PIN is not set to a current code; set it to \
-         the code your authenticator shows now (for a code by SMS or e-mail, set \
-         TAGOIO_OTP_TYPE=sms or email and run `tagoform otp` to have TagoIO send one)"
+        "could not obtain a short-lived token for profile `{key}` ({id}): {}",
+        crate::live::credentials::refusal_hint(*secret)
     )]
     Pin {
         key: String,
         id: Id,
+        /// The code came from `TAGOIO_TOTP_SECRET`.
+        secret: bool,
         #[source]
         source: ApiError,
     },
@@ -260,12 +230,24 @@ impl Access {
             profile_id: id.to_owned(),
             name: SHORT_LIVED_TOKEN_NAME.to_owned(),
             expire_time: Some(short_lived_expiry(&self.account)),
-            otp_type: credentials.otp_type(),
-            pin_code: credentials.pin.as_ref().map(|pin| pin.expose().into()),
+            otp_type: None,
+            pin_code: None,
         };
+        let account = &self.account;
         let mut attempt = 1;
         let response = loop {
-            match self.account.profile_token_create(&request).await {
+            // Each sending carries a fresh two-factor code.
+            let sent = credentials
+                .call(account, |code| {
+                    let request = ProfileTokenRequest {
+                        otp_type: code.otp_type,
+                        pin_code: code.pin_code,
+                        ..request.clone()
+                    };
+                    async move { account.profile_token_create(&request).await }
+                })
+                .await;
+            match sent {
                 Ok(response) => break response,
                 // A lost answer leaves at most an unknown token that expires within the hour,
                 // so asking again cannot pile anything up for long.
@@ -276,6 +258,7 @@ impl Access {
                     return Err(AccessError::Pin {
                         key: key.to_owned(),
                         id: id.to_owned(),
+                        secret: credentials.uses_secret(),
                         source,
                     })
                 }
@@ -295,6 +278,11 @@ impl Access {
             .await
             .push((id.to_owned(), token, client.clone()));
         Ok(client)
+    }
+
+    /// How many short-lived tokens this run has made (each one credential call).
+    pub async fn short_lived_count(&self) -> usize {
+        self.short_lived.lock().await.len()
     }
 
     /// Removes the short-lived tokens made so far; returns what could not be removed (they

@@ -4,10 +4,12 @@
 mod access;
 mod billing;
 mod catalog;
+mod credentials;
 mod fetch;
 mod snapshot;
 
 pub use access::{Access, AccessError, Credentials, ProfileToken, SHORT_LIVED_TOKEN_NAME};
 pub use billing::is_managed as manages_billing;
+pub use credentials::{Code, SecondFactor};
 pub use fetch::{decode_script, fetch, owned_profiles, FetchError};
 pub use snapshot::*;

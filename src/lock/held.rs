@@ -1,5 +1,6 @@
-//! The lock once taken: its lease, renewed in the background, the check that each operation
-//! asks, the move to a second profile before the first is deleted, and the release.
+//! The lock once taken: its lease (never renewed), confirmed in the background by reading the
+//! token list, the check that each operation asks, the move to a second profile before the
+//! first is deleted, and the release.
 
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Instant;
@@ -8,23 +9,23 @@ use chrono::Utc;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use super::{
-    attempt, holder, lease_length, leased, random_pause, remove, values, Attempt, LockError,
-};
+use super::{attempt, holder, lease_length, random_pause, Attempt, LockError, Taking};
 use super::{LockSettings, MAX_EMPTY_ATTEMPTS};
 use crate::api::types::TokenCreateRequest;
 use crate::api::{ApiError, Client, Token};
-use crate::live::Id;
+use crate::live::{Credentials, Id};
 
 /// The lock, held. [`AccountLock::release`] gives it back; dropped without that, it lapses
 /// at the end of its lease.
 pub struct AccountLock {
     shared: Arc<Shared>,
-    renewer: Option<JoinHandle<()>>,
+    confirmer: Option<JoinHandle<()>>,
 }
 
 struct Shared {
     client: Client,
+    credentials: Credentials,
+    /// The lock token's request, without expiry and code (for [`AccountLock::cover_deletions`]).
     request: TokenCreateRequest,
     run_id: String,
     settings: LockSettings,
@@ -34,12 +35,12 @@ struct Shared {
     lease: StdMutex<Lease>,
 }
 
-/// This run's tokens on one profile; the newest is the current lease, older ones go.
+/// This run's tokens on one profile.
 pub(super) struct Held {
     pub(super) profile: Id,
     pub(super) tokens: Vec<Token>,
-    /// When the request that made the newest token left: its lease started after that.
-    pub(super) renewed: Instant,
+    /// When the request that made the token left: its lease started after that.
+    pub(super) taken: Instant,
 }
 
 struct Lease {
@@ -48,21 +49,22 @@ struct Lease {
 }
 
 impl AccountLock {
-    /// Starts renewing the lease of `held`, just taken.
+    /// Starts confirming the lock of `held`, just taken.
     pub(super) fn start(
         client: Client,
-        request: TokenCreateRequest,
+        (credentials, request): (Credentials, TokenCreateRequest),
         run_id: String,
         settings: LockSettings,
         profiles: Vec<Id>,
         held: Held,
     ) -> AccountLock {
         let lease = Lease {
-            valid_until: held.renewed + lease_length(&settings),
+            valid_until: held.taken + lease_length(&settings),
             lost: None,
         };
         let shared = Arc::new(Shared {
             client,
+            credentials,
             request,
             run_id,
             settings,
@@ -70,10 +72,10 @@ impl AccountLock {
             held: Mutex::new(vec![held]),
             lease: StdMutex::new(lease),
         });
-        let renewer = tokio::spawn(renew_until_released(shared.clone()));
+        let confirmer = tokio::spawn(confirm_until_released(shared.clone()));
         AccountLock {
             shared,
-            renewer: Some(renewer),
+            confirmer: Some(confirmer),
         }
     }
 
@@ -97,7 +99,10 @@ impl AccountLock {
             return Err(format!("the apply lock was lost ({reason})"));
         }
         if Instant::now() >= lease.valid_until {
-            return Err("the apply lock's lease ran out before it could be renewed".to_owned());
+            return Err(format!(
+                "the apply lock's lease of {} minutes ran out (pass a longer --lock-lease)",
+                self.shared.settings.lease_minutes
+            ));
         }
         Ok(())
     }
@@ -113,17 +118,15 @@ impl AccountLock {
         let Some(successor) = shared.profiles.iter().find(|id| !deleted.contains(id)) else {
             return Ok(());
         };
+        let taking = Taking {
+            client: &shared.client,
+            credentials: &shared.credentials,
+            request: &shared.request,
+            lease_minutes: shared.settings.lease_minutes,
+            run_id: &shared.run_id,
+        };
         for _ in 0..=MAX_EMPTY_ATTEMPTS {
-            let minutes = shared.settings.lease_minutes;
-            match attempt(
-                &shared.client,
-                &shared.request,
-                minutes,
-                &shared.run_id,
-                successor,
-            )
-            .await?
-            {
+            match attempt(&taking, successor).await? {
                 Attempt::Taken(held) => {
                     self.shared.held.lock().await.push(held);
                     return Ok(());
@@ -141,19 +144,18 @@ impl AccountLock {
         )))
     }
 
-    /// Renews the lease now (the background task does this every `renew_every`).
-    pub async fn renew(&self) -> Result<(), LockError> {
-        self.shared.renew().await
+    /// Confirms now that this run's token is still there (the background task does this
+    /// every `confirm_every`); reads only.
+    pub async fn confirm(&self) -> Result<(), LockError> {
+        self.shared.confirm().await
     }
 
     /// Gives the lock back. Returns what could not be removed (it lapses with its lease).
     pub async fn release(mut self) -> Vec<ApiError> {
-        // A renewal holds `held` from its token's creation to its record: taking `held` first
-        // waits for one in flight, so that no token it made is left out of the removal.
         let held = {
             let mut held = self.shared.held.lock().await;
-            if let Some(renewer) = self.renewer.take() {
-                renewer.abort();
+            if let Some(confirmer) = self.confirmer.take() {
+                confirmer.abort();
             }
             std::mem::take(&mut *held)
         };
@@ -172,39 +174,32 @@ impl AccountLock {
 
 impl Drop for AccountLock {
     fn drop(&mut self) {
-        if let Some(renewer) = self.renewer.take() {
-            renewer.abort();
+        if let Some(confirmer) = self.confirmer.take() {
+            confirmer.abort();
         }
     }
 }
 
 impl Shared {
-    /// Makes a fresh token on each held profile, then checks that the previous one is still
-    /// there and live: if it is not (removed by `tagoform unlock`, or its lease ran out),
-    /// another run may hold the lock now, and this one is lost for good.
-    async fn renew(&self) -> Result<(), LockError> {
+    /// Reads each held profile's token list (a GET: no credential call, no two-factor code)
+    /// and checks that this run's token is still there and live: if it is not (removed by
+    /// `tagoform unlock`, or its lease ran out), another run may hold the lock now, and this
+    /// one is lost for good.
+    async fn confirm(&self) -> Result<(), LockError> {
         let mut held = self.held.lock().await;
         // A lock profile this run deleted, after it took the lock on the next oldest
         // ([`AccountLock::cover_deletions`]): its token went with it, and the next one holds.
         let mut deleted = Vec::new();
-        for entry in held.iter_mut() {
+        for entry in held.iter() {
             let profile = entry.profile.clone();
-            let api = |source| LockError::Api {
-                profile: profile.clone(),
-                source,
-            };
-            let sent = Instant::now();
-            let request = leased(&self.client, &self.request, self.settings.lease_minutes);
-            let made = match self.client.token_create(&profile, &request).await {
-                Ok(made) => Some(Token::new(made.token)),
+            let tokens = match self.client.tokens_list(&profile).await {
+                Ok(tokens) => tokens,
                 Err(error) if error.is_not_found() => {
                     deleted.push(profile);
                     continue;
                 }
-                Err(error) if error.answer_lost() => None,
-                Err(error) => return Err(api(error)),
+                Err(source) => return Err(LockError::Api { profile, source }),
             };
-            let tokens = self.client.tokens_list(&profile).await.map_err(api)?;
             let now = self.client.server_time().unwrap_or_else(Utc::now);
             let judgement = holder::judge(&self.run_id, &tokens, now);
             let kept = entry
@@ -217,34 +212,15 @@ impl Shared {
                      hold the lock now"
                 );
                 self.lose(&reason);
-                let mut fresh = values(&judgement.mine);
-                fresh.extend(made);
-                remove(&self.client, &profile, &fresh).await;
                 return Err(LockError::Lost(reason));
             }
-            let Some(newest) = judgement.mine.iter().max_by_key(|t| t.created_at) else {
-                continue;
-            };
-            let newest = Token::new(newest.token.clone());
-            let older: Vec<Token> = values(&judgement.mine)
-                .into_iter()
-                .filter(|t| t.expose() != newest.expose())
-                .collect();
-            remove(&self.client, &profile, &older).await;
-            entry.tokens = vec![newest];
-            entry.renewed = sent;
         }
-        if deleted.len() == held.len() {
+        if !deleted.is_empty() && deleted.len() == held.len() {
             let reason = "its lock profile was deleted".to_owned();
             self.lose(&reason);
             return Err(LockError::Lost(reason));
         }
         held.retain(|entry| !deleted.contains(&entry.profile));
-        let valid_until = held.iter().map(|entry| entry.renewed).min();
-        if let Some(renewed) = valid_until {
-            let mut lease = self.lease();
-            lease.valid_until = renewed + lease_length(&self.settings);
-        }
         Ok(())
     }
 
@@ -262,20 +238,20 @@ impl Shared {
     }
 }
 
-/// Renews every `renew_every`, and sooner after a failure, until aborted or lost.
-async fn renew_until_released(shared: Arc<Shared>) {
-    let mut wait = shared.settings.renew_every;
+/// Confirms every `confirm_every`, and sooner after a failure, until aborted or lost.
+async fn confirm_until_released(shared: Arc<Shared>) {
+    let mut wait = shared.settings.confirm_every;
     loop {
         tokio::time::sleep(wait).await;
-        match shared.renew().await {
-            Ok(()) => wait = shared.settings.renew_every,
+        match shared.confirm().await {
+            Ok(()) => wait = shared.settings.confirm_every,
             Err(LockError::Lost(reason)) => {
                 tracing::warn!("the apply lock was lost: {reason}");
                 return;
             }
             Err(error) => {
-                tracing::warn!("could not renew the apply lock yet: {error}");
-                wait = shared.settings.renew_every / 6;
+                tracing::warn!("could not confirm the apply lock yet: {error}");
+                wait = shared.settings.confirm_every / 6;
             }
         }
     }

@@ -5,9 +5,12 @@
 //! creates its token, then lists the profile's tokens: it holds the lock when no other live
 //! lock token is there ([`holder::Judgement::holds`]); otherwise it removes its own, reads the
 //! list after random pauses until no other lock is there, and tries again, until
-//! `--lock-timeout`. The token's expiry is a lease, renewed
-//! while the run works, so a run that crashes frees the account within the lease. A holder
-//! that cannot renew stops starting operations before its lease can lapse ([`AccountLock::check`]).
+//! `--lock-timeout`. The token's expiry is the lease (`--lock-lease`), long enough for the
+//! whole apply: it is never renewed, because every token creation needs a two-factor code on an
+//! account with two-factor on, and the lock should cost one. A run that crashes frees the
+//! account when the lease ends; a holder stops starting operations before it can lapse
+//! ([`AccountLock::check`]), and learns by reading the token list (no code needed) when its
+//! token was removed (`tagoform unlock`).
 //!
 //! Creating an account token needs the account password, so locking does too.
 
@@ -31,10 +34,11 @@ pub use holder::{Holder, LOCK_TOKEN_PREFIX};
 pub struct LockSettings {
     /// How long to wait for another run's lock; zero gives up at once.
     pub timeout: Duration,
-    /// The lease (the lock token's expiry), in minutes from the server's clock.
+    /// The lease (the lock token's expiry), in minutes from the server's clock: the longest
+    /// an apply may run, and how long a crashed apply keeps the account locked.
     pub lease_minutes: u32,
-    /// How often the holder renews its lease while it works.
-    pub renew_every: Duration,
+    /// How often the holder reads the token list to confirm its token is still there.
+    pub confirm_every: Duration,
     /// Bounds of the random pause between reads of the token list while another run holds
     /// the lock.
     pub pause: (Duration, Duration),
@@ -44,12 +48,16 @@ impl Default for LockSettings {
     fn default() -> Self {
         LockSettings {
             timeout: Duration::ZERO,
-            lease_minutes: 3,
-            renew_every: Duration::from_secs(45),
+            lease_minutes: DEFAULT_LEASE_MINUTES,
+            confirm_every: Duration::from_secs(45),
             pause: (Duration::from_secs(1), Duration::from_secs(4)),
         }
     }
 }
+
+/// The default lease: room for a large apply, and not so long that a crashed one blocks the
+/// next for long (`tagoform unlock` frees it at once).
+pub const DEFAULT_LEASE_MINUTES: u32 = 15;
 
 /// How far before the lease's end a holder stops starting operations: its lease began at the
 /// server a little after the request left, so the local count runs ahead, never behind.
@@ -75,14 +83,10 @@ pub enum LockError {
     NoProfile,
     #[error("could not list the account's profiles to find where the apply lock is kept")]
     Profiles(#[source] ApiError),
-    #[error(
-        "could not take the apply lock on profile {profile}: the account has two-factor \
-         authentication on, and TAGOIO_PIN is not set to a current code; set it to the code \
-         your authenticator shows now (for a code by SMS or e-mail, set TAGOIO_OTP_TYPE=sms or \
-         email and run `tagoform otp` to have TagoIO send one); nothing was changed"
-    )]
+    #[error("could not take the apply lock on profile {profile}: {hint}; nothing was changed")]
     Pin {
         profile: Id,
+        hint: &'static str,
         #[source]
         source: ApiError,
     },
@@ -146,8 +150,16 @@ pub async fn acquire(
         expire_time: None,
         email: credentials.email.clone(),
         password: credentials.password.expose().into(),
-        otp_type: credentials.otp_type(),
-        pin_code: credentials.pin.as_ref().map(|pin| pin.expose().into()),
+        // Set at each sending: a fresh two-factor code.
+        otp_type: None,
+        pin_code: None,
+    };
+    let taking = Taking {
+        client,
+        credentials,
+        request: &request,
+        lease_minutes: settings.lease_minutes,
+        run_id: &run_id,
     };
     let started = Instant::now();
     let mut empty = 0;
@@ -157,11 +169,12 @@ pub async fn acquire(
         let Some(profile) = profiles.first().cloned() else {
             return Err(LockError::NoProfile);
         };
-        match attempt(client, &request, settings.lease_minutes, &run_id, &profile).await? {
+        match attempt(&taking, &profile).await? {
             Attempt::Taken(held) => {
+                let credentials = credentials.clone();
                 return Ok(AccountLock::start(
                     client.clone(),
-                    request,
+                    (credentials, request),
                     run_id,
                     settings,
                     profiles,
@@ -241,17 +254,30 @@ async fn wait_until_free(
     }
 }
 
+/// What every attempt to take the lock sends, and as whom.
+pub(super) struct Taking<'a> {
+    pub(super) client: &'a Client,
+    pub(super) credentials: &'a Credentials,
+    /// The token request, without its expiry and two-factor code (set at each sending).
+    pub(super) request: &'a TokenCreateRequest,
+    pub(super) lease_minutes: u32,
+    pub(super) run_id: &'a str,
+}
+
 /// One try: make this run's token on `profile`, list, and keep it only if no one else is there.
-async fn attempt(
-    client: &Client,
-    request: &TokenCreateRequest,
-    lease_minutes: u32,
-    run_id: &str,
-    profile: &str,
-) -> Result<Attempt, LockError> {
+/// The token's creation is the try's one credential call.
+async fn attempt(taking: &Taking<'_>, profile: &str) -> Result<Attempt, LockError> {
+    let Taking {
+        client,
+        credentials,
+        request,
+        lease_minutes,
+        run_id,
+    } = *taking;
     let api = |source: ApiError| match source.is_pin_refused() {
         true => LockError::Pin {
             profile: profile.to_owned(),
+            hint: credentials.hint(),
             source,
         },
         false => LockError::Api {
@@ -260,10 +286,17 @@ async fn attempt(
         },
     };
     let sent = Instant::now();
-    let made = match client
-        .token_create(profile, &leased(client, request, lease_minutes))
-        .await
-    {
+    let created = credentials
+        .call(client, |code| {
+            let request = TokenCreateRequest {
+                otp_type: code.otp_type,
+                pin_code: code.pin_code,
+                ..leased(client, request, lease_minutes)
+            };
+            async move { client.token_create(profile, &request).await }
+        })
+        .await;
+    let made = match created {
         Ok(made) => Some(Token::new(made.token)),
         Err(error) if error.is_not_found() => return Ok(Attempt::Empty),
         // It may exist: the list below finds it by this run's name.
@@ -294,7 +327,7 @@ async fn attempt(
         return Ok(Attempt::Taken(Held {
             profile: profile.to_owned(),
             tokens: mine,
-            renewed: sent,
+            taken: sent,
         }));
     }
     let others = judgement.others;

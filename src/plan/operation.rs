@@ -91,6 +91,22 @@ impl Plan {
         })
     }
 
+    /// The operations that send the account password, each with a two-factor code when
+    /// two-factor is on: token creations and replacements, and profile deletions.
+    pub fn credential_calls(&self) -> usize {
+        self.operations
+            .iter()
+            .filter(|operation| {
+                matches!(
+                    operation.kind,
+                    OperationKind::CreateToken { .. }
+                        | OperationKind::ReplaceToken { .. }
+                        | OperationKind::DeleteProfile { .. }
+                )
+            })
+            .count()
+    }
+
     /// Token creations and replacements: their new values must go to `--tokens-out`.
     pub fn creates_tokens(&self) -> bool {
         self.operations.iter().any(|operation| {

@@ -279,8 +279,8 @@ pub fn refusal(refusal: &Refusal, plan: &Plan) -> String {
              --tokens-out FILE to keep them; nothing was changed"
             .to_owned(),
         Refusal::TokensWithoutPassword => "the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
-             TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was \
-             changed"
+             TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN with two-factor \
+             authentication); nothing was changed"
             .to_owned(),
     }
 }

@@ -66,6 +66,7 @@ fn github_only_the_tagoio_environment_job_gets_the_password_and_the_writing_toke
         "TAGOIO_TOKEN",
         PASSWORD,
         "TAGOIO_EMAIL",
+        "TAGOIO_TOTP_SECRET",
         "SECRETS_WRITER_TOKEN",
     ];
     let read_only = ["TAGOIO_READ_TOKEN"];
@@ -101,7 +102,8 @@ fn github_only_the_tagoio_environment_job_gets_the_password_and_the_writing_toke
             "SECRETS_WRITER_TOKEN",
             "TAGOIO_EMAIL",
             PASSWORD,
-            "TAGOIO_TOKEN"
+            "TAGOIO_TOKEN",
+            "TAGOIO_TOTP_SECRET"
         ]
     );
     assert_eq!(
@@ -209,7 +211,13 @@ fn gitlab_jobs(pipeline: &Value) -> Vec<(&str, &Value)> {
 }
 
 /// The secret CI/CD variables of the GitLab recipe: protected, and scoped to `tagoio-apply`.
-const GITLAB_SCOPED: [&str; 4] = [PASSWORD, "TAGOIO_EMAIL", "TAGOIO_TOKEN", "GITLAB_API_TOKEN"];
+const GITLAB_SCOPED: [&str; 5] = [
+    PASSWORD,
+    "TAGOIO_EMAIL",
+    "TAGOIO_TOKEN",
+    "TAGOIO_TOTP_SECRET",
+    "GITLAB_API_TOKEN",
+];
 
 #[test]
 fn gitlab_only_the_tagoio_apply_environment_job_gets_the_password_and_the_writing_tokens() {

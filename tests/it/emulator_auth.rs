@@ -7,14 +7,18 @@ use serde_json::json;
 
 use super::support::emulator::*;
 
-/// An account with two-factor authentication, pin `246810`, one profile and a full token.
+/// Carol's authenticator secret in [`TWO_FACTOR_SEED`] (the demo seed's, too).
+pub const CAROL_SECRET: &str = tagoform::emulator::seed::CAROL_TOTP_SECRET;
+
+/// An account with two-factor authentication (an authenticator with [`CAROL_SECRET`]), one
+/// profile and a full token.
 pub const TWO_FACTOR_SEED: &str = r#"
 accounts:
   - email: carol@globex.example
     password: carol-password
     name: Carol
     two_factor: true
-    pin_code: "246810"
+    totp_secret: JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
     profiles:
       - name: Carol's
         id: 6500a1b2c3d4e5f6012345c1
@@ -95,18 +99,22 @@ async fn login_checks_password_and_second_factor() {
     login(json!({"email": "carol@globex.example", "password": "carol-password"}))
         .await
         .assert_error(400, OTP_REQUIRED);
+    let code = api.code(CAROL_SECRET, 0).await;
     // TagoIO needs `otp_type` beside `pin_code` (sdk-js `Authenticator`).
-    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810"}))
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": code}))
         .await
-        .assert_error(400, "otp_type is required with pin_code: sms, email or authenticator");
+        .assert_error(
+            400,
+            "otp_type is required with pin_code: sms, email or authenticator",
+        );
     // A method the account has not turned on is refused as a missing code is.
-    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "sms"}))
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": code, "otp_type": "sms"}))
         .await
         .assert_error(400, OTP_REQUIRED);
     login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "000000", "otp_type": "authenticator"}))
         .await
         .assert_error(401, "Invalid pin_code");
-    let ok = login(json!({"email": "CAROL@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "authenticator"})).await;
+    let ok = login(json!({"email": "CAROL@globex.example", "password": "carol-password", "pin_code": code, "otp_type": "authenticator"})).await;
     assert_eq!(
         ok.result()["profiles"][0]["id"],
         json!("6500a1b2c3d4e5f6012345c1")
@@ -150,7 +158,10 @@ async fn a_code_by_sms_or_email_is_requested_before_it_is_used() {
             400,
             r#"{"otp_autosend":"sms","otp_enabled":["sms","authenticator"]}"#,
         );
-    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": "246810", "otp_type": "sms"}))
+    let sent = api.admin(Method::GET, "/outbox", None).await;
+    let code = sent.result()[0]["code"].clone();
+    assert_eq!(sent.result()[0]["otp_type"], json!("sms"));
+    login(json!({"email": "carol@globex.example", "password": "carol-password", "pin_code": code, "otp_type": "sms"}))
         .await
         .result();
 }
@@ -174,6 +185,16 @@ async fn signing_in_to_a_profile_creates_a_login_token() {
     assert_eq!(
         login,
         json!({"name": "test", "token": token, "type": "login", "expire_time": "2026-05-30T10:00:00.000Z"})
+    );
+    // The answer is the spec's `{created_by, name, permission, profile, token}`, exactly.
+    let body = json!({"email": "demo@tagoform.local", "password": "demo-password", "profile_id": ACME, "name": "spec"});
+    let answer = api
+        .call(Method::POST, "/account/profile/token", None, Some(body))
+        .await;
+    let value = answer.result()["token"].clone();
+    assert_eq!(
+        answer.result(),
+        &json!({"created_by": "6500a1b2c3d4e5f601234500", "name": "spec", "permission": "full", "profile": ACME, "token": value})
     );
     let stranger = json!({"email": "partner@tagoform.local", "password": "partner-password", "profile_id": ACME, "name": "x"});
     api.call(Method::POST, "/account/profile/token", None, Some(stranger))

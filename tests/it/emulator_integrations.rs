@@ -53,11 +53,15 @@ async fn lists_page_filter_order_and_project_like_the_sdk() {
         filtered.result(),
         &json!([{"name": "bravo", "public": false}])
     );
-    api.get("/integration/network?amount=1001", DEMO)
+    // TagoIO's own clients ask for up to 10,000 a page (mcp-server `global-params.model.ts`).
+    api.get("/integration/network?amount=10000", DEMO)
+        .await
+        .result();
+    api.get("/integration/network?amount=10001", DEMO)
         .await
         .assert_error(
             400,
-            "Invalid amount `1001`: must be a whole number from 1 to 1000",
+            "Invalid amount `10001`: must be a whole number from 1 to 10000",
         );
     // Another profile's list does not show them: only the catalog.
     let partners = api

@@ -1,4 +1,5 @@
-//! Recorded samples shaped like TagoIO's real answers (from its SDK and docs) must parse with
+//! Hand-written samples shaped like TagoIO's answers (from its SDK and docs; none is recorded
+//! from TagoIO) must parse with
 //! the shared wire types, so the client and the emulator cannot drift away from TagoIO together.
 
 use std::path::PathBuf;

@@ -319,7 +319,7 @@ async fn the_command_writes_a_new_folder_and_refuses_a_used_one() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: export reads every profile's networks and connectors with a short-lived token: set TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication)\n"
+        "error: export reads every profile's networks and connectors with a short-lived token: set TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN with two-factor authentication)\n"
     );
     let output = run(&["--out", out.to_str().unwrap()], true).await.unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");

@@ -25,16 +25,16 @@ fn client(world: &World) -> Client {
         .unwrap()
 }
 
-/// A lock the test holds, as another apply would: no renewal while the test runs.
+/// A lock the test holds, as another apply would: no confirmation while the test runs.
 async fn hold(world: &World) -> AccountLock {
     hold_with_client(world).await.0
 }
 
-/// [`hold`], with the client the lock renews through: a request on it shows the lock's
-/// renewals the server's clock after a test moved it (a run sees time pass; a test jumps).
+/// [`hold`], with the client the lock confirms through: a request on it shows the lock's
+/// confirmations the server's clock after a test moved it (a run sees time pass; a test jumps).
 async fn hold_with_client(world: &World) -> (AccountLock, Client) {
     let settings = LockSettings {
-        renew_every: Duration::from_secs(3600),
+        confirm_every: Duration::from_secs(3600),
         ..LockSettings::default()
     };
     let client = client(world);
@@ -217,8 +217,8 @@ async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
     let world = World::start().await;
     let config = world.example("quickstart");
     let (held, holder_client) = hold_with_client(&world).await;
-    // Past the 10-minute lease by the server's clock: the holder seems to have crashed.
-    world.api.advance(11 * 60).await;
+    // Past the 15-minute lease by the server's clock: the holder seems to have crashed.
+    world.api.advance(16 * 60).await;
     let (run, requests) = world.measured(&["apply", &config, "--auto-approve"]).await;
     run.code(0);
     // It took the lock, removed the lapsed token, and gave its own back.
@@ -229,12 +229,12 @@ async fn a_lapsed_lock_is_taken_over_and_its_holder_then_writes_nothing() {
     );
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());
 
-    // The holder learns it at its next renewal, and from then on starts nothing.
+    // The holder learns it when it next confirms its lock, and from then on starts nothing.
     let reason = format!(
         "its token on profile {ACME} was removed or lapsed, so another run may hold the lock now"
     );
     holder_client.profiles_list().await.unwrap();
-    let error = held.renew().await.unwrap_err();
+    let error = held.confirm().await.unwrap_err();
     assert_eq!(
         error.to_string(),
         format!("the apply lock was lost: {reason}")
@@ -298,14 +298,14 @@ async fn unlock_lists_the_locks_and_removes_one_by_its_run_id() {
         run.stdout,
         format!(
             "Removed the apply lock {}. If that apply is still running, it stops starting \
-             operations when it next renews its lock.\n",
+             operations when it next confirms its lock (within a minute).\n",
             held.run_id()
         )
     );
     let run = world.run(&["unlock"]).await;
     run.code(0);
     assert_eq!(run.stdout, "No apply holds the lock.\n");
-    assert!(held.renew().await.is_err());
+    assert!(held.confirm().await.is_err());
     assert!(held.check().is_err());
 }
 
@@ -378,8 +378,8 @@ async fn before_deleting_the_lock_profile_an_apply_also_locks_the_next_oldest() 
     let run = world.run(&["apply", "team.yaml", "--auto-approve"]).await;
     run.code(4);
     assert_eq!(run.stderr, refusal(&line, held.run_id()));
-    // Renewals go on without the deleted profile: the lock is held on the next oldest.
-    held.renew().await.unwrap();
+    // Confirmations go on without the deleted profile: the lock is held on the next oldest.
+    held.confirm().await.unwrap();
     assert_eq!(held.check(), Ok(()));
     let locks = lock::list(&client(&world)).await.unwrap();
     assert_eq!(locks.len(), 1);
@@ -408,8 +408,8 @@ async fn without_the_password_apply_refuses_unless_the_lock_is_turned_off() {
         run.stderr,
         "error: apply takes a lock on the account so that two applies never interleave; the \
          lock is an account token, which TagoIO makes only with the account password: set \
-         TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication), or \
-         pass --lock=false where applies cannot overlap; nothing was changed\n"
+         TAGOIO_EMAIL and TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN with \
+         two-factor authentication), or pass --lock=false where applies cannot overlap; nothing was changed\n"
     );
     assert_eq!(requests, Counts::new());
 
@@ -424,42 +424,42 @@ async fn without_the_password_apply_refuses_unless_the_lock_is_turned_off() {
     );
 }
 
-/// A renewal makes a fresh token (a fresh lease by the server's clock) and removes the old
-/// one: one lock token stays, and the lock is still held.
+/// The lock is one token whose expiry covers the whole lease (15 minutes by default, by the
+/// server's clock): it is never renewed, so it costs one credential call (one two-factor code).
+/// Confirming it reads the token list only.
 #[tokio::test]
-async fn a_renewal_replaces_the_lease_token_and_keeps_the_lock() {
+async fn the_lock_is_one_token_for_the_whole_lease_and_confirming_it_only_reads() {
     let world = World::start().await;
-    let (held, holder_client) = hold_with_client(&world).await;
-    let value = |locks: &[(String, tagoform::api::types::TokenListItem)]| {
-        assert_eq!(locks.len(), 1, "one lock token");
-        (locks[0].1.token.clone(), locks[0].1.expire_time)
-    };
-    let before = value(&lock::list(&client(&world)).await.unwrap());
-    world.api.advance(60).await;
-    holder_client.profiles_list().await.unwrap();
     let before_requests = world.stats().await;
-    held.renew().await.unwrap();
-    let mut requests = world.stats().await;
-    let after = value(&lock::list(&client(&world)).await.unwrap());
-    assert_ne!(after.0, before.0, "a new token");
+    let (held, holder_client) = hold_with_client(&world).await;
+    let locks = lock::list(&client(&world)).await.unwrap();
+    assert_eq!(locks.len(), 1, "one lock token");
+    let (value, expiry) = (locks[0].1.token.clone(), locks[0].1.expire_time);
     assert_eq!(
-        after.1,
-        tagoform::api::types::Expiry::At("2027-03-01T10:04:00Z".parse().unwrap()),
-        "a lease of 3 minutes from the renewal"
+        expiry,
+        tagoform::api::types::Expiry::At("2027-03-01T10:15:00Z".parse().unwrap()),
+        "a lease of 15 minutes"
     );
+    world.api.advance(10 * 60).await;
+    holder_client.profiles_list().await.unwrap();
+    held.confirm().await.unwrap();
     assert_eq!(held.check(), Ok(()));
-    // Made, listed, the old one removed.
+    let locks = lock::list(&client(&world)).await.unwrap();
+    assert_eq!(
+        (locks.len(), &locks[0].1.token),
+        (1, &value),
+        "the same token"
+    );
+    let mut requests = world.stats().await;
     for (route, n) in before_requests {
         *requests.entry(route).or_default() -= n;
     }
     requests.retain(|_, n| *n > 0);
+    // Taking: the profiles, one token made, the list; then the test's reads and confirmation.
     assert_eq!(
-        requests,
-        counts(&[
-            ("DELETE /profile/{id}/token/{token}", 1),
-            ("GET /profile/{id}/token", 1),
-            ("POST /profile/{id}/token", 1),
-        ])
+        writes(&requests),
+        counts(&[("POST /profile/{id}/token", 1)]),
+        "one credential call in all"
     );
     assert!(held.release().await.is_empty());
     assert!(lock::list(&client(&world)).await.unwrap().is_empty());

@@ -15,11 +15,16 @@ const PASSWORD: &str = "Pw-5ecret-Zq81!x";
 const WRONG_PASSWORD: &str = "Wr0ng-5ecret-Pw-77";
 const WRONG_TOKEN: &str = "c7c0ffee-5ec7-4e7a-9b1d-0000dead0003";
 const MEMBER_PASSWORD: &str = "Member-5ecret-Pw-42";
+/// The ops account's authenticator secret (two-factor is on): every credential call carries
+/// a code computed from it, and it appears nowhere.
+const TOTP_SECRET: &str = "KVKFKRCPNZQUYMLXOVYDGZLQMJ2GKZLY";
 
 const SEED: &str = "accounts:
   - email: ops@secret.example
     password: \"Pw-5ecret-Zq81!x\"
     name: Ops
+    two_factor: true
+    totp_secret: KVKFKRCPNZQUYMLXOVYDGZLQMJ2GKZLY
     profiles:
       - name: Ops Field
         tokens:
@@ -104,6 +109,7 @@ fn tagoform(dir: &Path, args: &[&str]) -> Command {
         .env("TAGOIO_EMAIL", "ops@secret.example")
         .env("TAGOIO_PASSWORD", PASSWORD)
         .env("OPS_FIELD_TOKEN", FIELD_TOKEN)
+        .env("TAGOIO_TOTP_SECRET", TOTP_SECRET)
         .env("RUST_LOG", "trace")
         .env_remove("TAGOIO_API")
         .stdin(Stdio::null());
@@ -244,6 +250,7 @@ async fn no_command_shows_a_secret_at_any_verbosity() {
         WRONG_PASSWORD,
         WRONG_TOKEN,
         MEMBER_PASSWORD,
+        TOTP_SECRET,
     ]
     .iter()
     .map(|s| s.to_string())
@@ -383,6 +390,7 @@ fn the_emulator_shows_no_secret() {
         PASSWORD,
         WRONG_TOKEN,
         MEMBER_PASSWORD,
+        TOTP_SECRET,
     ]
     .iter()
     .map(|s| s.to_string())
@@ -406,7 +414,8 @@ fn debug_never_prints_a_secret() {
     };
     use tagoform::api::{ApiSettings, Client, Endpoint, Secret, Token};
     use tagoform::apply::{CreatedToken, Report};
-    use tagoform::live::{Access, Credentials};
+    use tagoform::live::{Access, Credentials, SecondFactor};
+    use tagoform::totp::TotpSecret;
 
     let secret = "Zz-debug-5ecret-91";
     let body = json!({
@@ -415,12 +424,14 @@ fn debug_never_prints_a_secret() {
         "permission": "full", "expire_time": "never", "expire_date": "never",
         "type": "profile", "created_at": "2026-01-01T00:00:00.000Z",
     });
-    let credentials = Credentials {
-        email: "ops@secret.example".into(),
-        password: Secret::new(secret),
-        pin: Some(Secret::new(secret)),
-        otp: tagoform::api::types::OtpType::Authenticator,
-    };
+    let credentials =
+        Credentials::new("ops@secret.example", Secret::new(secret)).with(Some(SecondFactor::Pin {
+            pin: Secret::new(secret),
+            otp: tagoform::api::types::OtpType::Authenticator,
+        }));
+    let totp = Credentials::new("ops@secret.example", Secret::new(secret)).with(Some(
+        SecondFactor::Totp(TotpSecret::parse(TOTP_SECRET).unwrap()),
+    ));
     let created = CreatedToken {
         profile: "p".into(),
         name: "n".into(),
@@ -444,16 +455,14 @@ fn debug_never_prints_a_secret() {
         Some(credentials.clone()),
         Default::default(),
     );
-    // The second factor's PIN is a secret too.
-    let with_pin = format!("    name: Ops\n    two_factor: true\n    pin_code: \"{secret}\"\n");
+    // The authenticator's secret is a secret too (the seed holds TOTP_SECRET).
     let seed: Seed = yaml_serde::from_str(
         &SEED
             .replace(PASSWORD, secret)
-            .replace(ACCOUNT_TOKEN, secret)
-            .replacen("    name: Ops\n", &with_pin, 1),
+            .replace(ACCOUNT_TOKEN, secret),
     )
     .unwrap();
-    assert!(seed.accounts[0].pin_code.is_some());
+    assert!(seed.accounts[0].totp_secret.is_some());
     let printed = [
         printed_as::<LoginRequest>(&body),
         printed_as::<ProfileTokenRequest>(&body),
@@ -465,6 +474,8 @@ fn debug_never_prints_a_secret() {
         format!("{:?}", Secret::new(secret)),
         format!("{:?}", Token::new(secret)),
         format!("{credentials:?}"),
+        format!("{totp:?}"),
+        format!("{:?}", TotpSecret::parse(TOTP_SECRET).unwrap()),
         format!("{created:?}"),
         format!("{report:?}"),
         format!("{settings:?}"),
@@ -475,6 +486,7 @@ fn debug_never_prints_a_secret() {
     ];
     for text in &printed {
         assert!(!text.contains(secret), "{text}");
+        assert!(!text.contains(TOTP_SECRET), "{text}");
     }
     let state = seed
         .build(
@@ -486,6 +498,7 @@ fn debug_never_prints_a_secret() {
     let tokens: Vec<_> = state.tokens.values().collect();
     let state_text = format!("{state:?} {:?} {tokens:?}", state.accounts);
     assert!(!state_text.contains(secret), "{state_text}");
+    assert!(!state_text.contains(TOTP_SECRET), "{state_text}");
 }
 
 /// `apply --tokens-out FILE` with the demo account, in `dir`, for a profile with `tokens`.

@@ -97,12 +97,7 @@ fn access(url: &str) -> Access {
         .token(Token::new(generate::ACCOUNT_TOKEN))
         .build()
         .unwrap();
-    let credentials = Credentials {
-        email: generate::EMAIL.to_owned(),
-        password: Secret::new(generate::PASSWORD),
-        pin: None,
-        otp: tagoform::api::types::OtpType::Authenticator,
-    };
+    let credentials = Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
     Access::new(client, Some(credentials), BTreeMap::new())
 }
 

@@ -33,6 +33,7 @@ mod emulator_limits;
 mod emulator_profiles;
 mod emulator_sharing;
 mod emulator_team;
+mod emulator_two_factor;
 mod emulator_wire;
 mod export_random;
 mod export_roundtrip;

@@ -1,18 +1,19 @@
 //! How tagoform reaches the API: the account token from `TAGOIO_TOKEN` or `--token-file`,
 //! profile tokens from `token_env` or short-lived ones made with the account's credentials
-//! (and its two-factor pin), and the embedded emulator of `--api local`.
+//! (and its two-factor codes), and the embedded emulator of `--api local`.
 
 use serde_json::json;
 use tagoform::emulator::{EmulatorConfig, Seed};
 
 use super::support::world::*;
 
-const PIN: &str = "975310";
+/// The account's authenticator secret: tagoform computes each code from it.
+const SECRET: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
 const TWO_FACTOR_TOKEN: &str = "2f2f2f2f-0000-4000-8000-000000000001";
 
 fn two_factor_seed() -> Seed {
     serde_json::from_value(json!({"accounts": [{
-        "email": EMAIL, "password": PASSWORD, "name": "Demo", "two_factor": true, "pin_code": PIN,
+        "email": EMAIL, "password": PASSWORD, "name": "Demo", "two_factor": true, "totp_secret": SECRET,
         "profiles": [{"name": "Secure", "tokens": [
             {"name": "ci", "permission": "full", "token": TWO_FACTOR_TOKEN}
         ]}]
@@ -21,7 +22,7 @@ fn two_factor_seed() -> Seed {
 }
 
 #[tokio::test]
-async fn with_two_factor_on_the_pin_is_needed_and_never_shown() {
+async fn with_two_factor_on_a_code_is_needed_and_the_secret_never_shown() {
     let api = Api::with(EmulatorConfig {
         seed: two_factor_seed(),
         ..EmulatorConfig::default()
@@ -63,13 +64,13 @@ profiles:
         counts(&[("POST /account/profile/token", 1)])
     );
 
-    world.env.insert("TAGOIO_PIN".into(), PIN.into());
+    world.env.insert("TAGOIO_TOTP_SECRET".into(), SECRET.into());
     let apply = world
         .run(&["-vv", "apply", "--auto-approve", "--tokens-out", "t.json"])
         .await;
     apply.code(0);
     apply.stdout_ends_with("Apply finished: 1 done, 0 failed, 0 skipped.\n");
-    for secret in [PIN, PASSWORD, TWO_FACTOR_TOKEN] {
+    for secret in [SECRET, PASSWORD, TWO_FACTOR_TOKEN] {
         assert!(!apply.stdout.contains(secret) && !apply.stderr.contains(secret));
     }
 }

@@ -296,7 +296,8 @@ async fn creating_a_token_without_the_password_is_refused_before_any_change() {
     assert_eq!(
         refused.stderr,
         "error: the plan creates tokens, which needs the account password: set TAGOIO_EMAIL and \
-         TAGOIO_PASSWORD (and TAGOIO_PIN with two-factor authentication); nothing was changed\n"
+         TAGOIO_PASSWORD (and TAGOIO_TOTP_SECRET or TAGOIO_PIN with two-factor \
+         authentication); nothing was changed\n"
     );
     assert_eq!(writes(&requests), counts(&[]));
     assert!(!world.path("t.json").exists());

@@ -10,6 +10,7 @@
 // is wrong. Prints `N passed, M failed` last and exits non-zero on any failure.
 
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 
 // The SDK repeats failed requests up to 5 times by default; one attempt keeps an emulator
 // error visible instead of hiding it behind a retry.
@@ -86,6 +87,10 @@ const madeToken = await check("Account.tokenCreate makes a token for a profile",
   );
   assert.equal(typeof result.token, "string");
   assert.ok(result.token.length >= 16, "a full token value");
+  // The spec's answer (specs/tagoio-api.yaml /account/profile/token), exactly these keys.
+  assert.deepEqual(Object.keys(result).sort(), ["created_by", "name", "permission", "profile", "token"]);
+  assert.equal(result.profile, homeProfile);
+  assert.equal(result.name, "sdk-compat");
   return result.token;
 });
 token = token || madeToken;
@@ -265,6 +270,24 @@ await check("profiles.tokenCreate takes an ISO-8601 expire_time (ExpireTimeOptio
   });
   assert.equal(new Date(result.expire_date).getTime(), at.getTime());
   assert.equal(typeof (await resources.profiles.tokenDelete(profileId, result.token)), "string");
+});
+
+await check("profiles.tokenCreate takes `1 week` (the legacy SDK's tokenCreate list)", async () => {
+  const result = await resources.profiles.tokenCreate(profileId, {
+    name: "sdk week token",
+    permission: "read",
+    expire_time: "1 week",
+    email,
+    password,
+  });
+  const days = (new Date(result.expire_date).getTime() - Date.now()) / 86400000;
+  assert.ok(days > 6.9 && days <= 7, `a week from now, not ${days} days`);
+  assert.equal(typeof (await resources.profiles.tokenDelete(profileId, result.token)), "string");
+});
+
+await check("connectors.list takes 10,000 items a page (TagoIO's own clients ask for that many)", async () => {
+  const list = await resources.integration.connectors.list({ amount: 10000, fields: ["id", "name"] });
+  assert.ok(Array.isArray(list));
 });
 
 await check("profiles.tokenList orders newest first by default", async () => {
@@ -491,7 +514,26 @@ await check("billing.editAllocation refuses more than the account's limit", asyn
 
 const secondFactorEmail = process.env.TAGOFORM_2FA_EMAIL || "carol@globex.example";
 const secondFactorPassword = process.env.TAGOFORM_2FA_PASSWORD || "carol-password";
-const secondFactorPin = process.env.TAGOFORM_2FA_PIN || "246810";
+// The account's authenticator secret (base32): every code below is computed from it, as an
+// authenticator app does (RFC 6238: HMAC-SHA-1, six digits, 30-second steps).
+const secondFactorSecret = process.env.TAGOFORM_2FA_TOTP_SECRET || "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+function authenticatorCode(secret, stepsFromNow = 0) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of secret.replace(/[\s=]/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const step = Math.floor(Date.now() / 30000) + stepsFromNow;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac("sha1", key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, "0");
+}
+const secondFactorPin = authenticatorCode(secondFactorSecret);
 
 await check("Account.login without a code answers which codes the account takes, as JSON", async () => {
   const thrown = await rejects(
@@ -517,6 +559,21 @@ await check("Account.login takes pin_code with otp_type", async () => {
   );
   assert.equal(result.email, secondFactorEmail);
 });
+
+await check("Account.login refuses an authenticator code two steps old", () =>
+  rejects(
+    Account.login(
+      {
+        email: secondFactorEmail,
+        password: secondFactorPassword,
+        pin_code: authenticatorCode(secondFactorSecret, -2),
+        otp_type: "authenticator",
+      },
+      region,
+    ),
+    /pin_code/,
+  ),
+);
 
 await check("Account.requestLoginPINCode refuses a method the account has not turned on", () =>
   rejects(

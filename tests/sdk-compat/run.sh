@@ -6,7 +6,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-binary="${TAGOFORM_BIN:-$root/target/debug/tagoform}"
+# cargo builds into CARGO_TARGET_DIR when it is set (relative to the root, as cargo reads it).
+target="${CARGO_TARGET_DIR:-target}"
+[[ "$target" = /* ]] || target="$root/$target"
+binary="${TAGOFORM_BIN:-$target/debug/tagoform}"
 
 if [[ -z "${TAGOFORM_BIN:-}" ]]; then
   (cd "$root" && cargo build --quiet)

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::profile::ProfileListItem;
-use super::scalars::{Expiry, Id, OtpType, Redacted};
+use super::scalars::{Id, OtpType, Permission, Redacted};
 
 /// `POST /account/login` body.
 #[serde_with::skip_serializing_none]
@@ -42,12 +42,23 @@ pub struct ProfileTokenRequest {
     pub pin_code: Option<Redacted>,
 }
 
-/// `POST /account/profile/token` result.
-#[serde_with::skip_serializing_none]
+/// `POST /account/profile/token` result as tagoform reads it: the token, the one key both
+/// the SDK (`{token}`) and the spec (`{created_by, name, permission, profile, token}`) name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileTokenResponse {
     pub token: Redacted,
-    pub expire_date: Option<Expiry>,
+}
+
+/// `POST /account/profile/token` result as the spec gives it (`specs/tagoio-api.yaml`
+/// `/account/profile/token`): what the emulator answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileTokenCreated {
+    /// The account that made the token.
+    pub created_by: Id,
+    pub name: String,
+    pub permission: Permission,
+    pub profile: Id,
+    pub token: Redacted,
 }
 
 /// `POST /account/login/otp` body: asks TagoIO to send a two-factor code by SMS or e-mail

@@ -45,5 +45,7 @@ pub struct RawEnvelope {
     pub message: Option<String>,
 }
 
-/// The largest `amount` (page size) the list routes accept; larger values are refused (400).
-pub const MAX_PAGE_AMOUNT: u32 = 1000;
+/// The largest `amount` (page size) the emulator's list routes accept; larger values are
+/// refused (400). TagoIO's own clients ask for up to 10,000 items a page (mcp-server
+/// `src/utils/global-params.model.ts`), so TagoIO serves at least that many.
+pub const MAX_PAGE_AMOUNT: u32 = 10_000;

@@ -4,7 +4,8 @@
 //! `Option` and skipped when absent, so a type can carry a partial object (an edit, or a list
 //! item reduced by `fields`). Types that hold a token value or a password print `<redacted>`
 //! in their `Debug` output: secrets must never reach a log line or an error message.
-//! Recorded samples of TagoIO's answers live in `tests/fixtures/emulator/samples/`, and a
+//! Hand-written samples of TagoIO's answers (from its SDK's types and its documentation's
+//! examples; none is recorded from TagoIO) live in `tests/fixtures/emulator/samples/`, and a
 //! test parses them with these types so the client and the emulator cannot drift together.
 //!
 //! One file per area; every type is re-exported here, so callers name `api::types::X`
@@ -21,7 +22,8 @@ mod scalars;
 mod token;
 
 pub use account::{
-    LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenRequest, ProfileTokenResponse,
+    LoginOtpRequest, LoginRequest, LoginResponse, ProfileTokenCreated, ProfileTokenRequest,
+    ProfileTokenResponse,
 };
 pub use billing::{
     AddOnPrice, AllocationEdit, AllocationItem, Prices, ServiceLimit, Subscription,

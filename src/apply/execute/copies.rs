@@ -94,9 +94,19 @@ impl Executor<'_> {
                 })?;
                 let request = ProfileDeleteRequest {
                     password: credentials.password.expose().into(),
-                    pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
+                    pin_code: None,
                 };
-                gone_is_done(account.profile_delete(&id, &request).await)?;
+                let deleted = credentials
+                    .call(account, |code| {
+                        let request = ProfileDeleteRequest {
+                            pin_code: code.pin_code,
+                            ..request.clone()
+                        };
+                        let id = &id;
+                        async move { account.profile_delete(id, &request).await }
+                    })
+                    .await;
+                gone_is_done(deleted)?;
                 Ok(earliest.clone())
             }
             _ => Ok(id),

@@ -74,10 +74,21 @@ impl Executor<'_> {
         })?;
         let request = ProfileDeleteRequest {
             password: credentials.password.expose().into(),
-            pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
+            pin_code: None,
         };
         let id = self.profile_id(target).await?;
-        gone_is_done(self.access.account().profile_delete(&id, &request).await)
+        let account = self.access.account();
+        let deleted = credentials
+            .call(account, |code| {
+                let request = ProfileDeleteRequest {
+                    pin_code: code.pin_code,
+                    ..request.clone()
+                };
+                let id = &id;
+                async move { account.profile_delete(id, &request).await }
+            })
+            .await;
+        gone_is_done(deleted)
     }
 
     /// Invites `email`; after a lost answer, invites again only if the team does not list it.

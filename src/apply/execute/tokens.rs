@@ -118,11 +118,22 @@ impl Executor<'_> {
             expire_time: Some(expire_time(expires, account.server_now())?),
             email: credentials.email.clone(),
             password: credentials.password.expose().into(),
-            otp_type: credentials.otp_type(),
-            pin_code: credentials.pin.as_ref().map(|p| p.expose().into()),
+            otp_type: None,
+            pin_code: None,
+        };
+        // Each sending carries a fresh two-factor code.
+        let create = || {
+            credentials.call(account, |code| {
+                let request = TokenCreateRequest {
+                    otp_type: code.otp_type,
+                    pin_code: code.pin_code,
+                    ..request.clone()
+                };
+                async move { account.token_create(profile_id, &request).await }
+            })
         };
         let before = account.tokens_list(profile_id).await?;
-        let token = match account.token_create(profile_id, &request).await {
+        let token = match create().await {
             Ok(created) => Secret::new(created.token),
             Err(error) if error.answer_lost() => {
                 let after = account.tokens_list(profile_id).await?;
@@ -134,7 +145,7 @@ impl Executor<'_> {
                 });
                 match new {
                     Some(found) => Secret::new(found.token),
-                    None => Secret::new(account.token_create(profile_id, &request).await?.token),
+                    None => Secret::new(create().await?.token),
                 }
             }
             Err(error) => return Err(error.into()),

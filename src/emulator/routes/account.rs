@@ -8,12 +8,14 @@ use axum::Json;
 use super::{check_id, ok, require_name, Body};
 use crate::api::types::{
     ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission, ProfileListItem,
-    ProfileTokenRequest, ProfileTokenResponse, TOKEN_TYPE_LOGIN,
+    ProfileTokenCreated, ProfileTokenRequest, TOKEN_TYPE_LOGIN,
 };
+use crate::emulator::billing::BillingPlan;
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::expiry::parse_expire_time;
 use crate::emulator::model::{Account, State, Token};
 use crate::emulator::store::AppState;
+use crate::emulator::two_factor::{self, CodeCheck, CodeUse};
 
 /// How long a sign-in token lives when the request names no `expire_time`: TagoIO's
 /// auto-generated login tokens last 3 months (help article "Account Token").
@@ -54,6 +56,13 @@ fn otp_required(account: &Account) -> ApiError {
     ApiError::bad_request(message.to_string())
 }
 
+/// An account whose credentials held, and what its code uses up: the route passes `code` to
+/// [`two_factor::consume`] once the call succeeds.
+pub struct Verified<'a> {
+    pub account: &'a Account,
+    pub code: CodeUse,
+}
+
 /// The account these credentials open, with the second factor checked when 2FA is on. Any
 /// failure is `status` (or 400) with a message that never repeats the password or the pin.
 pub fn verify_credentials<'a>(
@@ -62,13 +71,17 @@ pub fn verify_credentials<'a>(
     password: &str,
     second: SecondFactor<'_>,
     status: axum::http::StatusCode,
-) -> ApiResult<&'a Account> {
+    when: CodeCheck,
+) -> ApiResult<Verified<'a>> {
     let account = state
         .account_by_email(email)
         .filter(|account| !account.password.is_empty() && *account.password == *password)
         .ok_or_else(|| ApiError::credentials(status, "Invalid email or password"))?;
     if !account.two_factor {
-        return Ok(account);
+        return Ok(Verified {
+            account,
+            code: CodeUse::Nothing,
+        });
     }
     let Some(pin) = second.pin_code else {
         return Err(otp_required(account));
@@ -84,38 +97,58 @@ pub fn verify_credentials<'a>(
             return Err(otp_required(account));
         }
     }
-    let expected = account.pin_code.as_deref().unwrap_or("123456");
-    if pin != expected {
-        return Err(ApiError::credentials(status, "Invalid pin_code"));
-    }
-    Ok(account)
+    // Profile deletion names no kind: any enabled kind whose code this is.
+    let kinds = match second.otp_type {
+        Some(kind) if second.needs_otp_type => vec![kind],
+        _ => account.otp_types(),
+    };
+    let code = kinds
+        .into_iter()
+        .find_map(|kind| two_factor::check(account, kind, pin, when.now, when.single_use))
+        .ok_or_else(|| ApiError::credentials(status, "Invalid pin_code"))?;
+    Ok(Verified { account, code })
 }
 
 /// `POST /account/login/otp` (sdk-js `Account.requestLoginPINCode`): sends a code by SMS or
-/// e-mail. The emulator sends nothing; the code is the account's pin. Answers *unverified*.
+/// e-mail, only on the Starter and Scale plans (docs `my-account/two-factor-authentication-2fa.md`).
+/// The emulator keeps the code for `GET /_emulator/outbox` instead of sending it. Answers
+/// *unverified*.
 pub async fn login_otp(
     state: axum::extract::State<AppState>,
     Body(request): Body<LoginOtpRequest>,
 ) -> ApiResult<Json<ApiSuccess<String>>> {
-    state.read(|data, _| {
-        let account = data
-            .account_by_email(&request.email)
-            .filter(|a| !a.password.is_empty() && a.password == request.password)
-            .ok_or_else(|| {
-                ApiError::credentials(StatusCode::UNAUTHORIZED, "Invalid email or password")
-            })?;
-        if !account.two_factor || !account.otp_types().contains(&request.otp_type) {
-            return Err(ApiError::bad_request(
-                "This two-factor method is not enabled on this account",
-            ));
-        }
-        if request.otp_type == OtpType::Authenticator {
-            return Err(ApiError::bad_request(
-                "An authenticator code is not sent: read it in the authenticator app",
-            ));
-        }
-        Ok(())
-    })?;
+    state
+        .write(|context| {
+            let account = context
+                .state
+                .account_by_email(&request.email)
+                .filter(|a| !a.password.is_empty() && a.password == request.password)
+                .ok_or_else(|| {
+                    ApiError::credentials(StatusCode::UNAUTHORIZED, "Invalid email or password")
+                })?;
+            if !account.two_factor || !account.otp_types().contains(&request.otp_type) {
+                return Err(ApiError::bad_request(
+                    "This two-factor method is not enabled on this account",
+                ));
+            }
+            if request.otp_type == OtpType::Authenticator {
+                return Err(ApiError::bad_request(
+                    "An authenticator code is not sent: read it in the authenticator app",
+                ));
+            }
+            let plan = account.subscription.as_ref().map(|s| s.plan);
+            if !matches!(plan, Some(BillingPlan::Starter | BillingPlan::Scale)) {
+                return Err(ApiError::bad_request(
+                    "Codes by SMS or e-mail are available only on the Starter and Scale plans",
+                ));
+            }
+            let id = account.id.clone();
+            if let Some(account) = context.state.accounts.get_mut(&id) {
+                two_factor::send(account, request.otp_type, context.now, context.rng);
+            }
+            Ok(())
+        })
+        .await?;
     Ok(ok("PIN code sent".to_string()))
 }
 
@@ -139,43 +172,52 @@ pub async fn login(
     state: axum::extract::State<AppState>,
     Body(request): Body<LoginRequest>,
 ) -> ApiResult<Json<ApiSuccess<LoginResponse>>> {
-    let response = state.read(|data, _| {
-        let account = verify_credentials(
-            data,
-            &request.email,
-            &request.password,
-            SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
-            axum::http::StatusCode::UNAUTHORIZED,
-        )?;
-        Ok(LoginResponse {
-            kind: "user".into(),
-            id: account.id.clone(),
-            email: account.email.clone(),
-            company: None,
-            name: account.name.clone(),
-            profiles: profiles_of(data, &account.id),
+    let response = state
+        .write(|context| {
+            let when = context.code_check();
+            let verified = verify_credentials(
+                context.state,
+                &request.email,
+                &request.password,
+                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
+                axum::http::StatusCode::UNAUTHORIZED,
+                when,
+            )?;
+            let account = verified.account;
+            let response = LoginResponse {
+                kind: "user".into(),
+                id: account.id.clone(),
+                email: account.email.clone(),
+                company: None,
+                name: account.name.clone(),
+                profiles: profiles_of(context.state, &account.id),
+            };
+            let code = verified.code;
+            two_factor::consume(context.state, &response.id, code);
+            Ok(response)
         })
-    })?;
+        .await?;
     Ok(ok(response))
 }
 
 pub async fn profile_token(
     state: axum::extract::State<AppState>,
     Body(request): Body<ProfileTokenRequest>,
-) -> ApiResult<Json<ApiSuccess<ProfileTokenResponse>>> {
+) -> ApiResult<Json<ApiSuccess<ProfileTokenCreated>>> {
     check_id(&request.profile_id, "profile")?;
     let name = require_name(&request.name, "Token")?;
     let response = state
         .write(|context| {
-            let account = verify_credentials(
+            let when = context.code_check();
+            let verified = verify_credentials(
                 context.state,
                 &request.email,
                 &request.password,
                 SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
-            )?
-            .id
-            .clone();
+                when,
+            )?;
+            let (account, code) = (verified.account.id.clone(), verified.code);
             let profile = context
                 .state
                 .profiles
@@ -190,10 +232,18 @@ pub async fn profile_token(
             let expire =
                 parse_expire_time(expire_text, context.now).map_err(ApiError::bad_request)?;
             let value = context.state.new_token_value(context.rng);
+            two_factor::consume(context.state, &account, code);
+            let answer = ProfileTokenCreated {
+                created_by: account.clone(),
+                name: name.clone(),
+                permission: Permission::Full,
+                profile: profile.clone(),
+                token: value.clone().into(),
+            };
             context.state.tokens.insert(
                 value.clone(),
                 Token {
-                    value: value.clone().into(),
+                    value: value.into(),
                     name,
                     account,
                     profile,
@@ -203,10 +253,7 @@ pub async fn profile_token(
                     created_at: context.now,
                 },
             );
-            Ok(ProfileTokenResponse {
-                token: value.into(),
-                expire_date: Some(expire),
-            })
+            Ok(answer)
         })
         .await?;
     Ok(ok(response))

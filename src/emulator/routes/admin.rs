@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::{ok, Body};
 use crate::api::types::{
-    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, Id, RequestStats,
+    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, Id, OtpType, Redacted,
+    RequestStats,
 };
 use crate::emulator::catalog::{self, CatalogMerge};
 use crate::emulator::error::{ApiError, ApiResult};
@@ -29,6 +30,36 @@ pub fn routes() -> Router<AppState> {
         .route("/_emulator/clock/freeze", post(freeze_clock))
         .route("/_emulator/clock/unfreeze", post(unfreeze_clock))
         .route("/_emulator/catalog", post(merge_catalog))
+        .route("/_emulator/outbox", get(outbox))
+}
+
+/// A code the emulator would have sent by SMS or e-mail.
+#[derive(Debug, Serialize)]
+struct SentMessage {
+    email: String,
+    otp_type: OtpType,
+    code: Redacted,
+    expires_at: chrono::DateTime<Utc>,
+}
+
+/// The codes `POST /account/login/otp` "sent" and that are not used yet: what the person
+/// would read on their phone or in their mailbox.
+async fn outbox(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<Vec<SentMessage>>>> {
+    let messages = state.read(|data, _| {
+        Ok(data
+            .accounts
+            .values()
+            .flat_map(|account| {
+                account.sent_codes.iter().map(|sent| SentMessage {
+                    email: account.email.clone(),
+                    otp_type: sent.otp_type,
+                    code: sent.code.clone(),
+                    expires_at: sent.expires_at,
+                })
+            })
+            .collect())
+    })?;
+    Ok(ok(messages))
 }
 
 /// The new entry's id, as `{id}`.

@@ -179,7 +179,8 @@ pub async fn remove(
                 .get(&auth.account)
                 .map(|a| a.email.clone())
                 .unwrap_or_default();
-            verify_credentials(
+            let when = context.code_check();
+            let code = verify_credentials(
                 context.state,
                 &email,
                 &request.password,
@@ -189,8 +190,11 @@ pub async fn remove(
                     needs_otp_type: false,
                 },
                 StatusCode::BAD_REQUEST,
-            )?;
+                when,
+            )?
+            .code;
             let data = &mut *context.state;
+            crate::emulator::two_factor::consume(data, &auth.account, code);
             data.remove_profile_addons(&auth.account, &id);
             data.profiles.remove(&id);
             data.tokens.retain(|_, token| token.profile != id);

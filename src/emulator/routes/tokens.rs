@@ -72,14 +72,17 @@ pub async fn create(
     let response = state
         .write(|context| {
             let profile = openable(context.state, &auth.account, &id)?.id.clone();
-            let account = verify_credentials(
+            let when = context.code_check();
+            let verified = verify_credentials(
                 context.state,
                 &request.email,
                 &request.password,
                 SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 StatusCode::BAD_REQUEST,
+                when,
             )?;
-            if account.id != auth.account {
+            let code = verified.code;
+            if verified.account.id != auth.account {
                 return Err(ApiError::forbidden(
                     "The email and password must be those of the account making the request",
                 ));
@@ -91,6 +94,7 @@ pub async fn create(
                 }
             };
             let value = context.state.new_token_value(context.rng);
+            crate::emulator::two_factor::consume(context.state, &auth.account, code);
             let token = Token {
                 value: value.clone().into(),
                 name,

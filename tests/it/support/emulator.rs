@@ -28,12 +28,7 @@ pub fn demo_access(client: Client) -> Access {
 
 /// The demo account's email and password.
 pub fn demo_credentials() -> Credentials {
-    Credentials {
-        email: DEMO_EMAIL.to_owned(),
-        password: Secret::new(DEMO_PASSWORD),
-        pin: None,
-        otp: tagoform::api::types::OtpType::Authenticator,
-    }
+    Credentials::new(DEMO_EMAIL.to_owned(), Secret::new(DEMO_PASSWORD))
 }
 
 /// One answer: status, JSON body, headers.
@@ -170,6 +165,18 @@ impl Api {
         .result();
     }
 
+    /// The authenticator code of `secret` (base32) `steps` 30-second steps from the
+    /// emulator's clock now: what an authenticator app shows (0), or a stale or early code.
+    pub async fn code(&self, secret: &str, steps: i64) -> String {
+        let clock = self.admin(Method::GET, "/clock", None).await;
+        let now: chrono::DateTime<chrono::Utc> =
+            serde_json::from_value(clock.result()["now"].clone()).unwrap();
+        let at = now + chrono::Duration::seconds(steps * tagoform::totp::STEP_SECONDS);
+        tagoform::totp::TotpSecret::parse(secret)
+            .unwrap()
+            .code_at(at)
+    }
+
     /// A fresh token for `profile_id` obtained with an account's credentials.
     pub async fn sign_in(&self, email: &str, password: &str, profile_id: &str) -> String {
         let body =
@@ -182,18 +189,20 @@ impl Api {
 
     /// A token of the demo seed's account `email` for its own profile (two-factor included).
     pub async fn invitee_token(&self, email: &str) -> String {
-        let (password, profile, pin) = match email {
+        let (password, profile, secret) = match email {
             "alice@acme.example" => ("alice-password", "6500a1b2c3d4e5f6012345a1", None),
             "bob@acme.example" => ("bob-password", "6500a1b2c3d4e5f6012345b1", None),
-            "carol@globex.example" => {
-                ("carol-password", "6500a1b2c3d4e5f6012345c1", Some("246810"))
-            }
+            "carol@globex.example" => (
+                "carol-password",
+                "6500a1b2c3d4e5f6012345c1",
+                Some(tagoform::emulator::seed::CAROL_TOTP_SECRET),
+            ),
             other => panic!("{other} is no invitee of the demo seed"),
         };
         let mut body =
             json!({"email": email, "password": password, "profile_id": profile, "name": "test"});
-        if let Some(pin) = pin {
-            body["pin_code"] = json!(pin);
+        if let Some(secret) = secret {
+            body["pin_code"] = json!(self.code(secret, 0).await);
             body["otp_type"] = json!("authenticator");
         }
         let answer = self

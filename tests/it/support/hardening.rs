@@ -161,7 +161,7 @@ pub fn seed(specs: &[&Spec]) -> Seed {
             password: "member-password".into(),
             name: email.clone(),
             two_factor: false,
-            pin_code: None,
+            totp_secret: None,
             otp_types: Vec::new(),
             profiles: Vec::new(),
         });
