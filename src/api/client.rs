@@ -54,6 +54,9 @@ pub(crate) struct Inner {
     pub(crate) sent: Arc<AtomicU64>,
     /// The server's clock (`Date` header) at its latest answer, shared likewise.
     pub(crate) server_time: Arc<std::sync::Mutex<Option<SeenDate>>>,
+    /// Every secret a call has sent (passwords, codes, token values), shared likewise: a
+    /// server may echo one in the answer to a later request, of this client or another.
+    pub(crate) sent_secrets: Arc<std::sync::Mutex<Vec<super::Secret>>>,
 }
 
 impl fmt::Debug for Client {
@@ -177,6 +180,7 @@ impl ClientBuilder {
                 page_size: self.page_size,
                 sent: Arc::new(AtomicU64::new(0)),
                 server_time: Arc::default(),
+                sent_secrets: Arc::default(),
             }),
         })
     }
@@ -245,6 +249,7 @@ impl Client {
                 page_size: inner.page_size,
                 sent: inner.sent.clone(),
                 server_time: inner.server_time.clone(),
+                sent_secrets: inner.sent_secrets.clone(),
             }),
         }
     }

@@ -51,13 +51,90 @@ impl fmt::Display for Secret {
 /// Replaces every occurrence of each non-trivial secret in `text` with `***`.
 ///
 /// Used on server messages and body excerpts before they enter an error, because a
-/// server may echo what it was sent.
+/// server may echo what it was sent, also JSON-escaped (`pa\"ss`, `\u0070ass`): when the
+/// text with its escapes read holds a secret, that reading is the one returned, redacted.
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        // Very short values would redact ordinary words; no real token or password is that short.
-        if secret.len() >= 4 && out.contains(secret) {
-            out = out.replace(secret, "***");
+    let replace = |text: &str| {
+        let mut out = text.to_owned();
+        let mut found = false;
+        for secret in secrets {
+            // Very short values would redact ordinary words; no real token or password is that
+            // short.
+            if secret.len() >= 4 && out.contains(secret) {
+                out = out.replace(secret, "***");
+                found = true;
+            }
+        }
+        (out, found)
+    };
+    let (plain, _) = replace(text);
+    let unescaped = unescape_json(&plain);
+    match replace(&unescaped) {
+        (redacted, true) => redacted,
+        _ => plain,
+    }
+}
+
+/// `text` with JSON string escapes read (`\"`, `\\`, `\/`, `\n`, `\uXXXX` with surrogate
+/// pairs); anything else is kept as it is.
+fn unescape_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(escaped @ ('"' | '\\' | '/')) => {
+                chars.next();
+                out.push(escaped);
+            }
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+            }
+            Some('r') => {
+                chars.next();
+                out.push('\r');
+            }
+            Some('u') => {
+                let digits: String = chars.clone().skip(1).take(4).collect();
+                match u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .filter(|_| digits.len() == 4)
+                {
+                    Some(high @ 0xd800..=0xdbff) => {
+                        let rest: String = chars.clone().skip(5).take(6).collect();
+                        let low = rest
+                            .strip_prefix("\\u")
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                            .filter(|low| (0xdc00..=0xdfff).contains(low));
+                        match low.and_then(|low| {
+                            char::from_u32(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00))
+                        }) {
+                            Some(pair) => {
+                                out.push(pair);
+                                chars.nth(10);
+                            }
+                            None => out.push(c),
+                        }
+                    }
+                    Some(code) => match char::from_u32(code) {
+                        Some(decoded) => {
+                            out.push(decoded);
+                            chars.nth(4);
+                        }
+                        None => out.push(c),
+                    },
+                    None => out.push(c),
+                }
+            }
+            _ => out.push(c),
         }
     }
     out
@@ -73,6 +150,25 @@ mod tests {
         assert_eq!(format!("{secret}"), "***");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(secret.expose(), "abcd-1234");
+    }
+
+    #[test]
+    fn redact_sees_through_json_escapes() {
+        let secrets = ["pa\"ss/w\\rd", "tok-😀-123"];
+        for echoed in [
+            r#"bad password pa\"ss\/w\\rd"#,
+            r#"bad password \u0070\u0061\"ss/w\\rd"#,
+            r#"token tok-\ud83d\ude00-123 unknown"#,
+        ] {
+            let shown = redact(echoed, &secrets);
+            assert!(
+                !shown.contains("ss/w") && !shown.contains("-123"),
+                "{shown}"
+            );
+            assert!(shown.contains("***"), "{shown}");
+        }
+        // Text without a secret keeps its escapes as they were.
+        assert_eq!(redact(r#"say \"hi\""#, &secrets), r#"say \"hi\""#);
     }
 
     #[test]

@@ -119,6 +119,7 @@ impl Client {
     }
 
     async fn execute_raw(&self, call: &Call<'_>) -> Result<serde_json::Value, ApiError> {
+        self.remember_secrets(call);
         let inner = &self.inner;
         let route = &call.route;
         let mut attempt: u32 = 0;
@@ -344,9 +345,30 @@ impl Client {
         }
     }
 
-    /// Hides the client's token and the call's own secrets.
+    /// Keeps the call's secrets for [`Client::redact`] of every later answer.
+    fn remember_secrets(&self, call: &Call<'_>) {
+        if call.secrets.is_empty() {
+            return;
+        }
+        if let Ok(mut sent) = self.inner.sent_secrets.lock() {
+            for secret in &call.secrets {
+                if !sent.iter().any(|known| known.expose() == *secret) {
+                    sent.push(super::Secret::new(*secret));
+                }
+            }
+        }
+    }
+
+    /// Hides the client's token, the call's own secrets and every secret sent before.
     fn redact(&self, call: &Call<'_>, text: &str) -> String {
+        let sent = self
+            .inner
+            .sent_secrets
+            .lock()
+            .map(|sent| sent.clone())
+            .unwrap_or_default();
         let mut secrets = call.secrets.clone();
+        secrets.extend(sent.iter().map(super::Secret::expose));
         if let Some(token) = &self.inner.token {
             secrets.push(token.expose());
         }

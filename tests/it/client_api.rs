@@ -416,3 +416,44 @@ async fn every_request_the_client_sends_has_a_rate_budget_route() {
     }
     assert_eq!(seen.len(), tagoform::api::ROUTES.len());
 }
+
+/// A server that echoes the password in the answer to a later request, as it is or
+/// JSON-escaped in any way, gets `***` printed: every secret the client sent is hidden in
+/// every later error, in every encoding JSON can give it.
+#[tokio::test]
+async fn a_password_echoed_later_or_escaped_is_never_shown() {
+    use tagoform::api::types::ProfileTokenRequest;
+    let password = r#"pa"ss\w/rd"#;
+    let echoes = [
+        password.to_owned(),
+        r#"pa\"ss\\w\/rd"#.to_owned(),
+        r#"\u0070\u0061\u0022ss\u005cw/rd"#.to_owned(),
+    ];
+    let mut replies = vec![Reply::ok(
+        json!({"token": "0f5d7c1e-1111-2222-3333-444455556666"}),
+    )];
+    replies.extend(
+        echoes
+            .iter()
+            .map(|echo| Reply::fail(400, &format!("wrong password: {echo}"))),
+    );
+    let server = MockServer::sequence(replies).await;
+    let (client, _) = server.client();
+    let request = ProfileTokenRequest {
+        email: "a@example.com".into(),
+        password: password.into(),
+        profile_id: PROFILE.into(),
+        name: "test".into(),
+        expire_time: None,
+        otp_type: None,
+        pin_code: None,
+    };
+    client.profile_token_create(&request).await.unwrap();
+    for echo in &echoes {
+        let shown = client.profiles_list().await.unwrap_err().to_string();
+        assert_eq!(
+            shown, "GET /profile: 400 wrong password: ***",
+            "echoed as {echo}"
+        );
+    }
+}
