@@ -22,6 +22,21 @@ pub fn is_managed(desired: &Desired) -> bool {
         .any(|p| !p.delete && (p.allocation.is_some() || p.addons.is_some()))
 }
 
+/// Only the add-on holders (`GET /account/subscription`), for a plan that deletes profiles
+/// but manages no billing: a deleted profile's add-ons leave the subscription with it, which
+/// the plan must show and `--allow-billing` allow.
+pub async fn read_holders(client: &Client, slots: &Semaphore) -> Result<LiveBilling, FetchError> {
+    let subscription = in_slot(slots, client.subscription())
+        .await
+        .map_err(reading("the account's subscription"))?;
+    Ok(LiveBilling {
+        allocation: BTreeMap::new(),
+        limits: BTreeMap::new(),
+        addons: holders(&subscription)?,
+        addon_prices: None,
+    })
+}
+
 /// Reads allocation and subscription (and prices when `ids` show an add-on to buy). `ids`
 /// are the live ids of the configured profiles that exist, by key.
 pub async fn read(

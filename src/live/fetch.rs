@@ -105,8 +105,14 @@ pub async fn fetch(
     let managed = managed_profiles(desired, &profiles);
     // `parallelism` profiles in progress keep every slot busy (each has several lists to
     // read), and each profile's lists are read soon after its token is obtained.
+    let deletes_a_profile = desired.profiles.values().any(|profile| profile.delete);
     let billing = async {
         if !super::billing::is_managed(desired) {
+            if deletes_a_profile {
+                return super::billing::read_holders(access.account(), &slots)
+                    .await
+                    .map(Some);
+            }
             return Ok(None);
         }
         let ids = managed.iter().map(|p| (p.key, &p.id)).collect();

@@ -151,6 +151,20 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// The add-ons the subscription lists for the live profile `id` (none when billing was
+    /// not read).
+    fn held_addons(&self, id: &str) -> Vec<crate::billing::AddOn> {
+        let Some(billing) = &self.live.billing else {
+            return Vec::new();
+        };
+        billing
+            .addons
+            .iter()
+            .filter(|(_, holders)| holders.contains(id))
+            .map(|(addon, _)| *addon)
+            .collect()
+    }
+
     fn state_of(&self, key: &str) -> Option<&'a LiveProfileState> {
         let id = self.profile_ids.get(key)?;
         self.live.details.get(id)
@@ -182,13 +196,21 @@ impl<'a> Differ<'a> {
         match (live, profile.delete) {
             (None, true) => return,
             (Some(live), true) => {
+                let addons = self.held_addons(&live.id);
+                let changes = if addons.is_empty() {
+                    Vec::new()
+                } else {
+                    let held: Vec<&str> = addons.iter().map(|a| a.as_str()).collect();
+                    vec![FieldChange::new("addons", Some(json!(held)), json!([]))]
+                };
                 let index = self.drafts.push(Draft {
                     profile: profile.key.clone(),
                     kind: OperationKind::DeleteProfile {
                         target,
                         name: live.name.clone(),
+                        addons,
                     },
-                    changes: Vec::new(),
+                    changes,
                     origin,
                     depends_on: Vec::new(),
                 });

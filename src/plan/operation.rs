@@ -81,14 +81,16 @@ impl Plan {
             .collect()
     }
 
-    /// Add-ons bought or removed: subscription changes, what needs `--allow-billing`.
+    /// Add-ons bought or removed, also with a deleted profile: subscription changes, what
+    /// needs `--allow-billing`.
     pub fn billing_changes(&self) -> impl Iterator<Item = &Operation> {
-        self.operations.iter().filter(|operation| {
-            matches!(
-                operation.kind,
-                OperationKind::BuyAddon { .. } | OperationKind::RemoveAddon { .. }
-            )
-        })
+        self.operations
+            .iter()
+            .filter(|operation| match &operation.kind {
+                OperationKind::BuyAddon { .. } | OperationKind::RemoveAddon { .. } => true,
+                OperationKind::DeleteProfile { addons, .. } => !addons.is_empty(),
+                _ => false,
+            })
     }
 
     /// The operations that send the account password, each with a two-factor code when
@@ -231,6 +233,10 @@ pub enum OperationKind {
     DeleteProfile {
         target: ProfileRef,
         name: String,
+        /// The paid add-ons the profile holds: they leave the account's subscription with
+        /// it, a billing change that needs `--allow-billing`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        addons: Vec<AddOn>,
     },
     InviteMember {
         target: ProfileRef,

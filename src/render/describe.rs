@@ -32,8 +32,24 @@ fn sentence(operation: &Operation) -> String {
             format!("create profile `{}` named \"{name}\"", target.key)
         }
         OperationKind::UpdateProfile { target } => format!("update profile {}", profile(target)),
-        OperationKind::DeleteProfile { target, name } => {
-            format!("delete profile {} named \"{name}\" and everything in it", profile(target))
+        OperationKind::DeleteProfile {
+            target,
+            name,
+            addons,
+        } => {
+            let also = if addons.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<&str> = addons.iter().map(|a| a.as_str()).collect();
+                format!(
+                    "; its add-ons ({}) leave the account's subscription",
+                    names.join(", ")
+                )
+            };
+            format!(
+                "delete profile {} named \"{name}\" and everything in it{also}",
+                profile(target)
+            )
         }
         OperationKind::InviteMember {
             email, reinvite, ..

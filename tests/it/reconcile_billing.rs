@@ -317,3 +317,61 @@ async fn a_target_sends_and_checks_only_its_profiles_entries() {
     assert_eq!(allocation(&world, ACME).await, (50_000, 50));
     assert_eq!(allocation(&world, STAGING).await, (40_000, 0));
 }
+
+/// A profile deleted with its add-ons takes them out of the account's subscription: the plan
+/// says so, and apply needs `--allow-billing` besides `--allow-delete`. With no billing
+/// managed, the add-on holders cost one `GET /account/subscription`, only because a profile
+/// is deleted.
+#[tokio::test]
+async fn deleting_a_profile_that_holds_add_ons_is_a_billing_change() {
+    let world = world().await;
+    world
+        .api
+        .post(
+            "/account/subscription",
+            DEMO,
+            json!({"addons": {"custom_dns": [STAGING]}}),
+        )
+        .await
+        .result();
+    world.write("tagoform.yaml", &yaml("", "    delete: true\n"));
+    let expected = format!(
+        "Removals (review these first):
+  - delete profile `staging` ({STAGING}) named \"ACME Staging\" and everything in it; its add-ons (custom_dns) leave the account's subscription  # tagoform.yaml:5:3
+      addons: [\"custom_dns\"] → []
+
+Plan: 0 to add, 0 to change, 1 to remove.
+"
+    );
+    let (plan, requests) = world.measured(&["plan"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, expected);
+    assert_eq!(requests.get("GET /account/subscription"), Some(&1));
+    assert_eq!(requests.get("GET /account/allocation"), None);
+
+    let (refused, requests) = world
+        .measured(&["apply", "--auto-approve", "--allow-delete"])
+        .await;
+    refused.code(4);
+    assert!(
+        refused
+            .stderr
+            .contains("the plan changes the subscription, which costs money"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(writes(&requests), sign_ins(1));
+    assert_eq!(holders(&world, "custom_dns").await, json!([STAGING]));
+
+    world
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-delete",
+            "--allow-billing",
+        ])
+        .await
+        .code(0);
+    assert_eq!(holders(&world, "custom_dns").await, json!([]));
+    assert!(world.profile_ids("ACME Staging").await.is_empty());
+}

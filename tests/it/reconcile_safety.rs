@@ -111,8 +111,12 @@ Plan: 0 to add, 0 to change, 1 to remove.
              and everything in it); nothing was changed. Re-run with --allow-delete if that is intended\n"
         )
     );
-    // Refused on the first plan: not even the lock was taken.
-    assert_eq!(requests, counts(&[("GET /profile", 1)]));
+    // Refused on the first plan: not even the lock was taken. A deleted profile's add-ons
+    // would leave the subscription: its holders are read.
+    assert_eq!(
+        requests,
+        counts(&[("GET /account/subscription", 1), ("GET /profile", 1)])
+    );
 
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--allow-delete"])
@@ -122,7 +126,11 @@ Plan: 0 to add, 0 to change, 1 to remove.
     assert_eq!(
         requests,
         // The profile list is read before the lock and under it.
-        with_lock_reads(counts(&[("DELETE /profile/{id}", 1), ("GET /profile", 2)]))
+        with_lock_reads(counts(&[
+            ("DELETE /profile/{id}", 1),
+            ("GET /account/subscription", 2),
+            ("GET /profile", 2)
+        ]))
     );
     assert_eq!(world.profile_ids("Temporary").await, Vec::<String>::new());
     world.assert_no_changes().await;
