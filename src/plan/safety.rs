@@ -213,6 +213,7 @@ mod tests {
         kinds.push(OperationKind::DeleteProfile {
             target: target(),
             name: "ACME".into(),
+            addons: Vec::new(),
         });
         let none = Limits {
             allow_delete: false,
