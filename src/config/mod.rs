@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use entries::{parse_expiry, png_size, RESERVED_TOKEN_PREFIX};
+pub use entries::{parse_expiry, png_dimensions, RESERVED_TOKEN_PREFIX};
 pub use limits::{MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILES, MAX_FILE_BYTES, MAX_NODES};
 pub use model::*;
 pub use rules::check_model;

@@ -81,7 +81,7 @@ pub(super) fn read_confined(
     let resolved = fs::canonicalize(&path).map_err(|_| {
         (
             format!("{what} `{relative}` is a broken link (`{shown}`)"),
-            "point the field at the script file itself".to_owned(),
+            format!("point the field at the {what} itself"),
         )
     })?;
     let root = fs::canonicalize(cx.root).unwrap_or_else(|_| PathBuf::from(cx.root));
@@ -93,7 +93,7 @@ pub(super) fn read_confined(
         };
         return Err((
             format!(
-                "script file `{relative}` {how} a file outside the configuration folder `{}`",
+                "{what} `{relative}` {how} a file outside the configuration folder `{}`",
                 cx.root.display()
             ),
             "keep the files a configuration names inside its folder".to_owned(),
@@ -104,7 +104,7 @@ pub(super) fn read_confined(
     if !is_file {
         return Err((
             format!("{what} `{relative}` is not a regular file"),
-            "point the field at a text file".to_owned(),
+            "point the field at a regular file".to_owned(),
         ));
     }
     let file = fs::File::open(&resolved).map_err(|e| {
@@ -122,7 +122,7 @@ pub(super) fn read_confined(
     if !metadata.is_file() {
         return Err((
             format!("{what} `{relative}` is not a regular file"),
-            "point the field at a text file".to_owned(),
+            "point the field at a regular file".to_owned(),
         ));
     }
     let too_big = || {

@@ -354,7 +354,7 @@ async fn hostile_publications_are_refused_where_the_yaml_says_them_and_nothing_i
     for located in [
         "tagoform.yaml:25:27: error: the decoder of connector `acme-th-sensor` has 65004 bytes",
         "tagoform.yaml:38:14: error: `publish.model` must be a folder name of the repository, not `../../network/evil`",
-        "tagoform.yaml:40:18: error: image file `fake.png` is not a PNG",
+        "tagoform.yaml:40:18: error: image file `fake.png` cannot be used: it is not a PNG",
     ] {
         assert!(run.stderr.contains(located), "{located}\n{}", run.stderr);
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 pub use objects::{connector, network};
 pub(crate) use profile::is_variable_name;
 pub use profile::{parse_expiry, profile, RESERVED_TOKEN_PREFIX};
-pub use publish::png_size;
+pub use publish::png_dimensions;
 
 use super::convert::Context;
 use super::diagnostic::Diagnostic;

@@ -176,12 +176,12 @@ fn image(
     let node = node_at(cx, &[key("publish"), key(field)]);
     let problem = match scripts::read_confined(cx, relative, "image file", MAX_IMAGE_BYTES) {
         Err(problem) => problem,
-        Ok((file, bytes)) => match png_size(&bytes) {
-            None => (
-                format!("image file `{relative}` is not a PNG"),
+        Ok((file, bytes)) => match png_dimensions(&bytes) {
+            Err(why) => (
+                format!("image file `{relative}` cannot be used: {why}"),
                 "the repository's catalog images are PNG files (transparent background)".to_owned(),
             ),
-            Some((width, height)) if sizes.contains(&(width, height)) => {
+            Ok((width, height)) if sizes.contains(&(width, height)) => {
                 return Some(Image {
                     role,
                     file,
@@ -190,7 +190,7 @@ fn image(
                     origin: origin(cx.file, node),
                 })
             }
-            Some((width, height)) => {
+            Ok((width, height)) => {
                 let wanted: Vec<String> = sizes.iter().map(|(w, h)| format!("{w}x{h}")).collect();
                 (
                     format!(
@@ -206,15 +206,36 @@ fn image(
     None
 }
 
-/// Width and height from a PNG's header (`IHDR`, the first chunk), or `None` when the bytes
-/// are not a PNG.
-pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    if bytes.len() < 24 || !bytes.starts_with(PNG_SIGNATURE) || &bytes[12..16] != b"IHDR" {
-        return None;
+/// The most bytes an image may decode to: 2 MiB of PNG can hold gigabytes of pixels.
+const MAX_DECODED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Width and height of a PNG, decoded in full: signature, chunks and their CRCs, the
+/// compressed pixels, and a decoded size of at most [`MAX_DECODED_BYTES`]. A header alone,
+/// a bad CRC or a bomb of zeros is refused, with what is wrong.
+pub fn png_dimensions(bytes: &[u8]) -> Result<(u32, u32), String> {
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return Err("it is not a PNG".to_owned());
     }
-    let number =
-        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-    Some((number(16), number(20)))
+    let limits = png::Limits {
+        bytes: MAX_DECODED_BYTES,
+    };
+    let decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    let broken = |e: png::DecodingError| format!("it is not a valid PNG ({e})");
+    let mut reader = decoder.read_info().map_err(broken)?;
+    let (width, height) = reader.info().size();
+    let size = reader
+        .output_buffer_size()
+        .filter(|size| *size <= MAX_DECODED_BYTES)
+        .ok_or_else(|| {
+            format!(
+                "its {width}x{height} pixels decode to more than {} MiB",
+                MAX_DECODED_BYTES / (1024 * 1024)
+            )
+        })?;
+    let mut pixels = vec![0; size];
+    reader.next_frame(&mut pixels).map_err(broken)?;
+    reader.finish().map_err(broken)?;
+    Ok((width, height))
 }
 
 /// The catalog's description: the file's text, else the object's `description`; at most
@@ -281,15 +302,45 @@ mod tests {
         }
     }
 
+    /// A real image of 443x160 (the multi-customer example's network logo).
+    const LOGO: &[u8] = include_bytes!("../../../examples/multi-customer/publish/lorawan-logo.png");
+
+    /// A PNG of `width` x `height` grey pixels, all zero, made with the PNG encoder.
+    fn zeros(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, width, height);
+            encoder.set_color(png::ColorType::Grayscale);
+            let mut writer = encoder.write_header().unwrap();
+            writer
+                .write_image_data(&vec![0; (width * height) as usize])
+                .unwrap();
+        }
+        out
+    }
+
     #[test]
-    fn png_size_reads_the_header_and_refuses_the_rest() {
-        let mut png = PNG_SIGNATURE.to_vec();
-        png.extend([0, 0, 0, 13]);
-        png.extend(b"IHDR");
-        png.extend(443u32.to_be_bytes());
-        png.extend(160u32.to_be_bytes());
-        assert_eq!(png_size(&png), Some((443, 160)));
-        assert_eq!(png_size(b"GIF89a........................"), None);
-        assert_eq!(png_size(&png[..20]), None);
+    fn an_image_is_decoded_in_full_not_judged_by_its_header() {
+        assert_eq!(png_dimensions(LOGO), Ok((443, 160)));
+        assert_eq!(
+            png_dimensions(b"GIF89a........................"),
+            Err("it is not a PNG".to_owned())
+        );
+        // The signature and the header chunk alone (33 bytes).
+        let header = png_dimensions(&LOGO[..33]).unwrap_err();
+        assert!(header.starts_with("it is not a valid PNG"), "{header}");
+        // One bit of the header's CRC changed.
+        let mut bad_crc = LOGO.to_vec();
+        bad_crc[29] ^= 1;
+        let crc = png_dimensions(&bad_crc).unwrap_err();
+        assert!(crc.starts_with("it is not a valid PNG"), "{crc}");
+        // A few KiB of compressed zeros that decode to 20 MB.
+        let bomb = zeros(5_000, 4_000);
+        assert!(bomb.len() < MAX_IMAGE_BYTES as usize, "{}", bomb.len());
+        assert_eq!(
+            png_dimensions(&bomb),
+            Err("its 5000x4000 pixels decode to more than 16 MiB".to_owned())
+        );
+        assert_eq!(png_dimensions(&zeros(64, 64)), Ok((64, 64)));
     }
 }
