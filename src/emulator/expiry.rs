@@ -33,7 +33,22 @@ pub fn parse_expire_time(text: &str, now: DateTime<Utc>) -> Result<Expiry, Strin
             "Invalid expire_time `{text}`: it is not in the future"
         ));
     }
+    // An answer carries the instant as ISO-8601, whose year has four digits: a later one
+    // (`100000 years`) would be answered as a date no client reads. TagoIO's own bound is in
+    // no public source (docs/api.md: unverified).
+    if at >= latest_instant() {
+        return Err(format!(
+            "Invalid expire_time `{text}`: it is later than the year 9999"
+        ));
+    }
     Ok(Expiry::At(at))
+}
+
+/// The first instant of the year 10000.
+fn latest_instant() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(10_000, 1, 1)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map_or(DateTime::<Utc>::MAX_UTC, |at| at.and_utc())
 }
 
 /// `N unit` or `Nunit`, unit hour(s), day(s), week(s), month(s) (30 days) or year(s) (365 days);
@@ -64,6 +79,15 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
             .unwrap()
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn an_instant_past_the_year_9999_is_refused() {
+        assert_eq!(
+            parse_expire_time("100000 years", now()),
+            Err("Invalid expire_time `100000 years`: it is later than the year 9999".to_owned())
+        );
+        assert!(parse_expire_time("7000 years", now()).is_ok());
     }
 
     #[test]
