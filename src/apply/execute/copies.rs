@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::{gone_is_done, ExecuteError, Executor};
-use crate::api::types::ProfileDeleteRequest;
 use crate::api::{Client, ListQuery};
 use crate::live::{Id, ObjectKind};
 use crate::plan::{ObjectRef, ProfileRef};
@@ -92,21 +91,7 @@ impl Executor<'_> {
                          deleting this run's copy ({id}) needs TAGOIO_EMAIL and TAGOIO_PASSWORD"
                     ))
                 })?;
-                let request = ProfileDeleteRequest {
-                    password: credentials.password.expose().into(),
-                    pin_code: None,
-                };
-                let deleted = credentials
-                    .call(account, |code| {
-                        let request = ProfileDeleteRequest {
-                            pin_code: code.pin_code,
-                            ..request.clone()
-                        };
-                        let id = &id;
-                        async move { account.profile_delete(id, &request).await }
-                    })
-                    .await;
-                gone_is_done(deleted)?;
+                self.delete_profile_by_id(credentials, &id).await?;
                 Ok(earliest.clone())
             }
             _ => Ok(id),

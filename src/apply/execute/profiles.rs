@@ -3,6 +3,7 @@
 
 use super::{create_or_find, gone_is_done, there_is_done, ExecuteError, Executor};
 use crate::api::types::{ProfileDeleteRequest, ProfileEditRequest};
+use crate::live::Credentials;
 use crate::plan::{Operation, ProfileRef};
 
 impl Executor<'_> {
@@ -72,11 +73,21 @@ impl Executor<'_> {
                 "deleting a profile needs the account password: set TAGOIO_EMAIL and TAGOIO_PASSWORD".into(),
             )
         })?;
+        let id = self.profile_id(target).await?;
+        self.delete_profile_by_id(credentials, &id).await
+    }
+
+    /// `DELETE /profile/{id}` with the password and, with two-factor on, a fresh code for
+    /// each attempt; a profile already gone counts as deleted.
+    pub(super) async fn delete_profile_by_id(
+        &self,
+        credentials: &Credentials,
+        id: &str,
+    ) -> Result<(), ExecuteError> {
         let request = ProfileDeleteRequest {
             password: credentials.password.expose().into(),
             pin_code: None,
         };
-        let id = self.profile_id(target).await?;
         let account = self.access.account();
         let deleted = credentials
             .call(account, |code| {
@@ -84,7 +95,6 @@ impl Executor<'_> {
                     pin_code: code.pin_code,
                     ..request.clone()
                 };
-                let id = &id;
                 async move { account.profile_delete(id, &request).await }
             })
             .await;
