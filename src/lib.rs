@@ -22,8 +22,10 @@
 //! - [`lock`]: the apply lock TagoIO lacks, made from an account token with a lease.
 //! - [`doctor`]: read-only checks that the API answers as tagoform's model of TagoIO expects.
 //! - [`cli`]: clap definitions only; the command glue lives in [`commands`], which also
-//!   starts the embedded emulator for `--api local` (`commands::session`), so `api` never
-//!   depends on the server.
+//!   starts the embedded emulator for `--api local` (`commands::session`, the state file
+//!   locked by `emulator::state_lock`), so `api` never depends on the server. `init` (a
+//!   configuration repository's first files) and `show` (a saved plan printed again) are
+//!   commands only: they reuse the recipes in `examples/ci` and the plan renderers.
 //! - [`kind`]: network or connector, one enum for every layer, and the fields the
 //!   configuration manages of each (what the plan compares, export writes and the client
 //!   asks for); data only.
