@@ -98,7 +98,7 @@ impl Credentials {
         matches!(self.second, Some(SecondFactor::Totp(_)))
     }
 
-    /// What to set when a code is refused ([`refusal_hint`]).
+    /// What to set when a code is refused.
     pub fn hint(&self) -> &'static str {
         refusal_hint(self.uses_secret())
     }

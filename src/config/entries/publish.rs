@@ -210,7 +210,7 @@ fn image(
 const MAX_DECODED_BYTES: usize = 16 * 1024 * 1024;
 
 /// Width and height of a PNG, decoded in full: signature, chunks and their CRCs, the
-/// compressed pixels, and a decoded size of at most [`MAX_DECODED_BYTES`]. A header alone,
+/// compressed pixels, and a decoded size of at most 16 MiB. A header alone,
 /// a bad CRC or a bomb of zeros is refused, with what is wrong.
 pub fn png_dimensions(bytes: &[u8]) -> Result<(u32, u32), String> {
     if !bytes.starts_with(PNG_SIGNATURE) {
