@@ -9,6 +9,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod connection;
+mod emulator;
+
+pub use connection::{ApiArgs, RegionArg};
+pub use emulator::{EmulatorArgs, EmulatorPlan};
+
 /// Manage a TagoIO account the GitOps way: profiles, teams, tokens, networks,
 /// connectors and their shares, kept in YAML and reconciled with plan and apply.
 #[derive(Debug, Parser)]
@@ -395,129 +401,6 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         .filter(|total| *total <= 24 * 3600)
         .map(Duration::from_secs)
         .ok_or_else(|| format!("`{text}` is longer than a day"))
-}
-
-/// The TagoIO plan whose limits the emulator enforces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum EmulatorPlan {
-    /// TagoIO's Free plan limits.
-    Free,
-    /// TagoIO's Starter plan limits.
-    Starter,
-    /// TagoIO's Scale plan limits.
-    Scale,
-    /// No rate or resource limits (demos and tests).
-    #[default]
-    Unlimited,
-}
-
-/// Arguments of `tagoform emulator`.
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// Address to listen on (loopback; port 0 picks a free one).
-    #[arg(long, default_value = "127.0.0.1:8787")]
-    pub listen: String,
-    /// Keep state in this JSON file; every write is durable before it is answered.
-    #[arg(long)]
-    pub state: Option<PathBuf>,
-    /// Seed file (YAML) with accounts, profiles and tokens; default: the demo seed.
-    #[arg(long)]
-    pub seed: Option<PathBuf>,
-    /// Which TagoIO plan's rate and resource limits to enforce; also every account's starting
-    /// subscription plan and service limits (unlimited starts accounts on scale).
-    #[arg(long, value_enum, default_value_t = EmulatorPlan::Unlimited)]
-    pub plan: EmulatorPlan,
-    /// Delay every response by this many milliseconds.
-    #[arg(long, default_value_t = 0)]
-    pub latency_ms: u64,
-    /// Answer this share of requests (0.0 to 1.0) with 503 before doing anything.
-    #[arg(long, default_value_t = 0.0)]
-    pub fail_rate: f64,
-    /// Carry out this share of requests, then close the connection without an answer.
-    #[arg(long, default_value_t = 0.0)]
-    pub drop_rate: f64,
-    /// Carry out this share of requests, then answer only after --slow-ms.
-    #[arg(long, default_value_t = 0.0)]
-    pub slow_rate: f64,
-    /// How late a --slow-rate answer comes, in milliseconds.
-    #[arg(long, default_value_t = 5000)]
-    pub slow_ms: u64,
-    /// Start a burst of 429 answers (nothing done) at this share of requests.
-    #[arg(long, default_value_t = 0.0)]
-    pub throttle_rate: f64,
-    /// Start a burst of 503 answers (nothing done) at this share of requests.
-    #[arg(long, default_value_t = 0.0)]
-    pub unavailable_rate: f64,
-    /// How many requests in a row a 429 or 503 burst answers.
-    #[arg(long, default_value_t = 1)]
-    pub burst_length: u32,
-    /// Seed of the random generator behind the faults, ids and token values, for
-    /// reproducible runs.
-    #[arg(long)]
-    pub rng_seed: Option<u64>,
-    /// Refuse an authenticator code that was used before (RFC 6238 says a code is accepted
-    /// once; whether TagoIO does is not documented), to test clients against the strict case.
-    #[arg(long)]
-    pub otp_single_use: bool,
-}
-
-/// Where the TagoIO API is and how to authenticate, shared by every command that talks
-/// to it. The token is read from `TAGOIO_TOKEN` or `--token-file`, never from a
-/// command-line value (shell history and process lists would keep it).
-#[derive(Debug, Clone, Args)]
-pub struct ApiArgs {
-    /// TagoIO API base URL, or `local` for the embedded emulator
-    /// (state in .tagoform/local-api.json). Default: --region, else TAGOIO_API, else `local`
-    /// when no TagoIO credentials are set (with credentials, an API must be named).
-    #[arg(long, value_name = "URL|local")]
-    pub api: Option<String>,
-    /// A TagoIO region instead of a URL.
-    #[arg(long, value_enum, conflicts_with = "api")]
-    pub region: Option<RegionArg>,
-    /// Read the token from this file (first line) instead of TAGOIO_TOKEN.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// Seconds to wait for one answer before treating it as lost.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub timeout: u64,
-    /// Attempts per request, the first included. GET, PUT and DELETE are repeated on
-    /// 429, 5xx, timeouts and dropped connections; a POST only when it certainly was not
-    /// carried out (429, or no connection made).
-    #[arg(long, value_name = "N")]
-    pub max_attempts: Option<u32>,
-}
-
-impl ApiArgs {
-    /// The flags as `api` takes them.
-    pub fn flags(&self) -> crate::api::ApiFlags {
-        crate::api::ApiFlags {
-            api: self.api.clone(),
-            region: self.region.map(crate::api::Region::from),
-            token_file: self.token_file.clone(),
-            timeout: self.timeout,
-            max_attempts: self.max_attempts,
-        }
-    }
-}
-
-/// `--region`: TagoIO's public regions, by the names the SDK gives them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RegionArg {
-    /// United States East 1 (https://api.tago.io).
-    #[value(name = "us-e1")]
-    UsE1,
-    /// Europe West 1 (https://api.eu-w1.tago.io).
-    #[value(name = "eu-w1")]
-    EuW1,
-}
-
-impl From<RegionArg> for crate::api::Region {
-    fn from(region: RegionArg) -> Self {
-        match region {
-            RegionArg::UsE1 => crate::api::Region::UsE1,
-            RegionArg::EuW1 => crate::api::Region::EuW1,
-        }
-    }
 }
 
 /// Arguments of `tagoform export`.
