@@ -3,6 +3,7 @@
 //! permissions and rate limits, and the JSON body reader that answers in TagoIO's shape).
 
 mod account;
+mod addons;
 mod admin;
 mod billing;
 mod integration;
@@ -35,6 +36,7 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
     "/account/profile/token",
     "/account/allocation",
     "/account/subscription",
+    "/account/subscription/schedule",
     "/pricing",
     "/notification",
     "/notification/{id}/{button_id}",
@@ -82,6 +84,11 @@ pub fn app(state: AppState) -> Router {
         "/account/subscription",
         get(billing::subscription).post(billing::edit_subscription),
     );
+    router = route(
+        router,
+        "/account/subscription/schedule",
+        get(addons::schedule),
+    );
     router = route(router, "/pricing", get(billing::pricing));
     router = route(
         router,
@@ -100,7 +107,7 @@ pub fn app(state: AppState) -> Router {
         "/profile/{id}/team",
         get(team::list)
             .post(team::invite)
-            .delete(billing::not_an_addon),
+            .delete(addons::not_an_addon),
     );
     router = route(
         router,
@@ -112,13 +119,13 @@ pub fn app(state: AppState) -> Router {
         "/profile/{id}/token",
         get(tokens::list)
             .post(tokens::create)
-            .delete(billing::not_an_addon),
+            .delete(addons::not_an_addon),
     );
     // `team` and `token` are routes of their own; any other word is an add-on (or a 400).
     router = route(
         router,
         "/profile/{id}/{addon}",
-        axum::routing::delete(billing::remove_addon),
+        axum::routing::delete(addons::remove_addon),
     );
     router = route(
         router,
