@@ -299,11 +299,12 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// `read` only reads; `write` reads and writes but cannot delete; `deny` does nothing.
+/// `read` only reads; `write` creates and updates, and neither reads nor deletes ("Write
+/// only – create and update", docs `profiles/account-token.md`); `deny` does nothing.
 fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
     let allowed = match permission {
         Permission::Full => true,
-        Permission::Write => *method != Method::DELETE,
+        Permission::Write => *method != Method::DELETE && *method != Method::GET,
         Permission::Read => *method == Method::GET,
         Permission::Deny => false,
     };
@@ -315,10 +316,10 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
             "Authorization denied: a deny token cannot be used",
         ));
     }
-    let action = if *method == Method::DELETE {
-        "delete"
-    } else {
-        "write"
+    let action = match *method {
+        Method::DELETE => "delete",
+        Method::GET => "read",
+        _ => "write",
     };
     Err(ApiError::forbidden(format!(
         "Authorization denied: a {permission} token cannot {action}"
