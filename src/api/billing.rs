@@ -7,7 +7,10 @@ use super::client::Client;
 use super::error::ApiError;
 use super::route::{Method, PathArg, Route};
 use super::transport::Call;
-use super::types::{AllocationEdit, AllocationItem, Prices, Subscription, SubscriptionAddOnsEdit};
+use super::types::{
+    AllocationEdit, AllocationItem, Prices, Subscription, SubscriptionAddOnsEdit,
+    SubscriptionSchedule,
+};
 use crate::billing::AddOn;
 
 impl Client {
@@ -34,6 +37,12 @@ impl Client {
         self.execute(Call::new(route)).await
     }
 
+    /// `GET /account/subscription/schedule`: the changes waiting for the end of the cycle.
+    pub async fn subscription_schedule(&self) -> Result<SubscriptionSchedule, ApiError> {
+        let route = Route::new(Method::Get, "/account/subscription/schedule", &[])?;
+        self.execute(Call::new(route)).await
+    }
+
     /// `POST /account/subscription` with `addons`: a purchase, charged to the account.
     pub async fn subscription_addons_edit(
         &self,
@@ -53,8 +62,9 @@ impl Client {
         self.execute(Call::new(route)).await
     }
 
-    /// `DELETE /profile/{id}/{addon}`: takes an add-on away from a profile (sdk-js
-    /// `profiles.removeAddOn`, marked deprecated there; no other route is published).
+    /// `DELETE /profile/{id}/{addon}`: asks for an add-on to leave a profile at the end of
+    /// the billing cycle (sdk-js `profiles.removeAddOn`, marked deprecated there; no other
+    /// route is published). The answer proves nothing: the schedule is read to confirm.
     pub async fn addon_remove(&self, profile_id: &str, addon: AddOn) -> Result<(), ApiError> {
         let route = Route::new(
             Method::Delete,

@@ -158,7 +158,9 @@ impl<'a> Executor<'a> {
             }
             OperationKind::Allocate { entries } => self.allocate(entries).await,
             OperationKind::BuyAddon { target, addon, .. } => self.add_addon(target, *addon).await,
-            OperationKind::RemoveAddon { target, addon } => self.remove_addon(target, *addon).await,
+            OperationKind::RemoveAddon { target, addon, .. } => {
+                self.remove_addon(target, *addon).await
+            }
             OperationKind::UpdateProfile { target } => self.update_profile(target, operation).await,
             OperationKind::DeleteProfile { target, .. } => self.delete_profile(target).await,
             OperationKind::InviteMember { target, email, .. } => self.invite(target, email).await,

@@ -2,7 +2,8 @@
 //! the allocation lists whole amounts of the nine services for the account's own profiles,
 //! and the subscription gives a whole limit for each service and the add-on holders as lists.
 //! Reads only; a purchase's semantics (the list sent replaces the holders) cannot be checked
-//! without buying, so apply confirms each purchase by reading the subscription again.
+//! without buying, so apply confirms each purchase by reading the subscription again. Nor can
+//! a removal's: the schedule, which apply reads to confirm one, is checked for its shape.
 
 use std::collections::BTreeSet;
 
@@ -57,20 +58,46 @@ pub async fn probe(report: &mut Report, account: &Client, owned: &BTreeSet<Id>) 
                 .into_iter()
                 .map(|a| subscription.holders(a).len())
                 .sum();
-            if missing.is_empty() {
-                Outcome::Holds(format!(
-                    "plan {}, nine limits, {holders} add-on holder(s)",
+            let end = subscription
+                .current_cycle
+                .as_ref()
+                .and_then(|cycle| cycle.end.as_deref());
+            match end.map(|end| (end, chrono::DateTime::parse_from_rfc3339(end))) {
+                _ if !missing.is_empty() => {
+                    Outcome::Fails(format!("no whole limit for {}", missing.join(", ")))
+                }
+                None => Outcome::Fails("no `current_cycle.end`".to_owned()),
+                Some((end, Err(_))) => Outcome::Fails(format!(
+                    "`current_cycle.end` is {}, not a date",
+                    crate::text::visible(end)
+                )),
+                Some((end, Ok(_))) => Outcome::Holds(format!(
+                    "plan {}, nine limits, {holders} add-on holder(s), cycle ends {end}",
                     subscription.plan.as_deref().unwrap_or("?")
-                ))
-            } else {
-                Outcome::Fails(format!("no whole limit for {}", missing.join(", ")))
+                )),
             }
         }
     };
     report.push(
         "GET /account/subscription",
-        "`services.<service>.limit` for the nine services, `addons.<add-on>` lists of profile ids",
+        "`services.<service>.limit` for the nine services, `addons.<add-on>` lists of profile ids, `current_cycle.end` a date",
         "sdk-js billing.types.ts, BillingSubscription",
+        outcome,
+    );
+    let outcome = match account.subscription_schedule().await {
+        Err(error) => Outcome::Fails(error.to_string()),
+        Ok(schedule) => match schedule.release_at.as_deref() {
+            None => Outcome::Holds("nothing scheduled".to_owned()),
+            Some(at) if chrono::DateTime::parse_from_rfc3339(at).is_err() => Outcome::Fails(
+                format!("`release_at` is {}, not a date", crate::text::visible(at)),
+            ),
+            Some(at) => Outcome::Holds(format!("changes scheduled for {at}")),
+        },
+    };
+    report.push(
+        "GET /account/subscription/schedule",
+        "`release_at` null or a date (add-on removals wait for it; apply confirms one here)",
+        "sdk-js Billing.ts getSubscriptionSchedule, BillingSchedule",
         outcome,
     );
 }

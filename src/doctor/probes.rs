@@ -110,11 +110,20 @@ pub async fn probe(
         match token.client.profile_current().await {
             Err(error) => {
                 note("GET /profile/current", &error);
+                let found = if error.is_forbidden() {
+                    format!(
+                        "{error}: the token may not read (a `write` token only creates and \
+                         updates); set {} to a `read` or `full` token",
+                        token.variable
+                    )
+                } else {
+                    error.to_string()
+                };
                 report.push(
                     route,
-                    format!("a token of profile `{}`", token.key),
-                    "sdk-js Profile.ts, profiles.info(\"current\")",
-                    Outcome::Fails(format!("{error}")),
+                    format!("a token of profile `{}` that may read", token.key),
+                    "sdk-js Profile.ts, profiles.info(\"current\"); docs profiles/account-token.md",
+                    Outcome::Fails(found),
                 );
             }
             Ok(current) => {

@@ -44,9 +44,22 @@ impl BillingPlan {
 pub struct Subscription {
     pub plan: BillingPlan,
     pub services: BTreeMap<Service, u64>,
-    /// The profiles that have each add-on, in the order they were given.
+    /// The profiles that have each add-on, in the order they were given; a profile whose
+    /// removal is scheduled stays here until [`Self::settle`] passes its date.
     #[serde(default)]
     pub addons: BTreeMap<AddOn, Vec<Id>>,
+    /// Removals asked for by `DELETE /profile/{id}/{addon}`: they take effect at the end of
+    /// the billing cycle they were asked in (sdk-js `Profile.removeAddOn`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<ScheduledRemoval>,
+}
+
+/// An add-on a profile keeps until `at`, the end of the cycle its removal was asked in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledRemoval {
+    pub addon: AddOn,
+    pub profile: Id,
+    pub at: DateTime<Utc>,
 }
 
 impl Subscription {
@@ -59,6 +72,7 @@ impl Subscription {
                 .map(|service| (service, plan.service_limit(service)))
                 .collect(),
             addons: BTreeMap::new(),
+            removals: Vec::new(),
         }
     }
 
@@ -67,11 +81,51 @@ impl Subscription {
         self.services.get(&service).copied().unwrap_or(0)
     }
 
-    /// Whether `profile` has `addon`.
-    pub fn has_addon(&self, addon: AddOn, profile: &str) -> bool {
-        self.addons
-            .get(&addon)
-            .is_some_and(|ids| ids.iter().any(|id| id == profile))
+    /// The profiles that have `addon` at `now`: a scheduled removal counts once its date
+    /// has come, whether or not a write has settled it yet.
+    pub fn holders(&self, addon: AddOn, now: DateTime<Utc>) -> Vec<Id> {
+        let mut ids = self.addons.get(&addon).cloned().unwrap_or_default();
+        ids.retain(|id| !self.removal_due(addon, id, now));
+        ids
+    }
+
+    /// Whether `profile` has `addon` at `now`.
+    pub fn has_addon(&self, addon: AddOn, profile: &str, now: DateTime<Utc>) -> bool {
+        self.holders(addon, now).iter().any(|id| id == profile)
+    }
+
+    /// The removal of `addon` from `profile` still to come at `now`, if one is scheduled.
+    pub fn pending_removal(
+        &self,
+        addon: AddOn,
+        profile: &str,
+        now: DateTime<Utc>,
+    ) -> Option<&ScheduledRemoval> {
+        self.removals
+            .iter()
+            .find(|r| r.addon == addon && r.profile == profile && r.at > now)
+    }
+
+    fn removal_due(&self, addon: AddOn, profile: &str, now: DateTime<Utc>) -> bool {
+        self.removals
+            .iter()
+            .any(|r| r.addon == addon && r.profile == profile && r.at <= now)
+    }
+
+    /// Carries out the removals whose date has come, before a write reads the lists.
+    pub fn settle(&mut self, now: DateTime<Utc>) {
+        let due: Vec<ScheduledRemoval> = self
+            .removals
+            .iter()
+            .filter(|r| r.at <= now)
+            .cloned()
+            .collect();
+        for removal in &due {
+            if let Some(ids) = self.addons.get_mut(&removal.addon) {
+                ids.retain(|id| *id != removal.profile);
+            }
+        }
+        self.removals.retain(|r| r.at > now);
     }
 }
 
@@ -210,6 +264,7 @@ impl State {
             for ids in subscription.addons.values_mut() {
                 ids.retain(|id| id != profile);
             }
+            subscription.removals.retain(|r| r.profile != profile);
         }
     }
 }
@@ -250,6 +305,35 @@ mod tests {
         assert_eq!(old.subscription(account), Some(&starter));
         let saved = serde_json::to_string(&old).unwrap();
         assert!(saved.contains("\"subscription\"") && saved.contains("\"allocation\""));
+    }
+
+    #[test]
+    fn a_scheduled_removal_keeps_the_addon_until_its_date() {
+        let mut subscription = Subscription::for_plan(Plan::Scale);
+        subscription
+            .addons
+            .insert(AddOn::Mobile, vec!["a".into(), "b".into()]);
+        let at: DateTime<Utc> = "2027-04-01T00:00:00Z".parse().unwrap();
+        subscription.removals.push(ScheduledRemoval {
+            addon: AddOn::Mobile,
+            profile: "a".into(),
+            at,
+        });
+        let before = at - chrono::Duration::seconds(1);
+        assert_eq!(subscription.holders(AddOn::Mobile, before), ["a", "b"]);
+        assert!(subscription
+            .pending_removal(AddOn::Mobile, "a", before)
+            .is_some());
+        assert_eq!(subscription.holders(AddOn::Mobile, at), ["b"]);
+        assert!(!subscription.has_addon(AddOn::Mobile, "a", at));
+        assert!(subscription
+            .pending_removal(AddOn::Mobile, "a", at)
+            .is_none());
+        subscription.settle(before);
+        assert_eq!(subscription.removals.len(), 1);
+        subscription.settle(at);
+        assert!(subscription.removals.is_empty());
+        assert_eq!(subscription.addons[&AddOn::Mobile], ["b"]);
     }
 
     #[test]

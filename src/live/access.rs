@@ -47,6 +47,18 @@ pub enum AccessError {
     #[error(transparent)]
     WrongProfile(Box<WrongProfile>),
     #[error(
+        "profile `{key}`: the token in {variable} (its `token_env`) may not read: TagoIO \
+         refused GET /profile/current with 403, as it refuses a `write` token (\"Write only – \
+         create and update\") or a `deny` one; nothing was changed: set {variable} to a `read` \
+         token (plan) or a `full` token (plan and apply) of the profile"
+    )]
+    CannotRead {
+        key: String,
+        variable: String,
+        #[source]
+        source: ApiError,
+    },
+    #[error(
         "profile `{key}`: could not check which profile the token in {variable} (its \
          `token_env`) belongs to (GET /profile/current)"
     )]
@@ -196,14 +208,23 @@ impl Access {
         token: &ProfileToken,
     ) -> Result<Client, AccessError> {
         let client = self.account.with_token(token.token.clone(), id);
-        let current = client
-            .profile_current()
-            .await
-            .map_err(|source| AccessError::TokenCheck {
-                key: key.to_owned(),
-                variable: token.variable.clone(),
-                source,
-            })?;
+        let current = client.profile_current().await.map_err(|source| {
+            let key = key.to_owned();
+            let variable = token.variable.clone();
+            if source.is_forbidden() {
+                AccessError::CannotRead {
+                    key,
+                    variable,
+                    source,
+                }
+            } else {
+                AccessError::TokenCheck {
+                    key,
+                    variable,
+                    source,
+                }
+            }
+        })?;
         if current.info.id != id {
             return Err(AccessError::WrongProfile(Box::new(WrongProfile {
                 key: key.to_owned(),

@@ -1,15 +1,19 @@
 //! The account's billing state, read only when a profile manages `allocation` or `addons`:
 //! one `GET /account/allocation` (every profile's share), one `GET /account/subscription`
-//! (the limits and the add-on holders), and `GET /pricing` only when the plan may buy an
-//! add-on, whose price the reviewer should see.
+//! (the limits, the add-on holders, the cycle's end), `GET /pricing` only when the plan may
+//! buy an add-on, whose price the reviewer should see, and `GET /account/subscription/schedule`
+//! only when it may remove one: a removal waits for the end of the cycle, and one already
+//! scheduled must not be asked for again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
 
 use tokio::sync::Semaphore;
 
 use super::fetch::{in_slot, reading, unique_ids, FetchError};
-use super::snapshot::{Id, LiveBilling};
-use crate::api::types::{AllocationItem, Prices, Subscription};
+use super::snapshot::{Id, LiveBilling, ScheduledRemovals};
+use crate::api::types::{AllocationItem, Prices, Subscription, SubscriptionSchedule};
 use crate::api::Client;
 use crate::billing::{AddOn, Service};
 use crate::config::Desired;
@@ -34,6 +38,8 @@ pub async fn read_holders(client: &Client, slots: &Semaphore) -> Result<LiveBill
         limits: BTreeMap::new(),
         addons: holders(&subscription)?,
         addon_prices: None,
+        cycle_end: cycle_end(&subscription)?,
+        removals: BTreeMap::new(),
     })
 }
 
@@ -62,7 +68,15 @@ pub async fn read(
         limits: limits(&subscription)?,
         addons: holders(&subscription)?,
         addon_prices: None,
+        cycle_end: cycle_end(&subscription)?,
+        removals: BTreeMap::new(),
     };
+    if removes_an_addon(desired, ids, &billing.addons) {
+        let schedule = in_slot(slots, client.subscription_schedule())
+            .await
+            .map_err(reading("the account's subscription schedule"))?;
+        billing.removals = scheduled_removals(&schedule, &billing.addons)?;
+    }
     if buys_an_addon(desired, ids, &billing.addons) {
         let prices = in_slot(slots, client.pricing())
             .await
@@ -167,6 +181,84 @@ fn holders(subscription: &Subscription) -> Result<BTreeMap<AddOn, BTreeSet<Id>>,
     Ok(holders)
 }
 
+/// `current_cycle.end` of the subscription; a date that does not read is malformed (a
+/// removal's date would be a guess).
+fn cycle_end(subscription: &Subscription) -> Result<Option<DateTime<Utc>>, FetchError> {
+    let Some(end) = subscription
+        .current_cycle
+        .as_ref()
+        .and_then(|c| c.end.as_ref())
+    else {
+        return Ok(None);
+    };
+    instant(end).map(Some).ok_or_else(|| {
+        malformed(
+            "the account's subscription",
+            format!("current_cycle.end is {end:?}, not a date"),
+        )
+    })
+}
+
+fn instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// The holders whose add-on the schedule no longer lists: their removal is scheduled for
+/// `release_at`. An add-on the schedule does not name is not changing.
+pub fn scheduled_removals(
+    schedule: &SubscriptionSchedule,
+    holders: &BTreeMap<AddOn, BTreeSet<Id>>,
+) -> Result<ScheduledRemovals, FetchError> {
+    let release_at = match &schedule.release_at {
+        None => None,
+        Some(text) => Some(instant(text).ok_or_else(|| {
+            malformed(
+                "the account's subscription schedule",
+                format!("release_at is {text:?}, not a date"),
+            )
+        })?),
+    };
+    let mut removals = BTreeMap::new();
+    for addon in AddOn::ALL {
+        let Some(after) = schedule.holders_after(addon) else {
+            continue;
+        };
+        let going: BTreeMap<Id, Option<DateTime<Utc>>> = holders
+            .get(&addon)
+            .into_iter()
+            .flatten()
+            .filter(|id| !after.contains(id))
+            .map(|id| (id.clone(), release_at))
+            .collect();
+        if !going.is_empty() {
+            removals.insert(addon, going);
+        }
+    }
+    Ok(removals)
+}
+
+/// Whether some configured profile holds an add-on it does not list.
+fn removes_an_addon(
+    desired: &Desired,
+    ids: &HashMap<&str, &Id>,
+    holders: &BTreeMap<AddOn, BTreeSet<Id>>,
+) -> bool {
+    desired
+        .profiles
+        .values()
+        .filter(|p| !p.delete)
+        .any(|profile| {
+            let (Some(wanted), Some(id)) = (&profile.addons, ids.get(profile.key.as_str())) else {
+                return false;
+            };
+            holders
+                .iter()
+                .any(|(addon, h)| !wanted.contains(addon) && h.contains(*id))
+        })
+}
+
 /// Whether some configured profile lists an add-on it does not have yet (a profile still to
 /// be created has none).
 fn buys_an_addon(
@@ -231,6 +323,55 @@ mod price_tests {
                 .to_string()
                 .contains("the add-on mobile has the price -5"),
             "{negative}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn holders() -> BTreeMap<AddOn, BTreeSet<Id>> {
+        BTreeMap::from([
+            (
+                AddOn::Mobile,
+                BTreeSet::from(["a".to_owned(), "b".to_owned()]),
+            ),
+            (AddOn::CustomDns, BTreeSet::from(["a".to_owned()])),
+        ])
+    }
+
+    #[test]
+    fn a_holder_the_schedule_leaves_out_is_going_at_release_at() {
+        let schedule: SubscriptionSchedule = serde_json::from_value(json!({
+            "account": "x", "release_at": "2027-04-01T00:00:00.000Z",
+            "subscription": {"plan": "scale", "addons": {"mobile": ["b"]}}
+        }))
+        .unwrap();
+        let at = "2027-04-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        // custom_dns is not named: not changing.
+        assert_eq!(
+            scheduled_removals(&schedule, &holders()).unwrap(),
+            BTreeMap::from([(AddOn::Mobile, BTreeMap::from([("a".to_owned(), Some(at))]))])
+        );
+        let nothing: SubscriptionSchedule =
+            serde_json::from_value(json!({"account": "x", "release_at": null})).unwrap();
+        assert!(scheduled_removals(&nothing, &holders()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_release_date_that_does_not_read_is_malformed() {
+        let schedule: SubscriptionSchedule = serde_json::from_value(json!({
+            "release_at": "next month", "subscription": {"addons": {"mobile": []}}
+        }))
+        .unwrap();
+        let error = scheduled_removals(&schedule, &holders()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("release_at is \"next month\", not a date"),
+            "{error}"
         );
     }
 }

@@ -69,7 +69,19 @@ pub struct LiveBilling {
     pub addons: BTreeMap<AddOn, BTreeSet<Id>>,
     /// TagoIO's list price of each add-on; `None` when not read (nothing to buy).
     pub addon_prices: Option<BTreeMap<AddOn, f64>>,
+    /// When the current billing cycle ends (`current_cycle.end`): the date a removal asked
+    /// for now takes effect. `None` when the subscription does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Removals already scheduled (the schedule's add-ons lack a profile that still holds
+    /// one), each with the date they take effect; read only when a removal may be planned.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub removals: ScheduledRemovals,
 }
+
+/// For each add-on, the profiles whose removal is scheduled, with when it takes effect
+/// (`None` when the schedule gives no date).
+pub type ScheduledRemovals = BTreeMap<AddOn, BTreeMap<Id, Option<chrono::DateTime<chrono::Utc>>>>;
 
 /// One owned profile as the profile list shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -8,7 +8,9 @@ use std::fmt;
 use serde_json::json;
 
 use super::identity::ProfileIds;
-use super::operation::{AllocationEntry, FieldChange, OperationKind, Plan, ProfileRef, ACCOUNT};
+use super::operation::{
+    AllocationEntry, FieldChange, Notice, OperationKind, Plan, ProfileRef, ACCOUNT,
+};
 use super::order::{Draft, Drafts};
 use crate::billing::{AddOn, Service};
 use crate::config::{Desired, Profile};
@@ -134,10 +136,26 @@ fn addon_changes(
                     .and_then(|prices| prices.get(&addon))
                     .copied(),
             },
-            (false, true) => OperationKind::RemoveAddon {
-                target: target(cx, profile),
-                addon,
-            },
+            (false, true) => {
+                let scheduled = id.and_then(|id| {
+                    cx.billing
+                        .and_then(|b| b.removals.get(&addon))
+                        .and_then(|going| going.get(id))
+                });
+                if let Some(at) = scheduled {
+                    drafts.notice(Notice::AddonRemovalScheduled {
+                        profile: profile.key.clone(),
+                        addon,
+                        at: *at,
+                    });
+                    continue;
+                }
+                OperationKind::RemoveAddon {
+                    target: target(cx, profile),
+                    addon,
+                    at: cx.billing.and_then(|b| b.cycle_end),
+                }
+            }
             _ => continue,
         };
         drafts.push(Draft {

@@ -63,6 +63,7 @@ fn live(acme_input: u64, globex_input: u64, other_input: u64) -> LiveSnapshot {
                 (AddOn::Mobile, BTreeSet::new()),
             ]),
             addon_prices: Some(BTreeMap::from([(AddOn::Mobile, 99.0)])),
+            ..LiveBilling::default()
         }),
         catalog: Vec::new(),
         prepared: None,
@@ -217,7 +218,8 @@ fn add_ons_are_bought_with_their_price_and_removed() {
                     key: "globex".into(),
                     id: Some(GLOBEX.into())
                 },
-                addon: AddOn::CustomDns
+                addon: AddOn::CustomDns,
+                at: None
             },
             &OperationKind::BuyAddon {
                 target: ProfileRef {

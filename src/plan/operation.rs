@@ -321,10 +321,14 @@ pub enum OperationKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         price: Option<f64>,
     },
-    /// Taking an add-on away from a profile.
+    /// Taking an add-on away from a profile: TagoIO does it at the end of the billing cycle.
     RemoveAddon {
         target: ProfileRef,
         addon: AddOn,
+        /// When the profile loses it: the end of the current cycle, when the subscription
+        /// said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
@@ -438,4 +442,12 @@ pub enum Notice {
     },
     /// A network or connector of a managed profile that the configuration does not name.
     Unmanaged { profile: String, object: ObjectRef },
+    /// An add-on whose removal is scheduled already: the profile keeps it until `at`, and
+    /// asking again would change nothing.
+    AddonRemovalScheduled {
+        profile: String,
+        addon: AddOn,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }

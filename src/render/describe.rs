@@ -133,8 +133,9 @@ fn sentence(operation: &Operation) -> String {
                 None => "price unknown".to_owned(),
             }
         ),
-        OperationKind::RemoveAddon { addon, .. } => format!(
-            "remove the `{addon}` add-on (a subscription change, needs --allow-billing)"
+        OperationKind::RemoveAddon { addon, at, .. } => format!(
+            "remove the `{addon}` add-on at the end of the billing cycle (removal scheduled for {}; a subscription change, needs --allow-billing)",
+            cycle_end(*at)
         ),
     }
 }
@@ -192,10 +193,22 @@ fn notice_sentence(notice: &Notice) -> String {
             };
             format!("{profile}: {what} is {state}")
         }
+        Notice::AddonRemovalScheduled { profile, addon, at } => format!(
+            "{profile}: removal of the `{addon}` add-on scheduled for {}, the end of the billing cycle: the profile keeps it until then; not asked again",
+            cycle_end(*at)
+        ),
         Notice::Unmanaged { profile, object } => format!(
             "{profile}: {} is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)",
             object_name(object)
         ),
+    }
+}
+
+/// When a scheduled add-on removal takes effect, by the date TagoIO gave when it gave one.
+fn cycle_end(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    match at {
+        Some(at) => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        None => "a date TagoIO did not give".to_owned(),
     }
 }
 

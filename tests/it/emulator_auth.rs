@@ -53,7 +53,7 @@ async fn missing_unknown_and_expired_tokens_are_401() {
 }
 
 #[tokio::test]
-async fn read_tokens_cannot_write_and_write_tokens_cannot_delete() {
+async fn read_tokens_cannot_write_and_write_tokens_neither_read_nor_delete() {
     let api = Api::start().await;
     let read = api.token_with("read").await;
     let write = api.token_with("write").await;
@@ -62,9 +62,27 @@ async fn read_tokens_cannot_write_and_write_tokens_cannot_delete() {
         .await
         .assert_error(403, "Authorization denied: a read token cannot write");
     let network = api.network(&write, "by write token").await;
+    api.put(
+        &format!("/integration/network/{network}"),
+        &write,
+        json!({"description": "updated by a write token"}),
+    )
+    .await
+    .result();
     api.delete(&format!("/integration/network/{network}"), &write)
         .await
         .assert_error(403, "Authorization denied: a write token cannot delete");
+    // "Write only – create and update" (docs profiles/account-token.md): no reads at all.
+    for path in [
+        "/profile".to_owned(),
+        "/profile/current".to_owned(),
+        format!("/integration/network/{network}"),
+        format!("/profile/{ACME}/token"),
+    ] {
+        api.get(&path, &write)
+            .await
+            .assert_error(403, "Authorization denied: a write token cannot read");
+    }
     assert_eq!(
         api.get(&format!("/integration/network/{network}"), DEMO)
             .await

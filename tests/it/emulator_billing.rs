@@ -1,6 +1,6 @@
 //! Billing: the account's subscription (plan, service limits, add-ons), the allocation of its
-//! limits among its profiles, prices, and removing a profile's add-on (sdk-js `Billing.ts`,
-//! `Profile.ts`; spec `/account/allocation`).
+//! limits among its profiles, and prices (sdk-js `Billing.ts`; spec `/account/allocation`).
+//! Removing an add-on is `emulator_addons.rs`.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -334,71 +334,6 @@ async fn addons_replace_their_list_and_show_on_the_profile() {
     assert_eq!(
         subscription(&api, DEMO).await["addons"]["mobile"],
         json!([STAGING])
-    );
-}
-
-#[tokio::test]
-async fn removing_an_addon_is_for_the_owner_and_known_addons() {
-    let api = Api::start().await;
-    api.post(
-        "/account/subscription",
-        DEMO,
-        json!({"addons": {"mobile": [ACME, STAGING]}}),
-    )
-    .await
-    .result();
-    api.delete(&format!("/profile/{ACME}/bogus"), DEMO)
-        .await
-        .assert_error(400, "Unknown add-on `bogus`: use custom_dns or mobile");
-    api.delete(&format!("/profile/{ACME}/mobile"), PARTNER)
-        .await
-        .assert_error(404, "Profile not found");
-    let write = api.token_with("write").await;
-    api.delete(&format!("/profile/{ACME}/mobile"), &write)
-        .await
-        .assert_error(403, "Authorization denied: a write token cannot delete");
-    // A team member can open the profile but not remove its add-ons.
-    api.invite(DEMO, ACME, "alice@acme.example").await;
-    api.answer_invitation("alice@acme.example", "accept")
-        .await
-        .result();
-    let alice = api.invitee_token("alice@acme.example").await;
-    assert_eq!(
-        api.get(&format!("/profile/{ACME}"), &alice).await.status,
-        200
-    );
-    api.delete(&format!("/profile/{ACME}/mobile"), &alice)
-        .await
-        .assert_error(403, "Only the profile's owner can remove its add-ons");
-
-    assert_eq!(
-        api.delete(&format!("/profile/{ACME}/mobile"), DEMO)
-            .await
-            .result(),
-        &json!("Add-on Successfully Removed")
-    );
-    assert_eq!(
-        subscription(&api, DEMO).await["addons"]["mobile"],
-        json!([STAGING])
-    );
-    // The team and token routes of a profile are still theirs; as add-ons they are unknown.
-    for word in ["team", "token"] {
-        api.delete(&format!("/profile/{ACME}/{word}"), DEMO)
-            .await
-            .assert_error(
-                400,
-                &format!("Unknown add-on `{word}`: use custom_dns or mobile"),
-            );
-    }
-    assert_eq!(
-        api.get(&format!("/profile/{ACME}/team"), DEMO).await.status,
-        200
-    );
-    assert_eq!(
-        api.get(&format!("/profile/{ACME}/token"), DEMO)
-            .await
-            .status,
-        200
     );
 }
 

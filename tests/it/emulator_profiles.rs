@@ -124,7 +124,10 @@ async fn creating_a_token_needs_the_password_and_returns_the_full_value() {
         (json!("write"), json!("never"))
     );
     assert_eq!(value.len(), 36, "UUID-shaped: {value}");
-    assert_eq!(api.get("/profile", &value).await.status, 200);
+    // A known token, which may not read: "Write only – create and update".
+    api.get("/profile", &value)
+        .await
+        .assert_error(403, "Authorization denied: a write token cannot read");
     let listed = api.get(&format!("{path}?filter[name]=ci"), DEMO).await;
     assert_eq!(
         listed.result(),

@@ -192,6 +192,14 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             format!("{con}/share"),
             Some(json!({"profile_id": GLOBEX})),
         ),
+        (
+            "write token",
+            &write,
+            Method::GET,
+            format!("{profile}/token"),
+            None,
+        ),
+        ("write token", &write, Method::GET, net.clone(), None),
         ("write token", &write, Method::DELETE, net.clone(), None),
         (
             "write token",
@@ -238,7 +246,7 @@ async fn every_refusal_has_its_status_and_changes_nothing() {
             Some(json!({"name": "x"})),
         ),
     ];
-    assert_eq!(cases.len(), 28);
+    assert_eq!(cases.len(), 30);
     // One line per case: who, the request (ids shown by name), and TagoIO's answer.
     let names = [
         (network.as_str(), "{network}"),

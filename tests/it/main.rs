@@ -23,6 +23,7 @@ mod config_fixtures;
 mod config_hostile;
 mod config_model;
 mod config_schema;
+mod emulator_addons;
 mod emulator_admin;
 mod emulator_auth;
 mod emulator_billing;

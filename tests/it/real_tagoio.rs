@@ -434,10 +434,14 @@ async fn doctor_checks_the_billing_routes_when_allocation_is_managed() {
     run.code(0);
     let rows = rows(&run.stdout);
     assert_eq!(
-        &rows[rows.len() - 3..rows.len() - 1],
+        &rows[rows.len() - 4..rows.len() - 1],
         [
             ("ok".to_owned(), "GET /account/allocation".to_owned()),
             ("ok".to_owned(), "GET /account/subscription".to_owned()),
+            (
+                "ok".to_owned(),
+                "GET /account/subscription/schedule".to_owned()
+            ),
         ],
         "{}",
         run.stdout
@@ -447,6 +451,12 @@ async fn doctor_checks_the_billing_routes_when_allocation_is_managed() {
         "{}",
         run.stdout
     );
-    run.stdout_ends_with("\n10 held, 0 failed, 1 skipped.\n");
+    assert!(
+        run.stdout.contains("0 add-on holder(s), cycle ends ")
+            && run.stdout.contains("nothing scheduled"),
+        "{}",
+        run.stdout
+    );
+    run.stdout_ends_with("\n11 held, 0 failed, 1 skipped.\n");
     assert!(requests.keys().all(|route| route.starts_with("GET ")));
 }

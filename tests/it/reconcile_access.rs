@@ -261,3 +261,64 @@ async fn the_local_api_is_the_default_only_at_a_terminal_without_ci_or_credentia
     );
     assert_eq!(refused.stdout, "");
 }
+
+/// A `write` token is "Write only – create and update" (docs `profiles/account-token.md`):
+/// it cannot read, so a plan with one in `token_env` would be blind. Plan, apply and doctor
+/// say so, naming the variable, before any write; a `read` token plans.
+#[tokio::test]
+async fn a_write_only_token_env_token_is_refused_before_any_write_naming_its_variable() {
+    let mut world = World::start().await;
+    world.write(
+        "tagoform.yaml",
+        acme_config!(
+            "    token_env: ACME_TOKEN
+networks:
+  lorawan:
+    profile: acme
+    name: Field LoRaWAN
+"
+        ),
+    );
+    world
+        .env
+        .insert("ACME_TOKEN".into(), world.api.token_with("write").await);
+    let refused =
+        "error: cannot read the live state from TagoIO\n  caused by: profile `acme`: the token \
+         in ACME_TOKEN (its `token_env`) may not read: TagoIO refused GET /profile/current with \
+         403, as it refuses a `write` token (\"Write only – create and update\") or a `deny` \
+         one; nothing was changed: set ACME_TOKEN to a `read` token (plan) or a `full` token \
+         (plan and apply) of the profile\n  caused by: GET /profile/current: 403 Authorization \
+         denied: a write token cannot read\n";
+    for command in [
+        &["plan"][..],
+        &["apply", "--auto-approve", "--lock=false"][..],
+    ] {
+        let (run, requests) = world.measured(command).await;
+        run.code(1);
+        assert_eq!(run.stderr, refused, "{command:?}");
+        assert_eq!(writes(&requests), Counts::new(), "{command:?}");
+    }
+    let (doctor, requests) = world.measured(&["doctor"]).await;
+    doctor.code(1);
+    assert!(
+        doctor.stdout.contains(
+            "the token may not read (a `write` token only creates and updates); set \
+             ACME_TOKEN to a `read` or `full` token"
+        ),
+        "{}",
+        doctor.stdout
+    );
+    assert!(requests.keys().all(|route| route.starts_with("GET ")));
+
+    world
+        .env
+        .insert("ACME_TOKEN".into(), world.api.token_with("read").await);
+    let plan = world.run(&["plan"]).await;
+    plan.code(0);
+    assert!(
+        plan.stdout
+            .contains("+ create network `lorawan` named \"Field LoRaWAN\""),
+        "{}",
+        plan.stdout
+    );
+}

@@ -3,6 +3,7 @@
 //! entries, the account's limits checked before any write, add-ons only with
 //! `--allow-billing`, and an export that plans `No changes`.
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::support::world::*;
@@ -205,15 +206,150 @@ Plan: 1 to add, 0 to change, 0 to remove.
         refused.stdout
     );
     assert_eq!(writes(&requests), sign_ins(2));
+    assert_eq!(holders(&world, "mobile").await, json!([ACME]));
+}
+
+/// TagoIO removes an add-on at the end of the billing cycle (sdk-js `Profile.removeAddOn`):
+/// apply asks once and confirms by the schedule, the profile keeps the add-on meanwhile, the
+/// next plan notes the removal instead of planning it again, and the cycle's end removes it.
+#[tokio::test]
+async fn an_add_on_removal_is_scheduled_for_the_cycle_end_and_not_asked_again() {
+    let world = world().await;
+    world
+        .api
+        .post(
+            "/account/subscription",
+            DEMO,
+            json!({"addons": {"mobile": [ACME, STAGING]}}),
+        )
+        .await
+        .result();
+    world.write("tagoform.yaml", &yaml("    addons: []\n", ""));
+    let removal = "Removals (review these first):
+  - remove the `mobile` add-on at the end of the billing cycle (removal scheduled for 2027-04-01 00:00 UTC; a subscription change, needs --allow-billing) in profile acme  # tagoform.yaml:5:13
+
+Plan: 0 to add, 0 to change, 1 to remove.
+";
+    let (plan, requests) = world.measured(&["plan"]).await;
+    plan.code(0);
+    assert_eq!(plan.stdout, removal);
+    assert_eq!(requests.get("GET /account/subscription/schedule"), Some(&1));
+
     let (removed, requests) = world
         .measured(&["apply", "--auto-approve", "--allow-billing"])
         .await;
     removed.code(0);
+    assert_eq!(removed.stdout, finished(removal, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("DELETE /profile/{id}/{addon}", 1)]))
     );
-    assert_eq!(holders(&world, "mobile").await, json!([]));
+    // Read by each of the two plans, then once to confirm the removal.
+    assert_eq!(requests.get("GET /account/subscription/schedule"), Some(&3));
+    // Listed, and billed, until the cycle ends.
+    assert_eq!(holders(&world, "mobile").await, json!([ACME, STAGING]));
+    let schedule = world.api.get("/account/subscription/schedule", DEMO).await;
+    assert_eq!(
+        schedule.result()["release_at"],
+        json!("2027-04-01T00:00:00.000Z")
+    );
+    assert_eq!(
+        schedule.result()["subscription"]["addons"]["mobile"],
+        json!([STAGING])
+    );
+
+    let noted = "No changes. TagoIO matches the configuration.
+Notes:
+  • acme: removal of the `mobile` add-on scheduled for 2027-04-01 00:00 UTC, the end of the billing cycle: the profile keeps it until then; not asked again
+
+";
+    let (again, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
+    again.code(0);
+    assert_eq!(again.stdout, noted);
+    assert_eq!(writes(&requests), sign_ins(2));
+    let (nothing, requests) = world
+        .measured(&["apply", "--auto-approve", "--allow-billing"])
+        .await;
+    nothing.code(0);
+    assert_eq!(nothing.stdout, noted);
+    assert!(!requests.contains_key("DELETE /profile/{id}/{addon}"));
+
+    // 2027-03-01T10:00:00Z + 30 days 14 hours = 2027-04-01T00:00:00Z, the cycle's end.
+    world.api.advance(30 * 86_400 + 14 * 3_600 - 1).await;
+    assert_eq!(holders(&world, "mobile").await, json!([ACME, STAGING]));
+    world.api.advance(1).await;
+    assert_eq!(holders(&world, "mobile").await, json!([STAGING]));
+    let info = world.api.get(&format!("/profile/{ACME}"), DEMO).await;
+    assert_eq!(info.result()["addons"]["mobile"], json!(false));
+    let (gone, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
+    gone.code(0);
+    assert_eq!(
+        gone.stdout,
+        "No changes. TagoIO matches the configuration.\n"
+    );
+    assert!(!requests.contains_key("GET /account/subscription/schedule"));
+}
+
+/// A removal the schedule does not show is a failure that says the add-on is still billed,
+/// whether TagoIO answered 404 (a retired route) or success; a lost answer is settled by the
+/// schedule.
+#[tokio::test]
+async fn a_removal_is_done_only_when_the_schedule_shows_it() {
+    let mut world = world().await;
+    world
+        .api
+        .post(
+            "/account/subscription",
+            DEMO,
+            json!({"addons": {"mobile": [ACME]}}),
+        )
+        .await
+        .result();
+    world.write("tagoform.yaml", &yaml("    addons: []\n", ""));
+    let route = "/profile/{id}/mobile";
+    let door = world
+        .faulty(vec![
+            Fault::new(Method::DELETE, route, 1, FaultMode::Gone("Route not found")),
+            Fault::new(
+                Method::DELETE,
+                route,
+                2,
+                FaultMode::Pretend("Add-on Successfully Removed"),
+            ),
+            Fault::new(Method::DELETE, route, 3, FaultMode::LoseAnswer),
+        ])
+        .await;
+    let apply = ["apply", "--auto-approve", "--allow-billing"];
+    for answered in ["answered 404 to", "accepted"] {
+        let failed = world.run(&apply).await;
+        failed.code(3);
+        assert!(
+            failed.stderr.contains(&format!(
+                "FAILED: remove the `mobile` add-on at the end of the billing cycle (removal \
+                 scheduled for 2027-04-01 00:00 UTC; a subscription change, needs \
+                 --allow-billing): TagoIO {answered} the removal of the `mobile` add-on of \
+                 profile `acme` ({ACME}), but neither the subscription nor its schedule shows \
+                 it going: the add-on is still billed; remove it on TagoIO's Billing page, then \
+                 run again"
+            )),
+            "{}",
+            failed.stderr
+        );
+        let schedule = world.api.get("/account/subscription/schedule", DEMO).await;
+        assert_eq!(
+            schedule.result(),
+            &json!({"account": "6500a1b2c3d4e5f601234500", "release_at": null})
+        );
+    }
+    let lost = world.run(&apply).await;
+    lost.code(0);
+    assert_eq!(door.injected(), 3);
+    let schedule = world.api.get("/account/subscription/schedule", DEMO).await;
+    assert_eq!(
+        schedule.result()["subscription"]["addons"]["mobile"],
+        json!([])
+    );
+    assert_eq!(holders(&world, "mobile").await, json!([ACME]));
 }
 
 #[tokio::test]

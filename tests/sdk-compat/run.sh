@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the official TagoIO SDK against a fresh emulator: builds tagoform, starts
-# `tagoform emulator` on a free loopback port, runs check.mjs, stops the emulator.
+# `tagoform emulator` on a free loopback port, runs check.mjs and
+# removal-and-permissions.mjs, stops the emulator.
 # Usage: tests/sdk-compat/run.sh   (from anywhere; needs cargo, node >= 20 and npm)
 set -euo pipefail
 
@@ -50,3 +51,4 @@ if [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 node check.mjs "$url"
+node removal-and-permissions.mjs "$url"

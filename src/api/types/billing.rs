@@ -54,6 +54,43 @@ pub struct Subscription {
     /// The profiles holding each add-on.
     #[serde(default)]
     pub addons: BTreeMap<String, Vec<Id>>,
+    /// The billing cycle: an add-on whose removal is asked for goes at its `end`.
+    pub current_cycle: Option<Cycle>,
+}
+
+/// `current_cycle` of [`Subscription`] (sdk-js `BillingSubscription`: "Date when the
+/// current cycle ends").
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cycle {
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+/// `GET /account/subscription/schedule` (sdk-js `BillingSchedule`): the downgrades waiting
+/// for the end of the cycle, such as an add-on's removal.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionSchedule {
+    /// When the scheduled changes take effect; `None` when nothing is scheduled.
+    pub release_at: Option<String>,
+    /// The whole subscription as it will be then.
+    pub subscription: Option<ScheduledSubscription>,
+}
+
+/// `subscription` of [`SubscriptionSchedule`], reduced to the add-ons.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledSubscription {
+    pub addons: Option<BTreeMap<String, Vec<Id>>>,
+}
+
+impl SubscriptionSchedule {
+    /// The profiles that will hold `addon` after the schedule, when it says.
+    pub fn holders_after(&self, addon: AddOn) -> Option<&[Id]> {
+        let addons = self.subscription.as_ref()?.addons.as_ref()?;
+        addons.get(addon.as_str()).map(Vec::as_slice)
+    }
 }
 
 impl Subscription {

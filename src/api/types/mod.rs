@@ -26,8 +26,8 @@ pub use account::{
     ProfileTokenResponse,
 };
 pub use billing::{
-    AddOnPrice, AllocationEdit, AllocationItem, Prices, ServiceLimit, Subscription,
-    SubscriptionAddOnsEdit,
+    AddOnPrice, AllocationEdit, AllocationItem, Cycle, Prices, ScheduledSubscription, ServiceLimit,
+    Subscription, SubscriptionAddOnsEdit, SubscriptionSchedule,
 };
 pub use emulator_admin::{AdvanceClockRequest, ClockInfo, FreezeClockRequest, RequestStats};
 pub use envelope::{ApiFailure, ApiSuccess, RawEnvelope, MAX_PAGE_AMOUNT};

@@ -21,7 +21,8 @@ pub fn is_valid_id(value: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// A token's permission. `read` cannot write; `write` cannot delete.
+/// A token's permission. `read` cannot write; `write` can only create and update (it
+/// neither reads nor deletes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Permission {

@@ -2,9 +2,9 @@
 //!
 //! A lost answer is safe to repeat for all three: an allocation sets amounts (the same
 //! request twice leaves the same amounts), a purchase first reads who holds the add-on, and
-//! a removal that finds nothing (404) is done.
+//! a removal is confirmed by reading the subscription's schedule, whatever it was answered.
 
-use super::{gone_is_done, ExecuteError, Executor};
+use super::{ExecuteError, Executor};
 use crate::api::types::{AllocationEdit, SubscriptionAddOnsEdit};
 use crate::billing::AddOn;
 use crate::plan::{AllocationEntry, ProfileRef};
@@ -64,13 +64,44 @@ impl Executor<'_> {
         }
     }
 
-    /// `DELETE /profile/{id}/{addon}`.
+    /// `DELETE /profile/{id}/{addon}`, which TagoIO carries out at the end of the billing
+    /// cycle. Done only when the schedule shows the profile without the add-on after the
+    /// cycle, or the subscription no longer lists it: the route is deprecated, so neither its
+    /// success nor a 404 says the customer stops paying.
     pub(super) async fn remove_addon(
         &self,
         target: &ProfileRef,
         addon: AddOn,
     ) -> Result<(), ExecuteError> {
         let id = self.profile_id(target).await?;
-        gone_is_done(self.access.account().addon_remove(&id, addon).await)
+        let account = self.access.account();
+        let _one_at_a_time = self.subscription.lock().await;
+        let not_found = match account.addon_remove(&id, addon).await {
+            Ok(()) => false,
+            Err(error) if error.is_not_found() => true,
+            Err(error) if error.answer_lost() => false,
+            Err(error) => return Err(error.into()),
+        };
+        let schedule = account.subscription_schedule().await?;
+        if schedule
+            .holders_after(addon)
+            .is_some_and(|after| !after.contains(&id))
+        {
+            return Ok(());
+        }
+        if !account.subscription().await?.holders(addon).contains(&id) {
+            return Ok(());
+        }
+        let answered = if not_found {
+            "answered 404 to the removal of"
+        } else {
+            "accepted the removal of"
+        };
+        Err(ExecuteError::Unmet(format!(
+            "TagoIO {answered} the `{addon}` add-on of profile `{}` ({id}), but neither the \
+             subscription nor its schedule shows it going: the add-on is still billed; remove \
+             it on TagoIO's Billing page, then run again",
+            target.key
+        )))
     }
 }

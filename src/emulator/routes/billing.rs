@@ -1,18 +1,17 @@
 //! The account's billing: service allocation among its profiles (`/account/allocation`),
-//! its subscription (`/account/subscription`), prices (`/pricing`) and removing a profile's
-//! add-on (`DELETE /profile/{id}/{addon}`). Sources: sdk-js `Billing.ts`,
+//! its subscription (`/account/subscription`) and prices (`/pricing`); removing an add-on
+//! is `addons.rs`. Sources: sdk-js `Billing.ts`,
 //! `billing.types.ts`, `Profile.ts`; spec `/account/allocation`. The token's account is the
 //! account billed, as `GET /profile` lists the token's account's profiles.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::extract::State;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::profiles::owned;
 use super::{ok, shorten, Auth, Body};
 use crate::api::types::{ApiSuccess, Id};
 use crate::billing::{AddOn, Service};
@@ -26,8 +25,6 @@ use crate::emulator::store::AppState;
 pub const ALLOCATION_UPDATED: &str = "Profile resource allocation Successfully Updated";
 /// `POST /account/subscription`'s answer (*unverified*).
 pub const SUBSCRIPTION_UPDATED: &str = "Subscription Successfully Updated";
-/// `DELETE /profile/{id}/{addon}`'s answer (*unverified*).
-pub const ADDON_REMOVED: &str = "Add-on Successfully Removed";
 
 fn subscription_of<'a>(data: &'a Data, account: &str) -> ApiResult<&'a Subscription> {
     data.subscription(account)
@@ -205,38 +202,50 @@ pub async fn subscription(
 ) -> ApiResult<Json<ApiSuccess<Value>>> {
     let answer = state.read(|data, now| {
         let subscription = subscription_of(data, &auth.account)?;
-        let services: Map<String, Value> = Service::ALL
-            .into_iter()
-            .map(|s| (s.as_str().into(), json!({"limit": subscription.limit(s)})))
-            .collect();
-        let addons: Map<String, Value> = AddOn::ALL
-            .into_iter()
-            .map(|addon| {
-                let ids = subscription.addons.get(&addon).cloned().unwrap_or_default();
-                (addon.as_str().into(), json!(ids))
-            })
-            .collect();
         let (start, end) = current_cycle(now);
         Ok(json!({
             "account": auth.account,
             "plan": subscription.plan,
-            "services": services,
-            "addons": addons,
+            "services": services_json(subscription),
+            "addons": addons_json(|addon| subscription.holders(addon, now)),
             "current_cycle": {"start": timestamp(start), "end": timestamp(end)},
             "processing": false,
-            "upcoming_invoice_total": upcoming_invoice_total(subscription),
+            "upcoming_invoice_total": upcoming_invoice_total(subscription, now),
             "trial_end": null,
         }))
     })?;
     Ok(ok(answer))
 }
 
-/// The plan's price plus each add-on's price per profile that has it (*unverified*).
-fn upcoming_invoice_total(subscription: &Subscription) -> u64 {
-    let addons: u64 = subscription
-        .addons
-        .iter()
-        .map(|(addon, ids)| addon_price(*addon) * ids.len() as u64)
+/// `{<service>: {limit}}` for all nine services (sdk-js `BillingSubscriptionServices`).
+pub(super) fn services_json(subscription: &Subscription) -> Map<String, Value> {
+    Service::ALL
+        .into_iter()
+        .map(|s| (s.as_str().into(), json!({"limit": subscription.limit(s)})))
+        .collect()
+}
+
+/// `{<addon>: [profile ids]}` for both add-ons (sdk-js `BillingSubscriptionAddOns`).
+pub(super) fn addons_json(holders: impl Fn(AddOn) -> Vec<Id>) -> Map<String, Value> {
+    AddOn::ALL
+        .into_iter()
+        .map(|addon| (addon.as_str().into(), json!(holders(addon))))
+        .collect()
+}
+
+/// The plan's price plus each add-on's price per profile that keeps it into the next cycle
+/// (a scheduled removal is not billed again) (*unverified*).
+fn upcoming_invoice_total(subscription: &Subscription, now: DateTime<Utc>) -> u64 {
+    let addons: u64 = AddOn::ALL
+        .into_iter()
+        .map(|addon| {
+            let kept = subscription
+                .holders(addon, now)
+                .iter()
+                .filter(|id| subscription.pending_removal(addon, id, now).is_none())
+                .count();
+            addon_price(addon) * kept as u64
+        })
         .sum();
     plan_price(subscription.plan) + addons
 }
@@ -275,6 +284,7 @@ pub async fn edit_subscription(
         .write(|context| {
             let data = &*context.state;
             let mut subscription = subscription_of(data, &auth.account)?.clone();
+            subscription.settle(context.now);
             if let Some(plan) = &request.plan {
                 subscription.plan =
                     plan.as_str()
@@ -373,32 +383,26 @@ fn edit_addons(
                 ids.push(id.to_string());
             }
         }
-        let adds = ids.iter().any(|id| !subscription.has_addon(addon, id));
+        let adds = ids.iter().any(|id| {
+            !subscription
+                .addons
+                .get(&addon)
+                .is_some_and(|has| has.contains(id))
+        });
         if adds && subscription.plan == BillingPlan::Free {
             return Err(ApiError::bad_request(
                 "Add-ons cannot be purchased on the Free plan",
             ));
         }
+        // The list is the add-on's from now on: a profile on it keeps the add-on (its
+        // scheduled removal, if any, is called off), one left off loses it at once.
+        subscription.removals.retain(|r| r.addon != addon);
         subscription.addons.insert(addon, ids);
     }
     Ok(())
 }
 
-/// `DELETE /profile/{id}/team` and `DELETE /profile/{id}/token`: those words are routes of
-/// their own (without DELETE), so they are answered as the add-on route answers any word that
-/// is not an add-on.
-pub async fn not_an_addon(_auth: Auth, uri: Uri) -> ApiError {
-    let word = uri
-        .path()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    unknown_addon(&word)
-}
-
-fn unknown_addon(key: &str) -> ApiError {
+pub(super) fn unknown_addon(key: &str) -> ApiError {
     ApiError::bad_request(format!(
         "Unknown add-on `{}`: use custom_dns or mobile",
         shorten(key)
@@ -426,36 +430,4 @@ pub async fn pricing(_auth: Auth) -> ApiResult<Json<ApiSuccess<Value>>> {
         answer.insert(service.as_str().into(), tiers.into());
     }
     Ok(ok(Value::Object(answer)))
-}
-
-/// `DELETE /profile/{id}/{addon}` (sdk-js `Profile.removeAddOn`, deprecated there): the
-/// profile leaves the add-on's list at once. Removing an add-on the profile does not have
-/// succeeds too (*unverified*).
-pub async fn remove_addon(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((id, addon)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
-    let addon = AddOn::from_key(&addon).ok_or_else(|| unknown_addon(&addon))?;
-    state
-        .write(|context| {
-            owned(
-                context.state,
-                &auth.account,
-                &id,
-                "Only the profile's owner can remove its add-ons",
-            )?;
-            if let Some(ids) = context
-                .state
-                .accounts
-                .get_mut(&auth.account)
-                .and_then(|account| account.subscription.as_mut())
-                .and_then(|subscription| subscription.addons.get_mut(&addon))
-            {
-                ids.retain(|profile| *profile != id);
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(ok(ADDON_REMOVED.to_string()))
 }

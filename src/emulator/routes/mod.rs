@@ -3,6 +3,7 @@
 //! permissions and rate limits, and the JSON body reader that answers in TagoIO's shape).
 
 mod account;
+mod addons;
 mod admin;
 mod billing;
 mod integration;
@@ -35,6 +36,7 @@ pub const ROUTE_TEMPLATES: &[&str] = &[
     "/account/profile/token",
     "/account/allocation",
     "/account/subscription",
+    "/account/subscription/schedule",
     "/pricing",
     "/notification",
     "/notification/{id}/{button_id}",
@@ -82,6 +84,11 @@ pub fn app(state: AppState) -> Router {
         "/account/subscription",
         get(billing::subscription).post(billing::edit_subscription),
     );
+    router = route(
+        router,
+        "/account/subscription/schedule",
+        get(addons::schedule),
+    );
     router = route(router, "/pricing", get(billing::pricing));
     router = route(
         router,
@@ -100,7 +107,7 @@ pub fn app(state: AppState) -> Router {
         "/profile/{id}/team",
         get(team::list)
             .post(team::invite)
-            .delete(billing::not_an_addon),
+            .delete(addons::not_an_addon),
     );
     router = route(
         router,
@@ -112,13 +119,13 @@ pub fn app(state: AppState) -> Router {
         "/profile/{id}/token",
         get(tokens::list)
             .post(tokens::create)
-            .delete(billing::not_an_addon),
+            .delete(addons::not_an_addon),
     );
     // `team` and `token` are routes of their own; any other word is an add-on (or a 400).
     router = route(
         router,
         "/profile/{id}/{addon}",
-        axum::routing::delete(billing::remove_addon),
+        axum::routing::delete(addons::remove_addon),
     );
     router = route(
         router,
@@ -292,11 +299,12 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// `read` only reads; `write` reads and writes but cannot delete; `deny` does nothing.
+/// `read` only reads; `write` creates and updates, and neither reads nor deletes ("Write
+/// only – create and update", docs `profiles/account-token.md`); `deny` does nothing.
 fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
     let allowed = match permission {
         Permission::Full => true,
-        Permission::Write => *method != Method::DELETE,
+        Permission::Write => *method != Method::DELETE && *method != Method::GET,
         Permission::Read => *method == Method::GET,
         Permission::Deny => false,
     };
@@ -308,10 +316,10 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
             "Authorization denied: a deny token cannot be used",
         ));
     }
-    let action = if *method == Method::DELETE {
-        "delete"
-    } else {
-        "write"
+    let action = match *method {
+        Method::DELETE => "delete",
+        Method::GET => "read",
+        _ => "write",
     };
     Err(ApiError::forbidden(format!(
         "Authorization denied: a {permission} token cannot {action}"

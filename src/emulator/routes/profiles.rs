@@ -99,7 +99,7 @@ pub async fn info(
         let addons: serde_json::Map<String, serde_json::Value> = AddOn::ALL
             .into_iter()
             .map(|addon| {
-                let has = subscription.is_some_and(|s| s.has_addon(addon, &profile.id));
+                let has = subscription.is_some_and(|s| s.has_addon(addon, &profile.id, now));
                 (addon.as_str().to_string(), has.into())
             })
             .collect();

@@ -26,6 +26,9 @@ pub enum FaultMode {
     /// Answered with success and `result`, without the emulator seeing it: a server that
     /// says it did what it did not.
     Pretend(&'static str),
+    /// Answered 404 with this message, without the emulator seeing it: a route TagoIO has
+    /// retired.
+    Gone(&'static str),
     /// Held before the emulator sees it until the test calls [`FaultyDoor::resume`] (the door
     /// tells the test through [`FaultyDoor::crashed`]), then carried out: the test acts at an
     /// exact point of a run.
@@ -188,6 +191,11 @@ async fn inject(State(door): State<Door>, request: Request, next: Next) -> Respo
         Some(FaultMode::Pretend(result)) => {
             axum::Json(json!({"status": true, "result": result})).into_response()
         }
+        Some(FaultMode::Gone(message)) => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"status": false, "message": message})),
+        )
+            .into_response(),
         None => next.run(request).await,
     }
 }
