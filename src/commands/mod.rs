@@ -2,7 +2,6 @@
 //! Commands stay short; the work lives in the core modules.
 
 mod apply;
-mod baseline;
 mod color;
 mod completions;
 mod doctor;

@@ -11,8 +11,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::baseline::plan_both;
-use super::reconcile::{compute_plan, connect, load_desired, runtime, style, Connected};
+use super::reconcile::{
+    compute_plan, compute_plans, connect, load_desired, runtime, style, Baseline, Connected,
+};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::config::Desired;
 use crate::live::SecondFactor;
@@ -114,15 +115,21 @@ async fn plan_and_split(
             .await
             .context("cannot read the live state from TagoIO")?;
         let read = union(desired, baseline, &live);
-        plan_both(
+        let baseline = Baseline {
+            desired: baseline,
+            read: &read,
+        };
+        let (plan, base) = compute_plans(
             desired,
-            baseline,
-            &read,
+            Some(baseline),
             &connected,
             reconcile.parallelism,
             &reconcile.targets,
+            args.decoders_repo.as_deref(),
         )
-        .await
+        .await?;
+        let base = base.context("no plan of the baseline was made")?;
+        anyhow::Ok((plan, base))
     }
     .await;
     let codes = Codes::of(&connected).await;

@@ -124,22 +124,56 @@ pub async fn compute_plan(
     targets: &[String],
     decoders_repo: Option<&std::path::Path>,
 ) -> anyhow::Result<Plan> {
+    let (plan, _) = compute_plans(
+        desired,
+        None,
+        connected,
+        parallelism,
+        targets,
+        decoders_repo,
+    )
+    .await?;
+    Ok(plan)
+}
+
+/// `plan --baseline`: the target branch's configuration, and what one read of TagoIO must
+/// cover for both (`read`: the change's configuration widened with the baseline's profiles
+/// and objects, `plan::union`).
+#[derive(Clone, Copy)]
+pub struct Baseline<'a> {
+    pub desired: &'a Desired,
+    pub read: &'a Desired,
+}
+
+/// The one pipeline of plan, apply and `plan --baseline`: read the live state once (what
+/// `baseline.read` covers, else the configuration), note what the decoders clone holds,
+/// plan the configuration (and the baseline) by the server's clock, and restrict both to
+/// `--target`, checking the allocation again as it will then be sent.
+pub async fn compute_plans(
+    desired: &Desired,
+    baseline: Option<Baseline<'_>>,
+    connected: &Connected,
+    parallelism: u16,
+    targets: &[String],
+    decoders_repo: Option<&std::path::Path>,
+) -> anyhow::Result<(Plan, Option<Plan>)> {
     // A clone that cannot be used is known before reading anything.
     let repo = decoders_repo
         .map(crate::publish::repo::Repo::open)
         .transpose()?;
     // A mistyped key is known from the YAML alone: refuse it before reading anything.
     check_targets(desired, targets)?;
+    let read = baseline.map_or(desired, |baseline| baseline.read);
     let client = &connected.session.client;
     let before = client.requests_sent();
     let spinner = super::progress::spinner("reading the live state from TagoIO");
-    let live = live::fetch(desired, &connected.access, usize::from(parallelism)).await;
+    let live = live::fetch(read, &connected.access, usize::from(parallelism)).await;
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
     let mut live = live.context("cannot read the live state from TagoIO")?;
     if let Some(repo) = &repo {
-        live.prepared = Some(repo.prepared(desired));
+        live.prepared = Some(repo.prepared(read));
     }
     tracing::info!(
         "read the live state in {} request(s)",
@@ -148,8 +182,15 @@ pub async fn compute_plan(
     // Invitations and tokens expire by the server's clock, not this machine's.
     let now = client.server_time().unwrap_or_else(chrono::Utc::now);
     let plan = plan::plan(desired, &live, now)?;
+    let base = baseline
+        .map(|baseline| {
+            plan::plan(baseline.desired, &live, now).context(
+                "cannot plan the baseline configuration (the target branch) against TagoIO",
+            )
+        })
+        .transpose()?;
     if targets.is_empty() {
-        return Ok(plan);
+        return Ok((plan, base));
     }
     let plan = plan::restrict(plan, targets);
     // Cut by `--target`, the allocation sends fewer entries: checked again as it will be sent.
@@ -161,7 +202,7 @@ pub async fn compute_plan(
         }
         .into());
     }
-    Ok(plan)
+    Ok((plan, base.map(|base| plan::restrict(base, targets))))
 }
 
 /// The plan's style: colour as `--color` and the environment say (`super::color`).

@@ -150,3 +150,55 @@ async fn no_request_goes_to_a_route_tagoio_does_not_have() {
         );
     }
 }
+
+/// `plan --baseline` reads the decoders clone too: the notes of a plan split by cause say
+/// what the clone holds, as without a baseline (the clone was once ignored there).
+#[tokio::test]
+async fn a_plan_with_a_baseline_reads_the_decoders_clone_too() {
+    let world = World::start().await;
+    setup(&world);
+    world.applied(".", &[]).await;
+    world
+        .run_as_given(&["publish", ".", "--decoders-repo", "clone"])
+        .await
+        .code(0);
+    // The target branch's checkout, beside the configuration file (not inside a folder
+    // that the plan reads).
+    world.write("baseline/tagoform.yaml", &yaml("v1.0.0"));
+    std::fs::copy(world.path("logo.png"), world.path("baseline/logo.png")).unwrap();
+    let plan = world
+        .run(&[
+            "plan",
+            "tagoform.yaml",
+            "--decoders-repo",
+            "clone",
+            "--baseline",
+            "baseline",
+        ])
+        .await;
+    plan.code(0);
+    let prepared = format!(
+        "network `field` is prepared in the clone at v1.0.0, not yet in TagoIO's public \
+         catalog ({V1}): its pull request is open or not merged yet"
+    );
+    assert!(plan.stdout.contains(&prepared), "{}", plan.stdout);
+    // A clone that is not one is refused before anything is read, with a baseline too.
+    let refused = world
+        .run(&[
+            "plan",
+            "tagoform.yaml",
+            "--decoders-repo",
+            "nowhere",
+            "--baseline",
+            "baseline",
+        ])
+        .await;
+    refused.code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("`nowhere` is not a clone of tago-io/decoders"),
+        "{}",
+        refused.stderr
+    );
+}
