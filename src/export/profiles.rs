@@ -112,6 +112,13 @@ fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) 
             ));
             continue;
         }
+        if let Some(text) = &token.unreadable_expiry {
+            notes.push(format!(
+                "token `{name}`: its expiry `{}` cannot be read, so it is left out",
+                crate::text::visible(text)
+            ));
+            continue;
+        }
         let expires = match token.expires_at {
             None => "never".to_owned(),
             Some(at) if at.date_naive() <= today => {
@@ -149,6 +156,7 @@ mod tests {
             name: name.to_owned(),
             permission: permission.to_owned(),
             expires_at: expires.map(at),
+            unreadable_expiry: None,
             created_at: Some(at("2026-01-01T00:00:00Z")),
             kind: Some(kind.to_owned()),
         }

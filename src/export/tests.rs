@@ -53,6 +53,7 @@ fn account() -> LiveSnapshot {
             name: "ci".into(),
             permission: "write".into(),
             expires_at: None,
+            unreadable_expiry: None,
             created_at: Some(now()),
             kind: Some("account".into()),
         }]),

@@ -29,9 +29,10 @@ pub(super) fn token(token: types::TokenListItem) -> LiveToken {
     LiveToken {
         name: token.name.clone(),
         permission: token.permission.to_string(),
-        expires_at: match token.expire_time {
-            types::Expiry::Never => None,
-            types::Expiry::At(at) => Some(at),
+        expires_at: token.expire_time.instant(),
+        unreadable_expiry: match &token.expire_time {
+            types::ListedExpiry::Unreadable(text) => Some(text.clone()),
+            _ => None,
         },
         created_at: Some(token.created_at),
         kind: Some(token.kind.clone()).filter(|kind| !kind.is_empty()),

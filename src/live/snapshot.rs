@@ -126,6 +126,10 @@ pub struct LiveToken {
     /// As TagoIO spells it (`full`, `write`, `read`, or one tagoform does not manage).
     pub permission: String,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The expiry TagoIO listed when no clock reads it (`expires_at` is then `None`): such a
+    /// token matches no configured expiry, and a plan replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable_expiry: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     /// TagoIO's `type`, a free string (sdk-js `TokenDataList`): shown, never used to decide
     /// what a token is. tagoform knows its own tokens by their names.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::types::{Expiry, TokenListItem};
+use crate::api::types::{ListedExpiry, TokenListItem};
 use crate::text::visible;
 
 /// Every lock token's name starts with this. Configurations may not name a token so.
@@ -74,18 +74,16 @@ pub fn holder(item: &TokenListItem) -> Option<Holder> {
         run_id: run_id.to_owned(),
         who: who.to_owned(),
         since: item.created_at,
-        expires: match item.expire_time {
-            Expiry::Never => None,
-            Expiry::At(at) => Some(at),
-        },
+        expires: item.expire_time.instant(),
     })
 }
 
 /// True while a token still counts: a lock whose lease has run out holds nothing.
 pub fn is_live(item: &TokenListItem, now: DateTime<Utc>) -> bool {
+    // A lease no clock reads is taken to hold: `tagoform unlock` removes such a lock.
     match item.expire_time {
-        Expiry::Never => true,
-        Expiry::At(at) => at > now,
+        ListedExpiry::Never | ListedExpiry::Unreadable(_) => true,
+        ListedExpiry::At(at) => at > now,
     }
 }
 
@@ -142,7 +140,7 @@ mod tests {
             name: name.to_owned(),
             token: format!("value-of-{name}").into(),
             permission: Permission::Read,
-            expire_time: expires.map_or(Expiry::Never, |m| Expiry::At(at(m))),
+            expire_time: expires.map_or(ListedExpiry::Never, |m| ListedExpiry::At(at(m))),
             kind: "account".to_owned(),
             created_at: at(created),
             last_authorization: None,

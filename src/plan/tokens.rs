@@ -104,10 +104,11 @@ fn token_changes(token: &Token, old: Option<&LiveToken>, now: DateTime<Utc>) -> 
     }
     let expired = old.expires_at.filter(|at| *at <= now);
     if !expiry_matches(&token.expires, old) || expired.is_some() {
-        let old_expires = match (old.expires_at, expired) {
-            (_, Some(at)) => format!("{} (expired)", at.to_rfc3339()),
-            (Some(at), None) => at.to_rfc3339(),
-            (None, None) => "never".to_owned(),
+        let old_expires = match (old.expires_at, expired, &old.unreadable_expiry) {
+            (_, Some(at), _) => format!("{} (expired)", at.to_rfc3339()),
+            (Some(at), None, _) => at.to_rfc3339(),
+            (None, None, Some(text)) => format!("{} (unreadable)", crate::text::visible(text)),
+            (None, None, None) => "never".to_owned(),
         };
         changes.push(FieldChange::new(
             "expires",
@@ -125,6 +126,10 @@ fn permission_and_expiry_match(token: &Token, live: &LiveToken, now: DateTime<Ut
 }
 
 fn expiry_matches(expires: &Expiry, live: &LiveToken) -> bool {
+    // An expiry no clock reads matches nothing: the token is replaced by one that can be read.
+    if live.unreadable_expiry.is_some() {
+        return false;
+    }
     match (expires, live.expires_at) {
         (Expiry::Never, None) => true,
         (Expiry::Never, Some(_)) | (Expiry::Date(_), None) | (Expiry::Period(_), None) => false,

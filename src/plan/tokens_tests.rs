@@ -19,6 +19,7 @@ fn live_token(
         name: name.into(),
         permission: permission.into(),
         expires_at: expires,
+        unreadable_expiry: None,
         created_at: Some(now() - Duration::days(10)),
         kind: Some(kind.into()),
     }
@@ -106,4 +107,34 @@ fn a_token_left_over_from_an_interrupted_replacement_is_deleted() {
         [Operation { kind: OperationKind::DeleteToken { stamp, .. }, .. }] if stamp.permission == "write"
     ));
     assert!(!plan.creates_tokens());
+}
+
+/// A token whose expiry TagoIO lists in a form no clock reads does not stop the plan: it
+/// matches no configured expiry, so it is replaced, and the change shows what was listed.
+#[test]
+fn a_token_with_an_unreadable_expiry_is_replaced_not_a_failed_plan() {
+    let mut desired = quickstart();
+    desired.profiles.get_mut("prod").unwrap().tokens = Some(vec![desired_token(
+        "ci-deploy",
+        Permission::Read,
+        Expiry::Never,
+    )]);
+    let mut live = quickstart_live();
+    let mut odd = live_token("ci-deploy", "read", "account", None);
+    odd.unreadable_expiry = Some("+102026-01-01T00:00:00.000Z".into());
+    live.details.get_mut(PROD).unwrap().tokens = Some(vec![odd]);
+    let plan = plan(&desired, &live, now()).unwrap();
+    assert_eq!(plan.operations.len(), 1);
+    assert!(matches!(
+        plan.operations[0].kind,
+        OperationKind::ReplaceToken { .. }
+    ));
+    assert_eq!(
+        plan.operations[0].changes,
+        vec![FieldChange::new(
+            "expires",
+            Some(json!("+102026-01-01T00:00:00.000Z (unreadable)")),
+            json!("never")
+        )]
+    );
 }

@@ -457,3 +457,31 @@ async fn a_password_echoed_later_or_escaped_is_never_shown() {
         );
     }
 }
+
+/// One token listed with an expiry no clock reads (a year past 9999, a word) is read as
+/// unreadable, not a failed list: the rest of the profile's tokens still plan.
+#[tokio::test]
+async fn a_token_list_with_an_unreadable_expiry_is_still_read() {
+    use tagoform::api::types::ListedExpiry;
+    let item = |name: &str, expire: &str| {
+        json!({"name": name, "token": format!("{name}-value-0000"), "permission": "read",
+               "expire_time": expire, "type": "account", "created_at": "2027-01-01T00:00:00.000Z"})
+    };
+    let server = MockServer::sequence(vec![Reply::ok(json!([
+        item("far", "+102026-01-01T00:00:00.000Z"),
+        item("word", "soon"),
+        item("plain", "2028-01-01T00:00:00.000Z"),
+    ]))])
+    .await;
+    let (client, _) = server.client();
+    let tokens = client.tokens_list(PROFILE).await.unwrap();
+    let expiries: Vec<ListedExpiry> = tokens.into_iter().map(|t| t.expire_time).collect();
+    assert_eq!(
+        expiries,
+        [
+            ListedExpiry::Unreadable("+102026-01-01T00:00:00.000Z".into()),
+            ListedExpiry::Unreadable("soon".into()),
+            ListedExpiry::At("2028-01-01T00:00:00Z".parse().unwrap()),
+        ]
+    );
+}

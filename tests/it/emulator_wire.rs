@@ -53,9 +53,9 @@ fn team_sample_parses() {
 #[test]
 fn token_samples_parse_and_never_print_the_value() {
     let list: ApiSuccess<Vec<TokenListItem>> = sample("token_list");
-    assert_eq!(list.result[0].expire_time, Expiry::Never);
+    assert_eq!(list.result[0].expire_time, ListedExpiry::Never);
     assert_eq!(list.result[1].permission, Permission::Read);
-    assert!(matches!(list.result[1].expire_time, Expiry::At(_)));
+    assert!(matches!(list.result[1].expire_time, ListedExpiry::At(_)));
     let printed = format!("{:?}", list.result);
     assert!(
         !printed.contains(list.result[0].token.expose()),

@@ -434,10 +434,10 @@ async fn the_lock_is_one_token_for_the_whole_lease_and_confirming_it_only_reads(
     let (held, holder_client) = hold_with_client(&world).await;
     let locks = lock::list(&client(&world)).await.unwrap();
     assert_eq!(locks.len(), 1, "one lock token");
-    let (value, expiry) = (locks[0].1.token.clone(), locks[0].1.expire_time);
+    let (value, expiry) = (locks[0].1.token.clone(), locks[0].1.expire_time.clone());
     assert_eq!(
         expiry,
-        tagoform::api::types::Expiry::At("2027-03-01T10:15:00Z".parse().unwrap()),
+        tagoform::api::types::ListedExpiry::At("2027-03-01T10:15:00Z".parse().unwrap()),
         "a lease of 15 minutes"
     );
     world.api.advance(10 * 60).await;

@@ -50,6 +50,59 @@ pub enum Expiry {
     At(DateTime<Utc>),
 }
 
+/// A listed token's `expire_time`: like [`Expiry`], but a value no clock reads (`+102026-…`,
+/// a word) is kept as [`ListedExpiry::Unreadable`] instead of failing the whole list, so that
+/// one odd token cannot stop every plan of its profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListedExpiry {
+    Never,
+    At(DateTime<Utc>),
+    /// As TagoIO sent it.
+    Unreadable(String),
+}
+
+impl ListedExpiry {
+    /// The instant it ends at, when it is one that can be read.
+    pub fn instant(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::At(at) => Some(*at),
+            Self::Never | Self::Unreadable(_) => None,
+        }
+    }
+}
+
+impl From<Expiry> for ListedExpiry {
+    fn from(expiry: Expiry) -> Self {
+        match expiry {
+            Expiry::Never => Self::Never,
+            Expiry::At(at) => Self::At(at),
+        }
+    }
+}
+
+impl Serialize for ListedExpiry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Never => serializer.serialize_str("never"),
+            Self::At(at) => serializer.serialize_str(&wire_instant(*at)),
+            Self::Unreadable(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ListedExpiry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Option::<String>::deserialize(deserializer)?;
+        Ok(match text.as_deref() {
+            None | Some("never") => Self::Never,
+            Some(text) => match DateTime::parse_from_rfc3339(text) {
+                Ok(at) => Self::At(at.with_timezone(&Utc)),
+                Err(_) => Self::Unreadable(text.to_owned()),
+            },
+        })
+    }
+}
+
 /// An instant as tagoform writes it to TagoIO (`expire_time`): ISO-8601 in UTC, to the
 /// millisecond, as TagoIO's own answers show instants.
 pub fn wire_instant(at: DateTime<Utc>) -> String {

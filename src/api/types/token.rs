@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{Expiry, OtpType, Permission, Redacted};
+use super::scalars::{Expiry, ListedExpiry, OtpType, Permission, Redacted};
 
 /// The `type` TagoIO gives a token created through the token routes.
 pub const TOKEN_TYPE_ACCOUNT: &str = "account";
@@ -19,7 +19,7 @@ pub struct TokenListItem {
     pub name: String,
     pub token: Redacted,
     pub permission: Permission,
-    pub expire_time: Expiry,
+    pub expire_time: ListedExpiry,
     #[serde(rename = "type")]
     pub kind: String,
     pub created_at: DateTime<Utc>,

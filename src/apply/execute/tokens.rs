@@ -5,7 +5,7 @@
 use std::sync::atomic::Ordering;
 
 use super::{gone_is_done, invalid, ExecuteError, Executor};
-use crate::api::types::{Expiry, Permission as WirePermission, TokenCreateRequest, TokenListItem};
+use crate::api::types::{Permission as WirePermission, TokenCreateRequest, TokenListItem};
 use crate::api::{Secret, Token};
 use crate::apply::{tokens_file, CreatedToken};
 use crate::config::{parse_expiry, Expiry as ConfigExpiry, Permission};
@@ -206,10 +206,7 @@ impl Executor<'_> {
 fn is_stamped(token: &TokenListItem, name: &str, stamps: &[TokenStamp]) -> bool {
     token.name == name
         && stamps.iter().any(|stamp| {
-            let expires_at = match token.expire_time {
-                Expiry::Never => None,
-                Expiry::At(at) => Some(at),
-            };
+            let expires_at = token.expire_time.instant();
             stamp.permission == token.permission.to_string()
                 && stamp.created_at.is_none_or(|at| at == token.created_at)
                 && stamp.expires_at == expires_at

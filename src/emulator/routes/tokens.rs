@@ -49,7 +49,7 @@ fn list_item(token: &Token) -> TokenListItem {
         name: token.name.clone(),
         token: token.value.clone(),
         permission: token.permission,
-        expire_time: token.expire,
+        expire_time: token.expire.into(),
         kind: token.kind.clone(),
         created_at: token.created_at,
         last_authorization: None,
