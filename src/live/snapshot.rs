@@ -54,6 +54,11 @@ pub struct PreparedIn {
     /// The id the catalog will give that version (or the configured one), `map-ids.json`
     /// of the clone applied.
     pub catalog_id: String,
+    /// The name of the entry the object's folder holds when it is not this configuration's
+    /// (its description differs, and `publish.update_existing` is not set): a catalog entry
+    /// of the same name, which `publish` refuses to take over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_entry: Option<String>,
 }
 
 /// The account's services and add-ons, as `GET /account/allocation`, `GET

@@ -256,7 +256,9 @@ pub fn note_publication(
     let prepared_version = prepared_in
         .and_then(|p| p.version.clone())
         .filter(|v| Version::parse(v).is_some_and(|v| v >= publish.version));
-    let status = if public_ids.contains(&catalog_id) {
+    let status = if let Some(entry) = prepared_in.and_then(|p| p.other_entry.clone()) {
+        PublicationStatus::OtherEntry { entry }
+    } else if public_ids.contains(&catalog_id) {
         PublicationStatus::Public
     } else if !public_ids.is_empty() {
         PublicationStatus::OtherVersionPublic {

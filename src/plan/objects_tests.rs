@@ -92,6 +92,7 @@ fn publish_plans_no_operation_only_where_the_catalog_and_the_clone_stand() {
             key: "th".into(),
             version: version.map(str::to_owned),
             catalog_id: id.into(),
+            other_entry: None,
         }])
     };
     live.prepared = prepared(None);

@@ -414,6 +414,10 @@ pub enum PublicationStatus {
     NotPrepared,
     /// Not in the catalog; no clone was given to tell whether it is prepared.
     NotPublic,
+    /// The clone's folder for it holds another entry of the catalog, of the same name:
+    /// `publish` refuses to take it over, and the catalog's entry of that name is not this
+    /// object's.
+    OtherEntry { entry: String },
 }
 
 /// Something a reviewer should see that needs no operation.

@@ -220,9 +220,34 @@ impl Repo {
                     key: key.clone(),
                     version: version.map(|v| v.to_string()),
                     catalog_id: self.mapped(id::catalog_id(name, &id_version, connector)),
+                    other_entry: self.other_entry(kind, &folder, publish),
                 }
             })
             .collect()
+    }
+
+    /// The name of the entry in `folder` when its description is not the one `publish`
+    /// writes and `update_existing` is not set. A cheaper reading of `publish`'s rule (which
+    /// also compares the manifest and images), enough for a plan's note; an unreadable folder
+    /// says nothing here and is reported by `publish`.
+    fn other_entry(
+        &self,
+        kind: ObjectKind,
+        folder: &str,
+        publish: &crate::config::Publish,
+    ) -> Option<String> {
+        if publish.update_existing {
+            return None;
+        }
+        let manifest = self.read(folder, &format!("{kind}.jsonc")).ok()??;
+        let described = self.read(folder, "description.md").ok().flatten();
+        let ours = publish.description.clone().unwrap_or_default().into_bytes();
+        if described.as_deref() == Some(ours.as_slice()) {
+            return None;
+        }
+        let manifest: Value = serde_json::from_slice(&manifest).unwrap_or_default();
+        let name = manifest["name"].as_str().unwrap_or(folder);
+        Some(crate::text::visible(name).into_owned())
     }
 
     /// Every violation of the repository's schemas by the contribution's two manifests,

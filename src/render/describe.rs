@@ -187,6 +187,9 @@ fn notice_sentence(notice: &Notice) -> String {
                 PublicationStatus::NotPrepared => format!(
                     "not prepared in the clone: `tagoform publish` writes {version} (catalog id {catalog_id})"
                 ),
+                PublicationStatus::OtherEntry { entry } => format!(
+                    "named like the catalog entry `{entry}` that the clone holds in its folder, which is not this configuration's: `tagoform publish` refuses to take it over (rename it, or set `publish.update_existing: true` if that entry is yours)"
+                ),
                 PublicationStatus::NotPublic => format!(
                     "not in TagoIO's public catalog at {version} (catalog id {catalog_id}); `tagoform publish` prepares its pull request"
                 ),

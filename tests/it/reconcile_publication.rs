@@ -202,3 +202,35 @@ async fn a_plan_with_a_baseline_reads_the_decoders_clone_too() {
         refused.stderr
     );
 }
+
+/// A private network named like a public catalog entry is not reported as that entry: with
+/// the clone, the plan says the folder holds another entry, which publish will not take over;
+/// `update_existing: true` says it is this configuration's own.
+#[tokio::test]
+async fn a_network_named_like_a_catalog_entry_is_not_reported_as_it() {
+    let world = World::start().await;
+    setup(&world);
+    world.write(
+        "tagoform.yaml",
+        &yaml("v1.0.0").replace("name: Field LoRaWAN", "name: LoRaWAN TTN"),
+    );
+    world.applied(".", &[]).await;
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    assert_eq!(
+        plan.stdout,
+        note(
+            "named like the catalog entry `LoRaWAN TTN` that the clone holds in its folder, \
+             which is not this configuration's: `tagoform publish` refuses to take it over \
+             (rename it, or set `publish.update_existing: true` if that entry is yours)"
+        )
+    );
+    world.edit(
+        "tagoform.yaml",
+        "      logo_file: logo.png\n",
+        "      logo_file: logo.png\n      update_existing: true\n",
+    );
+    let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
+    plan.code(0);
+    assert!(!plan.stdout.contains("named like"), "{}", plan.stdout);
+}
