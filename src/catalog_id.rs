@@ -56,12 +56,15 @@ pub fn mapped(id: String, map_ids: &std::collections::BTreeMap<String, String>) 
 mod tests {
     use super::*;
 
-    // Expected values computed outside Rust: `printf %s 'lorawan-ttn-v1.0.0' | md5sum`.
+    // Expected values computed outside Rust: `printf %s 'lorawan-ttittn-v3-v1.0.0' | md5sum`.
     #[test]
     fn ids_follow_the_repository_rule() {
         assert_eq!(normalize("LoRaWAN  TTN_x (beta)"), "lorawan-ttnx-beta");
         assert_eq!(normalize("a - b+c"), "a-b+c");
-        assert_eq!(catalog_id("lorawan-ttn", "v1.0.0", false), LORAWAN_TTN);
+        assert_eq!(
+            catalog_id("lorawan-ttittn-v3", "v1.0.0", false),
+            LORAWAN_TTITTN_V3
+        );
         assert_eq!(
             catalog_id("milesight-em300-th", "v1.0.0", true),
             MILESIGHT_EM300_TH
@@ -98,7 +101,7 @@ mod tests {
         );
     }
 
-    const LORAWAN_TTN: &str = "455395f58cb0abde67cf7f4a";
+    const LORAWAN_TTITTN_V3: &str = "872b18c89d95baef54cc90fc";
     const MILESIGHT_EM300_TH: &str = "d776e33b69268720b46b2c68";
     const SIGFOX_AS_CONNECTOR: &str = "a28db6e8d724ef438ae34783";
 }

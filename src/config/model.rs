@@ -281,7 +281,8 @@ pub struct NetworkRef {
 pub enum NetworkTarget {
     /// The key of a network under `networks`.
     Configured(String),
-    /// A public network (LoRaWAN TTN, MQTT, ...) known by its id.
+    /// A network known by its id: public (LoRaWAN TTI/TTN v3, Sigfox, ...) or shared with
+    /// the connector's profile by another profile; `plan` reads which.
     Public(TagoId),
 }
 

@@ -202,11 +202,11 @@ impl<'a> Checker<'a> {
                         error(
                             &reference.origin,
                             format!(
-                                "connector `{}` of profile `{}` uses network `{key}` of profile `{}`: custom networks can only be used by connectors of the profile that owns them",
+                                "connector `{}` of profile `{}` uses network `{key}` of profile `{}`: a network under `networks` can only be used by connectors of the profile that owns it",
                                 connector.key, connector.profile, network.profile
                             ),
                         )
-                        .with_help(format!("move connector `{}` or network `{key}` so that both belong to the same profile", connector.key)),
+                        .with_help(format!("move connector `{}` or network `{key}` so that both belong to the same profile; a network another profile shares with `{}` is named by its id: `{{id: <network id>}}`", connector.key, connector.profile)),
                     ),
                     Some(network) if network.delete && !connector.delete => self.diagnostics.push(
                         error(&reference.origin, format!("connector `{}` uses network `{key}`, which is marked `delete: true`", connector.key))

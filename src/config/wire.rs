@@ -274,7 +274,8 @@ pub struct Connector {
     #[schemars(regex(pattern = r"^[0-9a-f]{24}$"))]
     pub id: Option<String>,
     /// The networks devices of this connector can use: keys under `networks` (owned by the
-    /// same profile), or `{id: ...}` for a public network. At least one.
+    /// same profile), or `{id: ...}` for a public network or one shared with this connector's
+    /// profile. At least one.
     pub networks: Option<Vec<NetworkRef>>,
     /// Shown to users choosing a connector.
     pub description: Option<String>,
@@ -308,17 +309,18 @@ pub struct Connector {
 }
 
 /// A network used by a connector: the key of a network under `networks`, or `{id: ...}` for a
-/// public network.
+/// public network or one shared with the connector's profile.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum NetworkRef {
     /// Key of a network under `networks`.
     Key(String),
-    /// A public network by id.
+    /// A public network, or one shared with the connector's profile, by id.
     Id(PublicNetwork),
 }
 
-/// A public network, known by its id.
+/// A network tagoform does not manage, known by its id: public, or shared with the
+/// connector's profile (`plan` reads which, and refuses an id that is neither).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicNetwork {

@@ -15,10 +15,31 @@ use super::seed::TAGOIO_PROFILE_ID;
 use crate::api::types::Id;
 use crate::catalog_id::{catalog_id, normalize};
 
+/// The lines of `tago-io/decoders`' `map-ids.json` for the seeded entries: the id the
+/// repository's rule gives, then the older id TagoIO's catalog kept (the repository's
+/// generator answers the older one). Copied from the repository at commit `dbdd65e2`.
+pub const MAP_IDS: [(&str, &str); 4] = [
+    ("872b18c89d95baef54cc90fc", "5f46679034e73f002833025b"), // LoRaWAN TTI/TTN v3
+    ("7a7d291b0a99e446da12f92d", "5bbd10774051a50034cd1a00"), // Sigfox
+    ("0a90e7c8214f7371e7a65dd1", "602275f9fc48a40018510a8a"), // LoRaWAN Helium
+    ("d776e33b69268720b46b2c68", "60243c95d3122d0013920f61"), // Milesight EM300-TH
+];
+
+/// The id TagoIO's catalog gives `name` at `version`: the repository's rule, then
+/// [`MAP_IDS`].
+pub fn tagoio_id(name: &str, version: &str, connector: bool) -> String {
+    let id = catalog_id(name, version, connector);
+    MAP_IDS
+        .iter()
+        .find(|(new, _)| *new == id)
+        .map_or(id, |(_, old)| (*old).to_owned())
+}
+
 /// One entry of the emulator's public catalog.
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogEntry {
-    /// The repository folder: a network's name, or a connector's `<manufacturer>-<model>`.
+    /// The repository folder under `decoders/network/` or `decoders/connector/` (a
+    /// connector's is `<manufacturer>/<model>`).
     pub folder: &'static str,
     pub version: &'static str,
     /// The name TagoIO shows.
@@ -27,21 +48,22 @@ pub struct CatalogEntry {
 }
 
 impl CatalogEntry {
-    /// Its id by the repository's rule: from its name (the repository's `create-*.ts` hash
-    /// the display name, not the folder).
+    /// Its id in TagoIO's catalog: the repository's rule, from its name (the repository's
+    /// `create-*.ts` hash the display name, not the folder), then `map-ids.json`.
     pub fn id(&self, connector: bool) -> String {
-        catalog_id(self.name, self.version, connector)
+        tagoio_id(self.name, self.version, connector)
     }
 }
 
-/// Networks of the catalog every emulator has. `ACME LoRaWAN` has the name of a network in
-/// `examples/`: a name match in a list must never make tagoform adopt a catalog entry.
+/// Networks of the catalog every emulator has. The first three are TagoIO's (folder and name
+/// as in `tago-io/decoders`); `ACME LoRaWAN` is the emulator's own, with the name of a network
+/// in `examples/`: a name match in a list must never make tagoform adopt a catalog entry.
 pub const CATALOG_NETWORKS: [CatalogEntry; 4] = [
     CatalogEntry {
-        folder: "lorawan-ttn",
+        folder: "lorawan-ttittn-v3",
         version: "v1.0.0",
-        name: "LoRaWAN TTN",
-        description: "The Things Network (LoRaWAN)",
+        name: "LoRaWAN TTI/TTN v3",
+        description: "The Things Industries / The Things Network v3 (LoRaWAN)",
     },
     CatalogEntry {
         folder: "sigfox",
@@ -63,23 +85,24 @@ pub const CATALOG_NETWORKS: [CatalogEntry; 4] = [
     },
 ];
 
-/// Connectors of the catalog, each on the first catalog network. Two have the names of
-/// connectors in `examples/`.
+/// Connectors of the catalog, each on the first catalog network. `Milesight EM300-TH` is
+/// TagoIO's (folder `milesight/em300-th`); the two others are the emulator's own, with the
+/// names of connectors in `examples/`.
 pub const CATALOG_CONNECTORS: [CatalogEntry; 3] = [
     CatalogEntry {
-        folder: "acme-th-sensor",
+        folder: "acme/th-sensor",
         version: "v1.0.0",
         name: "ACME TH Sensor",
         description: "A public connector that shares its name with the quickstart's",
     },
     CatalogEntry {
-        folder: "northwind-th-sensor",
+        folder: "northwind/th-sensor",
         version: "v1.0.0",
         name: "Northwind TH Sensor",
         description: "A public connector that shares its name with multi-customer's",
     },
     CatalogEntry {
-        folder: "milesight-em300-th",
+        folder: "milesight/em300-th",
         version: "v1.0.0",
         name: "Milesight EM300-TH",
         description: "Temperature and humidity sensor",
@@ -187,7 +210,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
             Some(ids.clone())
         }
     };
-    let id = catalog_id(name, &merge.version, kind == ObjectKind::Connector);
+    let id = tagoio_id(name, &merge.version, kind == ObjectKind::Connector);
     if let Some(existing) = state.integrations.get(&id) {
         let message = if in_catalog(existing) {
             format!(
@@ -332,17 +355,17 @@ mod tests {
         }
     }
 
-    // `printf %s 'lorawan-ttn-v1.1.0' | md5sum`.
+    // `printf %s 'lorawan-ttittn-v3-v1.1.0' | md5sum` (not in `map-ids.json`).
     #[test]
     fn a_new_network_version_replaces_the_old_and_keeps_its_connectors() {
         let mut state = catalog();
         let id = merge(
             &mut state,
-            &request("network", "LoRaWAN TTN", "v1.1.0", None),
+            &request("network", "LoRaWAN TTI/TTN v3", "v1.1.0", None),
             Utc::now(),
         )
         .unwrap();
-        assert_eq!(id, "392dc5770e3f860126b362c4");
+        assert_eq!(id, "3cdfff34ec0c8051c405cad4");
         assert!(!state.integrations.contains_key(LORAWAN_TTN_ID));
         let object = &state.integrations[&id];
         assert!(object.public && object.profile == TAGOIO_PROFILE_ID);
@@ -357,14 +380,14 @@ mod tests {
         }
         let older = merge(
             &mut state,
-            &request("network", "lorawan ttn", "v1.0.9", None),
+            &request("network", "lorawan ttittn v3", "v1.0.9", None),
             Utc::now(),
         )
         .unwrap_err();
         assert_eq!(older.status().as_u16(), 409);
         assert_eq!(
             older.message(),
-            "The catalog has network `lorawan ttn` at v1.1.0, newer than v1.0.9"
+            "The catalog has network `lorawan ttittn v3` at v1.1.0, newer than v1.0.9"
         );
     }
 

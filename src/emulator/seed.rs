@@ -35,10 +35,11 @@ pub const PARTNER_LABS_PROFILE_ID: &str = "64f1c2a9e3b1d40012ab56ef";
 /// The account and profile that own TagoIO's public catalog (cannot sign in).
 pub const TAGOIO_ACCOUNT_ID: &str = "5a0000000000000000000001";
 pub const TAGOIO_PROFILE_ID: &str = "5a0000000000000000000002";
-/// Ids of catalog networks (by `tago-io/decoders`' rule; see [`super::catalog`]).
-pub const LORAWAN_TTN_ID: &str = "455395f58cb0abde67cf7f4a";
-pub const SIGFOX_ID: &str = "7a7d291b0a99e446da12f92d";
-pub const LORAWAN_HELIUM_ID: &str = "0a90e7c8214f7371e7a65dd1";
+/// Ids of catalog networks: `tago-io/decoders`' rule, then its `map-ids.json` (see
+/// [`super::catalog`]).
+pub const LORAWAN_TTN_ID: &str = "5f46679034e73f002833025b";
+pub const SIGFOX_ID: &str = "5bbd10774051a50034cd1a00";
+pub const LORAWAN_HELIUM_ID: &str = "602275f9fc48a40018510a8a";
 /// The catalog network named like the quickstart's own `ACME LoRaWAN`.
 pub const CATALOG_ACME_LORAWAN_ID: &str = "82e3b08c35bf60e6b56c745f";
 /// The catalog connector named like the quickstart's own `ACME TH Sensor`.

@@ -9,7 +9,7 @@ const ACME_1: &str = "6500a1b2c3d4e5f601234501";
 const ACME_2: &str = "6500a1b2c3d4e5f601234502";
 const NORTH: &str = "6500a1b2c3d4e5f601234503";
 const FOREIGN: &str = "64f1c2a9e3b1d40012ab34cd";
-const TTN: &str = "455395f58cb0abde67cf7f4a";
+const TTN: &str = "5f46679034e73f002833025b";
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
@@ -86,6 +86,7 @@ fn account() -> LiveSnapshot {
         billing: None,
         catalog: Vec::new(),
         prepared: None,
+        networks_seen: Default::default(),
     }
 }
 
@@ -149,7 +150,7 @@ connectors:
     name: TH Sensor
     networks:
     - lorawan
-    - id: 455395f58cb0abde67cf7f4a
+    - id: 5f46679034e73f002833025b
     payload_decoder: |
       // th
     device_annotation: Label up
@@ -278,7 +279,7 @@ connectors:
     id: 6600000000000000000000c1
     networks:
     - lorawan
-    - id: 455395f58cb0abde67cf7f4a
+    - id: 5f46679034e73f002833025b
     payload_decoder: |
       // th
     device_annotation: Label up
@@ -289,7 +290,7 @@ connectors:
     name: TH Sensor
     id: 6600000000000000000000c2
     networks:
-    - id: 455395f58cb0abde67cf7f4a
+    - id: 5f46679034e73f002833025b
     shared_with: []
   tracker:
     profile: northwind

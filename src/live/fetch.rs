@@ -125,7 +125,10 @@ pub async fn fetch(
         .buffer_unordered(parallelism)
         .try_collect::<BTreeMap<Id, LiveProfileState>>();
     let catalog = super::catalog::read(desired, access.account(), &slots, parallelism);
-    let (billing, details, mut catalog) = tokio::try_join!(billing, details, catalog)?;
+    let live_ids = managed.iter().map(|p| (p.key, p.id.clone())).collect();
+    let networks_seen = super::networks::read(desired, access, &live_ids, &slots, parallelism);
+    let (billing, details, mut catalog, networks_seen) =
+        tokio::try_join!(billing, details, catalog, networks_seen)?;
     catalog.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     Ok(LiveSnapshot {
         profiles,
@@ -133,6 +136,7 @@ pub async fn fetch(
         billing,
         catalog,
         prepared: None,
+        networks_seen,
     })
 }
 

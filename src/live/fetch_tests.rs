@@ -16,7 +16,7 @@ connectors:
   meter:
     profile: acme
     name: Meter{pin}
-    networks: [{{id: 455395f58cb0abde67cf7f4a}}]
+    networks: [{{id: 5f46679034e73f002833025b}}]
     shared_with: []
 "
     );

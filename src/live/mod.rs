@@ -6,6 +6,7 @@ mod billing;
 mod catalog;
 mod credentials;
 mod fetch;
+mod networks;
 mod snapshot;
 
 pub use access::{Access, AccessError, Credentials, ProfileToken, SHORT_LIVED_TOKEN_NAME};

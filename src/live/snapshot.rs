@@ -33,6 +33,22 @@ pub struct LiveSnapshot {
     /// What a clone of `tago-io/decoders` holds of each publication (`plan --decoders-repo`);
     /// `None` when no clone was given.
     pub prepared: Option<Vec<PreparedIn>>,
+    /// For each configured profile key, how that profile sees the networks its connectors
+    /// name by `{id: ...}`: so that the plan refuses an id it could not use, before any write.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub networks_seen: BTreeMap<String, BTreeMap<Id, NetworkSeen>>,
+}
+
+/// How a profile sees a network named by id (`GET /integration/network/{id}` with its token).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkSeen {
+    /// An entry of TagoIO's public catalog.
+    Public,
+    /// Not public, and visible: the profile's own, or shared with it.
+    Private,
+    /// Not found: unknown, or another profile's and not shared with this one.
+    Unseen,
 }
 
 /// The public catalog entries named as a published network or connector (TagoIO's lists hold

@@ -67,6 +67,7 @@ fn live(acme_input: u64, globex_input: u64, other_input: u64) -> LiveSnapshot {
         }),
         catalog: Vec::new(),
         prepared: None,
+        networks_seen: Default::default(),
     }
 }
 

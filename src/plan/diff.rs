@@ -26,6 +26,7 @@ use crate::live::{Id, LiveObject, LiveProfile, LiveProfileState, LiveSnapshot, O
 pub fn plan(desired: &Desired, live: &LiveSnapshot, now: DateTime<Utc>) -> Result<Plan, PlanError> {
     let mut errors = Vec::new();
     let profile_ids = match_profiles(desired, live, &mut errors);
+    super::identity::unusable_networks(desired, live, &profile_ids, &mut errors);
     let mut keys_by_id: HashMap<Id, String> = HashMap::new();
     for (key, id) in &profile_ids {
         keys_by_id.entry(id.clone()).or_insert_with(|| key.clone());

@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::billing::{OverLimit, OverLimitTable};
 use crate::config::{Desired, Origin, TagoId};
-use crate::live::{Id, LiveObject, LiveProfile, LiveSnapshot, ObjectKind};
+use crate::live::{Id, LiveObject, LiveProfile, LiveSnapshot, NetworkSeen, ObjectKind};
 
 /// Why a configured object cannot be matched to exactly one live object.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +65,26 @@ pub enum IdentityError {
         key: String,
         profile: String,
         id: Id,
+        origin: Origin,
+    },
+    /// `{id: ...}` of a network the connector's profile cannot use: TagoIO answers 404 to
+    /// that profile (or, for a profile to be created, it is not public).
+    #[error(
+        "{origin}: connector `{connector}` uses network {id}, which profile `{profile}`{} cannot \
+         use: it is not a network of TagoIO's public catalog{}; fix the id{}",
+        if *new_profile { " (to be created)" } else { "" },
+        if *new_profile { "" } else { ", nor one the profile owns or that is shared with it" },
+        if *new_profile {
+            ", or create the profile first and have the network's owner share it with the profile"
+        } else {
+            ", or have the network's owner share it with the profile"
+        }
+    )]
+    UnusableNetwork {
+        connector: String,
+        profile: String,
+        id: Id,
+        new_profile: bool,
         origin: Origin,
     },
 }
@@ -168,6 +188,53 @@ pub fn match_profiles(
         ids.insert(key.clone(), id);
     }
     ids
+}
+
+/// Every `{id: ...}` network of a kept connector that its profile was seen not to be able
+/// to use ([`crate::live::NetworkSeen`]). Profiles whose match failed are left to that
+/// error; ids not read (no live read) are left to TagoIO.
+pub fn unusable_networks(
+    desired: &Desired,
+    live: &LiveSnapshot,
+    profile_ids: &ProfileIds,
+    errors: &mut Vec<IdentityError>,
+) {
+    let unmatched: Vec<String> = errors
+        .iter()
+        .filter_map(|error| match error {
+            IdentityError::AmbiguousProfile { key, .. }
+            | IdentityError::PinnedProfileMissing { key, .. } => Some(key.clone()),
+            IdentityError::SameLiveProfile { second, .. } => Some(second.clone()),
+            _ => None,
+        })
+        .collect();
+    for connector in desired.connectors.values().filter(|c| !c.delete) {
+        if unmatched.contains(&connector.profile) {
+            continue;
+        }
+        let Some(seen) = live.networks_seen.get(&connector.profile) else {
+            continue;
+        };
+        for reference in &connector.own.networks {
+            let crate::config::NetworkTarget::Public(id) = &reference.target else {
+                continue;
+            };
+            let usable = match seen.get(id.as_str()) {
+                Some(NetworkSeen::Unseen) => false,
+                Some(NetworkSeen::Private) => profile_ids.contains_key(&connector.profile),
+                Some(NetworkSeen::Public) | None => true,
+            };
+            if !usable {
+                errors.push(IdentityError::UnusableNetwork {
+                    connector: connector.key.clone(),
+                    profile: connector.profile.clone(),
+                    id: id.to_string(),
+                    new_profile: !profile_ids.contains_key(&connector.profile),
+                    origin: reference.origin.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// A configured network or connector, as far as matching needs to know it.

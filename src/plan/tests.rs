@@ -163,6 +163,7 @@ pub(super) fn quickstart_live() -> LiveSnapshot {
         billing: None,
         catalog: Vec::new(),
         prepared: None,
+        networks_seen: Default::default(),
     }
 }
 

@@ -150,12 +150,12 @@ connectors:
     profile: acme
     name: Meter
     id: ccccccccccccccccccccccc1
-    networks: [{{id: 455395f58cb0abde67cf7f4a}}]{first_shares}
+    networks: [{{id: 5f46679034e73f002833025b}}]{first_shares}
   meter-b:
     profile: acme
     name: Meter
     id: ccccccccccccccccccccccc2
-    networks: [{{id: 455395f58cb0abde67cf7f4a}}]{second_shares}
+    networks: [{{id: 5f46679034e73f002833025b}}]{second_shares}
 "
         ))
     }

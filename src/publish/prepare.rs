@@ -204,7 +204,7 @@ fn images(publish: &Publish) -> Result<ImageBytes, PrepareError> {
 
 /// Refuses to write into a folder of the clone that holds another entry of the catalog: one
 /// whose manifest (its versions aside), description or images differ from what this
-/// configuration writes. Names are not identities: a private network called `LoRaWAN TTN`
+/// configuration writes. Names are not identities: a private network called `LoRaWAN TTI/TTN v3`
 /// must not rewrite the public one's folder.
 fn refuse_takeover(
     repo: &Repo,

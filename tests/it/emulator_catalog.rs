@@ -119,23 +119,78 @@ async fn a_new_network_version_keeps_the_connectors_that_use_it() {
         .as_str()
         .unwrap()
         .to_string();
-    let new = rule_id("lorawan-ttn-v1.1.0");
-    let body = json!({"kind": "network", "name": "LoRaWAN TTN", "version": "v1.1.0"});
+    // Not in `map-ids.json`: the rule's id.
+    let new = rule_id("lorawan-ttittn-v3-v1.1.0");
+    let body = json!({"kind": "network", "name": "LoRaWAN TTI/TTN v3", "version": "v1.1.0"});
     assert_eq!(merge(&api, body).await.result(), &json!({"id": new}));
     api.get(&format!("/integration/network/{TTN}"), DEMO)
         .await
         .assert_error(404, "Network not found");
     assert_eq!(
-        listed(&api, "network", "LoRaWAN TTN", PARTNER).await,
+        listed(&api, "network", "LoRaWAN TTI/TTN v3", PARTNER).await,
         json!([{"id": new, "public": true}])
     );
     // The catalog's connectors and the profile's own now name the new id.
-    for connector in [mine, "d776e33b69268720b46b2c68".to_string()] {
+    for connector in [mine, "60243c95d3122d0013920f61".to_string()] {
         let object = api
             .get(&format!("/integration/connector/{connector}"), DEMO)
             .await;
         assert_eq!(object.result()["networks"], json!([new]), "{connector}");
     }
+}
+
+/// Every seeded entry has the id TagoIO's catalog has: the repository's rule on its name,
+/// then the decoders clone fixture's `map-ids.json` (the repository's lines for these
+/// entries). Computed here, apart from the emulator's code.
+#[tokio::test]
+async fn the_seeded_catalog_has_tagoios_ids() {
+    let api = Api::start().await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/decoders-clone/map-ids.json"
+    );
+    let map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let tagoio = |input: &str| {
+        let id = rule_id(input);
+        map.get(&id).cloned().unwrap_or(id)
+    };
+    let cases = [
+        ("network", "LoRaWAN TTI/TTN v3", "lorawan-ttittn-v3-v1.0.0"),
+        ("network", "Sigfox", "sigfox-v1.0.0"),
+        ("network", "LoRaWAN Helium", "lorawan-helium-v1.0.0"),
+        ("network", "ACME LoRaWAN", "acme-lorawan-v1.0.0"),
+        (
+            "connector",
+            "ACME TH Sensor",
+            "connector:acmeth-sensor-v1.0.0",
+        ),
+        (
+            "connector",
+            "Northwind TH Sensor",
+            "connector:northwindth-sensor-v1.0.0",
+        ),
+        (
+            "connector",
+            "Milesight EM300-TH",
+            "connector:milesightem300-th-v1.0.0",
+        ),
+    ];
+    let mut mapped = 0;
+    for (kind, name, input) in cases {
+        let id = tagoio(input);
+        mapped += usize::from(id != rule_id(input));
+        assert_eq!(
+            listed(&api, kind, name, PARTNER).await,
+            json!([{"id": id, "public": true}]),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        mapped, 4,
+        "TTI/TTN v3, Sigfox, Helium and Milesight EM300-TH keep older ids"
+    );
+    assert_eq!(TTN, tagoio("lorawan-ttittn-v3-v1.0.0"));
 }
 
 #[tokio::test]
@@ -147,11 +202,12 @@ async fn merging_an_entry_twice_is_a_conflict() {
         409,
         &format!("The catalog already has connector `ACME Widget` at v1.0.0 (id `{id}`)"),
     );
-    // An entry of the seeded catalog alike.
+    // An entry of the seeded catalog alike, known by the older id `map-ids.json` keeps for
+    // the rule's `7a7d291b0a99e446da12f92d`.
     let sigfox = json!({"kind": "network", "name": "Sigfox", "version": "v1.0.0"});
     merge(&api, sigfox).await.assert_error(
         409,
-        "The catalog already has network `Sigfox` at v1.0.0 (id `7a7d291b0a99e446da12f92d`)",
+        "The catalog already has network `Sigfox` at v1.0.0 (id `5bbd10774051a50034cd1a00`)",
     );
 }
 

@@ -222,7 +222,7 @@ async fn ids_with_path_characters_are_refused_before_any_request() {
         "version: 1\n\
          external_profiles:\n  partner: \"../../account\"\n  other: \"64f1c2a9e3b1d40012ab34cd?x=1\"\n\
          profiles:\n  acme:\n    name: ACME\n    id: \"6500a1b2c3d4e5f6012345/1\"\n\
-         connectors:\n  c:\n    profile: acme\n    name: C\n    networks: [{id: \"455395f58cb0abde67cf7f4a/share\"}]\n",
+         connectors:\n  c:\n    profile: acme\n    name: C\n    networks: [{id: \"5f46679034e73f002833025b/share\"}]\n",
     )
     .unwrap();
     let url = server.url.clone();
@@ -249,7 +249,7 @@ async fn ids_with_path_characters_are_refused_before_any_request() {
         "../../account",
         "64f1c2a9e3b1d40012ab34cd?x=1",
         "6500a1b2c3d4e5f6012345/1",
-        "455395f58cb0abde67cf7f4a/share",
+        "5f46679034e73f002833025b/share",
     ] {
         assert!(stderr.contains(id), "`{id}` is named: {stderr}");
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::support::emulator::TTN;
 use super::support::world::*;
 
 /// `printf %s 'field-lorawan-v1.0.0' | md5sum`, first 24 hex digits.
@@ -36,7 +37,7 @@ fn yaml(network_publish: bool) -> String {
     profile: acme
     name: Field TH Sensor
     description: Temperature and humidity
-    networks: [field, {{id: 455395f58cb0abde67cf7f4a}}]
+    networks: [field, {{id: 5f46679034e73f002833025b}}]
     payload_decoder_file: th.js
     install_text: Scan the QR code.
     device_parameters:
@@ -222,7 +223,7 @@ Next, in clone: run the repository's checks, then commit and open the pull reque
         details["networks"],
         serde_json::json!([
             "../../../../network/field-lorawan/v1.0.0/payload.js",
-            "../../../../network/lorawan-ttn/v1.0.0/payload.js"
+            "../../../../network/lorawan-ttittn-v3/v1.0.0/payload.js"
         ])
     );
     for network in details["networks"].as_array().unwrap() {
@@ -420,7 +421,10 @@ async fn a_targeted_connector_brings_the_network_version_it_names() {
 async fn files_of_the_clone_are_read_only_when_regular_bounded_and_inside_it() {
     let cases: [(&str, &str); 3] = [
         ("map-ids.json", "fifo"),
-        ("decoders/network/lorawan-ttn/network.jsonc", "/dev/zero"),
+        (
+            "decoders/network/lorawan-ttittn-v3/network.jsonc",
+            "/dev/zero",
+        ),
         ("package.json", "/etc/hostname"),
     ];
     for (file, what) in cases {
@@ -569,7 +573,11 @@ async fn a_mapped_id_from_the_clone_is_printed_escaped() {
     setup(&world, true);
     world.write(
         "clone/map-ids.json",
-        &format!("{{\"{NETWORK_ID}\": \"old\\u001b[2Jid\\nforged line\"}}"),
+        // The TTI/TTN v3 line kept: the connector names that network by its mapped id.
+        &format!(
+            "{{\"872b18c89d95baef54cc90fc\": \"{TTN}\", \
+             \"{NETWORK_ID}\": \"old\\u001b[2Jid\\nforged line\"}}"
+        ),
     );
     let run = publish(&world).await;
     run.code(0);
@@ -589,10 +597,14 @@ async fn a_mapped_id_from_the_clone_is_printed_escaped() {
 async fn a_network_named_like_a_catalog_entry_does_not_take_it_over() {
     let world = World::start().await;
     setup(&world, true);
-    world.edit("tagoform.yaml", "name: Field LoRaWAN", "name: LoRaWAN TTN");
     world.edit(
         "tagoform.yaml",
-        "field, {id: 455395f58cb0abde67cf7f4a}",
+        "name: Field LoRaWAN",
+        "name: LoRaWAN TTI/TTN v3",
+    );
+    world.edit(
+        "tagoform.yaml",
+        "field, {id: 5f46679034e73f002833025b}",
         "field",
     );
     let before = tree(&world.path("clone/decoders"));
@@ -601,7 +613,7 @@ async fn a_network_named_like_a_catalog_entry_does_not_take_it_over() {
     assert_eq!(
         run.stderr,
         "error: nothing was written to the clone\n  caused by: network `field`: the clone's \
-         `decoders/network/lorawan-ttn` is the catalog entry `LoRaWAN TTN`, whose description or \
+         `decoders/network/lorawan-ttittn-v3` is the catalog entry `LoRaWAN TTI/TTN v3`, whose description or \
          images are not this configuration's; publish never takes an entry over because it has \
          the same name. To publish this network as an entry of its own, give it another name \
          (a network's folder is its name); if that entry is yours (published from this \
@@ -618,7 +630,7 @@ async fn a_network_named_like_a_catalog_entry_does_not_take_it_over() {
     run.code(0);
     assert!(
         run.stdout
-            .contains("network `field`: decoders/network/lorawan-ttn/v1.0.1 (new version)"),
+            .contains("network `field`: decoders/network/lorawan-ttittn-v3/v1.0.1 (new version)"),
         "{}",
         run.stdout
     );

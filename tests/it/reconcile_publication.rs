@@ -212,7 +212,7 @@ async fn a_network_named_like_a_catalog_entry_is_not_reported_as_it() {
     setup(&world);
     world.write(
         "tagoform.yaml",
-        &yaml("v1.0.0").replace("name: Field LoRaWAN", "name: LoRaWAN TTN"),
+        &yaml("v1.0.0").replace("name: Field LoRaWAN", "name: LoRaWAN TTI/TTN v3"),
     );
     world.applied(".", &[]).await;
     let plan = world.run(&["plan", "--decoders-repo", "clone"]).await;
@@ -220,7 +220,7 @@ async fn a_network_named_like_a_catalog_entry_is_not_reported_as_it() {
     assert_eq!(
         plan.stdout,
         note(
-            "named like the catalog entry `LoRaWAN TTN` that the clone holds in its folder, \
+            "named like the catalog entry `LoRaWAN TTI/TTN v3` that the clone holds in its folder, \
              which is not this configuration's: `tagoform publish` refuses to take it over \
              (rename it, or set `publish.update_existing: true` if that entry is yours)"
         )

@@ -186,7 +186,7 @@ fn network_refs(
     delete: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<NetworkRef> {
-    let help = "list the networks its devices can use: `networks: [<key under networks>]`, or `{id: <network id>}` for a public network";
+    let help = "list the networks its devices can use: `networks: [<key under networks>]`, or `{id: <network id>}` for a public network or one shared with the profile";
     // Networks already reported as malformed do not count as missing.
     let reported = cx.translation.lost_under(&[key("networks")]);
     match &refs {

@@ -1,6 +1,7 @@
 //! Networks and connectors, scoped to the token's profile. Both kinds share this code; the
 //! kind comes from the route (an `Extension`). Rule 5 lives here: a connector needs at
-//! least one network, and may only use public networks or networks of its own profile.
+//! least one network, and may only use public networks, networks of its own profile or
+//! networks shared with it.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
@@ -261,7 +262,9 @@ fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> 
     Ok(fields)
 }
 
-/// Rule 5: at least one network, each public or owned by the connector's profile.
+/// Rule 5: at least one network, each public, owned by the connector's profile or shared
+/// with it (TagoIO API changelog v8.12.2: "Fixed an issue related to creating a connector
+/// using a shared network").
 fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiResult<()> {
     let ids: Vec<&str> = match networks {
         Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
@@ -279,12 +282,10 @@ fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiRe
             .get(id)
             .filter(|o| o.kind == ObjectKind::Network);
         match network {
-            Some(network) if network.public || network.profile == profile => {}
-            Some(network) if network.shares.contains_key(profile) => {
-                return Err(ApiError::bad_request(format!(
-                    "Network `{id}` is shared with this profile, not owned by it: a connector may only use public networks or networks of its own profile"
-                )))
-            }
+            Some(network)
+                if network.public
+                    || network.profile == profile
+                    || network.shares.contains_key(profile) => {}
             _ => return Err(ApiError::bad_request(format!("Network `{id}` not found"))),
         }
     }

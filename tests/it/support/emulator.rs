@@ -18,7 +18,7 @@ pub const DEMO: &str = DEMO_TOKEN;
 pub const PARTNER: &str = PARTNER_TOKEN;
 pub const ACME: &str = DEMO_PROFILE_ID;
 pub const GLOBEX: &str = PARTNER_PROFILE_ID;
-pub const TTN: &str = "455395f58cb0abde67cf7f4a";
+pub const TTN: &str = "5f46679034e73f002833025b";
 
 /// The demo account through `client`, with its password (sign-ins to other profiles, token
 /// changes) and no per-profile tokens.
