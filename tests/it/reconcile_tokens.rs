@@ -448,3 +448,27 @@ async fn a_tokens_out_that_cannot_be_written_is_refused_before_anything_is_read(
     }
     assert_eq!(live_ci(&world).await, []);
 }
+
+/// A date in the YAML is the end of that day in UTC, sent as an ISO-8601 instant; the next
+/// plans, on that day and the days before it, find nothing to do (no daily rotation).
+#[tokio::test]
+async fn a_date_expiry_is_sent_as_the_end_of_that_day_and_not_rotated() {
+    let mut world = World::start().await;
+    world.write("tagoform.yaml", &tokens_yaml("read", "2027-03-05"));
+    let door = FaultyDoor::open(&world.api, Vec::new()).await;
+    world.url = door.url.clone();
+    world.applied(".", &["--tokens-out", "t.json"]).await;
+    let sent: Vec<_> = door
+        .writes()
+        .into_iter()
+        .filter(|(method, path, body)| {
+            method == "POST" && path.ends_with("/token") && body["name"] == json!("ci")
+        })
+        .map(|(_, _, body)| body["expire_time"].clone())
+        .collect();
+    assert_eq!(sent, [json!("2027-03-05T23:59:59.999Z")]);
+    for _ in 0..4 {
+        world.assert_no_changes().await;
+        world.api.advance(24 * 3600).await;
+    }
+}

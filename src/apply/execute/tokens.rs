@@ -218,10 +218,13 @@ fn wire_permission(permission: Permission) -> Result<WirePermission, ExecuteErro
         .map_err(invalid)
 }
 
-/// The `expire_time` to send for a configured expiry: `never` and dates as they are, a period
-/// (`90 days`) as the instant it ends, counted from the server's clock. TagoIO documents
-/// `expire_time` as `"never"` or a date (sdk-js `ExpireTimeOption`); of relative forms its
-/// sources show only a few (docs/api.md), so tagoform sends none.
+/// The `expire_time` to send for a configured expiry: `never` as it is; a date as the last
+/// millisecond of that day in UTC (the token is good through the date the YAML names); a
+/// period (`90 days`) as the instant it ends, counted from the server's clock. TagoIO
+/// documents `expire_time` as `"never"` or a date (sdk-js `ExpireTimeOption`), so tagoform
+/// sends ISO-8601 instants only: how TagoIO reads a bare date or a relative form is not
+/// settled by its sources (docs/api.md). The plan compares a date by its day, so the token
+/// is not replaced day after day.
 fn expire_time(
     expires: &str,
     server_now: Option<chrono::DateTime<chrono::Utc>>,
@@ -234,6 +237,12 @@ fn expire_time(
             })?;
             Ok(crate::api::types::wire_instant(until))
         }
-        ConfigExpiry::Never | ConfigExpiry::Date(_) => Ok(expires.to_owned()),
+        ConfigExpiry::Date(date) => {
+            let end = date
+                .and_hms_milli_opt(23, 59, 59, 999)
+                .ok_or_else(|| ExecuteError::Unmet(format!("the expiry `{expires}` is no date")))?;
+            Ok(crate::api::types::wire_instant(end.and_utc()))
+        }
+        ConfigExpiry::Never => Ok(expires.to_owned()),
     }
 }
