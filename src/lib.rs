@@ -11,7 +11,7 @@
 //!   `--api local` default and the adversary of every end-to-end test.
 //! - [`live`]: `fetch` reads what the configuration manages into a `LiveSnapshot` of plain
 //!   values; `Access` picks the token each profile's routes need.
-//! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Plan`; no I/O, no async. The
+//! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Result<Plan, PlanError>`; no I/O, no async. The
 //!   `Plan` is data: the same type is rendered, saved (`--out`) and applied (`--plan`).
 //! - [`publish`]: contributions to the `tago-io/decoders` repository (its layout, schemas,
 //!   versions), written into a local clone by `tagoform publish`.

@@ -1,8 +1,9 @@
 //! `tagoform apply`: take the apply lock, plan (or load a saved plan), check the safety rules,
 //! confirm, execute, give the lock back.
 //!
-//! Exit codes: 0 every operation done (or nothing to do), 1 refused (the lock included), failed,
-//! partly failed, or `--verify` found something left.
+//! Exit codes (`super::exit`): 0 every operation done (or nothing to do), 1 an error, 3 an
+//! operation failed, 4 refused before any write (a safety rule, the lock held, a stale saved
+//! plan), 5 `--verify` found something left.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;

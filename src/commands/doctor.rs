@@ -38,6 +38,6 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     Ok(if report.healthy() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::FAILURE
+        ExitCode::from(super::exit::ERROR)
     })
 }

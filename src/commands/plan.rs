@@ -70,7 +70,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{}", codes.describe(&plan));
     }
     Ok(if args.detailed_exitcode && !plan.is_empty() {
-        ExitCode::from(2)
+        ExitCode::from(super::exit::CHANGES)
     } else {
         ExitCode::SUCCESS
     })

@@ -205,7 +205,6 @@ pub async fn compute_plans(
     Ok((plan, base.map(|base| plan::restrict(base, targets))))
 }
 
-/// The plan's style: colour as `--color` and the environment say (`super::color`).
 /// Refuses a `--target` key that names nothing in the configuration.
 pub fn check_targets(desired: &Desired, targets: &[String]) -> anyhow::Result<()> {
     for target in targets {
@@ -220,6 +219,7 @@ pub fn check_targets(desired: &Desired, targets: &[String]) -> anyhow::Result<()
     Ok(())
 }
 
+/// The plan's style: colour as `--color` and the environment say (`super::color`).
 pub fn style(choice: ColorChoice) -> Style {
     Style {
         color: super::color::stdout(choice),

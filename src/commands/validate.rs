@@ -27,7 +27,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     out.flush()?;
     let failed = loaded.has_errors() || (args.strict && loaded.has_warnings());
     Ok(if failed {
-        ExitCode::from(1)
+        ExitCode::from(super::exit::ERROR)
     } else {
         ExitCode::SUCCESS
     })
