@@ -302,8 +302,13 @@ mod tests {
         }
     }
 
-    /// A real image of 443x160 (the multi-customer example's network logo).
-    const LOGO: &[u8] = include_bytes!("../../../examples/multi-customer/publish/lorawan-logo.png");
+    /// A real image of 443x160 (the multi-customer example's network logo), read at run time
+    /// so that builds of the program need nothing outside `src/`.
+    fn logo() -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/multi-customer/publish/lorawan-logo.png");
+        std::fs::read(path).unwrap()
+    }
 
     /// A PNG of `width` x `height` grey pixels, all zero, made with the PNG encoder.
     fn zeros(width: u32, height: u32) -> Vec<u8> {
@@ -321,16 +326,17 @@ mod tests {
 
     #[test]
     fn an_image_is_decoded_in_full_not_judged_by_its_header() {
-        assert_eq!(png_dimensions(LOGO), Ok((443, 160)));
+        let logo = logo();
+        assert_eq!(png_dimensions(&logo), Ok((443, 160)));
         assert_eq!(
             png_dimensions(b"GIF89a........................"),
             Err("it is not a PNG".to_owned())
         );
         // The signature and the header chunk alone (33 bytes).
-        let header = png_dimensions(&LOGO[..33]).unwrap_err();
+        let header = png_dimensions(&logo[..33]).unwrap_err();
         assert!(header.starts_with("it is not a valid PNG"), "{header}");
         // One bit of the header's CRC changed.
-        let mut bad_crc = LOGO.to_vec();
+        let mut bad_crc = logo.clone();
         bad_crc[29] ^= 1;
         let crc = png_dimensions(&bad_crc).unwrap_err();
         assert!(crc.starts_with("it is not a valid PNG"), "{crc}");
