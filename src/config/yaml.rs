@@ -288,7 +288,7 @@ impl Builder<'_> {
             return Err(self.refuse(
                 span,
                 &format!("more than {MAX_NODES} YAML nodes in the configuration"),
-                "this is far larger than any TagoIO account needs; check that this is the right folder",
+                "this is larger than the largest account tagoform is measured on (5,000 profiles); check that this is the right folder",
             ));
         }
         if self.budget.expanded > MAX_EXPANDED_NODES {

@@ -69,10 +69,17 @@ fn alias_bombs_are_refused() {
     let path = write(dir.path(), "laughs.yaml", text.as_bytes());
     let diagnostics = found(&path);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-    assert_eq!(diagnostics[0].2, "aliases expand to more than 200000 nodes");
-    // x4 holds about 111 000 nodes; with the copy kept for its anchor it crosses 200 000.
     assert_eq!(
-        diagnostics[0].0, 6,
+        diagnostics[0].2,
+        format!(
+            "aliases expand to more than {} nodes",
+            tagoform::config::MAX_EXPANDED_NODES
+        )
+    );
+    // x5 holds about 1.1 million nodes; with the copy kept for its anchor it crosses 2.2
+    // million.
+    assert_eq!(
+        diagnostics[0].0, 7,
         "refused at the first level that crosses the limit"
     );
 }
@@ -80,13 +87,17 @@ fn alias_bombs_are_refused() {
 #[test]
 fn too_many_nodes_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = format!("version: 1\nprofiles: [{}]\n", vec!["0"; 100_010].join(","));
+    let limit = tagoform::config::MAX_NODES;
+    let text = format!(
+        "version: 1\nprofiles: [{}]\n",
+        vec!["0"; limit + 10].join(",")
+    );
     let path = write(dir.path(), "wide.yaml", text.as_bytes());
     let diagnostics = found(&path);
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(
         diagnostics[0].2,
-        "more than 100000 YAML nodes in the configuration"
+        format!("more than {limit} YAML nodes in the configuration")
     );
 }
 
