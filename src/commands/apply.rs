@@ -89,12 +89,31 @@ async fn read_lock_and_apply(
         return Err(refusal);
     }
     let lock = take_lock(args, quiet, connected).await?;
+    // Under the lock, only what the plan touches is read and planned again: a change there
+    // since the first read is still caught, and an untouched profile costs no second read.
+    let touched = crate::plan::touched(desired, &first);
+    let touched_targets: Vec<String> = targets
+        .iter()
+        .filter(|key| {
+            touched.profiles.contains_key(*key)
+                || touched.networks.contains_key(*key)
+                || touched.connectors.contains_key(*key)
+                || touched.external_profiles.contains_key(*key)
+        })
+        .cloned()
+        .collect();
     let result = run_connected(
         args,
         quiet,
-        desired,
+        Scope {
+            desired,
+            targets: &targets,
+        },
+        Scope {
+            desired: &touched,
+            targets: &touched_targets,
+        },
         saved,
-        &targets,
         connected,
         lock.as_ref(),
     )
@@ -110,6 +129,13 @@ async fn read_lock_and_apply(
         }
     }
     result
+}
+
+/// A configuration and the `--target` keys it is planned with.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    desired: &'a Desired,
+    targets: &'a [String],
 }
 
 /// `--lock-lease` in minutes (the parser allows whole minutes from 1 to a day only).
@@ -176,17 +202,17 @@ async fn take_lock(
 async fn run_connected(
     args: &ApplyArgs,
     quiet: bool,
-    desired: &Desired,
+    whole: Scope<'_>,
+    touched: Scope<'_>,
     saved: Option<SavedPlan>,
-    targets: &[String],
     connected: &Connected,
     lock: Option<&AccountLock>,
 ) -> anyhow::Result<ExitCode> {
     let fresh = compute_plan(
-        desired,
+        touched.desired,
         connected,
         args.reconcile.parallelism,
-        targets,
+        touched.targets,
         None,
     )
     .await?;
@@ -247,7 +273,7 @@ async fn run_connected(
         return Ok(code.into());
     }
     if args.verify {
-        return verify(args, desired, connected, targets).await;
+        return verify(args, whole.desired, connected, whole.targets).await;
     }
     Ok(ExitCode::SUCCESS)
 }

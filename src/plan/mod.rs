@@ -15,6 +15,7 @@ pub mod safety;
 mod saved;
 mod team;
 mod tokens;
+mod touched;
 mod union;
 
 pub use billing::{over_limits, OverLimit, OverLimitTable};
@@ -27,6 +28,7 @@ pub use operation::{
 };
 pub use saved::{restrict, stale_operations, SavedPlan, Split, SAVED_FORMAT_VERSION};
 pub use tokens::add_period;
+pub use touched::touched;
 pub use union::union;
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub fn restrict(plan: Plan, targets: &[String]) -> Plan {
 }
 
 /// The configuration keys an operation is about.
-fn keys(operation: &Operation) -> Vec<&str> {
+pub(super) fn keys(operation: &Operation) -> Vec<&str> {
     let mut keys = vec![operation.profile.as_str()];
     match &operation.kind {
         OperationKind::CreateObject { object, .. }

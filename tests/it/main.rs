@@ -57,6 +57,7 @@ mod reconcile_drift;
 mod reconcile_examples;
 mod reconcile_failures;
 mod reconcile_identity;
+mod reconcile_lock_reread;
 mod reconcile_lost_answers;
 mod reconcile_output;
 mod reconcile_publication;
