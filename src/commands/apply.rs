@@ -51,8 +51,8 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
 
 /// Reads and plans first, without the lock: an account that matches the configuration gets
 /// no write at all (with `token_env` tokens; otherwise only the short-lived tokens). Only
-/// when there is something to do is the lock taken, and the plan made again under it: that
-/// one is shown and applied.
+/// when there is something to do is the lock taken, and the plan made again under it, from a
+/// read of what the first plan touches (`plan::touched`): that one is shown and applied.
 async fn read_lock_and_apply(
     args: &ApplyArgs,
     quiet: bool,
