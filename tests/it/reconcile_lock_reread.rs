@@ -112,24 +112,17 @@ async fn a_change_to_a_touched_profile_before_the_lock_is_caught() {
     )
     .await;
     world.url = door.url.clone();
-    let apply = world
-        .command(&[
-            "apply",
-            "tagoform.yaml",
-            "--auto-approve",
-            "--api",
-            &world.url,
-        ])
-        .output();
-    let meanwhile = async {
-        door.crashed().await;
-        withdraw(&world, "alice@acme.example").await;
-        door.resume();
-    };
-    let (output, ()) = tokio::join!(apply, meanwhile);
-    let output = output.unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let apply = world.command(&[
+        "apply",
+        "tagoform.yaml",
+        "--auto-approve",
+        "--api",
+        &world.url,
+    ]);
+    let (code, stdout, _) = door
+        .run_paused(apply, withdraw(&world, "alice@acme.example"))
+        .await;
+    assert_eq!(code, Some(0), "{stdout}");
     // The plan shown and applied is the one made under the lock: alice's withdrawal is in it.
     assert_eq!(
         stdout,

@@ -244,21 +244,18 @@ async fn a_tokens_file_replaced_during_the_apply_stops_token_creation() {
     )
     .await;
     world.url = door.url.clone();
-    let apply = world
-        .command(&[
-            "apply",
-            "--auto-approve",
-            "--tokens-out",
-            "t.json",
-            "--parallelism",
-            "1",
-            "--api",
-            &world.url,
-        ])
-        .output();
+    let apply = world.command(&[
+        "apply",
+        "--auto-approve",
+        "--tokens-out",
+        "t.json",
+        "--parallelism",
+        "1",
+        "--api",
+        &world.url,
+    ]);
+    // The first token's value is saved; someone copies the file over itself, readable by all.
     let replace = async {
-        door.crashed().await;
-        // The first token's value is saved; someone copies the file over itself, readable by all.
         let file = world.path("t.json");
         let text = std::fs::read(&file).unwrap();
         std::fs::remove_file(&file).unwrap();
@@ -268,12 +265,9 @@ async fn a_tokens_file_replaced_during_the_apply_stops_token_creation() {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         }
-        door.resume();
     };
-    let (output, ()) = tokio::join!(apply, replace);
-    let output = output.unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let (code, _, stderr) = door.run_paused(apply, replace).await;
+    assert_eq!(code, Some(3), "{stderr}");
     let [(first_name, first)] = saved(&world.path("t.json")).try_into().unwrap();
     assert_eq!(
         live_tokens(&world, &names).await,

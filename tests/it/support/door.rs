@@ -114,6 +114,28 @@ impl FaultyDoor {
         self.door.resume.notify_one();
     }
 
+    /// Runs `command` to its end; when a [`FaultMode::Pause`] holds one of its requests,
+    /// runs `meanwhile`, then lets the request go on. Stdout and stderr as text.
+    pub async fn run_paused(
+        &self,
+        mut command: tokio::process::Command,
+        meanwhile: impl std::future::Future<Output = ()>,
+    ) -> (Option<i32>, String, String) {
+        let run = command.output();
+        let act = async {
+            self.crashed().await;
+            meanwhile.await;
+            self.resume();
+        };
+        let (output, ()) = tokio::join!(run, act);
+        let output = output.unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
     /// The writes that came through so far, with their JSON bodies (`null` when none).
     pub fn writes(&self) -> Vec<(String, String, Value)> {
         self.door.writes.lock().unwrap().clone()
