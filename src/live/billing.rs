@@ -239,47 +239,49 @@ pub fn scheduled_removals(
     Ok(removals)
 }
 
+/// Each kept profile that manages `addons`: its list, and its live id (`None` for a profile
+/// still to be created, which holds none).
+fn managed_addons<'a>(
+    desired: &'a Desired,
+    ids: &'a HashMap<&str, &Id>,
+) -> impl Iterator<Item = (&'a BTreeSet<AddOn>, Option<&'a Id>)> + 'a {
+    desired
+        .profiles
+        .values()
+        .filter(|p| !p.delete)
+        .filter_map(move |profile| {
+            let wanted = profile.addons.as_ref()?;
+            Some((wanted, ids.get(profile.key.as_str()).copied()))
+        })
+}
+
 /// Whether some configured profile holds an add-on it does not list.
 fn removes_an_addon(
     desired: &Desired,
     ids: &HashMap<&str, &Id>,
     holders: &BTreeMap<AddOn, BTreeSet<Id>>,
 ) -> bool {
-    desired
-        .profiles
-        .values()
-        .filter(|p| !p.delete)
-        .any(|profile| {
-            let (Some(wanted), Some(id)) = (&profile.addons, ids.get(profile.key.as_str())) else {
-                return false;
-            };
+    managed_addons(desired, ids).any(|(wanted, id)| {
+        id.is_some_and(|id| {
             holders
                 .iter()
-                .any(|(addon, h)| !wanted.contains(addon) && h.contains(*id))
+                .any(|(addon, h)| !wanted.contains(addon) && h.contains(id))
         })
+    })
 }
 
-/// Whether some configured profile lists an add-on it does not have yet (a profile still to
-/// be created has none).
+/// Whether some configured profile lists an add-on it does not have yet.
 fn buys_an_addon(
     desired: &Desired,
     ids: &HashMap<&str, &Id>,
     holders: &BTreeMap<AddOn, BTreeSet<Id>>,
 ) -> bool {
-    desired
-        .profiles
-        .values()
-        .filter(|p| !p.delete)
-        .any(|profile| {
-            profile
-                .addons
-                .iter()
-                .flatten()
-                .any(|addon| match ids.get(profile.key.as_str()) {
-                    Some(id) => !holders.get(addon).is_some_and(|h| h.contains(*id)),
-                    None => true,
-                })
+    managed_addons(desired, ids).any(|(wanted, id)| {
+        wanted.iter().any(|addon| match id {
+            Some(id) => !holders.get(addon).is_some_and(|h| h.contains(id)),
+            None => true,
         })
+    })
 }
 
 #[cfg(test)]

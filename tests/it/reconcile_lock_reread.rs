@@ -101,16 +101,7 @@ async fn a_change_to_a_touched_profile_before_the_lock_is_caught() {
     world.applied("tagoform.yaml", &[]).await;
     withdraw(&world, "bob@acme.example").await;
     // The first POST /profile/{id}/token of the apply is its lock's.
-    let door = FaultyDoor::open(
-        &world.api,
-        vec![Fault::new(
-            Method::POST,
-            "/profile/{id}/token",
-            1,
-            FaultMode::Pause,
-        )],
-    )
-    .await;
+    let door = FaultyDoor::pausing(&world.api, Method::POST, "/profile/{id}/token", 1).await;
     world.url = door.url.clone();
     let apply = world.command(&[
         "apply",

@@ -232,17 +232,8 @@ async fn a_tokens_file_replaced_during_the_apply_stops_token_creation() {
     let mut world = World::start().await;
     let names = ["a", "b", "c"];
     world.write("tagoform.yaml", &yaml(&names.map(|name| (name, "read"))));
-    let door = FaultyDoor::open(
-        &world.api,
-        // The first is the apply lock's token, the second `a`'s: `b` is held.
-        vec![Fault::new(
-            Method::POST,
-            "/profile/{id}/token",
-            3,
-            FaultMode::Pause,
-        )],
-    )
-    .await;
+    // The first is the apply lock's token, the second `a`'s: `b` is held.
+    let door = FaultyDoor::pausing(&world.api, Method::POST, "/profile/{id}/token", 3).await;
     world.url = door.url.clone();
     let apply = world.command(&[
         "apply",

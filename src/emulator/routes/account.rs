@@ -63,6 +63,24 @@ pub struct Verified<'a> {
     pub code: CodeUse,
 }
 
+/// [`verify_credentials`] for a body that carries an email, a password and an
+/// authenticator-style second factor (`pin_code` with `otp_type`), at the write's clock.
+pub fn verify_in<'a>(
+    context: &'a crate::emulator::store::WriteContext<'_>,
+    (email, password): (&str, &str),
+    second: SecondFactor<'_>,
+    status: axum::http::StatusCode,
+) -> ApiResult<Verified<'a>> {
+    verify_credentials(
+        context.state,
+        email,
+        password,
+        second,
+        status,
+        context.code_check(),
+    )
+}
+
 /// The account these credentials open, with the second factor checked when 2FA is on. Any
 /// failure is `status` (or 400) with a message that never repeats the password or the pin.
 pub fn verify_credentials<'a>(
@@ -174,14 +192,11 @@ pub async fn login(
 ) -> ApiResult<Json<ApiSuccess<LoginResponse>>> {
     let response = state
         .write(|context| {
-            let when = context.code_check();
-            let verified = verify_credentials(
-                context.state,
-                &request.email,
-                &request.password,
+            let verified = verify_in(
+                context,
+                (&request.email, &request.password),
                 SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
-                when,
             )?;
             let account = verified.account;
             let response = LoginResponse {
@@ -208,14 +223,11 @@ pub async fn profile_token(
     let name = require_name(&request.name, "Token")?;
     let response = state
         .write(|context| {
-            let when = context.code_check();
-            let verified = verify_credentials(
-                context.state,
-                &request.email,
-                &request.password,
+            let verified = verify_in(
+                context,
+                (&request.email, &request.password),
                 SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
-                when,
             )?;
             let (account, code) = (verified.account.id.clone(), verified.code);
             let profile = context

@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::account::{verify_credentials, SecondFactor};
+use super::account::{verify_in, SecondFactor};
 use super::profiles::openable;
 use super::{ok, require_name, Auth, Body};
 use crate::api::types::{
@@ -72,14 +72,11 @@ pub async fn create(
     let response = state
         .write(|context| {
             let profile = openable(context.state, &auth.account, &id)?.id.clone();
-            let when = context.code_check();
-            let verified = verify_credentials(
-                context.state,
-                &request.email,
-                &request.password,
+            let verified = verify_in(
+                context,
+                (&request.email, &request.password),
                 SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
                 StatusCode::BAD_REQUEST,
-                when,
             )?;
             let code = verified.code;
             if verified.account.id != auth.account {

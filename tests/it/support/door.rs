@@ -91,6 +91,11 @@ impl FaultyDoor {
         FaultyDoor { url, door, task }
     }
 
+    /// A door that holds the `nth` request of `method` on `path` ([`FaultMode::Pause`]).
+    pub async fn pausing(api: &Api, method: Method, path: &str, nth: usize) -> Self {
+        Self::open(api, vec![Fault::new(method, path, nth, FaultMode::Pause)]).await
+    }
+
     /// How many faults were injected so far.
     pub fn injected(&self) -> usize {
         self.door
