@@ -16,36 +16,13 @@ import { createHmac } from "node:crypto";
 // error visible instead of hiding it behind a retry.
 process.env.TAGOIO_REQUEST_ATTEMPTS = "1";
 const { Account, Resources } = await import("@tago-io/sdk");
+const { settings, check, finish } = await import("./harness.mjs");
 
-const api = (process.argv[2] || process.env.TAGOIO_API || "").replace(/\/+$/, "");
-if (!api) {
-  console.error("usage: node check.mjs URL [TOKEN]   (or set TAGOIO_API)");
-  process.exit(2);
-}
-const email = process.env.TAGOFORM_EMAIL || "demo@tagoform.local";
-const password = process.env.TAGOFORM_PASSWORD || "demo-password";
-const region = { api, sse: `${api}/events` };
+const { api, email, password, region } = settings("check.mjs", "URL [TOKEN]");
 // An account of the demo seed that is not on any team yet, to invite.
 const inviteeEmail = process.env.TAGOFORM_INVITEE || "alice@acme.example";
 
 const ID = /^[0-9a-f]{24}$/;
-let passed = 0;
-let failed = 0;
-
-/** Runs one named check; a failure is counted and printed, and the run goes on. */
-async function check(name, body) {
-  try {
-    const value = await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-    return value;
-  } catch (error) {
-    failed += 1;
-    const detail = error instanceof Error ? error.message : JSON.stringify(error);
-    console.log(`FAIL ${name}\n     ${detail.split("\n").join("\n     ")}`);
-    return undefined;
-  }
-}
 
 /** The SDK throws the server's message (a string) on a 4xx answer. */
 async function rejects(promise, pattern) {
@@ -599,5 +576,4 @@ await check("profiles.tokenDelete removes the token this check made", async () =
   assert.ok(typeof list === "string" || !list.some((entry) => entry.token === madeToken));
 });
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -10,31 +10,9 @@ import assert from "node:assert/strict";
 
 process.env.TAGOIO_REQUEST_ATTEMPTS = "1";
 const { Account, Resources } = await import("@tago-io/sdk");
+const { settings, check, finish } = await import("./harness.mjs");
 
-const api = (process.argv[2] || process.env.TAGOIO_API || "").replace(/\/+$/, "");
-if (!api) {
-  console.error("usage: node removal-and-permissions.mjs URL   (or set TAGOIO_API)");
-  process.exit(2);
-}
-const email = process.env.TAGOFORM_EMAIL || "demo@tagoform.local";
-const password = process.env.TAGOFORM_PASSWORD || "demo-password";
-const region = { api, sse: `${api}/events` };
-let passed = 0;
-let failed = 0;
-
-async function check(name, body) {
-  try {
-    const value = await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-    return value;
-  } catch (error) {
-    failed += 1;
-    const detail = error instanceof Error ? error.message : JSON.stringify(error);
-    console.log(`FAIL ${name}\n     ${detail.split("\n").join("\n     ")}`);
-    return undefined;
-  }
-}
+const { api, email, password, region } = settings("removal-and-permissions.mjs", "URL");
 
 const login = await Account.login({ email, password }, region);
 const profileId = login.profiles[0].id;
@@ -85,5 +63,4 @@ await check("a write token creates and updates but does not read", async () => {
 });
 
 await resources.profiles.tokenDelete(profileId, made.token).catch(() => undefined);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
