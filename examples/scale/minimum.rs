@@ -11,8 +11,7 @@
 //! - reading a profile takes its team, network and connector lists, and the share list of each
 //!   network and connector whose `shared_with` is managed (no TagoIO list carries shares);
 //! - the share routes are not in TagoIO's public sources, so a share is done only once the
-//!   share list shows it: one read per object after its shares (tagoform reads once per share,
-//!   which the measurements count beyond this minimum).
+//!   share list shows it: one read per object after all of its shares.
 //!
 //! Buckets: the account token's requests (`GET /profile`, `POST /profile`) count against the
 //! integrator's own profile; everything else against the customer profile whose token the

@@ -34,4 +34,4 @@ pub use retry::RetryPolicy;
 pub use route::{is_tagoio_id, Method, Route};
 pub use secret::{Secret, Token};
 pub use settings::{ApiFlags, ApiSettings, Endpoint, Region, SettingsError};
-pub use share::ShareError;
+pub use share::{ShareAction, ShareError};

@@ -85,6 +85,19 @@ impl Client {
         id: &str,
         profile_id: &str,
     ) -> Result<(), ShareError> {
+        self.share_send(kind, id, profile_id).await?;
+        self.confirm(kind, id, profile_id, ShareAction::Share).await
+    }
+
+    /// Sends the share of `id` with `profile_id`, unconfirmed: the caller reads the share list
+    /// back ([`ShareAction::settled_by`]) before counting it done. A 409 (already shared, or
+    /// a lost answer repeated) and a lost answer are left for the list to settle.
+    pub async fn share_send(
+        &self,
+        kind: ObjectKind,
+        id: &str,
+        profile_id: &str,
+    ) -> Result<(), ShareError> {
         super::route::check_id(profile_id)?;
         let route = Route::new(
             Method::Post,
@@ -96,16 +109,28 @@ impl Client {
         };
         let sent: Result<IgnoredAny, ApiError> = self.execute(Call::new(route).json(&body)?).await;
         match sent {
-            Ok(_) => {}
-            Err(error) if error.is_conflict() || error.answer_lost() => {}
-            Err(error) => return Err(error.into()),
+            Ok(_) => Ok(()),
+            Err(error) if error.is_conflict() || error.answer_lost() => Ok(()),
+            Err(error) => Err(error.into()),
         }
-        self.confirm(kind, id, profile_id, "share").await
     }
 
     /// Stops sharing `id` with `profile_id`, confirmed by the share list. A 404 or a lost
     /// answer is settled by the list.
     pub async fn unshare_confirmed(
+        &self,
+        kind: ObjectKind,
+        id: &str,
+        profile_id: &str,
+    ) -> Result<(), ShareError> {
+        self.unshare_send(kind, id, profile_id).await?;
+        self.confirm(kind, id, profile_id, ShareAction::Unshare)
+            .await
+    }
+
+    /// Sends the unshare, unconfirmed (see [`Self::share_send`]); a 404 or a lost answer is
+    /// left for the list to settle.
+    pub async fn unshare_send(
         &self,
         kind: ObjectKind,
         id: &str,
@@ -122,32 +147,52 @@ impl Client {
         )?;
         let sent: Result<IgnoredAny, ApiError> = self.execute(Call::new(route)).await;
         match sent {
-            Ok(_) => {}
-            Err(error) if error.is_not_found() || error.answer_lost() => {}
-            Err(error) => return Err(error.into()),
+            Ok(_) => Ok(()),
+            Err(error) if error.is_not_found() || error.answer_lost() => Ok(()),
+            Err(error) => Err(error.into()),
         }
-        self.confirm(kind, id, profile_id, "unshare").await
     }
 
-    /// Reads the share list once: after a `share`, `profile_id` must be on it; after an
-    /// `unshare`, it must not.
+    /// Reads the share list once and settles one action with it.
     async fn confirm(
         &self,
         kind: ObjectKind,
         id: &str,
         profile_id: &str,
-        action: &'static str,
+        action: ShareAction,
     ) -> Result<(), ShareError> {
-        let listed = self
-            .share_recipients(kind, id)
-            .await?
-            .iter()
-            .any(|p| p == profile_id);
-        if listed == (action == "share") {
+        let listed = self.share_recipients(kind, id).await?;
+        action.settled_by(&listed, kind, id, profile_id)
+    }
+}
+
+/// A share or an unshare, as the share list read back settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareAction {
+    Share,
+    Unshare,
+}
+
+impl ShareAction {
+    /// Done when `listed` (the share list read after the write) shows the action's effect:
+    /// `profile_id` on it after a share, absent after an unshare. One read of the list
+    /// settles every action on the object sent before it.
+    pub fn settled_by(
+        self,
+        listed: &[Id],
+        kind: ObjectKind,
+        id: &str,
+        profile_id: &str,
+    ) -> Result<(), ShareError> {
+        let shown = listed.iter().any(|p| p == profile_id);
+        if shown == (self == ShareAction::Share) {
             return Ok(());
         }
         Err(ShareError::Unconfirmed {
-            action,
+            action: match self {
+                ShareAction::Share => "share",
+                ShareAction::Unshare => "unshare",
+            },
             kind: kind.as_str(),
             id: id.to_owned(),
             profile: profile_id.to_owned(),

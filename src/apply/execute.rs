@@ -22,6 +22,7 @@ mod profiles;
 mod references;
 mod tokens;
 
+use super::groups::Check;
 use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
 use crate::api::{ApiError, ShareError};
@@ -87,6 +88,9 @@ pub enum Ran {
     /// A network or connector was made with this id; it counts as done once
     /// [`Executor::keep_earliest_objects`] has checked it against concurrent copies.
     Created(Id),
+    /// A share or an unshare was sent, for this recipient id; it counts as done once
+    /// [`Executor::confirm_shares`] has read the object's share list.
+    Sent(Id),
 }
 
 /// Runs operations, remembering the ids of what it creates for the operations that follow.
@@ -124,7 +128,8 @@ impl<'a> Executor<'a> {
     }
 
     /// Runs one operation. A created network or connector is not yet recorded: its id waits
-    /// for [`Self::keep_earliest_objects`], so nothing is built on a copy about to go.
+    /// for [`Self::keep_earliest_objects`], so nothing is built on a copy about to go. A share
+    /// or an unshare is only sent: [`Self::confirm_shares`] settles it.
     pub async fn run(&self, operation: &Operation) -> Result<Ran, ExecuteError> {
         self.guard.check().map_err(ExecuteError::Refused)?;
         if let OperationKind::CreateObject {
@@ -140,6 +145,26 @@ impl<'a> Executor<'a> {
                 .create_object(&client, &profile_id, object, operation, networks)
                 .await?;
             return Ok(Ran::Created(id));
+        }
+        match &operation.kind {
+            OperationKind::Share {
+                target,
+                object,
+                recipient,
+            } => {
+                let id = self.share(target, object, recipient).await?;
+                return Ok(Ran::Sent(id));
+            }
+            OperationKind::Unshare {
+                target,
+                object,
+                recipient_id,
+                ..
+            } => {
+                let id = self.unshare(target, object, recipient_id).await?;
+                return Ok(Ran::Sent(id));
+            }
+            _ => {}
         }
         self.run_other(operation).await.map(|()| Ran::Done)
     }
@@ -207,17 +232,42 @@ impl<'a> Executor<'a> {
             OperationKind::DeleteObject { target, object } => {
                 self.delete_object(target, object).await
             }
-            OperationKind::Share {
+            OperationKind::Share { .. } | OperationKind::Unshare { .. } => Err(
+                ExecuteError::Unmet("a share or an unshare is run by `run`".into()),
+            ),
+        }
+    }
+}
+
+impl Executor<'_> {
+    /// The one read that settles a group's members (see `groups`).
+    pub async fn check(
+        &self,
+        check: &Check<'_>,
+    ) -> Result<Vec<Result<(), ExecuteError>>, ExecuteError> {
+        match check {
+            Check::Copies {
+                target,
+                kind,
+                created,
+            } => {
+                let created: Vec<_> = created
+                    .iter()
+                    .map(|(_, object, id)| (*object, id.clone()))
+                    .collect();
+                self.keep_earliest_objects(target, *kind, &created).await
+            }
+            Check::Shares {
                 target,
                 object,
-                recipient,
-            } => self.share(target, object, recipient).await,
-            OperationKind::Unshare {
-                target,
-                object,
-                recipient_id,
-                ..
-            } => self.unshare(target, object, recipient_id).await,
+                sent,
+            } => {
+                let sent: Vec<_> = sent
+                    .iter()
+                    .map(|(_, action, id)| (*action, id.clone()))
+                    .collect();
+                self.confirm_shares(target, object, &sent).await
+            }
         }
     }
 }

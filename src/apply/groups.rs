@@ -1,36 +1,89 @@
-//! Networks and connectors made by one apply, checked against concurrent copies in groups.
+//! Operations whose outcome waits for one read shared with others of their group.
 //!
-//! Each object an apply creates is checked against copies another apply made at the same time
-//! (see [`super::execute::Executor::keep_earliest_objects`]). One list per profile and kind,
-//! after all of that profile's creates of that kind, does for all of them what one list per
-//! create did: a create counts as done, and its dependents start, only once its group is
-//! checked. So no member of a group may wait for another member, directly or through other
-//! operations; when a plan would make one, every create is checked on its own instead.
+//! - **Creates.** Each network or connector an apply creates is checked against copies
+//!   another apply made at the same time (see
+//!   [`super::execute::Executor::keep_earliest_objects`]). One list per profile and kind,
+//!   after all of that profile's creates of that kind, does for all of them what one list per
+//!   create did.
+//! - **Shares.** A share or an unshare counts as done only once the object's share list shows
+//!   it (`api::share`). One read of the list, after all of the object's shares and unshares,
+//!   settles them all.
+//!
+//! A member counts as done, and its dependents start, only once its group is checked. So no
+//! member of a group may wait for another member, directly or through other operations; when
+//! a plan would make one, every member is checked on its own instead.
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::api::ShareAction;
 use crate::live::{Id, ObjectKind};
 use crate::plan::{ObjectRef, Operation, OperationKind, ProfileRef};
 
-/// One profile's creates of one kind, checked with one list.
+/// One group: its members and what they reported so far.
 struct Group {
     members: Vec<usize>,
-    /// Members that have not yet been created, failed or been skipped.
+    /// Members that have not yet run, failed or been skipped.
     unsettled: usize,
-    /// Members created and waiting for the check, with the id each made.
-    created: Vec<(usize, Id)>,
+    /// Members that ran and wait for the check: the id each create made, or the recipient
+    /// id of each share or unshare.
+    ran: Vec<(usize, Id)>,
     checked: bool,
 }
 
-/// The check a group needs: where, what kind, and which creates.
-pub struct Check<'p> {
-    pub target: &'p ProfileRef,
-    pub kind: ObjectKind,
-    /// Positions in the plan, with the object and the id each create made.
-    pub created: Vec<(usize, &'p ObjectRef, Id)>,
+/// The check a group needs.
+pub enum Check<'p> {
+    /// One list of `target`'s objects of `kind`: positions in the plan, with the object and
+    /// the id each create made.
+    Copies {
+        target: &'p ProfileRef,
+        kind: ObjectKind,
+        created: Vec<(usize, &'p ObjectRef, Id)>,
+    },
+    /// One read of `object`'s share list: positions in the plan, with the action and the
+    /// recipient id each sent.
+    Shares {
+        target: &'p ProfileRef,
+        object: &'p ObjectRef,
+        sent: Vec<(usize, ShareAction, Id)>,
+    },
 }
 
-/// The groups of a plan's object creates, by position in the plan.
+impl Check<'_> {
+    /// The positions in the plan this check settles, in the order of its results.
+    pub fn positions(&self) -> Vec<usize> {
+        match self {
+            Check::Copies { created, .. } => created.iter().map(|(at, _, _)| *at).collect(),
+            Check::Shares { sent, .. } => sent.iter().map(|(at, _, _)| *at).collect(),
+        }
+    }
+}
+
+/// What groups operations: creates by (profile, kind), shares by object.
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Creates(String, ObjectKind),
+    Shares(String, ObjectKind, String),
+    /// A member on its own (a plan whose members would wait for each other).
+    Alone(usize),
+}
+
+/// The group key of an operation that has one.
+fn key_of(operation: &Operation) -> Option<Key> {
+    match &operation.kind {
+        OperationKind::CreateObject { target, object, .. } => {
+            Some(Key::Creates(target.key.clone(), object.kind))
+        }
+        OperationKind::Share { target, object, .. }
+        | OperationKind::Unshare { target, object, .. } => Some(Key::Shares(
+            target.key.clone(),
+            object.kind,
+            object.key.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The groups of a plan's object creates and shares, by position in the plan.
 pub struct Groups {
     of: Vec<Option<usize>>,
     groups: Vec<Group>,
@@ -38,36 +91,28 @@ pub struct Groups {
 
 impl Groups {
     pub fn new(operations: &[Operation]) -> Self {
-        let shared = Groups::build(operations, |target, kind| (target.key.clone(), kind));
+        let shared = Groups::build(operations, |_, key| key);
         if shared.can_wait_for_each_other(operations) {
             shared
         } else {
-            let mut next = 0usize;
-            Groups::build(operations, |_, _| {
-                next += 1;
-                (next.to_string(), ObjectKind::Network)
-            })
+            Groups::build(operations, |position, _| Key::Alone(position))
         }
     }
 
-    /// Groups the object creates by `key`.
-    fn build(
-        operations: &[Operation],
-        mut key: impl FnMut(&ProfileRef, ObjectKind) -> (String, ObjectKind),
-    ) -> Self {
-        let mut keys: HashMap<(String, ObjectKind), usize> = HashMap::new();
+    /// Groups the operations that have a key by `key`.
+    fn build(operations: &[Operation], key: impl Fn(usize, Key) -> Key) -> Self {
+        let mut keys: HashMap<Key, usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut of = vec![None; operations.len()];
         for (position, operation) in operations.iter().enumerate() {
-            let OperationKind::CreateObject { target, object, .. } = &operation.kind else {
+            let Some(found) = key_of(operation) else {
                 continue;
             };
-            let key = key(target, object.kind);
-            let group = *keys.entry(key).or_insert_with(|| {
+            let group = *keys.entry(key(position, found)).or_insert_with(|| {
                 groups.push(Group {
                     members: Vec::new(),
                     unsettled: 0,
-                    created: Vec::new(),
+                    ran: Vec::new(),
                     checked: false,
                 });
                 groups.len() - 1
@@ -125,10 +170,11 @@ impl Groups {
         self.of.get(position).is_some_and(Option::is_some)
     }
 
-    /// Records the id a member made; returns its group when that is now ready to check.
-    pub fn created(&mut self, position: usize, id: Id) -> Option<usize> {
+    /// Records that a member ran, with the id it made or sent for; returns its group when
+    /// that is now ready to check.
+    pub fn ran(&mut self, position: usize, id: Id) -> Option<usize> {
         let group = self.of.get(position).copied().flatten()?;
-        self.groups[group].created.push((position, id));
+        self.groups[group].ran.push((position, id));
         self.settle(group)
     }
 
@@ -141,14 +187,14 @@ impl Groups {
     fn settle(&mut self, group: usize) -> Option<usize> {
         let entry = &mut self.groups[group];
         entry.unsettled = entry.unsettled.saturating_sub(1);
-        (entry.unsettled == 0 && !entry.created.is_empty() && !entry.checked).then_some(group)
+        (entry.unsettled == 0 && !entry.ran.is_empty() && !entry.checked).then_some(group)
     }
 
-    /// Groups holding creates that will never be checked otherwise, because some member can
+    /// Groups holding members that will never be checked otherwise, because some member can
     /// no longer run (a dependency outside the plan): they are checked with what they have.
     pub fn stalled(&self) -> Vec<usize> {
         (0..self.groups.len())
-            .filter(|&g| !self.groups[g].checked && !self.groups[g].created.is_empty())
+            .filter(|&g| !self.groups[g].checked && !self.groups[g].ran.is_empty())
             .collect()
     }
 
@@ -160,20 +206,43 @@ impl Groups {
         }
         entry.checked = true;
         let first = *entry.members.first()?;
-        let OperationKind::CreateObject { target, object, .. } = &operations[first].kind else {
-            return None;
-        };
-        let mut created = Vec::with_capacity(entry.created.len());
-        for (position, id) in std::mem::take(&mut entry.created) {
-            if let OperationKind::CreateObject { object, .. } = &operations[position].kind {
-                created.push((position, object, id));
+        let ran = std::mem::take(&mut entry.ran);
+        match &operations[first].kind {
+            OperationKind::CreateObject { target, object, .. } => {
+                let mut created = Vec::with_capacity(ran.len());
+                for (position, id) in ran {
+                    if let OperationKind::CreateObject { object, .. } = &operations[position].kind {
+                        created.push((position, object, id));
+                    }
+                }
+                Some(Check::Copies {
+                    target,
+                    kind: object.kind,
+                    created,
+                })
             }
+            OperationKind::Share { target, object, .. }
+            | OperationKind::Unshare { target, object, .. } => {
+                let mut sent = Vec::with_capacity(ran.len());
+                for (position, id) in ran {
+                    match &operations[position].kind {
+                        OperationKind::Share { .. } => {
+                            sent.push((position, ShareAction::Share, id))
+                        }
+                        OperationKind::Unshare { .. } => {
+                            sent.push((position, ShareAction::Unshare, id))
+                        }
+                        _ => {}
+                    }
+                }
+                Some(Check::Shares {
+                    target,
+                    object,
+                    sent,
+                })
+            }
+            _ => None,
         }
-        Some(Check {
-            target,
-            kind: object.kind,
-            created,
-        })
     }
 }
 
@@ -212,12 +281,13 @@ mod tests {
             create(2, ObjectKind::Connector, "sensor", vec![0, 1]),
         ];
         let mut groups = Groups::new(&plan);
-        assert_eq!(groups.created(0, "a".into()), None);
-        assert_eq!(groups.created(1, "b".into()), Some(0));
-        let check = groups.check(0, &plan).unwrap();
-        assert_eq!(check.kind, ObjectKind::Network);
-        let created: Vec<(usize, &str)> = check
-            .created
+        assert_eq!(groups.ran(0, "a".into()), None);
+        assert_eq!(groups.ran(1, "b".into()), Some(0));
+        let Some(Check::Copies { kind, created, .. }) = groups.check(0, &plan) else {
+            panic!("a group of creates is checked for copies");
+        };
+        assert_eq!(kind, ObjectKind::Network);
+        let created: Vec<(usize, &str)> = created
             .iter()
             .map(|(position, _, id)| (*position, id.as_str()))
             .collect();
@@ -233,11 +303,10 @@ mod tests {
             create(1, ObjectKind::Network, "net-b", vec![]),
         ];
         let mut groups = Groups::new(&plan);
-        assert_eq!(groups.created(0, "a".into()), None);
+        assert_eq!(groups.ran(0, "a".into()), None);
         assert_eq!(groups.settled(1), Some(0));
         let check = groups.check(0, &plan).unwrap();
-        assert_eq!(check.created.len(), 1);
-        assert_eq!(check.created[0].0, 0);
+        assert_eq!(check.positions(), [0]);
     }
 
     #[test]
@@ -256,7 +325,71 @@ mod tests {
             create(1, ObjectKind::Network, "net-b", vec![0]),
         ];
         let mut groups = Groups::new(&plan);
-        assert_eq!(groups.created(0, "a".into()), Some(0));
-        assert_eq!(groups.created(1, "b".into()), Some(1));
+        assert_eq!(groups.ran(0, "a".into()), Some(0));
+        assert_eq!(groups.ran(1, "b".into()), Some(1));
+    }
+
+    fn share(index: usize, object: &str, recipient: &str) -> Operation {
+        let mut operation = create(index, ObjectKind::Connector, object, vec![]);
+        let OperationKind::CreateObject { target, object, .. } = operation.kind else {
+            unreachable!()
+        };
+        operation.kind = OperationKind::Share {
+            target,
+            object,
+            recipient: ProfileRef {
+                key: recipient.into(),
+                id: Some(recipient.into()),
+            },
+        };
+        operation
+    }
+
+    #[test]
+    fn an_objects_shares_and_unshares_are_settled_by_one_read_of_its_list() {
+        let mut unshare = share(1, "sensor", "p2");
+        let OperationKind::Share { target, object, .. } = unshare.kind else {
+            unreachable!()
+        };
+        unshare.kind = OperationKind::Unshare {
+            target,
+            object,
+            recipient_key: None,
+            recipient_id: "p2".into(),
+        };
+        let plan = [share(0, "sensor", "p1"), unshare, share(2, "other", "p1")];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.ran(0, "p1".into()), None);
+        assert_eq!(
+            groups.ran(2, "p1".into()),
+            Some(1),
+            "another object: its own group"
+        );
+        assert_eq!(groups.ran(1, "p2".into()), Some(0));
+        let Some(Check::Shares { object, sent, .. }) = groups.check(0, &plan) else {
+            panic!("a group of shares is checked by its share list");
+        };
+        assert_eq!(object.key, "sensor");
+        let sent: Vec<(usize, ShareAction, &str)> = sent
+            .iter()
+            .map(|(at, action, id)| (*at, *action, id.as_str()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                (0, ShareAction::Share, "p1"),
+                (1, ShareAction::Unshare, "p2")
+            ]
+        );
+    }
+
+    #[test]
+    fn shares_that_wait_for_each_other_are_settled_one_by_one() {
+        let mut second = share(1, "sensor", "p2");
+        second.depends_on = vec![0];
+        let plan = [share(0, "sensor", "p1"), second];
+        let mut groups = Groups::new(&plan);
+        assert_eq!(groups.ran(0, "p1".into()), Some(0));
+        assert_eq!(groups.ran(1, "p2".into()), Some(1));
     }
 }

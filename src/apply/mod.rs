@@ -141,7 +141,8 @@ impl Report {
 /// edges, not its square (plans of tens of thousands of operations are normal at scale).
 /// A created network or connector counts as done, and its dependents start, once one list
 /// has checked it, with the rest of its profile's creates of that kind, against copies made
-/// by another apply at the same time (see `groups`).
+/// by another apply at the same time; a share or an unshare, once one read of its object's
+/// share list after all of the object's shares shows it (see `groups`).
 pub async fn apply(
     plan: &Plan,
     access: &Access,
@@ -202,15 +203,8 @@ pub async fn apply_guarded(
                     let executor = &executor;
                     running.push(
                         async move {
-                            let created: Vec<_> = check
-                                .created
-                                .iter()
-                                .map(|(_, object, id)| (*object, id.clone()))
-                                .collect();
-                            let result = executor
-                                .keep_earliest_objects(check.target, check.kind, &created)
-                                .await;
-                            Task::Checked(check.created, result)
+                            let positions = check.positions();
+                            Task::Checked(positions, executor.check(&check).await)
                         }
                         .right_future(),
                     );
@@ -234,8 +228,18 @@ pub async fn apply_guarded(
             continue;
         };
         match task {
-            Task::Ran(position, Ok(Ran::Created(id))) if run.groups.is_member(position) => {
-                run.checks.extend(run.groups.created(position, id));
+            Task::Ran(position, Ok(Ran::Created(id) | Ran::Sent(id)))
+                if run.groups.is_member(position) =>
+            {
+                run.checks.extend(run.groups.ran(position, id));
+            }
+            Task::Ran(position, Ok(Ran::Sent(_))) => {
+                // Every share is a group member; one that is not was never confirmed.
+                let outcome = Status::Failed(Failure {
+                    message: "the share was sent but its share list was never read".into(),
+                    transient: true,
+                });
+                run.finish(operations, position, outcome, &mut progress);
             }
             Task::Ran(position, result) => {
                 let outcome = match result {
@@ -253,18 +257,18 @@ pub async fn apply_guarded(
                     Ok(results) => results.into_iter().map(Some).collect(),
                     Err(error) => {
                         let failed = Status::Failed(Failure::of(&error));
-                        for (position, _, _) in created {
+                        for position in created {
                             run.finish(operations, position, failed.clone(), &mut progress);
                         }
                         continue;
                     }
                 };
-                for (at, (position, _, _)) in created.into_iter().enumerate() {
+                for (at, position) in created.into_iter().enumerate() {
                     let outcome = match results.get_mut(at).and_then(Option::take) {
                         Some(Ok(())) => Status::Done,
                         Some(Err(error)) => Status::Failed(Failure::of(&error)),
                         None => Status::Failed(Failure {
-                            message: "the check for other copies gave no answer".into(),
+                            message: "the check after the write gave no answer".into(),
                             transient: true,
                         }),
                     };
@@ -289,11 +293,12 @@ pub async fn apply_guarded(
     }
 }
 
-/// What a running task reports: an operation, or the check of a group of creates.
-enum Task<'p> {
+/// What a running task reports: an operation, or the check of a group (the positions it
+/// settles, and one result for each).
+enum Task {
     Ran(usize, Result<Ran, ExecuteError>),
     Checked(
-        Vec<(usize, &'p crate::plan::ObjectRef, crate::live::Id)>,
+        Vec<usize>,
         Result<Vec<Result<(), ExecuteError>>, ExecuteError>,
     ),
 }
@@ -303,7 +308,7 @@ struct Run {
     graph: Graph,
     groups: Groups,
     status: BTreeMap<usize, Status>,
-    /// Groups of creates ready for their check.
+    /// Groups ready for their check.
     checks: VecDeque<usize>,
 }
 

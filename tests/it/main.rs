@@ -64,6 +64,7 @@ mod reconcile_publication;
 mod reconcile_requests;
 mod reconcile_safety;
 mod reconcile_saved_plan;
+mod reconcile_share_confirm;
 mod reconcile_shared_networks;
 mod reconcile_team;
 mod reconcile_token_values;

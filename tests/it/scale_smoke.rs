@@ -52,10 +52,10 @@ fn every_phase_makes_exactly_the_minimum_requests() {
     // confirmed by a read. `checks` are the reads beyond the minimum: so that two applies
     // running at once keep a single copy (docs/reliability.md), one profile list after each
     // of the 3 profile creates, and per profile one network list and one connector list after
-    // its creates of that kind (3 × 2); and tagoform confirms each share on its own, one read
-    // per share where one per object would do (12 reads, 9 in the minimum).
+    // its creates of that kind (3 × 2). Shares are confirmed at the minimum: one read of the
+    // share list per object, after all of its shares.
     let expected = [
-        (Phase::ApplyFromEmpty, 46, 30, 12),
+        (Phase::ApplyFromEmpty, 46, 30, 9),
         (Phase::PlanNoChange, 25, 0, 0),
         (Phase::PlanAfterDrift, 25, 3, 0),
         (Phase::ApplyDrift, 29, 3, 0),

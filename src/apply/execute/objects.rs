@@ -4,7 +4,7 @@
 use super::copies::named_objects;
 use super::{create_or_find, gone_is_done, invalid, ExecuteError, Executor};
 use crate::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
-use crate::api::Client;
+use crate::api::{Client, ShareAction};
 use crate::apply::body::object_body;
 use crate::live::{Id, ObjectKind};
 use crate::plan::{NetworkRef, ObjectRef, Operation, ProfileRef};
@@ -83,30 +83,51 @@ impl Executor<'_> {
         })
     }
 
-    /// Shares with `recipient`, done only once the share list shows it (`api::share`).
+    /// Sends the share with `recipient`; it is done only once the share list, read after
+    /// all of the object's shares and unshares, shows it (`confirm_shares`). Returns the
+    /// recipient's id, which that read is checked for.
     pub(super) async fn share(
         &self,
         target: &ProfileRef,
         object: &ObjectRef,
         recipient: &ProfileRef,
-    ) -> Result<(), ExecuteError> {
+    ) -> Result<Id, ExecuteError> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
         let recipient = self.profile_id(recipient).await?;
-        Ok(client.share_confirmed(object.kind, &id, &recipient).await?)
+        client.share_send(object.kind, &id, &recipient).await?;
+        Ok(recipient)
     }
 
-    /// Stops sharing with `recipient_id`, done only once the share list no longer shows it.
+    /// Sends the unshare of `recipient_id`; done once the share list no longer shows it.
     pub(super) async fn unshare(
         &self,
         target: &ProfileRef,
         object: &ObjectRef,
         recipient_id: &str,
-    ) -> Result<(), ExecuteError> {
+    ) -> Result<Id, ExecuteError> {
         let client = self.profile_client(target).await?;
         let id = self.object_id(object).await?;
-        Ok(client
-            .unshare_confirmed(object.kind, &id, recipient_id)
-            .await?)
+        client.unshare_send(object.kind, &id, recipient_id).await?;
+        Ok(recipient_id.to_owned())
+    }
+
+    /// Reads the object's share list once and settles each share or unshare sent before it:
+    /// one result per entry of `sent`, in order.
+    pub async fn confirm_shares(
+        &self,
+        target: &ProfileRef,
+        object: &ObjectRef,
+        sent: &[(ShareAction, Id)],
+    ) -> Result<Vec<Result<(), ExecuteError>>, ExecuteError> {
+        let client = self.profile_client(target).await?;
+        let id = self.object_id(object).await?;
+        let listed = client.share_recipients(object.kind, &id).await?;
+        Ok(sent
+            .iter()
+            .map(|(action, recipient)| {
+                Ok(action.settled_by(&listed, object.kind, &id, recipient)?)
+            })
+            .collect())
     }
 }
