@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::clock::{Clock, SystemClock};
+use super::concurrency::Limiter;
 use super::error::ApiError;
 use super::pacing::{Pacer, RateBudgets};
 use super::query::ListQuery;
@@ -26,6 +27,9 @@ use super::transport::Call;
 /// last, so this stays well below what TagoIO's own clients ask for (10,000): 1,000 items a
 /// page cost few requests, and no source says how TagoIO answers a larger `amount`.
 pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// The default cap on requests in flight (`--parallelism`).
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;
@@ -46,6 +50,8 @@ pub(crate) struct Inner {
     pub(crate) token: Option<Token>,
     pub(crate) backoff: Arc<Backoff>,
     pub(crate) pacer: Arc<Pacer>,
+    /// Requests in flight, adapted as the run goes; shared like the pacer.
+    pub(crate) limiter: Arc<Limiter>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) pacing_profile: String,
     pub(crate) max_body_bytes: usize,
@@ -82,6 +88,7 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     pacer: Option<Arc<Pacer>>,
     budgets: RateBudgets,
+    concurrency: usize,
     pacing_profile: String,
     max_body_bytes: usize,
     page_size: u32,
@@ -130,6 +137,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The most requests in flight at once (`--parallelism`): a cap, under which the client
+    /// finds the concurrency TagoIO sustains (`concurrency`). Default [`DEFAULT_CONCURRENCY`].
+    pub fn concurrency(mut self, cap: usize) -> Self {
+        self.concurrency = cap.max(1);
+        self
+    }
+
     /// The profile whose rate-limit buckets this client's requests count against
     /// (TagoIO counts per profile and route); default `default`.
     pub fn pacing_profile(mut self, profile: impl Into<String>) -> Self {
@@ -167,6 +181,7 @@ impl ClientBuilder {
         let pacer = self
             .pacer
             .unwrap_or_else(|| Arc::new(Pacer::new(self.budgets, clock.clone())));
+        let limiter = Arc::new(Limiter::new(self.concurrency, clock.clone()));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -174,6 +189,7 @@ impl ClientBuilder {
                 token: self.token,
                 backoff: Arc::new(Backoff::new(self.retry)),
                 pacer,
+                limiter,
                 clock,
                 pacing_profile: self.pacing_profile,
                 max_body_bytes: self.max_body_bytes,
@@ -199,6 +215,7 @@ impl Client {
             clock: None,
             pacer: None,
             budgets: RateBudgets::unlimited(),
+            concurrency: DEFAULT_CONCURRENCY,
             pacing_profile: "default".to_owned(),
             max_body_bytes: defaults.max_body_bytes,
             page_size: MAX_PAGE_SIZE,
@@ -243,6 +260,7 @@ impl Client {
                 token: Some(token),
                 backoff: inner.backoff.clone(),
                 pacer: inner.pacer.clone(),
+                limiter: inner.limiter.clone(),
                 clock: inner.clock.clone(),
                 pacing_profile: pacing_profile.into(),
                 max_body_bytes: inner.max_body_bytes,
@@ -281,6 +299,11 @@ impl Client {
         let (date, seen) = self.inner.server_time.lock().ok().and_then(|time| *time)?;
         let elapsed = chrono::Duration::from_std(seen.elapsed()).ok()?;
         Some(date + chrono::Duration::seconds(elapsed.num_seconds()))
+    }
+
+    /// The concurrency limit now and the highest it reached in this run.
+    pub fn concurrency_limits(&self) -> (usize, usize) {
+        self.inner.limiter.limits()
     }
 
     /// The pacer, to share with clients built separately.

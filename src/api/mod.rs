@@ -2,7 +2,8 @@
 //!
 //! The client sends one request per method call and hides the HTTP details: it decodes
 //! TagoIO's envelope into typed results, reads every page of a list, retries what is
-//! safe to retry, paces itself under the per-minute limits, and returns [`ApiError`]s
+//! safe to retry, paces itself under the per-minute limits, adapts how many requests are in
+//! flight to how TagoIO answers, and returns [`ApiError`]s
 //! callers can branch on. Token values and passwords never reach a log or an error.
 //! Settings (where the API is, which token) are resolved first, in [`settings`].
 
@@ -10,6 +11,7 @@ mod account;
 mod billing;
 mod client;
 mod clock;
+mod concurrency;
 mod error;
 mod integration;
 mod pacing;
@@ -24,7 +26,7 @@ pub mod types;
 
 pub use crate::kind::ObjectKind;
 pub use account::TOKEN_FIELDS;
-pub use client::{Client, ClientBuilder, MAX_PAGE_SIZE};
+pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, MAX_PAGE_SIZE};
 pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, TransportFailure};
 pub use integration::NamedIntegration;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
+use super::concurrency::Signal;
 use super::error::{ApiError, TransportFailure};
 use super::retry::retry_after;
 use super::route::Route;
@@ -125,15 +126,31 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            // The slot first: the pacer counts a request when it admits it, so admission and
+            // sending must not be apart (see `concurrency`).
+            let mut slot = inner.limiter.acquire().await;
             inner
                 .pacer
                 .admit(&inner.pacing_profile, route.method(), route.template())
                 .await;
+            slot.sending();
             let started = inner.clock.now();
             inner
                 .sent
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = self.attempt(call).await;
+            let pushback = match &outcome {
+                Err(_) => true,
+                Ok(answer) => answer.status == 429 || answer.status >= 500,
+            };
+            inner.limiter.release(
+                slot,
+                if pushback {
+                    Signal::Pushback
+                } else {
+                    Signal::Answered
+                },
+            );
             let elapsed_ms = inner.clock.now().saturating_sub(started).as_millis() as u64;
             let step = match outcome {
                 Err((failure, detail)) => {

@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `--parallelism` when not given: a cap; the client adapts below it
+/// ([`crate::api::DEFAULT_CONCURRENCY`]).
+pub const DEFAULT_PARALLELISM: u16 = crate::api::DEFAULT_CONCURRENCY as u16;
+
 mod connection;
 mod emulator;
 
@@ -180,8 +184,9 @@ pub struct ReconcileArgs {
     /// Only operations on these keys (profiles, networks, connectors), and what they need.
     #[arg(long = "target", value_name = "KEY")]
     pub targets: Vec<String>,
-    /// How many requests may be in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// The most requests in flight at once. Under it, tagoform starts with 4 and adds one
+    /// per round trip while TagoIO answers as fast, halving on a 429, a 5xx or no answer.
+    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallelism: u16,
     /// Colour in the text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -422,8 +427,9 @@ pub struct ExportArgs {
     /// Example: --token-env-prefix TAGOIO_TOKEN_ writes `token_env: TAGOIO_TOKEN_ACME_PROD`.
     #[arg(long, value_name = "PREFIX", value_parser = token_env_prefix)]
     pub token_env_prefix: Option<String>,
-    /// How many requests may be in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// The most requests in flight at once. Under it, tagoform starts with 4 and adds one
+    /// per round trip while TagoIO answers as fast, halving on a 429, a 5xx or no answer.
+    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallelism: u16,
 }
 

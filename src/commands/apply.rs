@@ -40,7 +40,7 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         tokens_file::check(path)?;
     }
     runtime()?.block_on(async {
-        let connected = connect(&desired, &args.reconcile.api).await?;
+        let connected = connect(&desired, &args.reconcile.api, args.reconcile.parallelism).await?;
         let result = read_lock_and_apply(args, quiet, &desired, saved, &connected).await;
         let closed = connected.close().await;
         let code = result?;

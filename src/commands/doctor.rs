@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 every check holds (or was skipped), 1 a check failed (or an error).
 
+use crate::cli::DEFAULT_PARALLELISM;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -17,7 +18,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let mut api = args.api.clone();
     api.max_attempts = Some(api.max_attempts.unwrap_or(1));
     let report = runtime()?.block_on(async {
-        let connected = connect(&desired, &api).await?;
+        let connected = connect(&desired, &api, DEFAULT_PARALLELISM).await?;
         let tokens: Vec<ProfileToken> = connected
             .access
             .token_env_clients()

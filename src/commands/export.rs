@@ -20,7 +20,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         check_empty(out)?;
     }
     let (snapshot, now) = runtime()?.block_on(async {
-        let connected = connect(&Desired::default(), &args.api).await?;
+        let connected = connect(&Desired::default(), &args.api, args.parallelism).await?;
         if connected.access.credentials().is_none() {
             connected.close().await?;
             bail!(

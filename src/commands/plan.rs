@@ -93,7 +93,7 @@ async fn plan_and_split(
 ) -> anyhow::Result<(Plan, Option<Split>, Option<Codes>)> {
     let reconcile = &args.reconcile;
     let Some(baseline) = baseline else {
-        let connected = connect(desired, &reconcile.api).await?;
+        let connected = connect(desired, &reconcile.api, reconcile.parallelism).await?;
         let plan = compute_plan(
             desired,
             &connected,
@@ -109,7 +109,12 @@ async fn plan_and_split(
         return Ok((plan, None, codes));
     };
     // Every token either configuration names, before knowing which profiles are the same.
-    let connected = connect(&union(desired, baseline, &[]), &reconcile.api).await?;
+    let connected = connect(
+        &union(desired, baseline, &[]),
+        &reconcile.api,
+        reconcile.parallelism,
+    )
+    .await?;
     let planned = async {
         let live = crate::live::owned_profiles(&connected.access)
             .await

@@ -64,8 +64,13 @@ impl Connected {
     }
 }
 
-/// Opens the API named by the arguments and gathers the credentials the configuration needs.
-pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connected> {
+/// Opens the API named by the arguments and gathers the credentials the configuration needs;
+/// at most `parallelism` requests will be in flight at once (`--parallelism`).
+pub async fn connect(
+    desired: &Desired,
+    args: &ApiArgs,
+    parallelism: u16,
+) -> anyhow::Result<Connected> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let settings = ApiSettings::resolve_for(&args.flags(), env, attended)?;
@@ -77,9 +82,11 @@ pub async fn connect(desired: &Desired, args: &ApiArgs) -> anyhow::Result<Connec
         );
     }
     let directory = std::env::current_dir().context("cannot read the current directory")?;
-    let session = local::open(&settings, &directory, |builder| builder)
-        .await
-        .context("cannot open the TagoIO API")?;
+    let session = local::open(&settings, &directory, |builder| {
+        builder.concurrency(usize::from(parallelism))
+    })
+    .await
+    .context("cannot open the TagoIO API")?;
     let credentials = match (env("TAGOIO_EMAIL"), env("TAGOIO_PASSWORD")) {
         (Some(email), Some(password)) => {
             Some(Credentials::new(email, Secret::new(password)).with(second_factor(env)?))

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 listed or removed, 1 no live lock has that run id (or an error).
 
+use crate::cli::DEFAULT_PARALLELISM;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -15,7 +16,7 @@ use crate::lock::{self, holder};
 
 pub fn run(args: &UnlockArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
-        let connected = connect(&Desired::default(), &args.api).await?;
+        let connected = connect(&Desired::default(), &args.api, DEFAULT_PARALLELISM).await?;
         let result = unlock(args, connected.access.account()).await;
         let closed = connected.close().await;
         let code = result?;

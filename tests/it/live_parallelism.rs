@@ -1,10 +1,12 @@
-//! `live::fetch` never has more than `--parallelism` requests in flight, short-lived token
-//! requests included, and does keep that many in flight.
+//! `live::fetch` never has more requests in flight than the client's concurrency limit allows,
+//! short-lived token requests included, and does keep that many in flight. The limit starts at
+//! `api::concurrency::INITIAL` (4) and never exceeds `--parallelism`; how it grows and
+//! shrinks is unit-tested in `api::concurrency` without a clock.
 //!
 //! A front door onto the emulator counts the requests it is serving. It holds every request
-//! but the first (the profile list) until `parallelism` of them are in flight at once, then
-//! lets everything through: so the bound is reached whatever the scheduling, and any request
-//! past it would be counted. No timing is involved.
+//! but the first (the profile list) until the expected number of them are in flight at once,
+//! then lets everything through: so the bound is reached whatever the scheduling, and any
+//! request past it would be counted. No timing is involved.
 
 // The scale benchmark's generator, also loaded by `scale_smoke` (whose modules are private).
 #[allow(dead_code, clippy::duplicate_mod)]
@@ -38,6 +40,8 @@ const SIZE: Size = Size {
 struct Gauge {
     in_flight: AtomicUsize,
     most: AtomicUsize,
+    /// The most at once while the gate was closed (no answer had yet let the limit grow).
+    held: AtomicUsize,
     wanted: usize,
     open: tokio::sync::watch::Sender<bool>,
 }
@@ -45,6 +49,9 @@ struct Gauge {
 async fn count(State(gauge): State<Arc<Gauge>>, request: Request, next: Next) -> Response {
     let now = gauge.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     gauge.most.fetch_max(now, Ordering::SeqCst);
+    if !*gauge.open.borrow() {
+        gauge.held.fetch_max(now, Ordering::SeqCst);
+    }
     if now >= gauge.wanted {
         gauge.open.send_replace(true);
     }
@@ -72,6 +79,7 @@ impl Door {
         let gauge = Arc::new(Gauge {
             in_flight: AtomicUsize::new(0),
             most: AtomicUsize::new(0),
+            held: AtomicUsize::new(0),
             wanted,
             open: tokio::sync::watch::Sender::new(false),
         });
@@ -92,9 +100,10 @@ impl Drop for Door {
     }
 }
 
-fn access(url: &str) -> Access {
+fn access(url: &str, parallelism: usize) -> Access {
     let client = Client::builder(url)
         .token(Token::new(generate::ACCOUNT_TOKEN))
+        .concurrency(parallelism)
         .build()
         .unwrap();
     let credentials = Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
@@ -121,7 +130,7 @@ async fn applied(desired: &Desired) -> RunningEmulator {
         ..EmulatorConfig::default()
     };
     let running = emulator::start(config).await.unwrap();
-    let access = access(&running.url());
+    let access = access(&running.url(), 4);
     let empty = live::fetch(desired, &access, 4).await.unwrap();
     let plan = plan::plan(desired, &empty, chrono::Utc::now()).unwrap();
     let report = apply::apply(&plan, &access, 4, None, |_, _| {}).await;
@@ -131,15 +140,20 @@ async fn applied(desired: &Desired) -> RunningEmulator {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fetch_keeps_exactly_parallelism_requests_in_flight_at_most() {
+async fn fetch_keeps_exactly_the_concurrency_limit_in_flight_at_most() {
     let folder = tempfile::tempdir().unwrap();
     let desired = load(folder.path());
     let running = applied(&desired).await;
-    for parallelism in [1, 3, 5] {
-        let door = Door::open(&running, parallelism).await;
-        let access = access(&door.url);
+    // (--parallelism, in flight while the door holds every request): the cap, or the starting
+    // limit below a higher cap (no answer has let it grow yet). Once answers come, the limit
+    // may grow, never past the cap.
+    for (parallelism, expected) in [(1, 1), (3, 3), (5, 4), (32, 4)] {
+        let door = Door::open(&running, expected).await;
+        let access = access(&door.url, parallelism);
         let snapshot = live::fetch(&desired, &access, parallelism).await.unwrap();
+        let held = door.gauge.held.load(Ordering::SeqCst);
         let most = door.gauge.most.load(Ordering::SeqCst);
+        assert!(most <= parallelism, "{most} in flight at once, over the cap");
         // The profile list, then per profile: a short-lived token, the team, the networks
         // and the connectors, and the share list of each network and connector (no TagoIO
         // list carries shares).
@@ -147,9 +161,9 @@ async fn fetch_keeps_exactly_parallelism_requests_in_flight_at_most() {
         access.close().await;
         let objects = (SIZE.networks + SIZE.connectors) as u64;
         assert_eq!(
-            (most, requests, snapshot.details.len()),
+            (held, requests, snapshot.details.len()),
             (
-                parallelism,
+                expected,
                 1 + (4 + objects) * SIZE.profiles as u64,
                 SIZE.profiles
             ),
