@@ -10,7 +10,7 @@
 mod generate;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tagoform::api::{Client, Secret, Token};
@@ -35,16 +35,8 @@ fn size() -> Size {
     }
 }
 
-fn load(folders: &[PathBuf]) -> Desired {
-    let mut desired = Desired::default();
-    for folder in folders {
-        let part = config::load(folder).unwrap().desired.unwrap();
-        desired.external_profiles.extend(part.external_profiles);
-        desired.profiles.extend(part.profiles);
-        desired.networks.extend(part.networks);
-        desired.connectors.extend(part.connectors);
-    }
-    desired
+fn load(folder: &Path) -> Desired {
+    config::load(folder).unwrap().desired.unwrap()
 }
 
 /// The live snapshot of an account where the configuration was applied: applied once to an
@@ -77,11 +69,11 @@ fn applied_snapshot(size: &Size, desired: &Desired) -> LiveSnapshot {
 fn benchmarks(c: &mut Criterion) {
     let size = size();
     let folder = tempfile::tempdir().unwrap();
-    let folders = generate::write_config(folder.path(), &size).unwrap();
+    let config = generate::write_config(folder.path(), &size).unwrap();
     let mut group = c.benchmark_group(format!("{}-profiles", size.profiles));
     group.sample_size(10);
-    group.bench_function("load+validate", |b| b.iter(|| load(&folders)));
-    let desired = load(&folders);
+    group.bench_function("load+validate", |b| b.iter(|| load(&config)));
+    let desired = load(&config);
     let empty = LiveSnapshot::default();
     let now = chrono::Utc::now();
     group.bench_function("diff from empty", |b| {

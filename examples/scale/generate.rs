@@ -22,9 +22,6 @@ pub const ACCOUNT_TOKEN: &str = "5ca1e000-0000-4000-8000-000000000001";
 pub const MAIN_PROFILE_ID: &str = "5c0000000000000000000001";
 /// How many distinct decoders the objects share.
 pub const DECODERS: usize = 10;
-/// Most profiles per generated YAML folder, so that each load stays under the loader's
-/// `MAX_NODES` (100,000 YAML nodes per configuration).
-pub const PROFILES_PER_CHUNK: usize = 200;
 
 /// The size of a generated configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,36 +103,27 @@ pub fn decoder(variant: usize) -> String {
     text
 }
 
-/// Writes the configuration of `size` under `root`: one folder per chunk of
-/// [`PROFILES_PER_CHUNK`] profiles, each with its own copy of the external profiles and the
-/// decoders. Returns the folders, to load one by one.
-pub fn write_config(root: &Path, size: &Size) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut folders = Vec::new();
-    let mut start = 0;
-    while start < size.profiles || (start == 0 && folders.is_empty()) {
-        let end = (start + PROFILES_PER_CHUNK).min(size.profiles);
-        let folder = root.join(format!("chunk-{:03}", folders.len()));
-        std::fs::create_dir_all(folder.join("decoders"))?;
-        for variant in 0..DECODERS {
-            std::fs::write(
-                folder.join(format!("decoders/d{variant}.js")),
-                decoder(variant),
-            )?;
-        }
-        std::fs::write(folder.join("externals.yaml"), externals_yaml(size))?;
-        for profile in start..end {
-            std::fs::write(
-                folder.join(format!("{}.yaml", profile_key(profile))),
-                profile_yaml(size, profile),
-            )?;
-        }
-        folders.push(folder);
-        if end == size.profiles {
-            break;
-        }
-        start = end;
+/// Writes the configuration of `size` into one folder under `root`, as a user keeps it: the
+/// external profiles, the decoders, and one file per profile. Returns the folder, which both
+/// `config::load` and the `tagoform` binary read whole (about 265 YAML nodes per profile:
+/// 5,000 profiles stay under the loader's `MAX_NODES`).
+pub fn write_config(root: &Path, size: &Size) -> std::io::Result<std::path::PathBuf> {
+    let folder = root.join("tagoio");
+    std::fs::create_dir_all(folder.join("decoders"))?;
+    for variant in 0..DECODERS {
+        std::fs::write(
+            folder.join(format!("decoders/d{variant}.js")),
+            decoder(variant),
+        )?;
     }
-    Ok(folders)
+    std::fs::write(folder.join("externals.yaml"), externals_yaml(size))?;
+    for profile in 0..size.profiles {
+        std::fs::write(
+            folder.join(format!("{}.yaml", profile_key(profile))),
+            profile_yaml(size, profile),
+        )?;
+    }
+    Ok(folder)
 }
 
 fn externals_yaml(size: &Size) -> String {

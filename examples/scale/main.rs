@@ -2,8 +2,9 @@
 //! shortest schedule, at a configuration size given on the command line.
 //!
 //! ```text
+//! cargo build --release
 //! cargo run --release --example scale -- --profiles 500 --members 20 --connectors 10 \
-//!     --networks 5 --shares 20 --latency-ms 20 --plan scale --parallelism 8
+//!     --networks 5 --shares 20 --latency-ms 20 --plan scale
 //! ```
 //!
 //! Prints one JSON line per phase on stdout. See docs/performance.md for what each number
@@ -49,8 +50,9 @@ struct Args {
     /// The TagoIO plan whose rate limits apply (and that tagoform paces itself by).
     #[arg(long, value_enum, default_value_t = PlanArg::Scale)]
     plan: PlanArg,
-    /// Requests in flight at once (tagoform's `--parallelism`).
-    #[arg(long, default_value_t = 8)]
+    /// The most requests in flight at once (tagoform's `--parallelism`, a cap under which the
+    /// client adapts).
+    #[arg(long, default_value_t = tagoform::api::DEFAULT_CONCURRENCY)]
     parallelism: usize,
     /// Also run this naive SDK script (tests/sdk-compat/naive-sync.mjs) on the no-change
     /// and drift states, for comparison.
@@ -62,9 +64,13 @@ struct Args {
     /// apply take tens of minutes).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [
         PhaseArg::ApplyFromEmpty, PhaseArg::PlanNoChange, PhaseArg::PlanAfterDrift,
-        PhaseArg::ApplyDrift,
+        PhaseArg::ApplyDrift, PhaseArg::CommandPlan, PhaseArg::CommandApply,
     ])]
     phases: Vec<PhaseArg>,
+    /// The `tagoform` binary the command phases run (default: the one beside this
+    /// benchmark's build folder, `target/release/tagoform`; `cargo build --release` first).
+    #[arg(long)]
+    binary: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -73,6 +79,10 @@ enum PhaseArg {
     PlanNoChange,
     PlanAfterDrift,
     ApplyDrift,
+    /// `tagoform plan` after the drift, the binary.
+    CommandPlan,
+    /// `tagoform apply --auto-approve` of the drift, the binary.
+    CommandApply,
 }
 
 impl PhaseArg {
@@ -82,6 +92,8 @@ impl PhaseArg {
             PhaseArg::PlanNoChange => Phase::PlanNoChange,
             PhaseArg::PlanAfterDrift => Phase::PlanAfterDrift,
             PhaseArg::ApplyDrift => Phase::ApplyDrift,
+            PhaseArg::CommandPlan => Phase::CommandPlan,
+            PhaseArg::CommandApply => Phase::CommandApply,
         }
     }
 }
@@ -127,7 +139,7 @@ fn main() -> anyhow::Result<()> {
     let folder = tempfile::tempdir()?;
     let started = Instant::now();
     let (heap_before, _) = measure::heap_mb();
-    let desired = phases::load(folder.path(), &size)?;
+    let (desired, config) = phases::load(folder.path(), &size)?;
     let (heap_after, _) = measure::heap_mb();
     let load_seconds = started.elapsed().as_secs_f64();
     let desired_mb = heap_after - heap_before;
@@ -147,7 +159,8 @@ fn main() -> anyhow::Result<()> {
         args.plan.plan(),
         std::time::Duration::from_millis(args.latency_ms),
         args.parallelism,
-    )?;
+    )?
+    .with_binary(binary(args.binary.clone())?, config);
     let mut requests = std::collections::BTreeMap::new();
     for phase in args.phases.iter().map(|phase| phase.phase()) {
         let result = bench.run(phase)?;
@@ -178,4 +191,18 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The binary the command phases run: given, or `tagoform` in the build folder this
+/// benchmark runs from (`target/release/examples/scale` → `target/release/tagoform`).
+fn binary(given: Option<std::path::PathBuf>) -> anyhow::Result<std::path::PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let exe = std::env::current_exe()?;
+    let folder = exe
+        .parent()
+        .and_then(|examples| examples.parent())
+        .ok_or_else(|| anyhow::anyhow!("cannot find the build folder of {}", exe.display()))?;
+    Ok(folder.join(format!("tagoform{}", std::env::consts::EXE_SUFFIX)))
 }

@@ -28,6 +28,34 @@ fn stat_seconds(path: &Path) -> Option<(String, f64)> {
     Some((name, (utime + stime) / TICKS_PER_SECOND))
 }
 
+/// CPU seconds of this process's children that have ended and been waited for (cutime +
+/// cstime): a child's CPU is this before and after waiting for it.
+pub fn children_cpu() -> f64 {
+    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let Some(close) = text.rfind(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = text[close + 2..].split_whitespace().collect();
+    // cutime and cstime are fields 16 and 17.
+    let field = |at: usize| {
+        fields
+            .get(at)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (field(13) + field(14)) / TICKS_PER_SECOND
+}
+
+/// The peak resident size (VmHWM) of process `pid` in MB, while it runs; `None` once gone.
+pub fn peak_rss_of(pid: u32) -> Option<f64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    text.lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+}
+
 /// CPU seconds: (the whole process, the threads named `name`).
 pub fn cpu(name: &str) -> (f64, f64) {
     let process = stat_seconds(Path::new("/proc/self/stat")).map_or(0.0, |(_, s)| s);

@@ -162,47 +162,110 @@ pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
         let name = generate::profile_name(profile);
         let key = name.as_str();
         let token = requests.add(None, "POST /account/profile/token", vec![list]);
-        let networks = requests.chain(
-            key,
-            "GET /integration/network",
-            pages(size.networks),
-            vec![token],
-        );
-        let connectors = requests.chain(
-            key,
-            "GET /integration/connector",
-            pages(size.connectors),
-            vec![token],
-        );
-        let mut reads = vec![
-            requests.chain(
-                key,
-                "GET /profile/{id}/team",
-                pages(size.members),
-                vec![token],
-            ),
-            networks,
-            connectors,
-        ];
-        for _ in 0..size.networks {
-            reads.push(requests.add(Some(key), SHARES_OF_NETWORK, vec![networks]));
-        }
-        for _ in 0..size.connectors {
-            reads.push(requests.add(Some(key), SHARES_OF_CONNECTOR, vec![connectors]));
-        }
+        let mut reads = profile_reads(&mut requests, size, key, token);
         let changes: Vec<&'static str> =
             drift.map(|drift| drift.repairs_of(key)).unwrap_or_default();
-        let mut last = reads.clone();
-        for route in changes {
-            let change = requests.add(Some(key), route, reads.clone());
-            last.push(change);
-            if let Some(read) = confirmation(route) {
-                last.push(requests.add(Some(key), read, vec![change]));
-            }
-        }
+        let mut last = repairs(&mut requests, key, &changes, &reads);
         reads.push(token);
         last.extend(reads);
         requests.add(Some(key), TOKEN_DELETE, last);
     }
     requests
+}
+
+/// `tagoform plan`, the command: the library's plan reads, nothing more.
+pub fn command_plan(size: &Size, plan: Plan) -> Requests {
+    plan_reads(size, plan, None)
+}
+
+/// `tagoform apply --auto-approve` of `drift`, the command: the whole plan's reads; the apply
+/// lock (the profile list to find the integrator's profile, its lock token made, the token
+/// list read to confirm it is the only holder); under the lock, the profile list and the
+/// lists of each profile the drift touches read again (their short-lived tokens kept); the
+/// repairs; then the short-lived tokens and the lock token removed.
+pub fn command_apply(size: &Size, plan: Plan, drift: &Drift) -> Requests {
+    let mut requests = Requests::new(plan);
+    let list = requests.add(Some(MAIN), "GET /profile", vec![]);
+    let mut first = Vec::new();
+    for profile in 0..size.profiles {
+        let name = generate::profile_name(profile);
+        let token = requests.add(None, "POST /account/profile/token", vec![list]);
+        let reads = profile_reads(&mut requests, size, &name, token);
+        first.push((name, token, reads));
+    }
+    let everything: Vec<usize> = first
+        .iter()
+        .flat_map(|(_, token, reads)| reads.iter().chain([token]).copied())
+        .collect();
+    let find = requests.add(Some(MAIN), "GET /profile", everything);
+    let make = requests.add(Some(MAIN), "POST /profile/{id}/token", vec![find]);
+    let lock = requests.add(Some(MAIN), "GET /profile/{id}/token", vec![make]);
+    let again = requests.add(Some(MAIN), "GET /profile", vec![lock]);
+    let mut all = vec![lock, again];
+    for (name, token, reads) in first {
+        let changes = drift.repairs_of(&name);
+        let mut last = reads;
+        last.push(token);
+        if !changes.is_empty() {
+            let reread = profile_reads(&mut requests, size, &name, again);
+            last.extend(repairs(&mut requests, &name, &changes, &reread));
+            last.extend(reread);
+        }
+        all.push(requests.add(Some(&name), TOKEN_DELETE, last));
+    }
+    requests.add(Some(MAIN), TOKEN_DELETE, all);
+    requests
+}
+
+/// One profile's reads after `after`: its team, network and connector lists, and the share
+/// list of each of its objects. Returns the reads.
+fn profile_reads(requests: &mut Requests, size: &Size, key: &str, after: usize) -> Vec<usize> {
+    let networks = requests.chain(
+        key,
+        "GET /integration/network",
+        pages(size.networks),
+        vec![after],
+    );
+    let connectors = requests.chain(
+        key,
+        "GET /integration/connector",
+        pages(size.connectors),
+        vec![after],
+    );
+    let mut reads = vec![
+        requests.chain(
+            key,
+            "GET /profile/{id}/team",
+            pages(size.members),
+            vec![after],
+        ),
+        networks,
+        connectors,
+    ];
+    for _ in 0..size.networks {
+        reads.push(requests.add(Some(key), SHARES_OF_NETWORK, vec![networks]));
+    }
+    for _ in 0..size.connectors {
+        reads.push(requests.add(Some(key), SHARES_OF_CONNECTOR, vec![connectors]));
+    }
+    reads
+}
+
+/// The requests that repair a profile's drift, each after the profile's `reads`, with the
+/// share-list read that confirms a share; returns them.
+fn repairs(
+    requests: &mut Requests,
+    key: &str,
+    changes: &[&'static str],
+    reads: &[usize],
+) -> Vec<usize> {
+    let mut made = Vec::new();
+    for &route in changes {
+        let change = requests.add(Some(key), route, reads.to_vec());
+        made.push(change);
+        if let Some(read) = confirmation(route) {
+            made.push(requests.add(Some(key), read, vec![change]));
+        }
+    }
+    made
 }

@@ -1,12 +1,17 @@
-//! The four phases, each against a fresh emulator (fresh rate-limit minutes, fresh counts):
-//! apply from empty; plan with no changes; plan after 1% drift; apply of that drift.
+//! The phases, each against a fresh emulator (fresh rate-limit minutes, fresh counts): apply
+//! from empty; plan with no changes; plan after 1% drift; apply of that drift; and the last
+//! two again as a user runs them, through the `tagoform` binary.
 //!
-//! tagoform is driven as its commands drive it (`live::fetch`, `plan::plan`,
+//! The library phases drive tagoform as its commands drive it (`live::fetch`, `plan::plan`,
 //! `apply::apply`, then removing the short-lived tokens), so that each part can be timed.
+//! The command phases run the binary (`tagoform plan` and `tagoform apply --auto-approve`,
+//! with its sign-ins, apply lock and token clean-up) against the same emulator; they measure
+//! what the library phases cannot see: the command's first read without the lock and its
+//! second read, under the lock, of what the plan touches.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -24,22 +29,16 @@ use super::measure;
 use super::minimum;
 use super::server::{Server, THREAD_NAME};
 
-/// Loads the generated configuration with the real loader, chunk by chunk (see
-/// [`generate::PROFILES_PER_CHUNK`]), and merges the chunks.
-pub fn load(root: &Path, size: &Size) -> anyhow::Result<Desired> {
-    let mut desired = Desired::default();
-    for folder in generate::write_config(root, size)? {
-        let loaded = config::load(&folder)?;
-        let Some(part) = loaded.desired else {
-            let first = loaded.diagnostics.first().map(|d| format!("{d:?}"));
-            bail!("the generated configuration does not validate: {first:?}");
-        };
-        desired.external_profiles.extend(part.external_profiles);
-        desired.profiles.extend(part.profiles);
-        desired.networks.extend(part.networks);
-        desired.connectors.extend(part.connectors);
-    }
-    Ok(desired)
+/// Writes the generated configuration and loads it with the real loader; returns it with its
+/// folder (what the phases that run the binary point it at).
+pub fn load(root: &Path, size: &Size) -> anyhow::Result<(Desired, PathBuf)> {
+    let folder = generate::write_config(root, size)?;
+    let loaded = config::load(&folder)?;
+    let Some(desired) = loaded.desired else {
+        let first = loaded.diagnostics.first().map(|d| format!("{d:?}"));
+        bail!("the generated configuration does not validate: {first:?}");
+    };
+    Ok((desired, folder))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +47,10 @@ pub enum Phase {
     PlanNoChange,
     PlanAfterDrift,
     ApplyDrift,
+    /// `tagoform plan` after the drift.
+    CommandPlan,
+    /// `tagoform apply --auto-approve` of the drift.
+    CommandApply,
 }
 
 impl Phase {
@@ -57,11 +60,20 @@ impl Phase {
             Phase::PlanNoChange => "plan-no-change",
             Phase::PlanAfterDrift => "plan-after-drift",
             Phase::ApplyDrift => "apply-drift",
+            Phase::CommandPlan => "command-plan",
+            Phase::CommandApply => "command-apply",
         }
     }
 
     fn applies(self) -> bool {
-        matches!(self, Phase::ApplyFromEmpty | Phase::ApplyDrift)
+        matches!(
+            self,
+            Phase::ApplyFromEmpty | Phase::ApplyDrift | Phase::CommandApply
+        )
+    }
+
+    fn runs_the_binary(self) -> bool {
+        matches!(self, Phase::CommandPlan | Phase::CommandApply)
     }
 }
 
@@ -83,14 +95,28 @@ pub struct PhaseResult {
     pub failed: usize,
     pub throttled: u64,
     pub wall: f64,
+    /// The shortest schedule: the documented rate limits and the critical path at the set
+    /// latency, with no bound on requests in flight.
     pub ideal: f64,
+    /// The same at the latency the emulator measured (its answers' mean service time).
+    pub ideal_measured_latency: f64,
+    /// The shortest schedule with `--parallelism` requests in flight at most.
+    pub ideal_at_cap: f64,
+    /// The emulator's mean time to answer, in seconds (the set latency and its own work).
+    pub mean_latency: f64,
+    /// The most requests in flight the client's limit reached (`api::concurrency`).
+    pub concurrency_peak: Option<usize>,
     pub tagoform_cpu: f64,
     pub emulator_cpu: f64,
-    pub diff: f64,
-    pub rss_start_mb: f64,
+    /// Planning time (`plan::plan`); for `apply` as a command, both of its plans.
+    pub diff: Option<f64>,
+    pub rss_start_mb: Option<f64>,
+    /// The process's peak resident size: this process's for the library phases (the
+    /// emulator's state included), the binary's (sampled every 50 ms) for the command ones.
     pub peak_rss_mb: f64,
-    /// tagoform's heap at its peak: the configuration plus what the phase added at most.
-    pub tagoform_heap_mb: f64,
+    /// tagoform's heap at its peak: the configuration plus what the phase added at most
+    /// (library phases only).
+    pub tagoform_heap_mb: Option<f64>,
 }
 
 impl PhaseResult {
@@ -107,12 +133,16 @@ impl PhaseResult {
             "wall_s": round(self.wall),
             "ideal_s": round(self.ideal),
             "wall_over_ideal": round(self.wall / self.ideal.max(1e-9)),
+            "mean_latency_ms": round(self.mean_latency * 1000.0),
+            "ideal_at_measured_latency_s": round(self.ideal_measured_latency),
+            "ideal_at_cap_s": round(self.ideal_at_cap),
+            "concurrency_peak": self.concurrency_peak,
             "tagoform_cpu_s": round(self.tagoform_cpu),
             "emulator_cpu_s": round(self.emulator_cpu),
-            "diff_s": round(self.diff),
-            "rss_start_mb": round(self.rss_start_mb),
+            "diff_s": self.diff.map(round),
+            "rss_start_mb": self.rss_start_mb.map(round),
             "peak_rss_mb": round(self.peak_rss_mb),
-            "tagoform_heap_peak_mb": round(self.tagoform_heap_mb),
+            "tagoform_heap_peak_mb": self.tagoform_heap_mb.map(round),
         })
     }
 }
@@ -128,6 +158,8 @@ pub struct Bench {
     latency: Duration,
     parallelism: usize,
     seed: Seed,
+    /// The `tagoform` binary and the configuration's folder, for the command phases.
+    command: Option<(PathBuf, PathBuf)>,
     runtime: tokio::runtime::Runtime,
     applied: RefCell<Option<State>>,
     drifted: RefCell<Option<(State, Drift)>>,
@@ -154,10 +186,17 @@ impl Bench {
             plan,
             latency,
             parallelism,
+            command: None,
             runtime,
             applied: RefCell::new(None),
             drifted: RefCell::new(None),
         })
+    }
+
+    /// The command phases run `binary` on the configuration in `folder`.
+    pub fn with_binary(mut self, binary: PathBuf, folder: PathBuf) -> Self {
+        self.command = Some((binary, folder));
+        self
     }
 
     /// Runs one phase; the drift phases need the apply from empty to have run.
@@ -172,23 +211,34 @@ impl Bench {
                 self.applied()?,
                 minimum::plan_reads(&self.size, self.plan, None),
             ),
-            Phase::PlanAfterDrift | Phase::ApplyDrift => {
+            Phase::PlanAfterDrift
+            | Phase::ApplyDrift
+            | Phase::CommandPlan
+            | Phase::CommandApply => {
                 let (state, drift) = self.drifted()?;
-                let minimum = if phase == Phase::ApplyDrift {
-                    minimum::plan_reads(&self.size, self.plan, Some(&drift))
-                } else {
-                    minimum::plan_reads(&self.size, self.plan, None)
+                let minimum = match phase {
+                    Phase::ApplyDrift => minimum::plan_reads(&self.size, self.plan, Some(&drift)),
+                    Phase::CommandPlan => minimum::command_plan(&self.size, self.plan),
+                    Phase::CommandApply => minimum::command_apply(&self.size, self.plan, &drift),
+                    _ => minimum::plan_reads(&self.size, self.plan, None),
                 };
                 *self.drifted.borrow_mut() = Some((state.clone(), drift));
                 (state, minimum)
             }
         };
-        let (mut result, after) = self.measure(phase, state)?;
+        let (mut result, after) = if phase.runs_the_binary() {
+            self.measure_command(phase, state)?
+        } else {
+            self.measure(phase, state)?
+        };
         if phase == Phase::ApplyFromEmpty {
             *self.applied.borrow_mut() = Some(after);
         }
         result.minimum = minimum.jobs.len();
-        result.ideal = minimum.ideal(self.parallelism, self.latency.as_secs_f64());
+        let unbounded = minimum.jobs.len();
+        result.ideal = minimum.ideal(unbounded, self.latency.as_secs_f64());
+        result.ideal_measured_latency = minimum.ideal(unbounded, result.mean_latency);
+        result.ideal_at_cap = minimum.ideal(self.parallelism, self.latency.as_secs_f64());
         Ok(result)
     }
 
@@ -222,7 +272,7 @@ impl Bench {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let empty = self.seed.build(chrono::Utc::now(), &mut rng)?;
         let server = Server::start(empty, self.seed.clone(), Plan::Unlimited, Duration::ZERO)?;
-        let access = access(&server.url, Plan::Unlimited)?;
+        let access = access(&server.url, Plan::Unlimited, self.parallelism)?;
         let failed = self.runtime.block_on(async {
             let live = live::fetch(&self.desired, &access, self.parallelism).await?;
             let now = access
@@ -252,7 +302,7 @@ impl Bench {
             Plan::Unlimited,
             Duration::ZERO,
         )?;
-        let access = access(&server.url, Plan::Unlimited)?;
+        let access = access(&server.url, Plan::Unlimited, self.parallelism)?;
         let drift = self.runtime.block_on(async {
             let drift = drift::make(&applied, &access).await;
             access.close().await;
@@ -263,7 +313,7 @@ impl Bench {
 
     fn measure(&self, phase: Phase, state: State) -> anyhow::Result<(PhaseResult, State)> {
         let server = Server::start(state, self.seed.clone(), self.plan, self.latency)?;
-        let access = access(&server.url, self.plan)?;
+        let access = access(&server.url, self.plan, self.parallelism)?;
         measure::reset_peak();
         measure::reset_heap_peak();
         let (heap_start, _) = measure::heap_mb();
@@ -310,26 +360,164 @@ impl Bench {
             throttled: server.throttled(),
             wall,
             ideal: 0.0,
+            ideal_measured_latency: 0.0,
+            ideal_at_cap: 0.0,
+            mean_latency: server.mean_latency(),
+            concurrency_peak: Some(access.account().concurrency_limits().1),
             tagoform_cpu: (process_after - process_before) - emulator_cpu,
             emulator_cpu,
-            diff,
-            rss_start_mb,
+            diff: Some(diff),
+            rss_start_mb: Some(rss_start_mb),
             peak_rss_mb,
-            tagoform_heap_mb: self.desired_mb + (heap_peak - heap_start),
+            tagoform_heap_mb: Some(self.desired_mb + (heap_peak - heap_start)),
+        };
+        Ok((result, server.snapshot()?))
+    }
+
+    /// Runs the binary as a user does, with the integrator's account token, email and
+    /// password in its environment, and its log of plans and concurrency on stderr.
+    fn measure_command(&self, phase: Phase, state: State) -> anyhow::Result<(PhaseResult, State)> {
+        let Some((binary, folder)) = &self.command else {
+            bail!("{}: no tagoform binary given (--binary)", phase.name());
+        };
+        let server = Server::start(state, self.seed.clone(), self.plan, self.latency)?;
+        let work = tempfile::tempdir()?;
+        let stdout = std::fs::File::create(work.path().join("stdout"))?;
+        let stderr = std::fs::File::create(work.path().join("stderr"))?;
+        let mut command = std::process::Command::new(binary);
+        let verb = if phase == Phase::CommandApply {
+            "apply"
+        } else {
+            "plan"
+        };
+        command
+            .arg(verb)
+            .arg(folder)
+            .args(["--api", &server.url, "--color", "never", "--parallelism"])
+            .arg(self.parallelism.to_string())
+            .current_dir(work.path())
+            .env("TAGOIO_TOKEN", generate::ACCOUNT_TOKEN)
+            .env("TAGOIO_EMAIL", generate::EMAIL)
+            .env("TAGOIO_PASSWORD", generate::PASSWORD)
+            .env(
+                "TAGOFORM_LOG",
+                "tagoform::commands::reconcile=info,tagoform=warn",
+            )
+            .stdin(std::process::Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr);
+        if phase == Phase::CommandApply {
+            command.arg("--auto-approve");
+        }
+        let (_, emulator_before) = measure::cpu(THREAD_NAME);
+        let children_before = measure::children_cpu();
+        let started = Instant::now();
+        perf_control("enable");
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("cannot run {}", binary.display()))?;
+        let mut peak_rss_mb: f64 = 0.0;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if let Some(peak) = measure::peak_rss_of(child.id()) {
+                peak_rss_mb = peak_rss_mb.max(peak);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let wall = started.elapsed().as_secs_f64();
+        perf_control("disable");
+        let tagoform_cpu = measure::children_cpu() - children_before;
+        let (_, emulator_after) = measure::cpu(THREAD_NAME);
+        let out = std::fs::read_to_string(work.path().join("stdout"))?;
+        let err = std::fs::read_to_string(work.path().join("stderr"))?;
+        if !status.success() {
+            bail!("tagoform {verb} exited with {status}:\n{err}");
+        }
+        let log = CommandLog::read(&err);
+        let result = PhaseResult {
+            phase,
+            requests: server.requests(),
+            minimum: 0,
+            changes: log.changes,
+            failed: failed_in(&out) + log.tokens_left,
+            throttled: server.throttled(),
+            wall,
+            ideal: 0.0,
+            ideal_measured_latency: 0.0,
+            ideal_at_cap: 0.0,
+            mean_latency: server.mean_latency(),
+            concurrency_peak: log.concurrency_peak,
+            tagoform_cpu,
+            emulator_cpu: emulator_after - emulator_before,
+            diff: Some(log.diff),
+            rss_start_mb: None,
+            peak_rss_mb,
+            tagoform_heap_mb: None,
         };
         Ok((result, server.snapshot()?))
     }
 }
 
+/// What the binary logged: `planned N operation(s) in X ms` for each plan, the highest
+/// concurrency limit, and short-lived tokens it could not remove.
+#[derive(Debug, Default)]
+struct CommandLog {
+    /// Operations of the first plan.
+    changes: usize,
+    /// Seconds, all plans together.
+    diff: f64,
+    concurrency_peak: Option<usize>,
+    tokens_left: usize,
+}
+
+impl CommandLog {
+    fn read(stderr: &str) -> Self {
+        let mut log = CommandLog::default();
+        let mut plans = 0;
+        for line in stderr.lines() {
+            if let Some(rest) = line.strip_prefix("info: planned ") {
+                let mut words = rest.split_whitespace();
+                let operations = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                let ms: f64 = words.nth(2).and_then(|n| n.parse().ok()).unwrap_or(0.0);
+                if plans == 0 {
+                    log.changes = operations;
+                }
+                plans += 1;
+                log.diff += ms / 1000.0;
+            } else if let Some(rest) = line.strip_prefix("info: requests in flight: at most ") {
+                log.concurrency_peak = rest.split_whitespace().next().and_then(|n| n.parse().ok());
+            } else if line.contains("could not remove a short-lived profile token") {
+                log.tokens_left += 1;
+            }
+        }
+        log
+    }
+}
+
+/// Failed and skipped operations from `Apply finished: D done, F failed, S skipped.`.
+fn failed_in(stdout: &str) -> usize {
+    let Some(line) = stdout.lines().find(|l| l.starts_with("Apply finished: ")) else {
+        return 0;
+    };
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    numbers.get(1).copied().unwrap_or(0) + numbers.get(2).copied().unwrap_or(0)
+}
+
 /// An account client paced by `plan`'s documented rate limits, with the integrator's
 /// credentials for short-lived profile tokens.
-fn access(url: &str, plan: Plan) -> anyhow::Result<Access> {
+fn access(url: &str, plan: Plan, parallelism: usize) -> anyhow::Result<Access> {
     let budgets =
         RateBudgets::from_fn(|method, template| plan.rate_limit(&format!("{method} {template}")));
     let client = Client::builder(url)
         .token(Token::new(generate::ACCOUNT_TOKEN))
         .rate_budgets(budgets)
         .pacing_profile(generate::MAIN_PROFILE_ID)
+        .concurrency(parallelism)
         .build()?;
     let credentials = Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
     Ok(Access::new(client, Some(credentials), BTreeMap::new()))

@@ -46,6 +46,9 @@ struct Limits {
     latency: Duration,
     limiter: Mutex<RateLimiter>,
     throttled: AtomicU64,
+    /// Requests answered and the time spent answering them, in microseconds.
+    answered: AtomicU64,
+    answering_micros: AtomicU64,
 }
 
 impl Server {
@@ -68,6 +71,8 @@ impl Server {
             latency,
             limiter: Mutex::new(RateLimiter::default()),
             throttled: AtomicU64::new(0),
+            answered: AtomicU64::new(0),
+            answering_micros: AtomicU64::new(0),
         });
         let router = app(app_state.clone())
             .layer(middleware::from_fn_with_state(limits.clone(), rate_limit));
@@ -119,6 +124,14 @@ impl Server {
         self.limits.throttled.load(Ordering::Relaxed)
     }
 
+    /// The mean time from a request's arrival to its answer, in seconds: the set latency plus
+    /// the emulator's own work and waits (what a client sees, without the network).
+    pub fn mean_latency(&self) -> f64 {
+        let answered = self.limits.answered.load(Ordering::Relaxed);
+        let micros = self.limits.answering_micros.load(Ordering::Relaxed);
+        micros as f64 / 1e6 / answered.max(1) as f64
+    }
+
     /// A copy of the whole state, to start the next phase's emulator from.
     pub fn snapshot(&self) -> anyhow::Result<State> {
         super::measure::excluded(|| self.state.read(|state, _| Ok(state.clone())))
@@ -137,13 +150,24 @@ impl Drop for Server {
     }
 }
 
-/// The plan's per-profile, per-route, per-calendar-minute limit, as the emulator counts it:
-/// against the profile of the `token` header; routes without a token are not limited.
+/// Times every answer, and applies the rate limit.
 async fn rate_limit(
     Extract(limits): Extract<Arc<Limits>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let started = std::time::Instant::now();
+    let response = limited(&limits, request, next).await;
+    limits.answered.fetch_add(1, Ordering::Relaxed);
+    limits
+        .answering_micros
+        .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    response
+}
+
+/// The plan's per-profile, per-route, per-calendar-minute limit, as the emulator counts it:
+/// against the profile of the `token` header; routes without a token are not limited.
+async fn limited(limits: &Limits, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let token = request
         .headers()

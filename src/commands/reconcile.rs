@@ -57,6 +57,8 @@ impl Connected {
     /// Removes short-lived tokens (what cannot be removed expires on its own within the
     /// hour), then ends the session: an error when `--api local` could not save its state.
     pub async fn close(self) -> anyhow::Result<()> {
+        let (now, highest) = self.session.client.concurrency_limits();
+        tracing::info!("requests in flight: at most {highest} (limit {now} at the end)");
         for failure in self.access.close().await {
             tracing::warn!("could not remove a short-lived profile token: {failure}");
         }
@@ -188,7 +190,13 @@ pub async fn compute_plans(
     );
     // Invitations and tokens expire by the server's clock, not this machine's.
     let now = client.server_time().unwrap_or_else(chrono::Utc::now);
+    let planning = std::time::Instant::now();
     let plan = plan::plan(desired, &live, now)?;
+    tracing::info!(
+        "planned {} operation(s) in {:.1} ms",
+        plan.operations.len(),
+        planning.elapsed().as_secs_f64() * 1000.0
+    );
     let base = baseline
         .map(|baseline| {
             plan::plan(baseline.desired, &live, now).context(

@@ -111,15 +111,8 @@ fn access(url: &str, parallelism: usize) -> Access {
 }
 
 fn load(root: &std::path::Path) -> Desired {
-    let mut desired = Desired::default();
-    for folder in generate::write_config(root, &SIZE).unwrap() {
-        let part = config::load(&folder).unwrap().desired.unwrap();
-        desired.external_profiles.extend(part.external_profiles);
-        desired.profiles.extend(part.profiles);
-        desired.networks.extend(part.networks);
-        desired.connectors.extend(part.connectors);
-    }
-    desired
+    let folder = generate::write_config(root, &SIZE).unwrap();
+    config::load(&folder).unwrap().desired.unwrap()
 }
 
 /// An emulator where the configuration is applied already, so that every profile is read.
@@ -153,7 +146,10 @@ async fn fetch_keeps_exactly_the_concurrency_limit_in_flight_at_most() {
         let snapshot = live::fetch(&desired, &access, parallelism).await.unwrap();
         let held = door.gauge.held.load(Ordering::SeqCst);
         let most = door.gauge.most.load(Ordering::SeqCst);
-        assert!(most <= parallelism, "{most} in flight at once, over the cap");
+        assert!(
+            most <= parallelism,
+            "{most} in flight at once, over the cap"
+        );
         // The profile list, then per profile: a short-lived token, the team, the networks
         // and the connectors, and the share list of each network and connector (no TagoIO
         // list carries shares).
