@@ -29,7 +29,7 @@ use super::transport::Call;
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
 /// The default cap on requests in flight (`--parallelism`).
-pub const DEFAULT_CONCURRENCY: usize = 32;
+pub const DEFAULT_CONCURRENCY: usize = 256;
 
 /// A guard against a server that ignores paging and repeats a full page forever.
 const MAX_PAGES: u32 = 100_000;

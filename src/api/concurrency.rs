@@ -50,6 +50,8 @@ pub struct Aimd {
     mean: Option<f64>,
     /// When pushback last cut the limit: one burst of 429s cuts it once per round trip.
     last_cut: Option<Duration>,
+    /// Doubling until the first cut.
+    slow_start: bool,
     window: Window,
 }
 
@@ -72,6 +74,7 @@ impl Aimd {
             cap,
             mean: None,
             last_cut: None,
+            slow_start: true,
             window: Window::default(),
         }
     }
@@ -109,9 +112,13 @@ impl Aimd {
             self.limit
         } else if window.pushback {
             self.last_cut = Some(now);
+            self.slow_start = false;
             shrink(self.limit, PUSHBACK_DECREASE)
         } else if queueing {
+            self.slow_start = false;
             shrink(self.limit, QUEUEING_DECREASE)
+        } else if window.full && self.slow_start {
+            (self.limit * 2).min(self.cap)
         } else if window.full {
             (self.limit + 1).min(self.cap)
         } else {
@@ -280,15 +287,38 @@ mod tests {
     }
 
     #[test]
-    fn a_full_round_trip_at_steady_latency_adds_one_slot_up_to_the_cap() {
-        let mut aimd = Aimd::new(6);
+    fn full_round_trips_at_steady_latency_double_the_limit_up_to_the_cap() {
+        let mut aimd = Aimd::new(50);
         let mut now = Duration::ZERO;
         let mut limits = Vec::new();
-        for _ in 0..4 {
+        for _ in 0..5 {
             round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
             limits.push(aimd.limit());
         }
-        assert_eq!(limits, [5, 6, 6, 6]);
+        assert_eq!(limits, [8, 16, 32, 50, 50]);
+    }
+
+    #[test]
+    fn after_the_first_cut_a_full_round_trip_adds_one() {
+        let mut aimd = Aimd::new(256);
+        let mut now = Duration::ZERO;
+        round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
+        round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
+        assert_eq!(aimd.limit(), 16);
+        round_trip(&mut aimd, &mut now, RTT * 2, Signal::Answered);
+        assert_eq!(aimd.limit(), 14);
+        let mut limits = vec![aimd.limit()];
+        for _ in 0..6 {
+            round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
+            limits.push(aimd.limit());
+        }
+        // One at a time now (a window lasts the long-run mean, which the slow round trip
+        // raised: not every round trip closes one).
+        assert!(
+            limits.windows(2).all(|w| w[1] == w[0] || w[1] == w[0] + 1),
+            "{limits:?}"
+        );
+        assert!(*limits.last().unwrap() >= 17, "{limits:?}");
     }
 
     #[test]
@@ -307,21 +337,19 @@ mod tests {
     fn rising_latency_shrinks_to_ninety_percent() {
         let mut aimd = Aimd::new(64);
         let mut now = Duration::ZERO;
-        for _ in 0..16 {
+        for _ in 0..3 {
             round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
         }
-        assert_eq!(aimd.limit(), 20);
+        assert_eq!(aimd.limit(), 32);
         round_trip(&mut aimd, &mut now, RTT * 2, Signal::Answered);
-        assert_eq!(aimd.limit(), 18);
+        assert_eq!(aimd.limit(), 28);
     }
 
     #[test]
     fn pushback_halves_at_once_once_per_round_trip_and_never_below_one() {
         let mut aimd = Aimd::new(64);
         let mut now = Duration::ZERO;
-        for _ in 0..4 {
-            round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
-        }
+        round_trip(&mut aimd, &mut now, RTT, Signal::Answered);
         assert_eq!(aimd.limit(), 8);
         // A burst of 429s within one round trip: one cut.
         for _ in 0..5 {

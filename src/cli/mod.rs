@@ -184,9 +184,10 @@ pub struct ReconcileArgs {
     /// Only operations on these keys (profiles, networks, connectors), and what they need.
     #[arg(long = "target", value_name = "KEY")]
     pub targets: Vec<String>,
-    /// The most requests in flight at once. Under it, tagoform starts with 4 and adds one
-    /// per round trip while TagoIO answers as fast, halving on a 429, a 5xx or no answer.
-    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// The most requests in flight at once. Under it, tagoform starts with 4 and doubles per
+    /// round trip while TagoIO answers as fast (then adds one), and cuts on rising latency,
+    /// a 429, a 5xx or no answer.
+    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub parallelism: u16,
     /// Colour in the text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -427,9 +428,10 @@ pub struct ExportArgs {
     /// Example: --token-env-prefix TAGOIO_TOKEN_ writes `token_env: TAGOIO_TOKEN_ACME_PROD`.
     #[arg(long, value_name = "PREFIX", value_parser = token_env_prefix)]
     pub token_env_prefix: Option<String>,
-    /// The most requests in flight at once. Under it, tagoform starts with 4 and adds one
-    /// per round trip while TagoIO answers as fast, halving on a 429, a 5xx or no answer.
-    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// The most requests in flight at once. Under it, tagoform starts with 4 and doubles per
+    /// round trip while TagoIO answers as fast (then adds one), and cuts on rising latency,
+    /// a 429, a 5xx or no answer.
+    #[arg(long, default_value_t = DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub parallelism: u16,
 }
 
