@@ -301,6 +301,12 @@ impl Client {
         Some(date + chrono::Duration::seconds(elapsed.num_seconds()))
     }
 
+    /// The most requests this run may have in flight (`--parallelism`): how many tasks to
+    /// start at once, leaving the client's limit to decide how many send.
+    pub fn concurrency_cap(&self) -> usize {
+        self.inner.limiter.cap()
+    }
+
     /// The concurrency limit now and the highest it reached in this run.
     pub fn concurrency_limits(&self) -> (usize, usize) {
         self.inner.limiter.limits()

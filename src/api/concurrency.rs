@@ -84,6 +84,11 @@ impl Aimd {
         self.limit
     }
 
+    /// The most that may ever be in flight (`--parallelism`).
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
     /// A request starts with `in_flight` others already in flight.
     pub fn started(&mut self, in_flight: usize) {
         if in_flight + 1 >= self.limit {
@@ -227,6 +232,11 @@ impl Limiter {
             }
         }
         self.freed.notify_waiters();
+    }
+
+    /// The cap the limit never passes.
+    pub fn cap(&self) -> usize {
+        self.state.lock().map(|state| state.aimd.cap()).unwrap_or(1)
     }
 
     /// The limit now and the highest it reached.

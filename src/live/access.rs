@@ -101,9 +101,6 @@ pub struct ProfileToken {
     pub token: Token,
 }
 
-/// How many short-lived tokens [`Access::close`] removes at once.
-const CLOSE_PARALLELISM: usize = 8;
-
 /// The clients tagoform talks through, one per profile, made on first use.
 pub struct Access {
     account: Client,
@@ -315,7 +312,8 @@ impl Access {
             .map(|(profile_id, token, client)| async move {
                 client.token_delete(&profile_id, &token).await.err()
             })
-            .buffer_unordered(CLOSE_PARALLELISM)
+            // As many at once as the client's concurrency limit lets send.
+            .buffer_unordered(self.account.concurrency_cap())
             .filter_map(|failure| async move { failure })
             .collect()
             .await
