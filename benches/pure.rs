@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use tagoform::access::{Access, Credentials};
 use tagoform::api::{Client, Secret, Token};
 use tagoform::config::{self, Desired};
 use tagoform::emulator::{self, EmulatorConfig};
-use tagoform::live::{self, Access, Credentials, LiveSnapshot};
+use tagoform::live::{self, LiveSnapshot};
 use tagoform::{apply, plan};
 
 use generate::Size;

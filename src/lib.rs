@@ -37,6 +37,7 @@
 //! - [`text`]: escaping of text from outside (names, messages) before it is printed; used
 //!   by `config`, `api` and `render` alike.
 
+pub mod access;
 pub mod api;
 pub mod apply;
 pub mod billing;
@@ -47,6 +48,7 @@ pub mod commands;
 pub mod config;
 pub mod doctor;
 pub mod emulator;
+pub mod environment;
 pub mod export;
 pub mod kind;
 pub mod live;

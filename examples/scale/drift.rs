@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 
+use tagoform::access::Access;
 use tagoform::api::types::{ConnectorCreateInfo, NetworkCreateInfo};
 use tagoform::api::ObjectKind;
 use tagoform::emulator::model::State;
-use tagoform::live::Access;
 
 use super::generate::MAIN_PROFILE_ID;
 

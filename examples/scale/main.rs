@@ -22,7 +22,7 @@ mod server;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
-use tagoform::emulator::Plan;
+use tagoform::emulator::Tier;
 
 use generate::Size;
 use phases::{round, Bench, Phase};
@@ -107,12 +107,12 @@ enum PlanArg {
 }
 
 impl PlanArg {
-    fn plan(self) -> Plan {
+    fn plan(self) -> Tier {
         match self {
-            PlanArg::Free => Plan::Free,
-            PlanArg::Starter => Plan::Starter,
-            PlanArg::Scale => Plan::Scale,
-            PlanArg::Unlimited => Plan::Unlimited,
+            PlanArg::Free => Tier::Free,
+            PlanArg::Starter => Tier::Starter,
+            PlanArg::Scale => Tier::Scale,
+            PlanArg::Unlimited => Tier::Unlimited,
         }
     }
 }

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use tagoform::emulator::Plan;
+use tagoform::emulator::Tier;
 
 use super::drift::Drift;
 use super::generate::{self, Size};
@@ -36,14 +36,14 @@ pub fn pages(items: usize) -> usize {
 
 /// A growing set of jobs and their buckets.
 pub struct Requests {
-    plan: Plan,
+    plan: Tier,
     pub jobs: Vec<Job>,
     pub budgets: Vec<u32>,
     buckets: HashMap<(String, &'static str), usize>,
 }
 
 impl Requests {
-    pub fn new(plan: Plan) -> Self {
+    pub fn new(plan: Tier) -> Self {
         Requests {
             plan,
             jobs: Vec::new(),
@@ -106,7 +106,7 @@ fn confirmation(route: &str) -> Option<&'static str> {
 }
 
 /// Apply from an account holding only the integrator's own profile.
-pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
+pub fn apply_from_empty(size: &Size, plan: Tier) -> Requests {
     let mut requests = Requests::new(plan);
     // The profile list is not paginated (docs/api.md): one request, whatever its length.
     let list = requests.add(Some(MAIN), "GET /profile", vec![]);
@@ -154,7 +154,7 @@ pub fn apply_from_empty(size: &Size, plan: Plan) -> Requests {
 
 /// The reads of a plan over the applied configuration (no change needed), plus, with a
 /// `drift`, the changes that repair it.
-pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
+pub fn plan_reads(size: &Size, plan: Tier, drift: Option<&Drift>) -> Requests {
     let mut requests = Requests::new(plan);
     // The profile list is not paginated (docs/api.md): one request, whatever its length.
     let list = requests.add(Some(MAIN), "GET /profile", vec![]);
@@ -174,7 +174,7 @@ pub fn plan_reads(size: &Size, plan: Plan, drift: Option<&Drift>) -> Requests {
 }
 
 /// `tagoform plan`, the command: the library's plan reads, nothing more.
-pub fn command_plan(size: &Size, plan: Plan) -> Requests {
+pub fn command_plan(size: &Size, plan: Tier) -> Requests {
     plan_reads(size, plan, None)
 }
 
@@ -183,7 +183,7 @@ pub fn command_plan(size: &Size, plan: Plan) -> Requests {
 /// list read to confirm it is the only holder); under the lock, the profile list and the
 /// lists of each profile the drift touches read again (their short-lived tokens kept); the
 /// repairs; then the short-lived tokens and the lock token removed.
-pub fn command_apply(size: &Size, plan: Plan, drift: &Drift) -> Requests {
+pub fn command_apply(size: &Size, plan: Tier, drift: &Drift) -> Requests {
     let mut requests = Requests::new(plan);
     let list = requests.add(Some(MAIN), "GET /profile", vec![]);
     let mut first = Vec::new();

@@ -83,7 +83,7 @@ pub fn run(
     state: State,
     server_settings: (
         tagoform::emulator::Seed,
-        tagoform::emulator::Plan,
+        tagoform::emulator::Tier,
         std::time::Duration,
     ),
     tagoform_requests: u64,

@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use rand::SeedableRng;
+use tagoform::access::{Access, Credentials};
 use tagoform::api::{Client, RateBudgets, Secret, Token};
 use tagoform::config::{self, Desired};
 use tagoform::emulator::model::State;
-use tagoform::emulator::{Plan, Seed};
-use tagoform::live::{self, Access, Credentials};
+use tagoform::emulator::{Seed, Tier};
+use tagoform::live;
 use tagoform::{apply, plan};
 
 use super::drift::{self, Drift};
@@ -154,7 +155,7 @@ pub struct Bench {
     pub desired: Desired,
     /// tagoform's heap holding the loaded configuration, in MB.
     desired_mb: f64,
-    plan: Plan,
+    plan: Tier,
     latency: Duration,
     parallelism: usize,
     seed: Seed,
@@ -169,7 +170,7 @@ impl Bench {
     pub fn new(
         size: Size,
         (desired, desired_mb): (Desired, f64),
-        plan: Plan,
+        plan: Tier,
         latency: Duration,
         parallelism: usize,
     ) -> anyhow::Result<Self> {
@@ -243,7 +244,7 @@ impl Bench {
     }
 
     /// The emulator settings of every phase: seed, plan and latency.
-    pub fn server_settings(&self) -> (Seed, Plan, Duration) {
+    pub fn server_settings(&self) -> (Seed, Tier, Duration) {
         (self.seed.clone(), self.plan, self.latency)
     }
 
@@ -271,8 +272,8 @@ impl Bench {
     fn apply_unmeasured(&self) -> anyhow::Result<State> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let empty = self.seed.build(chrono::Utc::now(), &mut rng)?;
-        let server = Server::start(empty, self.seed.clone(), Plan::Unlimited, Duration::ZERO)?;
-        let access = access(&server.url, Plan::Unlimited, self.parallelism)?;
+        let server = Server::start(empty, self.seed.clone(), Tier::Unlimited, Duration::ZERO)?;
+        let access = access(&server.url, Tier::Unlimited, self.parallelism)?;
         let failed = self.runtime.block_on(async {
             let live = live::fetch(&self.desired, &access, self.parallelism).await?;
             let now = access
@@ -299,10 +300,10 @@ impl Bench {
         let server = Server::start(
             applied.clone(),
             self.seed.clone(),
-            Plan::Unlimited,
+            Tier::Unlimited,
             Duration::ZERO,
         )?;
-        let access = access(&server.url, Plan::Unlimited, self.parallelism)?;
+        let access = access(&server.url, Tier::Unlimited, self.parallelism)?;
         let drift = self.runtime.block_on(async {
             let drift = drift::make(&applied, &access).await;
             access.close().await;
@@ -510,7 +511,7 @@ fn failed_in(stdout: &str) -> usize {
 
 /// An account client paced by `plan`'s documented rate limits, with the integrator's
 /// credentials for short-lived profile tokens.
-fn access(url: &str, plan: Plan, parallelism: usize) -> anyhow::Result<Access> {
+fn access(url: &str, plan: Tier, parallelism: usize) -> anyhow::Result<Access> {
     let budgets =
         RateBudgets::from_fn(|method, template| plan.rate_limit(&format!("{method} {template}")));
     let client = Client::builder(url)

@@ -5,7 +5,7 @@
 //! and its resource limits, and the Scale plan's resource limits (5 profiles per account, 5
 //! team members per profile) make the target size impossible to create. So the
 //! emulator runs without limits, and this module enforces the chosen plan's *rate* limits
-//! in a layer around its router, with the emulator's own table (`Plan::rate_limit`), its
+//! in a layer around its router, with the emulator's own table (`Tier::rate_limit`), its
 //! own calendar-minute counter (`RateLimiter`) and its own 429 answer. The layer also counts
 //! the 429s, which the emulator's stats do not tell apart.
 
@@ -18,9 +18,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use tagoform::emulator::error::ApiError;
+use tagoform::emulator::error::ErrorReply;
 use tagoform::emulator::faults::{FaultInjector, Faults};
-use tagoform::emulator::limits::{Plan, RateLimiter};
+use tagoform::emulator::limits::{RateLimiter, Tier};
 use tagoform::emulator::model::State;
 use tagoform::emulator::persist::Versioned;
 use tagoform::emulator::routes::route_key;
@@ -42,7 +42,7 @@ pub struct Server {
 
 struct Limits {
     app: AppState,
-    plan: Plan,
+    plan: Tier,
     latency: Duration,
     limiter: Mutex<RateLimiter>,
     throttled: AtomicU64,
@@ -53,10 +53,10 @@ struct Limits {
 
 impl Server {
     /// Serves `state` on 127.0.0.1, port 0, with `plan`'s rate limits and `latency`.
-    pub fn start(state: State, seed: Seed, plan: Plan, latency: Duration) -> anyhow::Result<Self> {
+    pub fn start(state: State, seed: Seed, plan: Tier, latency: Duration) -> anyhow::Result<Self> {
         let settings = StoreSettings {
             seed,
-            plan: Plan::Unlimited,
+            plan: Tier::Unlimited,
             latency,
             fail_rate: 0.0,
             faults: FaultInjector::new(Faults::default(), None),
@@ -197,7 +197,7 @@ async fn limited(limits: &Limits, request: Request, next: Next) -> Response {
             limits.throttled.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%route, "429 from the rate limit");
             tokio::time::sleep(limits.latency).await;
-            ApiError::too_many_requests(retry_after).into_response()
+            ErrorReply::too_many_requests(retry_after).into_response()
         }
     }
 }

@@ -10,13 +10,13 @@ use super::client::Client;
 use super::error::ApiError;
 use super::query::{ListQuery, SortOrder};
 use super::route::{Method, PathArg, Route};
-use super::secret::Token;
+use super::secret::{Secret, Token};
 use super::transport::Call;
 use super::types::{
     Id, LoginOtpRequest, LoginRequest, LoginResponse, ProfileCreateRequest, ProfileCreateResponse,
     ProfileDeleteRequest, ProfileEditRequest, ProfileInfo, ProfileListItem, ProfileTokenRequest,
-    ProfileTokenResponse, Redacted, TeamInviteRequest, TeamMember, TokenCreateRequest,
-    TokenCreateResponse, TokenListItem,
+    ProfileTokenResponse, TeamInviteRequest, TeamMember, TokenCreateRequest, TokenCreateResponse,
+    TokenListItem,
 };
 
 /// Every field of a token list item, asked for explicitly because TagoIO's default
@@ -39,7 +39,7 @@ impl Client {
         let call = Call::new(route)
             .anonymous()
             .json(request)?
-            .secret(&request.password);
+            .secret(request.password.expose());
         self.execute(with_pin(call, &request.pin_code)).await
     }
 
@@ -50,7 +50,7 @@ impl Client {
         let call = Call::new(route)
             .anonymous()
             .json(request)?
-            .secret(&request.password);
+            .secret(request.password.expose());
         let _: IgnoredAny = self.execute(call).await?;
         Ok(())
     }
@@ -67,7 +67,7 @@ impl Client {
             .anonymous()
             .sensitive()
             .json(request)?
-            .secret(&request.password);
+            .secret(request.password.expose());
         self.execute(with_pin(call, &request.pin_code)).await
     }
 
@@ -120,7 +120,7 @@ impl Client {
         let route = Route::new(Method::Delete, "/profile/{id}", &[PathArg::Id(profile_id)])?;
         let call = Call::new(route)
             .json(credentials)?
-            .secret(&credentials.password);
+            .secret(credentials.password.expose());
         let _: IgnoredAny = self.execute(with_pin(call, &credentials.pin_code)).await?;
         Ok(())
     }
@@ -204,7 +204,7 @@ impl Client {
         let call = Call::new(route)
             .sensitive()
             .json(request)?
-            .secret(&request.password);
+            .secret(request.password.expose());
         self.execute(with_pin(call, &request.pin_code)).await
     }
 
@@ -222,9 +222,9 @@ impl Client {
     }
 }
 
-fn with_pin<'a>(call: Call<'a>, pin: &'a Option<Redacted>) -> Call<'a> {
+fn with_pin<'a>(call: Call<'a>, pin: &'a Option<Secret>) -> Call<'a> {
     match pin {
-        Some(pin) => call.secret(pin),
+        Some(pin) => call.secret(pin.expose()),
         None => call,
     }
 }

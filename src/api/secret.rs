@@ -1,21 +1,33 @@
-//! Secret strings (token values, passwords) that cannot leak through formatting.
+//! The one type for secrets (token values, passwords, codes, authenticator secrets), in
+//! the client, the wire types and the emulator alike, so that none can leak through
+//! formatting.
 //!
 //! `Debug` and `Display` print `***`, so a secret inside any struct, error or log line
-//! stays hidden even when someone derives `Debug` on the outer type. The value is only
-//! reachable through [`Secret::expose`], which is easy to search for in review.
+//! stays hidden even when someone derives `Debug` on the outer type. On the wire it is the
+//! value itself (`serde(transparent)`). The value is only reachable through
+//! [`Secret::expose`], which is easy to search for in review.
 
 use std::fmt;
 
-/// A secret value: a token or a password. Formats as `***`.
-#[derive(Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// A secret value. Formats as `***`; serializes as the value.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 /// A TagoIO token value (account or profile token).
 pub type Token = Secret;
 
 impl Secret {
-    /// Wraps a value. Surrounding whitespace (a trailing newline in a token file) is dropped.
+    /// Wraps a value exactly as given: a password may begin or end with a space.
     pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// Wraps a token value read from a file or a variable: surrounding whitespace (a
+    /// trailing newline) is dropped, since no token holds any.
+    pub fn trimmed(value: impl Into<String>) -> Self {
         let value: String = value.into();
         let trimmed = value.trim();
         if trimmed.len() == value.len() {
@@ -45,6 +57,18 @@ impl fmt::Debug for Secret {
 impl fmt::Display for Secret {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("***")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
     }
 }
 
@@ -146,10 +170,17 @@ mod tests {
 
     #[test]
     fn formatting_never_shows_the_value() {
-        let secret = Secret::new("abcd-1234\n");
+        let secret = Secret::new("abcd-1234");
         assert_eq!(format!("{secret}"), "***");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
-        assert_eq!(secret.expose(), "abcd-1234");
+        assert_eq!(format!("{:?}", Some(secret.clone())), "Some(Secret(***))");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), r#""abcd-1234""#);
+    }
+
+    #[test]
+    fn a_password_is_kept_as_given_and_a_token_value_trimmed() {
+        assert_eq!(Secret::new(" pass word ").expose(), " pass word ");
+        assert_eq!(Secret::trimmed("abcd-1234\n").expose(), "abcd-1234");
     }
 
     #[test]

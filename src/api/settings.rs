@@ -8,6 +8,7 @@
 //!   embedded emulator's demo token. Never a command-line value, which would end up in
 //!   shell history and process lists.
 
+use crate::environment::{CI, TAGOIO_API, TAGOIO_EMAIL, TAGOIO_PASSWORD, TAGOIO_TOKEN};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -121,8 +122,8 @@ impl ApiSettings {
         }
     }
 
-    /// Resolves flags and environment (`env` looks a variable up; pass
-    /// `|name| std::env::var(name).ok()` outside tests), as for a run nobody watches: the
+    /// Resolves flags and environment (`env` looks a variable up: an
+    /// [`crate::environment::Environment`]'s `get`), as for a run nobody watches: the
     /// embedded emulator is never the default.
     pub fn resolve(
         args: &ApiFlags,
@@ -139,11 +140,11 @@ impl ApiSettings {
         attended: bool,
     ) -> Result<Self, SettingsError> {
         let credentials_given = args.token_file.is_some()
-            || ["TAGOIO_TOKEN", "TAGOIO_EMAIL", "TAGOIO_PASSWORD"]
+            || [TAGOIO_TOKEN, TAGOIO_EMAIL, TAGOIO_PASSWORD]
                 .iter()
                 .any(|name| env(name).is_some());
-        let named = resolve_endpoint(args.api.as_deref(), args.region, env("TAGOIO_API"));
-        let attended = attended && env("CI").is_none();
+        let named = resolve_endpoint(args.api.as_deref(), args.region, env(TAGOIO_API));
+        let attended = attended && env(CI).is_none();
         let (endpoint, local_by_default) = match named {
             Err(SettingsError::NoEndpoint) if !credentials_given && attended => {
                 (Endpoint::Local, true)
@@ -155,9 +156,9 @@ impl ApiSettings {
         };
         let token = match &args.token_file {
             Some(path) => Some(read_token_file(path)?),
-            None => match env("TAGOIO_TOKEN") {
+            None => match env(TAGOIO_TOKEN) {
                 Some(value) if value.trim().is_empty() => return Err(SettingsError::EmptyTokenEnv),
-                Some(value) => Some(Token::new(value)),
+                Some(value) => Some(Token::trimmed(value)),
                 None if endpoint == Endpoint::Local => None,
                 None => return Err(SettingsError::NoToken),
             },
@@ -213,7 +214,7 @@ fn read_token_file(path: &Path) -> Result<Token, SettingsError> {
         path: path.to_owned(),
         reason: "it is not UTF-8 text".to_owned(),
     })?;
-    let token = Token::new(text.lines().next().unwrap_or_default());
+    let token = Token::trimmed(text.lines().next().unwrap_or_default());
     if token.is_empty() {
         return Err(SettingsError::EmptyTokenFile(path.to_owned()));
     }

@@ -25,8 +25,9 @@ mod tokens;
 use super::groups::Check;
 use super::tokens_file::TokensFileError;
 use super::{CreatedToken, Guard};
+use crate::access::{Access, AccessError};
 use crate::api::{ApiError, ShareError};
-use crate::live::{Access, AccessError, Id, ObjectKind};
+use crate::live::{Id, ObjectKind};
 use crate::plan::{Operation, OperationKind};
 
 /// Why an operation failed.

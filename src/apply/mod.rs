@@ -13,15 +13,14 @@ pub mod tokens_file;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, VecDeque};
-use std::fmt;
 use std::path::Path;
 
 use futures_util::future::FutureExt;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
+use crate::access::Access;
 use crate::api::Secret;
-use crate::live::Access;
 use crate::plan::{Operation, Plan};
 
 pub use execute::ExecuteError;
@@ -71,8 +70,9 @@ pub struct Outcome {
     pub status: Status,
 }
 
-/// A token value created by this apply: written to `--tokens-out` and nowhere else.
-#[derive(Clone, Serialize)]
+/// A token value created by this apply: written to `--tokens-out` and nowhere else. `Debug`
+/// is derived: the value is a [`Secret`], which prints `***`.
+#[derive(Debug, Clone, Serialize)]
 pub struct CreatedToken {
     pub profile: String,
     pub name: String,
@@ -83,17 +83,6 @@ pub struct CreatedToken {
 
 fn expose<S: serde::Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(secret.expose())
-}
-
-impl fmt::Debug for CreatedToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreatedToken")
-            .field("profile", &self.profile)
-            .field("name", &self.name)
-            .field("token", &self.token)
-            .field("expires", &self.expires)
-            .finish()
-    }
 }
 
 /// Everything an apply did.

@@ -17,7 +17,7 @@ mod connection;
 mod emulator;
 
 pub use connection::{ApiArgs, RegionArg};
-pub use emulator::{EmulatorArgs, EmulatorPlan};
+pub use emulator::EmulatorArgs;
 
 /// Manage a TagoIO account the GitOps way: profiles, teams, tokens, networks,
 /// connectors and their shares, kept in YAML and reconciled with plan and apply.

@@ -5,6 +5,7 @@
 //! operation failed, 4 refused before any write (a safety rule, the lock held, a stale saved
 //! plan), 5 `--verify` found something left.
 
+use crate::environment::Environment;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -18,13 +19,11 @@ use crate::apply::{self, tokens_file, Guard, Unguarded};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::config::Desired;
 use crate::lock::{self, AccountLock, LockSettings};
-use crate::plan::{
-    safety, stale_operations, Operation, Plan, SavedPlan, FORMAT_VERSION, SAVED_FORMAT_VERSION,
-};
+use crate::plan::{check_saved, differences, safety, Difference, Plan, SavedPlan};
 use crate::render::{describe, report};
 
 /// `quiet` (`-q`) keeps only failures on stderr.
-pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ApplyArgs, quiet: bool, env: &Environment) -> anyhow::Result<ExitCode> {
     let (desired, saved) = match (&args.plan, &args.path) {
         (Some(_), _) if !args.reconcile.targets.is_empty() => bail!(
             "--target cannot be used with --plan: a saved plan is applied with the targets it \
@@ -40,7 +39,13 @@ pub fn run(args: &ApplyArgs, quiet: bool) -> anyhow::Result<ExitCode> {
         tokens_file::check(path)?;
     }
     runtime()?.block_on(async {
-        let connected = connect(&desired, &args.reconcile.api, args.reconcile.parallelism).await?;
+        let connected = connect(
+            &desired,
+            &args.reconcile.api,
+            args.reconcile.parallelism,
+            env,
+        )
+        .await?;
         let result = read_lock_and_apply(args, quiet, &desired, saved, &connected).await;
         let closed = connected.close().await;
         let code = result?;
@@ -177,6 +182,7 @@ async fn take_lock(
         connected.access.account(),
         credentials,
         settings,
+        &connected.lock_holder,
         |holders| {
             if !quiet {
                 let holders: Vec<String> = holders.iter().map(ToString::to_string).collect();
@@ -311,37 +317,26 @@ async fn verify(
 /// Refuses, before any write, when `fresh` (a plan made now) has other operations than the
 /// saved plan that was reviewed.
 fn same_as_saved(saved: &SavedPlan, fresh: &Plan) -> anyhow::Result<()> {
-    let gone = stale_operations(&saved.plan, fresh);
-    let new = stale_operations(fresh, &saved.plan);
-    if !gone.is_empty() || !new.is_empty() {
-        let mut message = String::from(
-            "saved plan is stale: TagoIO changed since the plan was made; nothing was \
-                 applied (run `tagoform plan` again and review the difference):",
-        );
-        // The same operation with other field changes is one difference, not two.
-        let same = |a: &Operation, b: &Operation| a.kind == b.kind && a.profile == b.profile;
-        for operation in &gone {
-            let word = if new.iter().any(|now| same(now, operation)) {
-                "changed since the review"
-            } else {
-                "no longer called for"
-            };
-            message.push_str(&format!("\n  {word}: {}", describe(operation)));
-        }
-        for operation in new
-            .iter()
-            .filter(|now| !gone.iter().any(|op| same(op, now)))
-        {
-            message.push_str(&format!(
-                "\n  called for now, not reviewed: {}",
-                describe(operation)
-            ));
-        }
-        return Err(Refused(message).into());
+    let differences = differences(&saved.plan, fresh);
+    if differences.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut message = String::from(
+        "saved plan is stale: TagoIO changed since the plan was made; nothing was applied (run \
+         `tagoform plan` again and review the difference):",
+    );
+    for difference in differences {
+        let (word, operation) = match difference {
+            Difference::Changed(operation) => ("changed since the review", operation),
+            Difference::Gone(operation) => ("no longer called for", operation),
+            Difference::New(operation) => ("called for now, not reviewed", operation),
+        };
+        message.push_str(&format!("\n  {word}: {}", describe(operation)));
+    }
+    Err(Refused(message).into())
 }
 
+/// Reads a saved plan's file (bounded) and checks it ([`check_saved`]).
 pub(super) fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
     let text = crate::bounded::read(file, crate::bounded::SAVED_PLAN_LIMIT, "a saved plan")
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
@@ -351,34 +346,7 @@ pub(super) fn read_saved(file: &std::path::Path) -> anyhow::Result<SavedPlan> {
             file.display()
         )
     })?;
-    if saved.saved_format_version != SAVED_FORMAT_VERSION
-        || saved.plan.format_version != FORMAT_VERSION
-    {
-        return Err(Refused(format!(
-            "`{}` is a saved plan of format {} (plan format {}); this tagoform applies format \
-             {SAVED_FORMAT_VERSION} (plan format {FORMAT_VERSION}) only: plan again with it; \
-             nothing was changed",
-            file.display(),
-            saved.saved_format_version,
-            saved.plan.format_version
-        ))
-        .into());
-    }
-    // The configuration inside the file is anyone's to edit: checked as YAML would be.
-    let errors: Vec<String> = crate::config::check_model(&saved.desired)
-        .into_iter()
-        .filter(|diagnostic| diagnostic.is_error())
-        .map(|diagnostic| crate::text::visible(&diagnostic.message).into_owned())
-        .collect();
-    if !errors.is_empty() {
-        return Err(Refused(format!(
-            "`{}` holds a configuration that is not valid, so it was not made by `tagoform \
-             plan --out`; nothing was changed:\n  {}",
-            file.display(),
-            errors.join("\n  ")
-        ))
-        .into());
-    }
+    check_saved(&saved).map_err(|error| Refused(format!("`{}` {error}", file.display())))?;
     Ok(saved)
 }
 

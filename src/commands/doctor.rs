@@ -3,6 +3,7 @@
 //! Exit codes: 0 every check holds (or was skipped), 1 a check failed (or an error).
 
 use crate::cli::DEFAULT_PARALLELISM;
+use crate::environment::Environment;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -11,14 +12,14 @@ use crate::cli::DoctorArgs;
 use crate::doctor::{self, ProfileToken};
 use crate::render;
 
-pub fn run(args: &DoctorArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &DoctorArgs, env: &Environment) -> anyhow::Result<ExitCode> {
     let desired = load_desired(&args.path)?;
     // One attempt per request: a 429 or a 5xx is reported as TagoIO gave it, not hidden by
     // retries.
     let mut api = args.api.clone();
     api.max_attempts = Some(api.max_attempts.unwrap_or(1));
     let report = runtime()?.block_on(async {
-        let connected = connect(&desired, &api, DEFAULT_PARALLELISM).await?;
+        let connected = connect(&desired, &api, DEFAULT_PARALLELISM, env).await?;
         let tokens: Vec<ProfileToken> = connected
             .access
             .token_env_clients()

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cli::{EmulatorArgs, EmulatorPlan};
-use crate::emulator::{self, EmulatorConfig, Faults, Plan, Seed};
+use crate::cli::EmulatorArgs;
+use crate::emulator::{self, EmulatorConfig, Faults, Seed};
 
 pub fn run(args: &EmulatorArgs) -> anyhow::Result<ExitCode> {
     let config = settings(args)?;
@@ -38,12 +38,7 @@ fn settings(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         Some(path) => Seed::load(path)?,
         None => Seed::demo(),
     };
-    let plan = match args.plan {
-        EmulatorPlan::Free => Plan::Free,
-        EmulatorPlan::Starter => Plan::Starter,
-        EmulatorPlan::Scale => Plan::Scale,
-        EmulatorPlan::Unlimited => Plan::Unlimited,
-    };
+    let plan = args.plan;
     Ok(EmulatorConfig {
         listen,
         state_file: args.state.clone(),

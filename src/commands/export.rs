@@ -4,6 +4,7 @@
 //!
 //! Exit codes: 0 exported (notes about what was left out go to stderr), 1 error.
 
+use crate::environment::Environment;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,12 +16,12 @@ use crate::cli::ExportArgs;
 use crate::config::Desired;
 use crate::export::{self, Exported, Layout, Options, SCHEMA_FILE};
 
-pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ExportArgs, env: &Environment) -> anyhow::Result<ExitCode> {
     if let Some(out) = &args.out {
         check_empty(out)?;
     }
     let (snapshot, now) = runtime()?.block_on(async {
-        let connected = connect(&Desired::default(), &args.api, args.parallelism).await?;
+        let connected = connect(&Desired::default(), &args.api, args.parallelism, env).await?;
         if connected.access.credentials().is_none() {
             connected.close().await?;
             bail!(

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ManArgs};
+use crate::environment::{Scope, VARIABLES};
 
 pub fn run(args: &ManArgs) -> anyhow::Result<ExitCode> {
     let pages = pages()?;
@@ -44,7 +45,7 @@ pub fn pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut pages = Vec::new();
     let mut main = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut main)?;
-    main.extend(environment(true).as_bytes());
+    main.extend(environment(None).as_bytes());
     main.extend(exit_status("tagoform").as_bytes());
     pages.push(("tagoform".to_owned(), main));
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -56,11 +57,7 @@ pub fn pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
             .version(env!("CARGO_PKG_VERSION"));
         let mut text = Vec::new();
         clap_mangen::Man::new(page).render(&mut text)?;
-        let talks_to_the_api = !matches!(
-            sub.get_name(),
-            "validate" | "schema" | "completions" | "man" | "emulator"
-        );
-        text.extend(environment(talks_to_the_api).as_bytes());
+        text.extend(environment(Some(sub.get_name())).as_bytes());
         text.extend(exit_status(sub.get_name()).as_bytes());
         pages.push((name, text));
     }
@@ -80,39 +77,31 @@ fn items(heading: &str, entries: &[(&str, &str)]) -> String {
     text
 }
 
-fn environment(api: bool) -> String {
-    let mut entries: Vec<(&str, &str)> = Vec::new();
-    if api {
-        entries.extend([
-            ("TAGOIO_API", "The TagoIO API URL, when neither --api nor --region names one."),
-            ("TAGOIO_TOKEN", "An account token (or --token-file)."),
-            (
-                "TAGOIO_EMAIL, TAGOIO_PASSWORD",
-                "The account's sign-in: the apply lock, account tokens, short-lived profile tokens, deleting profiles.",
-            ),
-            (
-                "TAGOIO_TOTP_SECRET",
-                "The authenticator's secret (base32), when the account has two-factor on: a fresh code for every call, for runs nobody watches.",
-            ),
-            ("TAGOIO_PIN", "One current two-factor code, for an interactive run (instead of TAGOIO_TOTP_SECRET)."),
-            (
-                "TAGOIO_OTP_TYPE",
-                "The kind of that code: authenticator (the default), sms or email.",
-            ),
-            (
-                "token_env variables",
-                "Each profile's token, in the variable its token_env names.",
-            ),
-            ("CI", "When set, the embedded emulator is never the default API."),
-        ]);
-    }
-    entries.extend([
-        ("NO_COLOR", "When set, no colour."),
-        (
-            "TAGOFORM_LOG",
-            "A tracing filter for the log on stderr (e.g. tagoform=debug).",
-        ),
-    ]);
+/// The ENVIRONMENT section from the one table of variables (`crate::environment`): those of
+/// the API for commands that talk to it, the lock's for `apply`, and those of every command.
+fn environment(command: Option<&str>) -> String {
+    let talks_to_the_api = command.is_none_or(|name| {
+        !matches!(
+            name,
+            "validate"
+                | "schema"
+                | "completions"
+                | "man"
+                | "emulator"
+                | "init"
+                | "show"
+                | "publish"
+        )
+    });
+    let entries: Vec<(&str, &str)> = VARIABLES
+        .iter()
+        .filter(|variable| match variable.scope {
+            Scope::Any => true,
+            Scope::Api => talks_to_the_api,
+            Scope::Lock => matches!(command, None | Some("apply")),
+        })
+        .map(|variable| (variable.name, variable.meaning))
+        .collect();
     items("ENVIRONMENT", &entries)
 }
 

@@ -18,6 +18,7 @@ mod publish;
 mod reconcile;
 mod schema;
 pub mod session;
+pub mod settings;
 mod show;
 mod unlock;
 mod validate;
@@ -25,22 +26,25 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
+use crate::environment::{Environment, TAGOFORM_LOG};
 
 /// Runs one parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    init_logging(cli.verbose, cli.quiet);
+    // The one read of the environment: every command takes what it needs from here.
+    let env = Environment::read();
+    init_logging(cli.verbose, cli.quiet, &env);
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Schema => schema::run(),
-        Command::Plan(args) => plan::run(&args),
+        Command::Plan(args) => plan::run(&args, &env),
         Command::Show(args) => show::run(&args),
-        Command::Apply(args) => apply::run(&args, cli.quiet),
+        Command::Apply(args) => apply::run(&args, cli.quiet, &env),
         Command::Emulator(args) => emulator::run(&args),
-        Command::Unlock(args) => unlock::run(&args),
-        Command::Doctor(args) => doctor::run(&args),
-        Command::Otp(args) => otp::run(&args),
-        Command::Export(args) => export::run(&args),
+        Command::Unlock(args) => unlock::run(&args, &env),
+        Command::Doctor(args) => doctor::run(&args, &env),
+        Command::Otp(args) => otp::run(&args, &env),
+        Command::Export(args) => export::run(&args, &env),
         Command::Publish(args) => publish::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
@@ -48,15 +52,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Logs go to stderr so they never mix with plans or data on stdout.
-fn init_logging(verbose: u8, quiet: bool) {
+fn init_logging(verbose: u8, quiet: bool, env: &Environment) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TAGOFORM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tagoform={level}")));
+    let filter = env
+        .get(TAGOFORM_LOG)
+        .and_then(|filter| tracing_subscriber::EnvFilter::try_new(filter).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("tagoform={level}")));
     let colour = color::stderr();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -6,6 +6,7 @@
 //!
 //! Exit codes: 0 success (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.
 
+use crate::environment::Environment;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -14,14 +15,14 @@ use anyhow::{bail, Context};
 use super::reconcile::{
     compute_plan, compute_plans, connect, load_desired, runtime, style, Baseline, Connected,
 };
+use crate::access::SecondFactor;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::config::Desired;
-use crate::live::SecondFactor;
 use crate::plan::union;
 use crate::plan::{Plan, SavedPlan, SAVED_FORMAT_VERSION};
 use crate::render::{self, baseline::Split};
 
-pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &PlanArgs, env: &Environment) -> anyhow::Result<ExitCode> {
     check_max_chars(args.max_chars, args.format)?;
     let desired = load_desired(&args.path)?;
     let baseline = match &args.baseline {
@@ -32,7 +33,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let (plan, split, codes) =
-        runtime()?.block_on(plan_and_split(args, &desired, baseline.as_ref()))?;
+        runtime()?.block_on(plan_and_split(args, &desired, baseline.as_ref(), env))?;
     if let Some(out) = &args.out {
         let saved = SavedPlan {
             saved_format_version: SAVED_FORMAT_VERSION,
@@ -90,10 +91,11 @@ async fn plan_and_split(
     args: &PlanArgs,
     desired: &Desired,
     baseline: Option<&Desired>,
+    env: &Environment,
 ) -> anyhow::Result<(Plan, Option<Split>, Option<Codes>)> {
     let reconcile = &args.reconcile;
     let Some(baseline) = baseline else {
-        let connected = connect(desired, &reconcile.api, reconcile.parallelism).await?;
+        let connected = connect(desired, &reconcile.api, reconcile.parallelism, env).await?;
         let plan = compute_plan(
             desired,
             &connected,
@@ -113,6 +115,7 @@ async fn plan_and_split(
         &union(desired, baseline, &[]),
         &reconcile.api,
         reconcile.parallelism,
+        env,
     )
     .await?;
     let planned = async {

@@ -1,22 +1,19 @@
 //! What `plan` and `apply` share: load and validate the YAML, open the API, pick each profile's
 //! token, read the live state and compute the plan.
 
-use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{bail, Context};
 
 use super::session::{self as local, Session};
-use crate::api::types::OtpType;
-use crate::api::{ApiSettings, Endpoint, Secret};
-use crate::cli::{ApiArgs, ColorChoice};
+pub use super::settings::ConnectSettings;
+use crate::access::Access;
+use crate::cli::ColorChoice;
 use crate::config::{self, diagnostic, Desired};
-use crate::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
-use crate::live::{self, Access, Credentials, ProfileToken, SecondFactor};
+use crate::environment::Environment;
+use crate::live;
 use crate::plan::{self, Plan};
 use crate::render::Style;
-use crate::totp::TotpSecret;
 
 /// Loads the configuration exactly as `validate` does; diagnostics go to stderr and any error
 /// stops here, before the network is touched.
@@ -51,6 +48,8 @@ pub struct Connected {
     /// Keeps the embedded emulator of `--api local` running until the command ends.
     pub session: Session,
     pub access: Access,
+    /// Who applies, for the apply lock's name (`lock::holder::who`).
+    pub lock_holder: String,
 }
 
 impl Connected {
@@ -66,63 +65,45 @@ impl Connected {
     }
 }
 
-/// Opens the API named by the arguments and gathers the credentials the configuration needs;
-/// at most `parallelism` requests will be in flight at once (`--parallelism`).
+/// Resolves the flags and `env` ([`ConnectSettings`]), then opens the API with a token for
+/// every profile of `desired` that needs one.
 pub async fn connect(
     desired: &Desired,
-    args: &ApiArgs,
+    args: &crate::cli::ApiArgs,
     parallelism: u16,
+    env: &Environment,
 ) -> anyhow::Result<Connected> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    use std::io::IsTerminal;
     let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let settings = ApiSettings::resolve_for(&args.flags(), env, attended)?;
-    let local_api = settings.endpoint == Endpoint::Local;
-    if settings.local_by_default {
-        tracing::warn!(
-            "no --api, --region or TAGOIO_API given: using the local TagoIO emulator (its state \
-             is in .tagoform/local-api.json); pass --api URL to talk to TagoIO"
-        );
-    }
+    connect_with(ConnectSettings::resolve(
+        desired,
+        args,
+        parallelism,
+        env,
+        attended,
+    )?)
+    .await
+}
+
+/// Opens the API the settings name, with a token for every profile that needs one.
+pub async fn connect_with(settings: ConnectSettings) -> anyhow::Result<Connected> {
     let directory = std::env::current_dir().context("cannot read the current directory")?;
-    let session = local::open(&settings, &directory, |builder| {
-        builder.concurrency(usize::from(parallelism))
+    let parallelism = usize::from(settings.parallelism);
+    let session = local::open(&settings.api, &directory, |builder| {
+        builder.concurrency(parallelism)
     })
     .await
     .context("cannot open the TagoIO API")?;
-    let credentials = match (env("TAGOIO_EMAIL"), env("TAGOIO_PASSWORD")) {
-        (Some(email), Some(password)) => {
-            Some(Credentials::new(email, Secret::new(password)).with(second_factor(env)?))
-        }
-        // The embedded emulator's demo account, documented in docs/api.md.
-        _ if local_api => Some(Credentials::new(DEMO_EMAIL, Secret::new(DEMO_PASSWORD))),
-        _ => None,
-    };
-    let mut profile_tokens = BTreeMap::new();
-    for profile in desired.profiles.values() {
-        let Some(variable) = &profile.token_env else {
-            continue;
-        };
-        match env(variable) {
-            Some(token) => {
-                let token = ProfileToken {
-                    variable: variable.clone(),
-                    token: Secret::new(token),
-                };
-                profile_tokens.insert(profile.key.clone(), token);
-            }
-            None if credentials.is_some() => tracing::warn!(
-                "profile `{}`: {variable} (its token_env) is not set; using a short-lived token instead",
-                profile.key
-            ),
-            None => bail!(
-                "profile `{}`: the variable {variable} named by its `token_env` is not set; \
-                 export it with a token of that profile, or set TAGOIO_EMAIL and TAGOIO_PASSWORD",
-                profile.key
-            ),
-        }
-    }
-    let access = Access::new(session.client.clone(), credentials, profile_tokens);
-    Ok(Connected { session, access })
+    let access = Access::new(
+        session.client.clone(),
+        settings.credentials,
+        settings.profile_tokens,
+    );
+    Ok(Connected {
+        session,
+        access,
+        lock_holder: settings.lock_holder,
+    })
 }
 
 /// Reads the live state and plans, restricted to `--target` keys when given.
@@ -247,50 +228,4 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// The second factor from the environment: `TAGOIO_TOTP_SECRET` (a fresh authenticator code
-/// for every call) or `TAGOIO_PIN` (one code, of the kind `TAGOIO_OTP_TYPE` names). Messages
-/// never repeat the secret.
-pub fn second_factor(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<SecondFactor>> {
-    let otp = otp_type(env("TAGOIO_OTP_TYPE"))?;
-    match (env("TAGOIO_TOTP_SECRET"), env("TAGOIO_PIN")) {
-        (Some(_), Some(_)) => bail!(
-            "both TAGOIO_TOTP_SECRET and TAGOIO_PIN are set; set only one: the secret for runs \
-             nobody watches (a fresh code for every call), the pin for one interactive run"
-        ),
-        (Some(secret), None) => {
-            if otp != OtpType::Authenticator {
-                bail!(
-                    "TAGOIO_TOTP_SECRET gives authenticator codes, but TAGOIO_OTP_TYPE asks for \
-                     codes by {}; unset TAGOIO_OTP_TYPE (or set it to authenticator)",
-                    if otp == OtpType::Sms { "SMS" } else { "e-mail" }
-                );
-            }
-            let secret = TotpSecret::parse(&secret).map_err(|error| {
-                anyhow::anyhow!(
-                    "TAGOIO_TOTP_SECRET is not an authenticator secret: {error}; set it to the \
-                     base32 text TagoIO showed when the authenticator was set up"
-                )
-            })?;
-            Ok(Some(SecondFactor::Totp(secret)))
-        }
-        (None, Some(pin)) => Ok(Some(SecondFactor::Pin {
-            pin: Secret::new(pin),
-            otp,
-        })),
-        (None, None) => Ok(None),
-    }
-}
-
-/// `TAGOIO_OTP_TYPE`: which two-factor code `TAGOIO_PIN` is (TagoIO asks for both).
-pub fn otp_type(value: Option<String>) -> anyhow::Result<OtpType> {
-    match value.as_deref().map(str::trim) {
-        None | Some("authenticator") => Ok(OtpType::Authenticator),
-        Some("sms") => Ok(OtpType::Sms),
-        Some("email") => Ok(OtpType::Email),
-        Some(other) => {
-            bail!("TAGOIO_OTP_TYPE is `{other}`; use authenticator (the default), sms or email")
-        }
-    }
 }

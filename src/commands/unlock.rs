@@ -3,6 +3,7 @@
 //! Exit codes: 0 listed or removed, 1 no live lock has that run id (or an error).
 
 use crate::cli::DEFAULT_PARALLELISM;
+use crate::environment::Environment;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -14,9 +15,9 @@ use crate::cli::UnlockArgs;
 use crate::config::Desired;
 use crate::lock::{self, holder};
 
-pub fn run(args: &UnlockArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &UnlockArgs, env: &Environment) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
-        let connected = connect(&Desired::default(), &args.api, DEFAULT_PARALLELISM).await?;
+        let connected = connect(&Desired::default(), &args.api, DEFAULT_PARALLELISM, env).await?;
         let result = unlock(args, connected.access.account()).await;
         let closed = connected.close().await;
         let code = result?;

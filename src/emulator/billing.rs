@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::limits::Plan;
+use super::limits::Tier;
 use super::model::State;
 use crate::api::types::Id;
 use crate::billing::{AddOn, Service};
@@ -16,14 +16,14 @@ use crate::billing::{AddOn, Service};
 /// A TagoIO plan as the subscription names it (sdk-js `BillingPlan`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum BillingPlan {
+pub enum SubscriptionPlan {
     Free,
     Starter,
     Scale,
 }
 
-impl BillingPlan {
-    pub const ALL: [BillingPlan; 3] = [Self::Free, Self::Starter, Self::Scale];
+impl SubscriptionPlan {
+    pub const ALL: [SubscriptionPlan; 3] = [Self::Free, Self::Starter, Self::Scale];
 
     /// The key TagoIO uses (`free`, `starter`, `scale`).
     pub fn as_str(self) -> &'static str {
@@ -42,7 +42,7 @@ impl BillingPlan {
 /// An account's subscription. `services` holds every service's account limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscription {
-    pub plan: BillingPlan,
+    pub plan: SubscriptionPlan,
     pub services: BTreeMap<Service, u64>,
     /// The profiles that have each add-on, in the order they were given; a profile whose
     /// removal is scheduled stays here until [`Self::settle`] passes its date.
@@ -64,9 +64,9 @@ pub struct ScheduledRemoval {
 
 impl Subscription {
     /// The subscription an account starts with under the emulator's `--plan`.
-    pub fn for_plan(plan: Plan) -> Self {
+    pub fn for_plan(plan: Tier) -> Self {
         Self {
-            plan: plan.billing_plan(),
+            plan: plan.subscription_plan(),
             services: Service::ALL
                 .into_iter()
                 .map(|service| (service, plan.service_limit(service)))
@@ -189,7 +189,7 @@ impl State {
     /// profile without an allocation its share: an account's first profile (by creation,
     /// then id) all of the account's limits, the others nothing. Run on every state the
     /// emulator serves (seeded, reset or loaded from a file written before billing existed).
-    pub fn complete_billing(&mut self, plan: Plan, now: DateTime<Utc>) {
+    pub fn complete_billing(&mut self, plan: Tier, now: DateTime<Utc>) {
         for account in self.accounts.values_mut() {
             if account.subscription.is_none() {
                 account.subscription = Some(Subscription::for_plan(plan));
@@ -292,8 +292,8 @@ mod tests {
         assert!(!text.contains("subscription") && !text.contains("allocation"));
         json["format"] = 2.into();
         let mut old: State = serde_json::from_value(json).unwrap();
-        old.complete_billing(Plan::Starter, now);
-        let starter = Subscription::for_plan(Plan::Starter);
+        old.complete_billing(Tier::Starter, now);
+        let starter = Subscription::for_plan(Tier::Starter);
         let account = &old.profiles[DEMO_PROFILE_ID].account.clone();
         assert_eq!(old.subscription(account), Some(&starter));
         let first = old.profiles[DEMO_PROFILE_ID].allocation.clone().unwrap();
@@ -301,7 +301,7 @@ mod tests {
         let second = old.profiles[DEMO_STAGING_PROFILE_ID].allocation.clone();
         assert_eq!(second.unwrap().amount(Service::Input), 0);
         // Completing again changes nothing already there.
-        old.complete_billing(Plan::Free, now);
+        old.complete_billing(Tier::Free, now);
         assert_eq!(old.subscription(account), Some(&starter));
         let saved = serde_json::to_string(&old).unwrap();
         assert!(saved.contains("\"subscription\"") && saved.contains("\"allocation\""));
@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn a_scheduled_removal_keeps_the_addon_until_its_date() {
-        let mut subscription = Subscription::for_plan(Plan::Scale);
+        let mut subscription = Subscription::for_plan(Tier::Scale);
         subscription
             .addons
             .insert(AddOn::Mobile, vec!["a".into(), "b".into()]);
@@ -338,11 +338,11 @@ mod tests {
 
     #[test]
     fn unlimited_reports_scale_limits() {
-        let unlimited = Subscription::for_plan(Plan::Unlimited);
-        let scale = Subscription::for_plan(Plan::Scale);
+        let unlimited = Subscription::for_plan(Tier::Unlimited);
+        let scale = Subscription::for_plan(Tier::Scale);
         assert_eq!(unlimited, scale);
-        assert_eq!(unlimited.plan, BillingPlan::Scale);
+        assert_eq!(unlimited.plan, SubscriptionPlan::Scale);
         assert_eq!(unlimited.services.len(), 9);
-        assert!(Plan::Free.service_limit(Service::Input) < scale.limit(Service::Input));
+        assert!(Tier::Free.service_limit(Service::Input) < scale.limit(Service::Input));
     }
 }

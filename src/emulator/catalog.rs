@@ -9,7 +9,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ErrorReply, ReplyResult};
 use super::model::{Integration, ObjectKind, State};
 use super::seed::TAGOIO_PROFILE_ID;
 use crate::api::types::Id;
@@ -154,44 +154,44 @@ fn in_catalog(object: &Integration) -> bool {
 /// the id rule normalizes names) at an older version; connectors that named the replaced
 /// network name the new one. Returns the new entry's id. Checks everything before changing
 /// anything. Long for that reason: every check comes before the first change.
-pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> ApiResult<Id> {
+pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> ReplyResult<Id> {
     let kind = match merge.kind.as_str() {
         "network" => ObjectKind::Network,
         "connector" => ObjectKind::Connector,
         other => {
-            return Err(ApiError::bad_request(format!(
+            return Err(ErrorReply::bad_request(format!(
                 "kind must be `network` or `connector`, not `{other}`"
             )))
         }
     };
     let name = merge.name.trim();
     if name.is_empty() {
-        return Err(ApiError::bad_request("name is required"));
+        return Err(ErrorReply::bad_request("name is required"));
     }
     let normalized = normalize(name);
     if normalized.is_empty() {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "name must hold at least one letter or digit",
         ));
     }
     let Some(version) = parse_version(&merge.version) else {
-        return Err(ApiError::bad_request(format!(
+        return Err(ErrorReply::bad_request(format!(
             "version must be `v<major>.<minor>.<patch>` (e.g. v1.0.0), not `{}`",
             merge.version
         )));
     };
     let networks = match (kind, &merge.networks) {
         (ObjectKind::Network, Some(_)) => {
-            return Err(ApiError::bad_request("Only a connector has networks"))
+            return Err(ErrorReply::bad_request("Only a connector has networks"))
         }
         (ObjectKind::Network, None) => None,
         (ObjectKind::Connector, None) => {
-            return Err(ApiError::bad_request(
+            return Err(ErrorReply::bad_request(
                 "A connector needs at least one network",
             ))
         }
         (ObjectKind::Connector, Some(ids)) if ids.is_empty() => {
-            return Err(ApiError::bad_request(
+            return Err(ErrorReply::bad_request(
                 "A connector needs at least one network",
             ))
         }
@@ -202,7 +202,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
                     .get(id)
                     .is_some_and(|o| o.kind == ObjectKind::Network && in_catalog(o));
                 if !known {
-                    return Err(ApiError::bad_request(format!(
+                    return Err(ErrorReply::bad_request(format!(
                         "Network `{id}` is not a network of the public catalog"
                     )));
                 }
@@ -221,7 +221,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
         } else {
             format!("Id `{id}` is already in use")
         };
-        return Err(ApiError::conflict(message));
+        return Err(ErrorReply::conflict(message));
     }
     let older = state
         .integrations
@@ -238,7 +238,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Api
         let older_version = older.catalog_version.as_deref().and_then(parse_version);
         if let Some(older_version) = older_version.filter(|v| *v > version) {
             let [major, minor, patch] = older_version;
-            return Err(ApiError::conflict(format!(
+            return Err(ErrorReply::conflict(format!(
                 "The catalog has {} `{name}` at v{major}.{minor}.{patch}, newer than {}",
                 kind.as_str(),
                 merge.version

@@ -1,5 +1,5 @@
 //! The emulator's error answer: TagoIO's `{"status": false, "message": ...}` with a fitting
-//! HTTP status. Every rule refusal goes through [`ApiError`], so no handler can answer an
+//! HTTP status. Every rule refusal goes through [`ErrorReply`], so no handler can answer an
 //! error in a shape the client does not understand.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -11,7 +11,7 @@ use crate::api::types::ApiFailure;
 /// A refused request, by kind; each kind has one HTTP status. Messages are TagoIO-style
 /// and never contain a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
+pub enum ErrorReply {
     /// 400: the request itself is wrong (including a reached resource limit).
     #[error("{0}")]
     BadRequest(String),
@@ -38,7 +38,7 @@ pub enum ApiError {
     Unavailable,
 }
 
-impl ApiError {
+impl ErrorReply {
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::BadRequest(message.into())
     }
@@ -100,7 +100,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorReply {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(ApiFailure::new(self.message()))).into_response();
         if let Self::TooManyRequests { retry_after } = self {
@@ -113,4 +113,4 @@ impl IntoResponse for ApiError {
 }
 
 /// What every handler returns.
-pub type ApiResult<T> = Result<T, ApiError>;
+pub type ReplyResult<T> = Result<T, ErrorReply>;

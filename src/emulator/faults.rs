@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use super::error::ApiError;
+use super::error::ErrorReply;
 
 /// How often each fault happens. Rates are shares of requests (0.0 to 1.0); their sum is at
 /// most 1. A 429 or 503 rate is the share of requests that *start* a burst of
@@ -172,7 +172,7 @@ impl FaultInjector {
 
 /// The 429 of a throttle burst, with `Retry-After: 0` (the burst, not the clock, ends it).
 pub fn throttled() -> Response {
-    ApiError::too_many_requests(0).into_response()
+    ErrorReply::too_many_requests(0).into_response()
 }
 
 /// A response whose body fails after the status line: the server closes the connection

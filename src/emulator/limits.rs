@@ -8,21 +8,27 @@ use std::collections::HashMap;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::billing::BillingPlan;
+use super::billing::SubscriptionPlan;
 use crate::billing::{AddOn, Service};
 
-/// The TagoIO plan whose limits the emulator enforces. `Unlimited` enforces none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The TagoIO plan whose limits the emulator enforces (`--plan`). `Unlimited` enforces none.
+/// Named a tier so that it is not taken for tagoform's plan of operations (`plan::Plan`) or
+/// for the plan a subscription names ([`super::billing::SubscriptionPlan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
-pub enum Plan {
+pub enum Tier {
+    /// TagoIO's Free plan limits.
     Free,
+    /// TagoIO's Starter plan limits.
     Starter,
+    /// TagoIO's Scale plan limits.
     Scale,
+    /// No rate or resource limits (demos and tests).
     #[default]
     Unlimited,
 }
 
-impl Plan {
+impl Tier {
     /// The plan's name as TagoIO writes it.
     pub fn title(self) -> &'static str {
         match self {
@@ -43,11 +49,11 @@ impl Plan {
     }
 
     /// The plan the account's subscription reports: `Unlimited` reports `scale`.
-    pub fn billing_plan(self) -> BillingPlan {
+    pub fn subscription_plan(self) -> SubscriptionPlan {
         match self {
-            Self::Free => BillingPlan::Free,
-            Self::Starter => BillingPlan::Starter,
-            Self::Scale | Self::Unlimited => BillingPlan::Scale,
+            Self::Free => SubscriptionPlan::Free,
+            Self::Starter => SubscriptionPlan::Starter,
+            Self::Scale | Self::Unlimited => SubscriptionPlan::Scale,
         }
     }
 
@@ -66,10 +72,10 @@ impl Plan {
             Service::PushNotification => (100, 1_000, 10_000),
             Service::FileStorage => (100, 1_000, 10_000),
         };
-        match self.billing_plan() {
-            BillingPlan::Free => free,
-            BillingPlan::Starter => starter,
-            BillingPlan::Scale => scale,
+        match self.subscription_plan() {
+            SubscriptionPlan::Free => free,
+            SubscriptionPlan::Starter => starter,
+            SubscriptionPlan::Scale => scale,
         }
     }
 
@@ -122,11 +128,11 @@ impl Plan {
 }
 
 /// The monthly price of `plan` (`GET /pricing`). *Unverified* placeholder.
-pub fn plan_price(plan: BillingPlan) -> u64 {
+pub fn plan_price(plan: SubscriptionPlan) -> u64 {
     match plan {
-        BillingPlan::Free => 0,
-        BillingPlan::Starter => 50,
-        BillingPlan::Scale => 500,
+        SubscriptionPlan::Free => 0,
+        SubscriptionPlan::Starter => 50,
+        SubscriptionPlan::Scale => 500,
     }
 }
 
@@ -141,9 +147,9 @@ pub fn addon_price(addon: AddOn) -> u64 {
 /// The price tiers of `service` (`GET /pricing`): `(amount, price)` pairs, the Starter,
 /// Scale and ten times the Scale limit at 10, 50 and 250. *Unverified* placeholders.
 pub fn service_tiers(service: Service) -> [(u64, u64); 3] {
-    let scale = Plan::Scale.service_limit(service);
+    let scale = Tier::Scale.service_limit(service);
     [
-        (Plan::Starter.service_limit(service), 10),
+        (Tier::Starter.service_limit(service), 10),
         (scale, 50),
         (scale * 10, 250),
     ]
@@ -211,16 +217,16 @@ mod tests {
 
     #[test]
     fn published_figures() {
-        assert_eq!(Plan::Free.rate_limit("POST /profile"), Some(60));
-        assert_eq!(Plan::Starter.rate_limit("POST /profile"), Some(100));
-        assert_eq!(Plan::Scale.rate_limit("POST /profile"), Some(200));
+        assert_eq!(Tier::Free.rate_limit("POST /profile"), Some(60));
+        assert_eq!(Tier::Starter.rate_limit("POST /profile"), Some(100));
+        assert_eq!(Tier::Scale.rate_limit("POST /profile"), Some(200));
         assert_eq!(
-            Plan::Scale.rate_limit("POST /integration/network"),
+            Tier::Scale.rate_limit("POST /integration/network"),
             Some(500)
         );
-        assert_eq!(Plan::Unlimited.rate_limit("POST /profile"), None);
-        assert_eq!(Plan::Free.resource_limit(Resource::CustomNetwork), Some(1));
-        assert_eq!(Plan::Starter.resource_limit(Resource::Profile), Some(2));
+        assert_eq!(Tier::Unlimited.rate_limit("POST /profile"), None);
+        assert_eq!(Tier::Free.resource_limit(Resource::CustomNetwork), Some(1));
+        assert_eq!(Tier::Starter.resource_limit(Resource::Profile), Some(2));
     }
 
     #[test]

@@ -38,7 +38,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::Faults;
-pub use limits::Plan;
+pub use limits::Tier;
 pub use routes::app;
 pub use seed::{Seed, DEMO_TOKEN, PARTNER_TOKEN};
 pub use store::AppState;
@@ -56,7 +56,7 @@ pub struct EmulatorConfig {
     /// Keep state in this JSON file (loaded when it exists, else seeded and written).
     pub state_file: Option<PathBuf>,
     pub seed: Seed,
-    pub plan: Plan,
+    pub plan: Tier,
     /// Delay added to every answer.
     pub latency: Duration,
     /// Share of requests (0.0 to 1.0) answered 503 before anything is done.
@@ -75,7 +75,7 @@ impl Default for EmulatorConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             state_file: None,
             seed: Seed::demo(),
-            plan: Plan::Unlimited,
+            plan: Tier::Unlimited,
             latency: Duration::ZERO,
             fail_rate: 0.0,
             faults: Faults::default(),

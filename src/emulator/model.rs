@@ -1,6 +1,7 @@
 //! The emulator's whole state as plain data: what the state file holds and what every
 //! handler reads and changes under one lock. No I/O and no HTTP here.
 
+use crate::api::Secret;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
@@ -9,7 +10,7 @@ use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use super::billing::{Allocation, Subscription};
-use crate::api::types::{Expiry, Id, OtpType, Permission, Redacted};
+use crate::api::types::{Expiry, Id, OtpType, Permission};
 
 /// Bumped when the state file's shape changes incompatibly.
 pub const STATE_FORMAT: u32 = 2;
@@ -83,13 +84,13 @@ impl Clock {
 pub struct Account {
     pub id: Id,
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
     /// The authenticator's shared secret (base32): its RFC 6238 codes are the account's
     /// authenticator codes ([`crate::emulator::two_factor`]).
-    pub totp_secret: Option<Redacted>,
+    pub totp_secret: Option<Secret>,
     /// The latest authenticator step accepted, for `--otp-single-use`.
     pub otp_last_step: Option<u64>,
     /// Codes sent by SMS or e-mail and not yet used.
@@ -180,7 +181,7 @@ pub struct NotificationButton {
 /// An account token: belongs to one profile and to the account that made it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Token {
-    pub value: Redacted,
+    pub value: Secret,
     pub name: String,
     pub account: Id,
     pub profile: Id,

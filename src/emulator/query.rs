@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ErrorReply, ReplyResult};
 
 /// The largest `amount` a list route accepts (documented in docs/api.md).
 pub use crate::api::types::MAX_PAGE_AMOUNT;
 
 /// A parsed list query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListQuery {
+pub struct ListParams {
     pub page: u32,
     pub amount: u32,
     /// `None`: the route's default fields.
@@ -66,9 +66,9 @@ pub fn fields(raw: Option<&str>) -> Option<Vec<String>> {
     Some(indexed.into_iter().map(|(_, field)| field).collect())
 }
 
-impl ListQuery {
+impl ListParams {
     /// Parses a list query; `default_order` is `(field, ascending)`.
-    pub fn parse(raw: Option<&str>, default_order: (&str, bool)) -> ApiResult<Self> {
+    pub fn parse(raw: Option<&str>, default_order: (&str, bool)) -> ReplyResult<Self> {
         let mut query = Self {
             page: 1,
             amount: 20,
@@ -151,28 +151,28 @@ pub fn project(item: Map<String, Value>, wanted: &[&str]) -> Value {
     )
 }
 
-fn parse_number(name: &str, value: &str, min: u32, max: u32) -> ApiResult<u32> {
+fn parse_number(name: &str, value: &str, min: u32, max: u32) -> ReplyResult<u32> {
     match value.trim().parse::<u32>() {
         Ok(number) if (min..=max).contains(&number) => Ok(number),
-        _ => Err(ApiError::bad_request(format!(
+        _ => Err(ErrorReply::bad_request(format!(
             "Invalid {name} `{value}`: must be a whole number from {min} to {max}"
         ))),
     }
 }
 
-fn parse_order(value: &str) -> ApiResult<(String, bool)> {
+fn parse_order(value: &str) -> ReplyResult<(String, bool)> {
     let (field, direction) = value.split_once(',').unwrap_or((value, "asc"));
     let ascending = match direction.trim().to_ascii_lowercase().as_str() {
         "asc" => true,
         "desc" => false,
         _ => {
-            return Err(ApiError::bad_request(format!(
+            return Err(ErrorReply::bad_request(format!(
                 "Invalid orderBy `{value}`: use `field,asc` or `field,desc`"
             )))
         }
     };
     if field.trim().is_empty() {
-        return Err(ApiError::bad_request(format!(
+        return Err(ErrorReply::bad_request(format!(
             "Invalid orderBy `{value}`: the field is missing"
         )));
     }
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn parses_the_sdk_encoding() {
         let raw = "page=2&fields%5B0%5D=id&fields%5B1%5D=name&filter%5Bname%5D=a%20b&amount=5&orderBy=created_at%2Cdesc";
-        let query = ListQuery::parse(Some(raw), ("name", true)).unwrap();
+        let query = ListParams::parse(Some(raw), ("name", true)).unwrap();
         assert_eq!(query.page, 2);
         assert_eq!(query.amount, 5);
         assert_eq!(
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn refuses_amounts_over_the_cap() {
-        let error = ListQuery::parse(Some("amount=100000"), ("name", true)).unwrap_err();
+        let error = ListParams::parse(Some("amount=100000"), ("name", true)).unwrap_err();
         assert_eq!(
             error.message(),
             format!("Invalid amount `100000`: must be a whole number from 1 to {MAX_PAGE_AMOUNT}")

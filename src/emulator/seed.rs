@@ -2,6 +2,7 @@
 //! demo seed documented in docs/api.md), plus TagoIO's public catalog of networks and
 //! connectors.
 
+use crate::api::Secret;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -12,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::{catalog_object, CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
 use super::model::{Account, Clock, ObjectKind, Profile, State, Token, STATE_FORMAT};
-use crate::api::types::{
-    is_valid_id, Expiry, Id, OtpType, Permission, Redacted, TOKEN_TYPE_ACCOUNT,
-};
+use crate::api::types::{is_valid_id, Expiry, Id, OtpType, Permission, TOKEN_TYPE_ACCOUNT};
 
 /// The demo account's full token for "ACME Production" (what `--api local` uses).
 pub const DEMO_TOKEN: &str = "7d1f0c2e-5b3a-4c8d-9e6f-a0b1c2d3e4f5";
@@ -63,14 +62,14 @@ pub struct SeedAccount {
     #[serde(default)]
     pub id: Option<Id>,
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub name: String,
     #[serde(default)]
     pub two_factor: bool,
     /// The authenticator's shared secret (base32), required when `two_factor` is on with the
     /// authenticator: its RFC 6238 codes are the codes the account accepts.
     #[serde(default)]
-    pub totp_secret: Option<Redacted>,
+    pub totp_secret: Option<Secret>,
     /// The two-factor methods on (default: the authenticator alone).
     #[serde(default)]
     pub otp_types: Vec<OtpType>,
@@ -95,7 +94,7 @@ pub struct SeedProfile {
 pub struct SeedToken {
     pub name: String,
     pub permission: Permission,
-    pub token: Redacted,
+    pub token: Secret,
     #[serde(default)]
     pub expire_time: Option<String>,
 }
@@ -280,7 +279,7 @@ impl Seed {
 fn check_two_factor(account: &SeedAccount) -> Result<(), SeedError> {
     let email = &account.email;
     if let Some(secret) = &account.totp_secret {
-        crate::totp::TotpSecret::parse(secret).map_err(|error| {
+        crate::totp::TotpSecret::parse(secret.expose()).map_err(|error| {
             SeedError::Invalid(format!(
                 "account `{email}`: totp_secret is not usable: {error}"
             ))
@@ -322,7 +321,7 @@ fn add_seed_token(
     profile: &str,
     now: DateTime<Utc>,
 ) -> Result<(), SeedError> {
-    if seed.token.trim().is_empty() || state.tokens.contains_key(seed.token.expose()) {
+    if seed.token.expose().trim().is_empty() || state.tokens.contains_key(seed.token.expose()) {
         return Err(SeedError::Invalid(format!(
             "token `{}` has an empty or repeated value",
             seed.name
@@ -371,7 +370,7 @@ fn add_public_catalog(state: &mut State, now: DateTime<Utc>) {
         Account {
             id: TAGOIO_ACCOUNT_ID.into(),
             email: "integrations@tago.io".into(),
-            password: Redacted::default(),
+            password: Secret::default(),
             name: "TagoIO".into(),
             two_factor: false,
             totp_secret: None,

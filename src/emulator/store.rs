@@ -12,9 +12,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ErrorReply, ReplyResult};
 use super::faults::{Fault, FaultInjector};
-use super::limits::{Plan, RateLimiter};
+use super::limits::{RateLimiter, Tier};
 use super::model::State;
 use super::persist::{Persister, Versioned};
 use super::seed::Seed;
@@ -30,7 +30,7 @@ struct Inner {
     shared: Arc<Mutex<Versioned>>,
     persister: Option<Persister>,
     seed: Seed,
-    plan: Plan,
+    plan: Tier,
     otp_single_use: bool,
     latency: Duration,
     fail_rate: f64,
@@ -45,7 +45,7 @@ pub struct WriteContext<'a> {
     pub state: &'a mut State,
     pub now: DateTime<Utc>,
     pub rng: &'a mut StdRng,
-    pub plan: Plan,
+    pub plan: Tier,
     /// `--otp-single-use`: an authenticator code is accepted once.
     pub otp_single_use: bool,
 }
@@ -63,7 +63,7 @@ impl WriteContext<'_> {
 /// Settings of an [`AppState`] besides its state.
 pub struct StoreSettings {
     pub seed: Seed,
-    pub plan: Plan,
+    pub plan: Tier,
     pub latency: Duration,
     pub fail_rate: f64,
     pub faults: FaultInjector,
@@ -72,10 +72,10 @@ pub struct StoreSettings {
     pub otp_single_use: bool,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> ApiResult<MutexGuard<'_, T>> {
+fn lock<T>(mutex: &Mutex<T>) -> ReplyResult<MutexGuard<'_, T>> {
     mutex
         .lock()
-        .map_err(|_| ApiError::internal("emulator state lock poisoned"))
+        .map_err(|_| ErrorReply::internal("emulator state lock poisoned"))
 }
 
 impl AppState {
@@ -107,7 +107,7 @@ impl AppState {
         }
     }
 
-    pub fn plan(&self) -> Plan {
+    pub fn plan(&self) -> Tier {
         self.inner.plan
     }
 
@@ -118,8 +118,8 @@ impl AppState {
     /// Runs a read-only closure over the state at the emulator's current time.
     pub fn read<T>(
         &self,
-        work: impl FnOnce(&State, DateTime<Utc>) -> ApiResult<T>,
-    ) -> ApiResult<T> {
+        work: impl FnOnce(&State, DateTime<Utc>) -> ReplyResult<T>,
+    ) -> ReplyResult<T> {
         let guard = lock(&self.inner.shared)?;
         let now = guard.state.clock.now();
         work(&guard.state, now)
@@ -129,8 +129,8 @@ impl AppState {
     /// A closure that fails must leave the state untouched (check first, then change).
     pub async fn write<T>(
         &self,
-        work: impl FnOnce(&mut WriteContext<'_>) -> ApiResult<T>,
-    ) -> ApiResult<T> {
+        work: impl FnOnce(&mut WriteContext<'_>) -> ReplyResult<T>,
+    ) -> ReplyResult<T> {
         let (value, version) = {
             let mut guard = lock(&self.inner.shared)?;
             let mut rng = lock(&self.inner.rng)?;
@@ -151,19 +151,19 @@ impl AppState {
             persister
                 .wait_durable(version)
                 .await
-                .map_err(ApiError::internal)?;
+                .map_err(ErrorReply::internal)?;
         }
         Ok(value)
     }
 
     /// Puts the seed's state back (keeping the clock), and clears counts and rate limits.
-    pub async fn reset(&self) -> ApiResult<()> {
+    pub async fn reset(&self) -> ReplyResult<()> {
         let seed = self.inner.seed.clone();
         self.write(|context| {
             let clock = context.state.clock;
             let mut fresh = seed
                 .build(context.now, context.rng)
-                .map_err(|error| ApiError::internal(error.to_string()))?;
+                .map_err(|error| ErrorReply::internal(error.to_string()))?;
             fresh.clock = clock;
             fresh.complete_billing(context.plan, context.now);
             *context.state = fresh;
@@ -197,13 +197,13 @@ impl AppState {
         profile: &str,
         route: &str,
         now: DateTime<Utc>,
-    ) -> ApiResult<()> {
+    ) -> ReplyResult<()> {
         let Some(limit) = self.inner.plan.rate_limit(route) else {
             return Ok(());
         };
         lock(&self.inner.limiter)?
             .hit(profile, route, limit, now)
-            .map_err(ApiError::too_many_requests)
+            .map_err(ErrorReply::too_many_requests)
     }
 
     /// Counts one request for `GET /_emulator/stats`.
@@ -214,7 +214,7 @@ impl AppState {
         }
     }
 
-    pub fn stats(&self) -> ApiResult<RequestStats> {
+    pub fn stats(&self) -> ReplyResult<RequestStats> {
         Ok(lock(&self.inner.stats)?.clone())
     }
 

@@ -15,11 +15,12 @@
 //! route consumes it ([`consume`]) once the call succeeds, so a refused call leaves the state as
 //! it was.
 
+use crate::api::Secret;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use crate::api::types::{OtpType, Redacted};
+use crate::api::types::OtpType;
 use crate::emulator::model::{Account, State};
 use crate::totp::{self, TotpSecret};
 
@@ -30,7 +31,7 @@ pub const SENT_CODE_MINUTES: i64 = 10;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentCode {
     pub otp_type: OtpType,
-    pub code: Redacted,
+    pub code: Secret,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -65,8 +66,8 @@ pub fn check(
         OtpType::Authenticator => {
             let secret = account
                 .totp_secret
-                .as_deref()
-                .and_then(|text| TotpSecret::parse(text).ok())?;
+                .as_ref()
+                .and_then(|text| TotpSecret::parse(text.expose()).ok())?;
             let current = totp::step(now);
             let step = [current.saturating_sub(1), current, current + 1]
                 .into_iter()
@@ -80,7 +81,9 @@ pub fn check(
         OtpType::Sms | OtpType::Email => account
             .sent_codes
             .iter()
-            .find(|sent| sent.otp_type == otp_type && sent.expires_at > now && *sent.code == *pin)
+            .find(|sent| {
+                sent.otp_type == otp_type && sent.expires_at > now && sent.code.expose() == pin
+            })
             .map(|_| CodeUse::Sent(otp_type)),
     }
 }

@@ -143,7 +143,7 @@ fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::SHORT_LIVED_TOKEN_NAME;
+    use crate::access::SHORT_LIVED_TOKEN_NAME;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
+use crate::access::{Access, AccessError};
 use crate::api::{ApiError, ObjectKind, ShareError};
 use crate::config::{Desired, Origin, Profile, TagoId};
-use crate::live::{self, Access, AccessError, FetchError, Id, LiveSnapshot};
+use crate::live::{self, FetchError, Id, LiveSnapshot};
 
 /// Why the account could not be read for an export.
 #[derive(Debug, thiserror::Error)]

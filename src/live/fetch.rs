@@ -14,8 +14,8 @@ use std::future::Future;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 
-use super::access::{Access, AccessError};
 use super::snapshot::*;
+use crate::access::{Access, AccessError};
 use crate::api::{ApiError, Client, ListQuery, ObjectKind, ShareError};
 use crate::config::{Desired, TagoId};
 pub use convert::decode_script;

@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 
-use super::access::Access;
 use super::fetch::{in_slot, reading, FetchError};
 use super::snapshot::{Id, NetworkSeen};
+use crate::access::Access;
 use crate::api::Client;
 use crate::config::{Desired, NetworkTarget};
 

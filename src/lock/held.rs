@@ -11,9 +11,10 @@ use tokio::task::JoinHandle;
 
 use super::{attempt, holder, lease_length, random_pause, Attempt, LockError, Taking};
 use super::{LockSettings, MAX_EMPTY_ATTEMPTS};
+use crate::access::Credentials;
 use crate::api::types::TokenCreateRequest;
 use crate::api::{ApiError, Client, Token};
-use crate::live::{Credentials, Id};
+use crate::live::Id;
 
 /// The lock, held. [`AccountLock::release`] gives it back; dropped without that, it lapses
 /// at the end of its lease.
@@ -205,7 +206,7 @@ impl Shared {
             let kept = entry
                 .tokens
                 .iter()
-                .any(|old| judgement.mine.iter().any(|t| *t.token == *old.expose()));
+                .any(|old| judgement.mine.iter().any(|t| t.token == *old));
             if !kept {
                 let reason = format!(
                     "its token on profile {profile} was removed or lapsed, so another run may \

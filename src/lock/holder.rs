@@ -23,14 +23,15 @@ pub fn token_name(run_id: &str, who: &str) -> String {
 /// Who is applying, for the message another run prints while it waits: the user and host,
 /// and the CI job when there is one. `env` reads a variable (empty counts as unset).
 pub fn who(env: impl Fn(&str) -> Option<String>) -> String {
-    let user = env("USER")
-        .or_else(|| env("USERNAME"))
+    use crate::environment::{CI_JOB_ID, GITHUB_RUN_ID, HOSTNAME, USER, USERNAME};
+    let user = env(USER)
+        .or_else(|| env(USERNAME))
         .unwrap_or_else(|| "someone".to_owned());
-    let host = env("HOSTNAME").unwrap_or_else(|| "unknown host".to_owned());
+    let host = env(HOSTNAME).unwrap_or_else(|| "unknown host".to_owned());
     let mut who = format!("{user}@{host}");
-    if let Some(run) = env("GITHUB_RUN_ID") {
+    if let Some(run) = env(GITHUB_RUN_ID) {
         who.push_str(&format!(" (GitHub run {run})"));
-    } else if let Some(job) = env("CI_JOB_ID") {
+    } else if let Some(job) = env(CI_JOB_ID) {
         who.push_str(&format!(" (GitLab job {job})"));
     }
     // Control characters would let a name rewrite the terminal of whoever reads it.

@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use rand::RngExt;
 
+use crate::access::Credentials;
 use crate::api::types::{Permission, TokenCreateRequest, TokenListItem};
 use crate::api::{ApiError, Client, Token};
-use crate::live::{Credentials, Id};
+use crate::live::Id;
 pub use held::AccountLock;
 use held::Held;
 pub use holder::{Holder, LOCK_TOKEN_PREFIX};
@@ -124,27 +125,18 @@ enum Attempt {
 }
 
 /// Takes the lock of the account that `client`'s token belongs to, waiting as `settings`
-/// say. `waiting` is called once, with the holders, when the run starts to wait.
+/// say; `who` names this run to others ([`holder::who`]). `waiting` is called once, with the
+/// holders, when the run starts to wait.
 pub async fn acquire(
     client: &Client,
     credentials: &Credentials,
     settings: LockSettings,
+    who: &str,
     mut waiting: impl FnMut(&[Holder]),
 ) -> Result<AccountLock, LockError> {
     let run_id = format!("{:016x}", rand::rng().random::<u64>());
-    // Shells set HOSTNAME without exporting it; /etc/hostname names the machine then.
-    let env = |name: &str| {
-        let value = std::env::var(name).ok().filter(|v| !v.is_empty());
-        match (value, name) {
-            (None, "HOSTNAME") => std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|host| host.trim().to_owned())
-                .filter(|host| !host.is_empty()),
-            (value, _) => value,
-        }
-    };
     let request = TokenCreateRequest {
-        name: holder::token_name(&run_id, &holder::who(env)),
+        name: holder::token_name(&run_id, who),
         permission: Permission::Read,
         // Set at each sending: the lease ends at an instant ([`leased`]).
         expire_time: None,
@@ -297,7 +289,7 @@ async fn attempt(taking: &Taking<'_>, profile: &str) -> Result<Attempt, LockErro
         })
         .await;
     let made = match created {
-        Ok(made) => Some(Token::new(made.token)),
+        Ok(made) => Some(made.token),
         Err(error) if error.is_not_found() => return Ok(Attempt::Empty),
         // It may exist: the list below finds it by this run's name.
         Err(error) if error.answer_lost() => None,

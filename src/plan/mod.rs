@@ -26,7 +26,10 @@ pub use operation::{
     Action, AllocationEntry, FieldChange, NetworkRef, Notice, ObjectRef, Operation, OperationKind,
     Plan, ProfileRef, PublicationStatus, Summary, TokenStamp, ACCOUNT, FORMAT_VERSION,
 };
-pub use saved::{restrict, stale_operations, SavedPlan, Split, SAVED_FORMAT_VERSION};
+pub use saved::{
+    check_saved, differences, restrict, stale_operations, Difference, SavedPlan, SavedPlanError,
+    Split, SAVED_FORMAT_VERSION,
+};
 pub use tokens::add_period;
 pub use touched::touched;
 pub use union::union;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::operation::{Operation, OperationKind, Plan};
+use super::operation::{Operation, OperationKind, Plan, FORMAT_VERSION};
 use crate::config::Desired;
 
 /// Version of the saved-plan file format.
@@ -51,6 +51,81 @@ pub fn stale_operations<'a>(saved: &'a Plan, fresh: &Plan) -> Vec<&'a Operation>
             })
         })
         .collect()
+}
+
+/// How a fresh plan differs from a saved one, operation by operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Difference<'p> {
+    /// Saved, and called for now with other field changes.
+    Changed(&'p Operation),
+    /// Saved, and no longer called for.
+    Gone(&'p Operation),
+    /// Called for now, and not in the saved plan.
+    New(&'p Operation),
+}
+
+/// Every difference between the `saved` plan and a `fresh` one: none when the saved plan may
+/// be applied as it was reviewed.
+pub fn differences<'p>(saved: &'p Plan, fresh: &'p Plan) -> Vec<Difference<'p>> {
+    let gone = stale_operations(saved, fresh);
+    let new = stale_operations(fresh, saved);
+    // The same operation with other field changes is one difference, not two.
+    let same = |a: &Operation, b: &Operation| a.kind == b.kind && a.profile == b.profile;
+    let mut differences: Vec<Difference<'p>> = gone
+        .iter()
+        .map(|&operation| {
+            if new.iter().any(|now| same(now, operation)) {
+                Difference::Changed(operation)
+            } else {
+                Difference::Gone(operation)
+            }
+        })
+        .collect();
+    differences.extend(
+        new.iter()
+            .filter(|now| !gone.iter().any(|op| same(op, now)))
+            .map(|&operation| Difference::New(operation)),
+    );
+    differences
+}
+
+/// Why a saved plan's file cannot be applied, whatever TagoIO holds now.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedPlanError {
+    #[error(
+        "is a saved plan of format {saved} (plan format {plan}); this tagoform applies format \
+         {SAVED_FORMAT_VERSION} (plan format {FORMAT_VERSION}) only: plan again with it; \
+         nothing was changed"
+    )]
+    Format { saved: u32, plan: u32 },
+    #[error(
+        "holds a configuration that is not valid, so it was not made by `tagoform plan --out`; \
+         nothing was changed:\n  {}",
+        .0.join("\n  ")
+    )]
+    InvalidConfiguration(Vec<String>),
+}
+
+/// Checks what a saved plan's file holds: this version's formats, and a configuration as
+/// valid as YAML would have to be (the file is anyone's to edit).
+pub fn check_saved(saved: &SavedPlan) -> Result<(), SavedPlanError> {
+    if saved.saved_format_version != SAVED_FORMAT_VERSION
+        || saved.plan.format_version != FORMAT_VERSION
+    {
+        return Err(SavedPlanError::Format {
+            saved: saved.saved_format_version,
+            plan: saved.plan.format_version,
+        });
+    }
+    let errors: Vec<String> = crate::config::check_model(&saved.desired)
+        .into_iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| crate::text::visible(&diagnostic.message).into_owned())
+        .collect();
+    if !errors.is_empty() {
+        return Err(SavedPlanError::InvalidConfiguration(errors));
+    }
+    Ok(())
 }
 
 /// Keeps the operations about the given keys (profiles, networks, connectors, share

@@ -14,7 +14,7 @@ use tagoform::api::types::{
 use tagoform::api::{
     BoxFuture, Client, Clock, ListQuery, ManualClock, ObjectKind, RateBudgets, RetryPolicy, Token,
 };
-use tagoform::emulator::{start, EmulatorConfig, Plan, RunningEmulator, DEMO_TOKEN};
+use tagoform::emulator::{start, EmulatorConfig, RunningEmulator, Tier, DEMO_TOKEN};
 
 const DEMO_EMAIL: &str = "demo@tagoform.local";
 const DEMO_PASSWORD: &str = "demo-password";
@@ -51,7 +51,7 @@ impl Clock for EmulatorClock {
     }
 }
 
-async fn emulator(plan: Plan) -> RunningEmulator {
+async fn emulator(plan: Tier) -> RunningEmulator {
     let running = start(EmulatorConfig {
         plan,
         rng_seed: Some(7),
@@ -101,7 +101,7 @@ fn count(running: &RunningEmulator, route: &str) -> u64 {
 
 #[tokio::test]
 async fn every_endpoint_round_trips() {
-    let running = emulator(Plan::Unlimited).await;
+    let running = emulator(Tier::Unlimited).await;
     let (client, _) = client(&running);
 
     let login = client
@@ -167,10 +167,7 @@ async fn every_endpoint_round_trips() {
     assert!(tokens
         .iter()
         .any(|item| item.token == created.token && item.permission == Permission::Read));
-    client
-        .token_delete(&profile, &Token::new(created.token.clone()))
-        .await
-        .unwrap();
+    client.token_delete(&profile, &created.token).await.unwrap();
     assert!(!client
         .tokens_list(&profile)
         .await
@@ -280,7 +277,7 @@ async fn every_endpoint_round_trips() {
 
 #[tokio::test]
 async fn a_list_costs_exactly_its_pages() {
-    let running = emulator(Plan::Unlimited).await;
+    let running = emulator(Tier::Unlimited).await;
     let (client, _) = client(&running);
     for index in 0..5 {
         client
@@ -312,7 +309,7 @@ async fn a_list_costs_exactly_its_pages() {
 
 #[tokio::test]
 async fn a_rate_limit_is_waited_out_with_the_emulators_retry_after() {
-    let running = emulator(Plan::Free).await;
+    let running = emulator(Tier::Free).await;
     let (client, clock) = client(&running);
     for _ in 0..61 {
         client.team_list(DEMO_PROFILE).await.unwrap();
@@ -324,7 +321,7 @@ async fn a_rate_limit_is_waited_out_with_the_emulators_retry_after() {
 
 #[tokio::test]
 async fn pacing_under_the_plan_limits_avoids_429() {
-    let running = emulator(Plan::Free).await;
+    let running = emulator(Tier::Free).await;
     let local = ManualClock::shared();
     let clock = EmulatorClock {
         local: local.clone(),
@@ -332,7 +329,7 @@ async fn pacing_under_the_plan_limits_avoids_429() {
         http: reqwest::Client::new(),
     };
     let budgets = RateBudgets::from_fn(|method, template| {
-        Plan::Free.rate_limit(&format!("{method} {template}"))
+        Tier::Free.rate_limit(&format!("{method} {template}"))
     });
     let client = Client::builder(running.url())
         .token(Token::new(DEMO_TOKEN))

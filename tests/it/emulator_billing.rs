@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 use tagoform::emulator::seed::DEMO_STAGING_PROFILE_ID;
-use tagoform::emulator::Plan;
+use tagoform::emulator::Tier;
 
 use super::support::emulator::*;
 
@@ -91,7 +91,7 @@ async fn the_first_profile_holds_the_account_limits_and_later_ones_nothing() {
 
 #[tokio::test]
 async fn plan_flag_sets_the_subscription_plan_and_limits() {
-    let api = Api::with_plan(Plan::Free).await;
+    let api = Api::with_plan(Tier::Free).await;
     let subscription = subscription(&api, DEMO).await;
     assert_eq!(subscription["plan"], json!("free"));
     assert_eq!(subscription["account"], json!("6500a1b2c3d4e5f601234500"));
@@ -274,7 +274,7 @@ async fn subscription_edits_one_part_at_a_time() {
 
 #[tokio::test]
 async fn the_free_plan_buys_no_addons_and_changes_no_limits() {
-    let api = Api::with_plan(Plan::Free).await;
+    let api = Api::with_plan(Tier::Free).await;
     let post = |body: Value| api.post("/account/subscription", DEMO, body);
     post(json!({"addons": {"mobile": [ACME]}}))
         .await

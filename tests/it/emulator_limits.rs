@@ -4,13 +4,13 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tagoform::emulator::Plan;
+use tagoform::emulator::Tier;
 
 use super::support::emulator::*;
 
 #[tokio::test]
 async fn rate_limits_apply_per_profile_and_route_until_the_next_minute() {
-    let api = Api::with_plan(Plan::Free).await;
+    let api = Api::with_plan(Tier::Free).await;
     api.freeze("2026-03-01T12:45:09Z").await;
     // POST /profile: 60 a minute on Free. The account is already at its profile limit, so
     // each request is refused, but each one still counts.
@@ -48,7 +48,7 @@ async fn rate_limits_apply_per_profile_and_route_until_the_next_minute() {
 
 #[tokio::test]
 async fn resource_limits_name_the_limit() {
-    let api = Api::with_plan(Plan::Free).await;
+    let api = Api::with_plan(Tier::Free).await;
     api.post("/profile", DEMO, json!({"name": "third"}))
         .await
         .assert_error(
@@ -89,7 +89,7 @@ async fn resource_limits_name_the_limit() {
 
 #[tokio::test]
 async fn starter_allows_one_team_member_and_expired_invitations_do_not_count() {
-    let api = Api::with_plan(Plan::Starter).await;
+    let api = Api::with_plan(Tier::Starter).await;
     let team = format!("/profile/{ACME}/team");
     api.invite(DEMO, ACME, "alice@acme.example").await;
     api.post(&team, DEMO, json!({"email": "bob@acme.example"}))

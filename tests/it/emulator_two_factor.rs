@@ -6,7 +6,7 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tagoform::emulator::{EmulatorConfig, Plan, Seed};
+use tagoform::emulator::{EmulatorConfig, Seed, Tier};
 
 use super::emulator_auth::{CAROL_SECRET, TWO_FACTOR_SEED};
 use super::support::emulator::*;
@@ -14,7 +14,7 @@ use super::support::emulator::*;
 const EMAIL: &str = "carol@globex.example";
 const PASSWORD: &str = "carol-password";
 
-async fn api(seed: &str, plan: Plan, single_use: bool) -> Api {
+async fn api(seed: &str, plan: Tier, single_use: bool) -> Api {
     let seed: Seed = yaml_serde::from_str(seed).unwrap();
     let api = Api::with(EmulatorConfig {
         seed,
@@ -36,7 +36,7 @@ async fn login(api: &Api, otp_type: &str, code: &str) -> Answer {
 
 #[tokio::test]
 async fn authenticator_codes_are_the_secret_s_for_this_step_and_one_either_side() {
-    let api = api(TWO_FACTOR_SEED, Plan::Unlimited, false).await;
+    let api = api(TWO_FACTOR_SEED, Tier::Unlimited, false).await;
     for steps in [-1, 0, 1] {
         let code = api.code(CAROL_SECRET, steps).await;
         login(&api, "authenticator", &code).await.result();
@@ -59,7 +59,7 @@ async fn authenticator_codes_are_the_secret_s_for_this_step_and_one_either_side(
 
 #[tokio::test]
 async fn with_otp_single_use_a_code_and_every_earlier_one_are_refused_once_used() {
-    let api = api(TWO_FACTOR_SEED, Plan::Unlimited, true).await;
+    let api = api(TWO_FACTOR_SEED, Tier::Unlimited, true).await;
     let (now, next) = (
         api.code(CAROL_SECRET, 0).await,
         api.code(CAROL_SECRET, 1).await,
@@ -109,7 +109,7 @@ async fn sent(api: &Api, otp_type: &str) -> String {
 
 #[tokio::test]
 async fn sms_and_email_codes_are_sent_first_used_once_and_lapse() {
-    let api = api(&sms_seed(), Plan::Starter, false).await;
+    let api = api(&sms_seed(), Tier::Starter, false).await;
     // None sent yet: no code works.
     login(&api, "sms", "000000")
         .await
@@ -137,14 +137,14 @@ async fn sms_and_email_codes_are_sent_first_used_once_and_lapse() {
 
 #[tokio::test]
 async fn sms_and_email_codes_exist_only_on_the_starter_and_scale_plans() {
-    let api = api(&sms_seed(), Plan::Free, false).await;
+    let api = api(&sms_seed(), Tier::Free, false).await;
     for otp_type in ["sms", "email"] {
         send(&api, otp_type).await.assert_error(
             400,
             "Codes by SMS or e-mail are available only on the Starter and Scale plans",
         );
     }
-    let api = self::api(&sms_seed(), Plan::Scale, false).await;
+    let api = self::api(&sms_seed(), Tier::Scale, false).await;
     send(&api, "email").await.result();
 }
 

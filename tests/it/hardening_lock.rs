@@ -38,7 +38,7 @@ async fn hold_with_client(world: &World) -> (AccountLock, Client) {
         ..LockSettings::default()
     };
     let client = client(world);
-    let held = lock::acquire(&client, &demo_credentials(), settings, |_| {})
+    let held = lock::acquire(&client, &demo_credentials(), settings, "tester@ci", |_| {})
         .await
         .unwrap();
     (held, client)

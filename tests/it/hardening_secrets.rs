@@ -408,13 +408,13 @@ fn printed_as<T: serde::de::DeserializeOwned + std::fmt::Debug>(
 /// `Debug` of every type that holds a secret.
 #[test]
 fn debug_never_prints_a_secret() {
+    use tagoform::access::{Access, Credentials, SecondFactor};
     use tagoform::api::types::{
         LoginRequest, ProfileDeleteRequest, ProfileTokenRequest, ProfileTokenResponse,
         TokenCreateRequest, TokenCreateResponse, TokenListItem,
     };
     use tagoform::api::{ApiSettings, Client, Endpoint, Secret, Token};
     use tagoform::apply::{CreatedToken, Report};
-    use tagoform::live::{Access, Credentials, SecondFactor};
     use tagoform::totp::TotpSecret;
 
     let secret = "Zz-debug-5ecret-91";

@@ -20,10 +20,11 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use tagoform::access::{Access, Credentials};
 use tagoform::api::{Client, Secret, Token};
 use tagoform::config::{self, Desired};
 use tagoform::emulator::{self, EmulatorConfig, RunningEmulator};
-use tagoform::live::{self, Access, Credentials};
+use tagoform::live;
 use tagoform::{apply, plan};
 
 use generate::Size;

@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use generate::Size;
 use phases::{Bench, Phase};
-use tagoform::emulator::Plan;
+use tagoform::emulator::Tier;
 
 #[test]
 fn every_phase_makes_exactly_the_minimum_requests() {
@@ -44,7 +44,7 @@ fn every_phase_makes_exactly_the_minimum_requests() {
     let (desired, config) = phases::load(folder.path(), &size).unwrap();
     assert_eq!(desired.profiles.len(), 3);
     assert_eq!(desired.connectors.len(), 6);
-    let bench = Bench::new(size, (desired, 0.0), Plan::Scale, Duration::ZERO, 4)
+    let bench = Bench::new(size, (desired, 0.0), Tier::Scale, Duration::ZERO, 4)
         .unwrap()
         .with_binary(env!("CARGO_BIN_EXE_tagoform").into(), config);
     // (phase, minimum, changes, checks): apply from empty is 1 profile list + per profile

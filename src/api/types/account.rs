@@ -1,19 +1,20 @@
 //! Account sign-in: the login route and the route that hands out a profile token from the
 //! account's credentials. Kept together because both carry a password and an optional PIN.
 
+use crate::api::Secret;
 use serde::{Deserialize, Serialize};
 
 use super::profile::ProfileListItem;
-use super::scalars::{Id, OtpType, Permission, Redacted};
+use super::scalars::{Id, OtpType, Permission};
 
 /// `POST /account/login` body.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub otp_type: Option<OtpType>,
-    pub pin_code: Option<Redacted>,
+    pub pin_code: Option<Secret>,
 }
 
 /// `POST /account/login` result: the account and the profiles it can open.
@@ -34,19 +35,19 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileTokenRequest {
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub profile_id: Id,
     pub name: String,
     pub expire_time: Option<String>,
     pub otp_type: Option<OtpType>,
-    pub pin_code: Option<Redacted>,
+    pub pin_code: Option<Secret>,
 }
 
 /// `POST /account/profile/token` result as tagoform reads it: the token, the one key both
 /// the SDK (`{token}`) and the spec (`{created_by, name, permission, profile, token}`) name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileTokenResponse {
-    pub token: Redacted,
+    pub token: Secret,
 }
 
 /// `POST /account/profile/token` result as the spec gives it (`specs/tagoio-api.yaml`
@@ -58,7 +59,7 @@ pub struct ProfileTokenCreated {
     pub name: String,
     pub permission: Permission,
     pub profile: Id,
-    pub token: Redacted,
+    pub token: Secret,
 }
 
 /// `POST /account/login/otp` body: asks TagoIO to send a two-factor code by SMS or e-mail
@@ -66,6 +67,6 @@ pub struct ProfileTokenCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginOtpRequest {
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub otp_type: OtpType,
 }

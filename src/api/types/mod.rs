@@ -40,9 +40,7 @@ pub use profile::{
     ProfileCreateRequest, ProfileCreateResponse, ProfileDeleteRequest, ProfileDetails,
     ProfileEditRequest, ProfileInfo, ProfileListItem, TeamInviteRequest, TeamMember,
 };
-pub use scalars::{
-    is_valid_id, wire_instant, Expiry, Id, ListedExpiry, OtpType, Permission, Redacted, REDACTED,
-};
+pub use scalars::{is_valid_id, wire_instant, Expiry, Id, ListedExpiry, OtpType, Permission};
 pub use token::{
     TokenCreateRequest, TokenCreateResponse, TokenListItem, TOKEN_TYPE_ACCOUNT, TOKEN_TYPE_LOGIN,
 };

@@ -1,10 +1,11 @@
 //! Profiles and their team: listing, creating, editing and deleting a profile, and the
 //! members (or pending invitations) of its team.
 
+use crate::api::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{Id, Redacted};
+use super::scalars::Id;
 
 /// One item of `GET /profile` (and of the login answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,8 +55,8 @@ pub struct ProfileEditRequest {
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileDeleteRequest {
-    pub password: Redacted,
-    pub pin_code: Option<Redacted>,
+    pub password: Secret,
+    pub pin_code: Option<Secret>,
 }
 
 /// `GET /profile/{id}` result. Billing details TagoIO adds are kept raw.

@@ -10,9 +10,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A TagoIO object id: 24 lowercase hexadecimal characters.
 pub type Id = String;
 
-/// What `Debug` prints in place of a secret.
-pub const REDACTED: &str = "<redacted>";
-
 /// Whether `value` has the shape of a TagoIO id (24 lowercase hex characters).
 pub fn is_valid_id(value: &str) -> bool {
     value.len() == 24
@@ -141,51 +138,4 @@ pub enum OtpType {
     Sms,
     Email,
     Authenticator,
-}
-
-/// A secret in a request or an answer (a password, a PIN, a token value): on the wire the
-/// value itself, in `Debug` only [`REDACTED`]. A type holding one derives `Debug` and cannot
-/// print it by mistake. (Unlike [`crate::api::Secret`], the value is kept exactly as given:
-/// a password may begin or end with a space.)
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Redacted(pub String);
-
-impl Redacted {
-    /// The value itself, for the one place that must use it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
-    }
-}
-
-impl std::ops::Deref for Redacted {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<Redacted> for String {
-    fn from(value: Redacted) -> Self {
-        value.0
-    }
-}
-
-impl From<String> for Redacted {
-    fn from(value: String) -> Self {
-        Redacted(value)
-    }
-}
-
-impl From<&str> for Redacted {
-    fn from(value: &str) -> Self {
-        Redacted(value.to_owned())
-    }
 }

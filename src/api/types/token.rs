@@ -1,10 +1,11 @@
 //! A profile's account tokens: the list item, the create request and the one answer that
 //! carries a full token value. Every type here holds a secret, so each `Debug` is by hand.
 
+use crate::api::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{Expiry, ListedExpiry, OtpType, Permission, Redacted};
+use super::scalars::{Expiry, ListedExpiry, OtpType, Permission};
 
 /// The `type` TagoIO gives a token created through the token routes.
 pub const TOKEN_TYPE_ACCOUNT: &str = "account";
@@ -17,7 +18,7 @@ pub const TOKEN_TYPE_LOGIN: &str = "login";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenListItem {
     pub name: String,
-    pub token: Redacted,
+    pub token: Secret,
     pub permission: Permission,
     pub expire_time: ListedExpiry,
     #[serde(rename = "type")]
@@ -36,15 +37,15 @@ pub struct TokenCreateRequest {
     pub permission: Permission,
     pub expire_time: Option<String>,
     pub email: String,
-    pub password: Redacted,
+    pub password: Secret,
     pub otp_type: Option<OtpType>,
-    pub pin_code: Option<Redacted>,
+    pub pin_code: Option<Secret>,
 }
 
 /// `POST /profile/{id}/token` result: the only time the full value is handed out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenCreateResponse {
-    pub token: Redacted,
+    pub token: Secret,
     pub expire_date: Expiry,
     pub permission: Permission,
 }

@@ -1,9 +1,9 @@
 //! Profiles and their teams: account routes, taken with the account token (a profile's team
-//! with the token [`crate::live::Access::team`] picks).
+//! with the token [`crate::access::Access::team`] picks).
 
 use super::{create_or_find, gone_is_done, there_is_done, ExecuteError, Executor};
+use crate::access::Credentials;
 use crate::api::types::{ProfileDeleteRequest, ProfileEditRequest};
-use crate::live::Credentials;
 use crate::plan::{Operation, ProfileRef};
 
 impl Executor<'_> {

@@ -32,7 +32,7 @@ impl Executor<'_> {
         // same instant): never delete the value just made.
         let old_ones: Vec<&TokenListItem> = live
             .iter()
-            .filter(|t| *t.token != *new.expose() && is_stamped(t, name, replaces))
+            .filter(|t| t.token != new && is_stamped(t, name, replaces))
             .collect();
         self.delete_tokens(&id, name, &old_ones).await
     }
@@ -64,14 +64,14 @@ impl Executor<'_> {
     ) -> Result<(), ExecuteError> {
         let mut in_use = false;
         for old in old_ones {
-            if self.access.authenticates_with(&old.token) {
+            if self.access.authenticates_with(old.token.expose()) {
                 in_use = true;
                 continue;
             }
             gone_is_done(
                 self.access
                     .account()
-                    .token_delete(profile_id, &Token::new(old.token.clone()))
+                    .token_delete(profile_id, &old.token)
                     .await,
             )?;
         }
@@ -134,7 +134,7 @@ impl Executor<'_> {
         };
         let before = account.tokens_list(profile_id).await?;
         let token = match create().await {
-            Ok(created) => Secret::new(created.token),
+            Ok(created) => created.token,
             Err(error) if error.answer_lost() => {
                 let after = account.tokens_list(profile_id).await?;
                 let new = after.into_iter().find(|t| {
@@ -144,8 +144,8 @@ impl Executor<'_> {
                         && !is_stamped(t, name, replaces)
                 });
                 match new {
-                    Some(found) => Secret::new(found.token),
-                    None => Secret::new(create().await?.token),
+                    Some(found) => found.token,
+                    None => create().await?.token,
                 }
             }
             Err(error) => return Err(error.into()),
@@ -163,13 +163,13 @@ impl Executor<'_> {
             .collect();
         same.sort_by(|a, b| (a.created_at, &a.token).cmp(&(b.created_at, &b.token)));
         let (token, ours) = match same.first() {
-            Some(earliest) if *earliest.token != *token.expose() => {
+            Some(earliest) if earliest.token != token => {
                 gone_is_done(
                     account
                         .token_delete(profile_id, &Token::new(token.expose()))
                         .await,
                 )?;
-                (Secret::new(earliest.token.clone()), false)
+                (earliest.token.clone(), false)
             }
             _ => (token, true),
         };

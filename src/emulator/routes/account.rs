@@ -2,6 +2,7 @@
 //! account's email and password instead of a token. Also the credential check that token
 //! creation and profile deletion share.
 
+use crate::api::Secret;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -10,8 +11,8 @@ use crate::api::types::{
     ApiSuccess, LoginOtpRequest, LoginRequest, LoginResponse, OtpType, Permission, ProfileListItem,
     ProfileTokenCreated, ProfileTokenRequest, TOKEN_TYPE_LOGIN,
 };
-use crate::emulator::billing::BillingPlan;
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::billing::SubscriptionPlan;
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::expiry::parse_expire_time;
 use crate::emulator::model::{Account, State, Token};
 use crate::emulator::store::AppState;
@@ -47,13 +48,13 @@ impl<'a> SecondFactor<'a> {
 /// itself JSON, `{"otp_enabled": [...], "otp_autosend": "..."}`, which TagoIO's own tools
 /// parse to learn which codes they may ask for (tagoio-cli `src/commands/login.ts`). The
 /// status is *unverified*.
-fn otp_required(account: &Account) -> ApiError {
+fn otp_required(account: &Account) -> ErrorReply {
     let enabled = account.otp_types();
     let message = serde_json::json!({
         "otp_enabled": enabled,
         "otp_autosend": enabled.first().copied().unwrap_or(OtpType::Authenticator),
     });
-    ApiError::bad_request(message.to_string())
+    ErrorReply::bad_request(message.to_string())
 }
 
 /// An account whose credentials held, and what its code uses up: the route passes `code` to
@@ -70,7 +71,7 @@ pub fn verify_in<'a>(
     (email, password): (&str, &str),
     second: SecondFactor<'_>,
     status: axum::http::StatusCode,
-) -> ApiResult<Verified<'a>> {
+) -> ReplyResult<Verified<'a>> {
     verify_credentials(
         context.state,
         email,
@@ -90,11 +91,11 @@ pub fn verify_credentials<'a>(
     second: SecondFactor<'_>,
     status: axum::http::StatusCode,
     when: CodeCheck,
-) -> ApiResult<Verified<'a>> {
+) -> ReplyResult<Verified<'a>> {
     let account = state
         .account_by_email(email)
-        .filter(|account| !account.password.is_empty() && *account.password == *password)
-        .ok_or_else(|| ApiError::credentials(status, "Invalid email or password"))?;
+        .filter(|account| !account.password.is_empty() && account.password.expose() == password)
+        .ok_or_else(|| ErrorReply::credentials(status, "Invalid email or password"))?;
     if !account.two_factor {
         return Ok(Verified {
             account,
@@ -107,7 +108,7 @@ pub fn verify_credentials<'a>(
     if second.needs_otp_type {
         // *Unverified* wording; the rule (both fields) is sdk-js `Authenticator`.
         let Some(otp_type) = second.otp_type else {
-            return Err(ApiError::bad_request(
+            return Err(ErrorReply::bad_request(
                 "otp_type is required with pin_code: sms, email or authenticator",
             ));
         };
@@ -123,7 +124,7 @@ pub fn verify_credentials<'a>(
     let code = kinds
         .into_iter()
         .find_map(|kind| two_factor::check(account, kind, pin, when.now, when.single_use))
-        .ok_or_else(|| ApiError::credentials(status, "Invalid pin_code"))?;
+        .ok_or_else(|| ErrorReply::credentials(status, "Invalid pin_code"))?;
     Ok(Verified { account, code })
 }
 
@@ -134,7 +135,7 @@ pub fn verify_credentials<'a>(
 pub async fn login_otp(
     state: axum::extract::State<AppState>,
     Body(request): Body<LoginOtpRequest>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     state
         .write(|context| {
             let account = context
@@ -142,21 +143,24 @@ pub async fn login_otp(
                 .account_by_email(&request.email)
                 .filter(|a| !a.password.is_empty() && a.password == request.password)
                 .ok_or_else(|| {
-                    ApiError::credentials(StatusCode::UNAUTHORIZED, "Invalid email or password")
+                    ErrorReply::credentials(StatusCode::UNAUTHORIZED, "Invalid email or password")
                 })?;
             if !account.two_factor || !account.otp_types().contains(&request.otp_type) {
-                return Err(ApiError::bad_request(
+                return Err(ErrorReply::bad_request(
                     "This two-factor method is not enabled on this account",
                 ));
             }
             if request.otp_type == OtpType::Authenticator {
-                return Err(ApiError::bad_request(
+                return Err(ErrorReply::bad_request(
                     "An authenticator code is not sent: read it in the authenticator app",
                 ));
             }
             let plan = account.subscription.as_ref().map(|s| s.plan);
-            if !matches!(plan, Some(BillingPlan::Starter | BillingPlan::Scale)) {
-                return Err(ApiError::bad_request(
+            if !matches!(
+                plan,
+                Some(SubscriptionPlan::Starter | SubscriptionPlan::Scale)
+            ) {
+                return Err(ErrorReply::bad_request(
                     "Codes by SMS or e-mail are available only on the Starter and Scale plans",
                 ));
             }
@@ -189,13 +193,16 @@ pub fn profiles_of(state: &State, account: &str) -> Vec<ProfileListItem> {
 pub async fn login(
     state: axum::extract::State<AppState>,
     Body(request): Body<LoginRequest>,
-) -> ApiResult<Json<ApiSuccess<LoginResponse>>> {
+) -> ReplyResult<Json<ApiSuccess<LoginResponse>>> {
     let response = state
         .write(|context| {
             let verified = verify_in(
                 context,
-                (&request.email, &request.password),
-                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
+                (&request.email, request.password.expose()),
+                SecondFactor::authenticator(
+                    request.pin_code.as_ref().map(Secret::expose),
+                    request.otp_type,
+                ),
                 axum::http::StatusCode::UNAUTHORIZED,
             )?;
             let account = verified.account;
@@ -218,15 +225,18 @@ pub async fn login(
 pub async fn profile_token(
     state: axum::extract::State<AppState>,
     Body(request): Body<ProfileTokenRequest>,
-) -> ApiResult<Json<ApiSuccess<ProfileTokenCreated>>> {
+) -> ReplyResult<Json<ApiSuccess<ProfileTokenCreated>>> {
     check_id(&request.profile_id, "profile")?;
     let name = require_name(&request.name, "Token")?;
     let response = state
         .write(|context| {
             let verified = verify_in(
                 context,
-                (&request.email, &request.password),
-                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
+                (&request.email, request.password.expose()),
+                SecondFactor::authenticator(
+                    request.pin_code.as_ref().map(Secret::expose),
+                    request.otp_type,
+                ),
                 axum::http::StatusCode::UNAUTHORIZED,
             )?;
             let (account, code) = (verified.account.id.clone(), verified.code);
@@ -235,14 +245,14 @@ pub async fn profile_token(
                 .profiles
                 .get(&request.profile_id)
                 .filter(|profile| context.state.can_open_profile(&account, profile))
-                .ok_or_else(|| ApiError::not_found("Profile not found"))?;
+                .ok_or_else(|| ErrorReply::not_found("Profile not found"))?;
             let profile = profile.id.clone();
             let expire_text = request
                 .expire_time
                 .as_deref()
                 .unwrap_or(LOGIN_TOKEN_DEFAULT_EXPIRY);
             let expire =
-                parse_expire_time(expire_text, context.now).map_err(ApiError::bad_request)?;
+                parse_expire_time(expire_text, context.now).map_err(ErrorReply::bad_request)?;
             let value = context.state.new_token_value(context.rng);
             two_factor::consume(context.state, &account, code);
             let answer = ProfileTokenCreated {

@@ -14,7 +14,7 @@ use super::{ok, Auth};
 use crate::api::types::ApiSuccess;
 use crate::billing::AddOn;
 use crate::emulator::billing::{current_cycle, ScheduledRemoval};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::model::timestamp;
 use crate::emulator::store::AppState;
 
@@ -29,7 +29,7 @@ pub async fn remove_addon(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, addon)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let addon = AddOn::from_key(&addon).ok_or_else(|| unknown_addon(&addon))?;
     state
         .write(|context| {
@@ -46,7 +46,7 @@ pub async fn remove_addon(
                 .get_mut(&auth.account)
                 .and_then(|account| account.subscription.as_mut())
             else {
-                return Err(ApiError::internal("the account has no subscription"));
+                return Err(ErrorReply::internal("the account has no subscription"));
             };
             subscription.settle(now);
             let has = subscription.has_addon(addon, &id, now);
@@ -66,7 +66,7 @@ pub async fn remove_addon(
 /// `DELETE /profile/{id}/team` and `DELETE /profile/{id}/token`: those words are routes of
 /// their own (without DELETE), so they are answered as the add-on route answers any word that
 /// is not an add-on.
-pub async fn not_an_addon(_auth: Auth, uri: Uri) -> ApiError {
+pub async fn not_an_addon(_auth: Auth, uri: Uri) -> ErrorReply {
     let word = uri
         .path()
         .trim_end_matches('/')
@@ -84,11 +84,11 @@ pub async fn not_an_addon(_auth: Auth, uri: Uri) -> ApiError {
 pub async fn schedule(
     State(state): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<ApiSuccess<Value>>> {
+) -> ReplyResult<Json<ApiSuccess<Value>>> {
     let answer = state.read(|data, now| {
         let subscription = data
             .subscription(&auth.account)
-            .ok_or_else(|| ApiError::internal("the account has no subscription"))?;
+            .ok_or_else(|| ErrorReply::internal("the account has no subscription"))?;
         let release_at = subscription
             .removals
             .iter()

@@ -5,6 +5,7 @@
 //! the invitee's notification, as on TagoIO. They need no token, are not counted, and never
 //! get injected faults.
 
+use crate::api::Secret;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,11 +14,10 @@ use serde::Serialize;
 
 use super::{ok, Body};
 use crate::api::types::{
-    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, Id, OtpType, Redacted,
-    RequestStats,
+    AdvanceClockRequest, ApiSuccess, ClockInfo, FreezeClockRequest, Id, OtpType, RequestStats,
 };
 use crate::emulator::catalog::{self, CatalogMerge};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::model::Clock;
 use crate::emulator::store::AppState;
 
@@ -38,13 +38,13 @@ pub fn routes() -> Router<AppState> {
 struct SentMessage {
     email: String,
     otp_type: OtpType,
-    code: Redacted,
+    code: Secret,
     expires_at: chrono::DateTime<Utc>,
 }
 
 /// The codes `POST /account/login/otp` "sent" and that are not used yet: what the person
 /// would read on their phone or in their mailbox.
-async fn outbox(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<Vec<SentMessage>>>> {
+async fn outbox(State(state): State<AppState>) -> ReplyResult<Json<ApiSuccess<Vec<SentMessage>>>> {
     let messages = state.read(|data, _| {
         Ok(data
             .accounts
@@ -71,19 +71,19 @@ struct MergedEntry {
 async fn merge_catalog(
     State(state): State<AppState>,
     Body(request): Body<CatalogMerge>,
-) -> ApiResult<Json<ApiSuccess<MergedEntry>>> {
+) -> ReplyResult<Json<ApiSuccess<MergedEntry>>> {
     let id = state
         .write(|context| catalog::merge(context.state, &request, context.now))
         .await?;
     Ok(ok(MergedEntry { id }))
 }
 
-async fn reset(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<String>>> {
+async fn reset(State(state): State<AppState>) -> ReplyResult<Json<ApiSuccess<String>>> {
     state.reset().await?;
     Ok(ok("Emulator reset to its seed".to_string()))
 }
 
-async fn stats(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<RequestStats>>> {
+async fn stats(State(state): State<AppState>) -> ReplyResult<Json<ApiSuccess<RequestStats>>> {
     Ok(ok(state.stats()?))
 }
 
@@ -94,14 +94,14 @@ fn clock_info(clock: &Clock) -> ClockInfo {
     }
 }
 
-async fn clock(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<ClockInfo>>> {
+async fn clock(State(state): State<AppState>) -> ReplyResult<Json<ApiSuccess<ClockInfo>>> {
     Ok(ok(state.read(|data, _| Ok(clock_info(&data.clock)))?))
 }
 
 async fn change_clock(
     state: &AppState,
     change: impl FnOnce(&mut Clock),
-) -> ApiResult<Json<ApiSuccess<ClockInfo>>> {
+) -> ReplyResult<Json<ApiSuccess<ClockInfo>>> {
     let info = state
         .write(|context| {
             change(&mut context.state.clock);
@@ -114,9 +114,9 @@ async fn change_clock(
 async fn advance_clock(
     State(state): State<AppState>,
     Body(request): Body<AdvanceClockRequest>,
-) -> ApiResult<Json<ApiSuccess<ClockInfo>>> {
+) -> ReplyResult<Json<ApiSuccess<ClockInfo>>> {
     if request.seconds.unsigned_abs() > 100 * 365 * 24 * 3600 {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "seconds must be within a hundred years",
         ));
     }
@@ -132,7 +132,7 @@ async fn advance_clock(
 async fn freeze_clock(
     State(state): State<AppState>,
     Body(request): Body<FreezeClockRequest>,
-) -> ApiResult<Json<ApiSuccess<ClockInfo>>> {
+) -> ReplyResult<Json<ApiSuccess<ClockInfo>>> {
     change_clock(&state, |clock| {
         let at = request.at.unwrap_or_else(|| clock.now());
         clock.offset_seconds = (at - Utc::now()).num_seconds();
@@ -141,7 +141,7 @@ async fn freeze_clock(
     .await
 }
 
-async fn unfreeze_clock(State(state): State<AppState>) -> ApiResult<Json<ApiSuccess<ClockInfo>>> {
+async fn unfreeze_clock(State(state): State<AppState>) -> ReplyResult<Json<ApiSuccess<ClockInfo>>> {
     change_clock(&state, |clock| {
         if let Some(at) = clock.frozen_at.take() {
             clock.offset_seconds = (at - Utc::now()).num_seconds();

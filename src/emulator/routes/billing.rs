@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value};
 use super::{ok, shorten, Auth, Body};
 use crate::api::types::{ApiSuccess, Id};
 use crate::billing::{AddOn, Service};
-use crate::emulator::billing::{current_cycle, BillingPlan, Subscription};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::billing::{current_cycle, Subscription, SubscriptionPlan};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::limits::{addon_price, plan_price, service_tiers};
 use crate::emulator::model::{timestamp, State as Data};
 use crate::emulator::store::AppState;
@@ -26,16 +26,16 @@ pub const ALLOCATION_UPDATED: &str = "Profile resource allocation Successfully U
 /// `POST /account/subscription`'s answer (*unverified*).
 pub const SUBSCRIPTION_UPDATED: &str = "Subscription Successfully Updated";
 
-fn subscription_of<'a>(data: &'a Data, account: &str) -> ApiResult<&'a Subscription> {
+fn subscription_of<'a>(data: &'a Data, account: &str) -> ReplyResult<&'a Subscription> {
     data.subscription(account)
-        .ok_or_else(|| ApiError::internal("the account has no subscription"))
+        .ok_or_else(|| ErrorReply::internal("the account has no subscription"))
 }
 
 /// `GET /account/allocation`: one item per profile the account owns, in id order.
 pub async fn allocation(
     State(state): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
+) -> ReplyResult<Json<ApiSuccess<Vec<Value>>>> {
     let items = state.read(|data, now| {
         Ok(data
             .owned_profiles(&auth.account)
@@ -63,35 +63,35 @@ pub async fn edit_allocation(
     State(state): State<AppState>,
     auth: Auth,
     Body(body): Body<Value>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let Value::Array(items) = body else {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid request body: expected an array of {profile, <service>: amount}",
         ));
     };
     let changes = items
         .iter()
         .map(parse_allocation_item)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ReplyResult<Vec<_>>>()?;
     state
         .write(|context| {
             let data = &*context.state;
             let owned = data.owned_profiles(&auth.account);
             if owned.len() < 2 {
-                return Err(ApiError::bad_request(
+                return Err(ErrorReply::bad_request(
                     "The account has only one profile: there is nothing to allocate",
                 ));
             }
             let mut seen = BTreeSet::new();
             for (profile, _) in &changes {
                 if !owned.contains(profile) {
-                    return Err(ApiError::bad_request(format!(
+                    return Err(ErrorReply::bad_request(format!(
                         "Profile `{}` is not one of the account's profiles",
                         shorten(profile)
                     )));
                 }
                 if !seen.insert(profile.clone()) {
-                    return Err(ApiError::bad_request(format!(
+                    return Err(ErrorReply::bad_request(format!(
                         "Profile `{profile}` appears more than once in the allocation"
                     )));
                 }
@@ -115,7 +115,7 @@ pub async fn edit_allocation(
                     .fold(0u64, u64::saturating_add);
                 let limit = subscription.limit(service);
                 if sum > limit {
-                    return Err(ApiError::bad_request(format!(
+                    return Err(ErrorReply::bad_request(format!(
                         "The allocation of `{service}` exceeds the account's limit: {sum} over all \
                          profiles, limit {limit}"
                     )));
@@ -138,16 +138,16 @@ pub async fn edit_allocation(
 }
 
 /// One item of an allocation body: its profile and the amounts it sets.
-fn parse_allocation_item(item: &Value) -> ApiResult<(Id, BTreeMap<Service, u64>)> {
+fn parse_allocation_item(item: &Value) -> ReplyResult<(Id, BTreeMap<Service, u64>)> {
     let Value::Object(fields) = item else {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid request body: each allocation item is an object {profile, <service>: amount}",
         ));
     };
     let profile = match fields.get("profile") {
         Some(Value::String(id)) => id.clone(),
         _ => {
-            return Err(ApiError::bad_request(
+            return Err(ErrorReply::bad_request(
                 "Each allocation item needs a `profile` id",
             ))
         }
@@ -158,7 +158,7 @@ fn parse_allocation_item(item: &Value) -> ApiResult<(Id, BTreeMap<Service, u64>)
             continue;
         }
         let Some(service) = Service::from_key(key) else {
-            return Err(ApiError::bad_request(format!(
+            return Err(ErrorReply::bad_request(format!(
                 "Unknown key `{}` in the allocation of profile `{}`: use `profile` and the \
                  services {}",
                 shorten(key),
@@ -167,7 +167,7 @@ fn parse_allocation_item(item: &Value) -> ApiResult<(Id, BTreeMap<Service, u64>)
             )));
         };
         let amount = whole_number(value).ok_or_else(|| {
-            ApiError::bad_request(format!(
+            ErrorReply::bad_request(format!(
                 "Invalid amount of `{service}` for profile `{}`: must be a whole number, 0 or more",
                 shorten(&profile)
             ))
@@ -199,7 +199,7 @@ fn service_names() -> String {
 pub async fn subscription(
     State(state): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<ApiSuccess<Value>>> {
+) -> ReplyResult<Json<ApiSuccess<Value>>> {
     let answer = state.read(|data, now| {
         let subscription = subscription_of(data, &auth.account)?;
         let (start, end) = current_cycle(now);
@@ -270,13 +270,13 @@ pub async fn edit_subscription(
     State(state): State<AppState>,
     auth: Auth,
     Body(request): Body<EditSubscription>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let given = [&request.plan, &request.services, &request.addons]
         .iter()
         .filter(|part| part.is_some())
         .count();
     if given != 1 {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Send exactly one of `plan`, `services` and `addons`",
         ));
     }
@@ -286,12 +286,12 @@ pub async fn edit_subscription(
             let mut subscription = subscription_of(data, &auth.account)?.clone();
             subscription.settle(context.now);
             if let Some(plan) = &request.plan {
-                subscription.plan =
-                    plan.as_str()
-                        .and_then(BillingPlan::from_key)
-                        .ok_or_else(|| {
-                            ApiError::bad_request("Invalid plan: use free, starter or scale")
-                        })?;
+                subscription.plan = plan
+                    .as_str()
+                    .and_then(SubscriptionPlan::from_key)
+                    .ok_or_else(|| {
+                        ErrorReply::bad_request("Invalid plan: use free, starter or scale")
+                    })?;
             }
             if let Some(services) = &request.services {
                 edit_limits(data, &auth.account, &mut subscription, services)?;
@@ -314,33 +314,33 @@ fn edit_limits(
     account: &str,
     subscription: &mut Subscription,
     services: &Value,
-) -> ApiResult<()> {
+) -> ReplyResult<()> {
     let Value::Object(services) = services else {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid `services`: expected {<service>: {limit}}",
         ));
     };
-    if subscription.plan == BillingPlan::Free {
-        return Err(ApiError::bad_request(
+    if subscription.plan == SubscriptionPlan::Free {
+        return Err(ErrorReply::bad_request(
             "Service limits cannot be changed on the Free plan",
         ));
     }
     for (key, value) in services {
         let service = Service::from_key(key).ok_or_else(|| {
-            ApiError::bad_request(format!(
+            ErrorReply::bad_request(format!(
                 "Unknown service `{}`: use {}",
                 shorten(key),
                 service_names()
             ))
         })?;
         let limit = value.get("limit").and_then(whole_number).ok_or_else(|| {
-            ApiError::bad_request(format!(
+            ErrorReply::bad_request(format!(
                 "Invalid limit of `{service}`: expected {{limit}} with a whole number, 0 or more"
             ))
         })?;
         let allocated = data.allocated(account, service);
         if limit < allocated {
-            return Err(ApiError::bad_request(format!(
+            return Err(ErrorReply::bad_request(format!(
                 "The limit of `{service}` cannot be {limit}: {allocated} is allocated to the \
                  account's profiles"
             )));
@@ -356,17 +356,18 @@ fn edit_addons(
     account: &str,
     subscription: &mut Subscription,
     addons: &Value,
-) -> ApiResult<()> {
+) -> ReplyResult<()> {
     let Value::Object(addons) = addons else {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid `addons`: expected {<addon>: [profile ids]}",
         ));
     };
     let owned = data.owned_profiles(account);
     for (key, value) in addons {
         let addon = AddOn::from_key(key).ok_or_else(|| unknown_addon(key))?;
-        let invalid =
-            || ApiError::bad_request(format!("Invalid `{addon}`: expected a list of profile ids"));
+        let invalid = || {
+            ErrorReply::bad_request(format!("Invalid `{addon}`: expected a list of profile ids"))
+        };
         let Value::Array(values) = value else {
             return Err(invalid());
         };
@@ -374,7 +375,7 @@ fn edit_addons(
         for value in values {
             let id = value.as_str().ok_or_else(invalid)?;
             if !owned.iter().any(|owned| owned == id) {
-                return Err(ApiError::bad_request(format!(
+                return Err(ErrorReply::bad_request(format!(
                     "Profile `{}` is not one of the account's profiles",
                     shorten(id)
                 )));
@@ -389,8 +390,8 @@ fn edit_addons(
                 .get(&addon)
                 .is_some_and(|has| has.contains(id))
         });
-        if adds && subscription.plan == BillingPlan::Free {
-            return Err(ApiError::bad_request(
+        if adds && subscription.plan == SubscriptionPlan::Free {
+            return Err(ErrorReply::bad_request(
                 "Add-ons cannot be purchased on the Free plan",
             ));
         }
@@ -402,17 +403,17 @@ fn edit_addons(
     Ok(())
 }
 
-pub(super) fn unknown_addon(key: &str) -> ApiError {
-    ApiError::bad_request(format!(
+pub(super) fn unknown_addon(key: &str) -> ErrorReply {
+    ErrorReply::bad_request(format!(
         "Unknown add-on `{}`: use custom_dns or mobile",
         shorten(key)
     ))
 }
 
 /// `GET /pricing` (sdk-js `BillingPrices`); every figure is an *unverified* placeholder.
-pub async fn pricing(_auth: Auth) -> ApiResult<Json<ApiSuccess<Value>>> {
+pub async fn pricing(_auth: Auth) -> ReplyResult<Json<ApiSuccess<Value>>> {
     let mut answer = Map::new();
-    let plans: Vec<Value> = BillingPlan::ALL
+    let plans: Vec<Value> = SubscriptionPlan::ALL
         .into_iter()
         .map(|plan| json!({"name": plan, "price": plan_price(plan)}))
         .collect();

@@ -13,10 +13,10 @@ use crate::api::types::{
     ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
     NetworkCreateResponse,
 };
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::limits::Resource;
 use crate::emulator::model::{Integration, ObjectKind, State as Data};
-use crate::emulator::query::{self, ListQuery};
+use crate::emulator::query::{self, ListParams};
 use crate::emulator::store::AppState;
 
 /// Fields a list answers with when the query names none (as the SDK's default).
@@ -29,7 +29,7 @@ pub fn visible<'a>(
     kind: ObjectKind,
     profile: &str,
     id: &str,
-) -> ApiResult<&'a Integration> {
+) -> ReplyResult<&'a Integration> {
     check_id(id, kind.as_str())?;
     data.integrations
         .get(id)
@@ -37,7 +37,7 @@ pub fn visible<'a>(
         .filter(|object| {
             object.profile == profile || object.public || object.shares.contains_key(profile)
         })
-        .ok_or_else(|| ApiError::not_found(format!("{} not found", kind.title())))
+        .ok_or_else(|| ErrorReply::not_found(format!("{} not found", kind.title())))
 }
 
 /// The object if the caller's profile owns it; 403 when it is only shared with it or public.
@@ -47,7 +47,7 @@ pub fn owned<'a>(
     profile: &str,
     id: &str,
     verb: &str,
-) -> ApiResult<&'a Integration> {
+) -> ReplyResult<&'a Integration> {
     let object = visible(data, kind, profile, id)?;
     if object.profile != profile {
         let (adjective, noun) = if object.shares.contains_key(profile) {
@@ -55,7 +55,7 @@ pub fn owned<'a>(
         } else {
             ("Public", "public but owned by")
         };
-        return Err(ApiError::forbidden(format!(
+        return Err(ErrorReply::forbidden(format!(
             "{adjective} {}s cannot be {verb}: this {} is {noun} another profile",
             kind.as_str(),
             kind.as_str()
@@ -79,8 +79,8 @@ pub async fn list(
     Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
-    let mut query = ListQuery::parse(raw.as_deref(), ("name", true))?;
+) -> ReplyResult<Json<ApiSuccess<Vec<Value>>>> {
+    let mut query = ListParams::parse(raw.as_deref(), ("name", true))?;
     let owner = query.filter.remove("profile");
     let without_catalog = query.filter.remove("public").is_some();
     let profile = auth.profile.as_str();
@@ -103,7 +103,7 @@ pub async fn info(
     auth: Auth,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ApiSuccess<Value>>> {
+) -> ReplyResult<Json<ApiSuccess<Value>>> {
     let wanted = query::fields(raw.as_deref()).unwrap_or_default();
     let object = state.read(|data, _| Ok(visible(data, kind, &auth.profile, &id)?.to_json()))?;
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
@@ -115,7 +115,7 @@ pub async fn create(
     Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Body(body): Body<Value>,
-) -> ApiResult<Json<ApiSuccess<Value>>> {
+) -> ReplyResult<Json<ApiSuccess<Value>>> {
     let fields = typed_fields(kind, body)?;
     let name = fields
         .get("name")
@@ -138,7 +138,7 @@ pub async fn create(
                 Resource::CustomConnector
             };
             if let Some(message) = context.plan.check_resource(resource, existing) {
-                return Err(ApiError::bad_request(message));
+                return Err(ErrorReply::bad_request(message));
             }
             let id = context.state.new_id(context.rng, context.now);
             let object = Integration {
@@ -160,9 +160,9 @@ pub async fn create(
         ObjectKind::Network => serde_json::to_value(NetworkCreateResponse { network: id }),
         ObjectKind::Connector => serde_json::to_value(ConnectorCreateResponse { connector: id }),
     };
-    Ok(ok(
-        result.map_err(|error| ApiError::internal(error.to_string()))?
-    ))
+    Ok(ok(result.map_err(|error| {
+        ErrorReply::internal(error.to_string())
+    })?))
 }
 
 pub async fn edit(
@@ -171,7 +171,7 @@ pub async fn edit(
     auth: Auth,
     Path(id): Path<String>,
     Body(body): Body<Value>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let fields = typed_fields(kind, body)?;
     if let Some(name) = fields.get("name") {
         require_name(name.as_str().unwrap_or_default(), kind.title())?;
@@ -197,7 +197,7 @@ pub async fn remove(
     Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     state
         .write(|context| {
             owned(context.state, kind, &auth.profile, &id, "deleted")?;
@@ -209,7 +209,7 @@ pub async fn remove(
                 .map(|o| format!("`{}`", o.id))
                 .collect();
             if !users.is_empty() {
-                return Err(ApiError::conflict(format!(
+                return Err(ErrorReply::conflict(format!(
                     "Network is used by connector(s) {}: remove it from them first",
                     users.join(", ")
                 )));
@@ -225,13 +225,13 @@ pub async fn remove(
 /// `public` cannot be set (an object becomes public only through TagoIO's review of a pull
 /// request to `tago-io/decoders`; *unverified* wording of the refusal),
 /// and a decoder must be base64, as TagoIO stores it.
-fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> {
+fn typed_fields(kind: ObjectKind, body: Value) -> ReplyResult<Map<String, Value>> {
     let invalid = |error: serde_json::Error| invalid_body(&error);
     let typed = match kind {
         ObjectKind::Network => {
             let info: NetworkCreateInfo = serde_json::from_value(body).map_err(invalid)?;
             if info.public == Some(true) {
-                return Err(ApiError::bad_request(
+                return Err(ErrorReply::bad_request(
                     "A network becomes public only through TagoIO's review of a pull request to tago-io/decoders",
                 ));
             }
@@ -245,7 +245,7 @@ fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> 
         ),
     };
     let Ok(Value::Object(fields)) = typed else {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid request body: expected a JSON object",
         ));
     };
@@ -254,7 +254,7 @@ fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> 
             .decode(decoder)
             .is_err()
         {
-            return Err(ApiError::bad_request(
+            return Err(ErrorReply::bad_request(
                 "payload_decoder must be base64-encoded",
             ));
         }
@@ -265,13 +265,13 @@ fn typed_fields(kind: ObjectKind, body: Value) -> ApiResult<Map<String, Value>> 
 /// Rule 5: at least one network, each public, owned by the connector's profile or shared
 /// with it (TagoIO API changelog v8.12.2: "Fixed an issue related to creating a connector
 /// using a shared network").
-fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiResult<()> {
+fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ReplyResult<()> {
     let ids: Vec<&str> = match networks {
         Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
     if ids.is_empty() {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "A connector needs at least one network",
         ));
     }
@@ -286,7 +286,7 @@ fn check_networks(data: &Data, profile: &str, networks: Option<&Value>) -> ApiRe
                 if network.public
                     || network.profile == profile
                     || network.shares.contains_key(profile) => {}
-            _ => return Err(ApiError::bad_request(format!("Network `{id}` not found"))),
+            _ => return Err(ErrorReply::bad_request(format!("Network `{id}` not found"))),
         }
     }
     Ok(())

@@ -23,7 +23,7 @@ use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ErrorReply, ReplyResult};
 use super::faults::{self, Fault};
 use super::model::ObjectKind;
 use super::store::AppState;
@@ -137,7 +137,7 @@ pub fn app(state: AppState) -> Router {
         .merge(integration_routes(ObjectKind::Connector));
     router
         .merge(admin::routes())
-        .fallback(|| async { ApiError::not_found("Route not found") })
+        .fallback(|| async { ErrorReply::not_found("Route not found") })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -225,7 +225,7 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     let fault = state.roll_fault();
     if state.roll_failure() || fault == Fault::Unavailable {
         tokio::time::sleep(latency).await;
-        return ApiError::unavailable().into_response();
+        return ErrorReply::unavailable().into_response();
     }
     if fault == Fault::Throttle {
         tokio::time::sleep(latency).await;
@@ -260,9 +260,9 @@ pub struct Auth {
 }
 
 impl FromRequestParts<AppState> for Auth {
-    type Rejection = ApiError;
+    type Rejection = ErrorReply;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ReplyResult<Self> {
         let value = parts
             .headers
             .get("token")
@@ -270,15 +270,15 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|value| !value.is_empty())
             .ok_or_else(|| {
-                ApiError::unauthorized("Authorization denied: no token in the `token` header")
+                ErrorReply::unauthorized("Authorization denied: no token in the `token` header")
             })?;
         let (auth, now) = state.read(|data, now| {
             let token = data
                 .tokens
                 .get(value)
-                .ok_or_else(|| ApiError::unauthorized("Authorization denied: invalid token"))?;
+                .ok_or_else(|| ErrorReply::unauthorized("Authorization denied: invalid token"))?;
             if token.is_expired(now) {
-                return Err(ApiError::unauthorized(
+                return Err(ErrorReply::unauthorized(
                     "Authorization denied: token expired",
                 ));
             }
@@ -301,7 +301,7 @@ impl FromRequestParts<AppState> for Auth {
 
 /// `read` only reads; `write` creates and updates, and neither reads nor deletes ("Write
 /// only – create and update", docs `profiles/account-token.md`); `deny` does nothing.
-fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
+fn check_permission(permission: Permission, method: &Method) -> ReplyResult<()> {
     let allowed = match permission {
         Permission::Full => true,
         Permission::Write => *method != Method::DELETE && *method != Method::GET,
@@ -312,7 +312,7 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
         return Ok(());
     }
     if permission == Permission::Deny {
-        return Err(ApiError::forbidden(
+        return Err(ErrorReply::forbidden(
             "Authorization denied: a deny token cannot be used",
         ));
     }
@@ -321,7 +321,7 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
         Method::GET => "read",
         _ => "write",
     };
-    Err(ApiError::forbidden(format!(
+    Err(ErrorReply::forbidden(format!(
         "Authorization denied: a {permission} token cannot {action}"
     )))
 }
@@ -330,12 +330,12 @@ fn check_permission(permission: Permission, method: &Method) -> ApiResult<()> {
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
+    type Rejection = ErrorReply;
 
-    async fn from_request(request: Request, state: &S) -> ApiResult<Self> {
+    async fn from_request(request: Request, state: &S) -> ReplyResult<Self> {
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|error| ApiError::bad_request(format!("Invalid request body: {error}")))?;
+            .map_err(|error| ErrorReply::bad_request(format!("Invalid request body: {error}")))?;
         let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
@@ -348,10 +348,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// A 400 for a body that does not decode, without serde's line and column.
-pub fn invalid_body(error: &serde_json::Error) -> ApiError {
+pub fn invalid_body(error: &serde_json::Error) -> ErrorReply {
     let text = error.to_string();
     let text = text.split(" at line ").next().unwrap_or_default();
-    ApiError::bad_request(format!("Invalid request body: {text}"))
+    ErrorReply::bad_request(format!("Invalid request body: {text}"))
 }
 
 /// `{"status": true, "result": value}`.
@@ -360,11 +360,11 @@ pub fn ok<T: Serialize>(value: T) -> Json<ApiSuccess<T>> {
 }
 
 /// Refuses a path segment that is not a TagoIO id before anything looks it up.
-pub fn check_id(value: &str, what: &str) -> ApiResult<()> {
+pub fn check_id(value: &str, what: &str) -> ReplyResult<()> {
     if is_valid_id(value) {
         Ok(())
     } else {
-        Err(ApiError::bad_request(format!(
+        Err(ErrorReply::bad_request(format!(
             "Invalid {what} id `{}`",
             shorten(value)
         )))
@@ -377,10 +377,10 @@ pub fn shorten(value: &str) -> String {
 }
 
 /// A name that must not be blank.
-pub fn require_name(name: &str, what: &str) -> ApiResult<String> {
+pub fn require_name(name: &str, what: &str) -> ReplyResult<String> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err(ApiError::bad_request(format!("{what} name is required")));
+        return Err(ErrorReply::bad_request(format!("{what} name is required")));
     }
     Ok(trimmed.to_string())
 }

@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::{ok, Auth};
 use crate::api::types::{ApiSuccess, NotificationButton, NotificationInfo, NotificationTrigger};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::model::{timestamp, Notification};
-use crate::emulator::query::ListQuery;
+use crate::emulator::query::ListParams;
 use crate::emulator::store::AppState;
 
 /// The SDK defines no default fields for this list: every field is answered.
@@ -45,8 +45,8 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ApiSuccess<Vec<Value>>>> {
-    let query = ListQuery::parse(raw.as_deref(), ("created_at", false))?;
+) -> ReplyResult<Json<ApiSuccess<Vec<Value>>>> {
+    let query = ListParams::parse(raw.as_deref(), ("created_at", false))?;
     let items = state.read(|data, _| {
         let mine = data
             .notifications
@@ -72,7 +72,7 @@ pub async fn press(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, button_id)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     super::check_id(&id, "notification")?;
     state
         .write(|context| {
@@ -81,20 +81,20 @@ pub async fn press(
                 .notifications
                 .get(&id)
                 .filter(|n| n.account == auth.account)
-                .ok_or_else(|| ApiError::not_found("Notification not found"))?;
+                .ok_or_else(|| ErrorReply::not_found("Notification not found"))?;
             let button = notification
                 .buttons
                 .iter()
                 .find(|b| b.id == button_id)
-                .ok_or_else(|| ApiError::not_found("Notification button not found"))?;
+                .ok_or_else(|| ErrorReply::not_found("Notification button not found"))?;
             if !notification.buttons_enabled {
-                return Err(ApiError::bad_request(
+                return Err(ErrorReply::bad_request(
                     "This notification's buttons were already used",
                 ));
             }
             let accept = button.share_profile == "accept";
             let Some((profile_id, sent_at)) = notification.invitation.clone() else {
-                return Err(ApiError::bad_request("This button does nothing"));
+                return Err(ErrorReply::bad_request("This button does nothing"));
             };
             let now = context.now;
             let profile = context.state.profiles.get_mut(&profile_id);
@@ -107,7 +107,7 @@ pub async fn press(
                     live.then_some(profile)
                 })
                 .ok_or_else(|| {
-                    ApiError::bad_request(
+                    ErrorReply::bad_request(
                         "This invitation is no longer valid: it expired, was revoked or was sent again",
                     )
                 })?;

@@ -2,6 +2,7 @@
 //! A new profile holds nothing of the account's service limits unless it is the account's
 //! only one; a deleted one leaves its add-ons.
 
+use crate::api::Secret;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -14,26 +15,31 @@ use crate::api::types::{
 };
 use crate::billing::AddOn;
 use crate::emulator::billing::Allocation;
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::limits::Resource;
 use crate::emulator::model::{Profile, State as Data};
 use crate::emulator::seed::new_profile;
 use crate::emulator::store::AppState;
 
 /// The profile `id` if `account` can open it (owner or accepted member), else 404.
-pub fn openable<'a>(data: &'a Data, account: &str, id: &str) -> ApiResult<&'a Profile> {
+pub fn openable<'a>(data: &'a Data, account: &str, id: &str) -> ReplyResult<&'a Profile> {
     check_id(id, "profile")?;
     data.profiles
         .get(id)
         .filter(|profile| data.can_open_profile(account, profile))
-        .ok_or_else(|| ApiError::not_found("Profile not found"))
+        .ok_or_else(|| ErrorReply::not_found("Profile not found"))
 }
 
 /// The profile `id` if `account` owns it: 404 when not visible, 403 `message` otherwise.
-pub fn owned<'a>(data: &'a Data, account: &str, id: &str, message: &str) -> ApiResult<&'a Profile> {
+pub fn owned<'a>(
+    data: &'a Data,
+    account: &str,
+    id: &str,
+    message: &str,
+) -> ReplyResult<&'a Profile> {
     let profile = openable(data, account, id)?;
     if profile.account != account {
-        return Err(ApiError::forbidden(message));
+        return Err(ErrorReply::forbidden(message));
     }
     Ok(profile)
 }
@@ -41,7 +47,7 @@ pub fn owned<'a>(data: &'a Data, account: &str, id: &str, message: &str) -> ApiR
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<ApiSuccess<Vec<ProfileListItem>>>> {
+) -> ReplyResult<Json<ApiSuccess<Vec<ProfileListItem>>>> {
     Ok(ok(
         state.read(|data, _| Ok(profiles_of(data, &auth.account)))?
     ))
@@ -51,7 +57,7 @@ pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
     Body(request): Body<ProfileCreateRequest>,
-) -> ApiResult<Json<ApiSuccess<ProfileCreateResponse>>> {
+) -> ReplyResult<Json<ApiSuccess<ProfileCreateResponse>>> {
     let name = require_name(&request.name, "Profile")?;
     let id = state
         .write(|context| {
@@ -62,7 +68,7 @@ pub async fn create(
                 .filter(|p| p.account == auth.account)
                 .count();
             if let Some(message) = context.plan.check_resource(Resource::Profile, existing) {
-                return Err(ApiError::bad_request(message));
+                return Err(ErrorReply::bad_request(message));
             }
             let id = context.state.new_id(context.rng, context.now);
             let mut profile = new_profile(&id, &auth.account, &name, context.now);
@@ -82,7 +88,7 @@ pub async fn info(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ApiSuccess<ProfileInfo>>> {
+) -> ReplyResult<Json<ApiSuccess<ProfileInfo>>> {
     // TagoIO accepts `current` for the token's own profile.
     let id = if id == "current" {
         auth.profile.clone()
@@ -127,7 +133,7 @@ pub async fn edit(
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<ProfileEditRequest>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let name = request
         .name
         .as_deref()
@@ -164,7 +170,7 @@ pub async fn remove(
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<ProfileDeleteRequest>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     state
         .write(|context| {
             owned(
@@ -183,9 +189,9 @@ pub async fn remove(
             let code = verify_credentials(
                 context.state,
                 &email,
-                &request.password,
+                request.password.expose(),
                 SecondFactor {
-                    pin_code: request.pin_code.as_deref(),
+                    pin_code: request.pin_code.as_ref().map(Secret::expose),
                     otp_type: None,
                     needs_otp_type: false,
                 },

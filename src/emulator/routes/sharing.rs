@@ -10,7 +10,7 @@ use axum::{Extension, Json};
 use super::integration::owned;
 use super::{check_id, ok, Auth, Body};
 use crate::api::types::{ApiSuccess, ShareItem, ShareRequest};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::model::ObjectKind;
 use crate::emulator::store::AppState;
 
@@ -19,7 +19,7 @@ pub async fn list(
     Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ApiSuccess<Vec<ShareItem>>>> {
+) -> ReplyResult<Json<ApiSuccess<Vec<ShareItem>>>> {
     let items = state.read(|data, _| {
         let object = owned(data, kind, &auth.profile, &id, "shared further")?;
         let mut items: Vec<ShareItem> = object
@@ -50,25 +50,25 @@ pub async fn share(
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<ShareRequest>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let recipient = request.profile_id.trim().to_string();
     check_id(&recipient, "profile")?;
     state
         .write(|context| {
             let object = owned(context.state, kind, &auth.profile, &id, "shared further")?;
             if recipient == object.profile {
-                return Err(ApiError::bad_request(format!(
+                return Err(ErrorReply::bad_request(format!(
                     "A {} cannot be shared with the profile that owns it",
                     kind.as_str()
                 )));
             }
             if !context.state.profiles.contains_key(&recipient) {
-                return Err(ApiError::not_found(format!(
+                return Err(ErrorReply::not_found(format!(
                     "Profile `{recipient}` not found"
                 )));
             }
             if object.shares.contains_key(&recipient) {
-                return Err(ApiError::conflict(format!(
+                return Err(ErrorReply::conflict(format!(
                     "{} is already shared with profile `{recipient}`",
                     kind.title()
                 )));
@@ -85,13 +85,13 @@ pub async fn unshare(
     Extension(kind): Extension<ObjectKind>,
     auth: Auth,
     Path((id, recipient)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     check_id(&recipient, "profile")?;
     state
         .write(|context| {
             let object = owned(context.state, kind, &auth.profile, &id, "modified")?;
             if !object.shares.contains_key(&recipient) {
-                return Err(ApiError::not_found(format!(
+                return Err(ErrorReply::not_found(format!(
                     "{} is not shared with profile `{recipient}`",
                     kind.title()
                 )));

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::profiles::{openable, owned};
 use super::{check_id, ok, shorten, Auth, Body};
 use crate::api::types::{ApiSuccess, TeamInviteRequest, TeamMember};
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::limits::Resource;
 use crate::emulator::model::{Membership, Notification, NotificationButton};
 use crate::emulator::store::AppState;
@@ -22,7 +22,7 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ApiSuccess<Vec<TeamMember>>>> {
+) -> ReplyResult<Json<ApiSuccess<Vec<TeamMember>>>> {
     let members = state.read(|data, _| {
         let profile = openable(data, &auth.account, &id)?;
         let mut members: Vec<TeamMember> = profile
@@ -54,32 +54,32 @@ pub async fn invite(
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<TeamInviteRequest>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     let email = request.email.trim().to_string();
     state
         .write(|context| {
             let profile = owned(context.state, &auth.account, &id, OWNER_ONLY)?;
             let invitee = context.state.account_by_email(&email).ok_or_else(|| {
-                ApiError::bad_request(format!(
+                ErrorReply::bad_request(format!(
                     "No TagoIO account uses the email `{}`: invitations can only be sent to existing accounts",
                     shorten(&email)
                 ))
             })?;
             if invitee.id == profile.account {
-                return Err(ApiError::bad_request("The profile's owner cannot be invited to its own team"));
+                return Err(ErrorReply::bad_request("The profile's owner cannot be invited to its own team"));
             }
             let invitee = invitee.id.clone();
             if let Some(membership) = profile.team.get(&invitee) {
                 if membership.active {
-                    return Err(ApiError::conflict(format!("`{email}` is already a member of this profile's team")));
+                    return Err(ErrorReply::conflict(format!("`{email}` is already a member of this profile's team")));
                 }
                 if membership.is_live(context.now) {
-                    return Err(ApiError::conflict(format!("`{email}` already has a pending invitation to this profile")));
+                    return Err(ErrorReply::conflict(format!("`{email}` already has a pending invitation to this profile")));
                 }
             }
             let live = profile.team.iter().filter(|(account, m)| **account != invitee && m.is_live(context.now)).count();
             if let Some(message) = context.plan.check_resource(Resource::TeamMember, live) {
-                return Err(ApiError::bad_request(message));
+                return Err(ErrorReply::bad_request(message));
             }
             let membership = Membership {
                 active: false,
@@ -110,13 +110,13 @@ pub async fn remove(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, account_id)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     check_id(&account_id, "account")?;
     state
         .write(|context| {
             let profile = owned(context.state, &auth.account, &id, OWNER_ONLY)?;
             if !profile.team.contains_key(&account_id) {
-                return Err(ApiError::not_found(format!(
+                return Err(ErrorReply::not_found(format!(
                     "No team member or invitation for account `{account_id}`"
                 )));
             }

@@ -1,6 +1,7 @@
 //! A profile's account tokens. Creating one needs the account's password (and pin when
 //! two-factor is on); its value is answered in full, once, on creation.
 
+use crate::api::Secret;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -12,10 +13,10 @@ use crate::api::types::{
     ApiSuccess, Expiry, Permission, TokenCreateRequest, TokenCreateResponse, TokenListItem,
     TOKEN_TYPE_ACCOUNT,
 };
-use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::expiry::parse_expire_time;
 use crate::emulator::model::Token;
-use crate::emulator::query::ListQuery;
+use crate::emulator::query::ListParams;
 use crate::emulator::store::AppState;
 
 /// Fields a token list answers with when the query names none (as the SDK's default).
@@ -26,8 +27,8 @@ pub async fn list(
     auth: Auth,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ApiSuccess<Vec<serde_json::Value>>>> {
-    let query = ListQuery::parse(raw.as_deref(), ("created_at", false))?;
+) -> ReplyResult<Json<ApiSuccess<Vec<serde_json::Value>>>> {
+    let query = ListParams::parse(raw.as_deref(), ("created_at", false))?;
     let items = state.read(|data, _| {
         let profile = openable(data, &auth.account, &id)?;
         let items = data
@@ -62,10 +63,10 @@ pub async fn create(
     auth: Auth,
     Path(id): Path<String>,
     Body(request): Body<TokenCreateRequest>,
-) -> ApiResult<Json<ApiSuccess<TokenCreateResponse>>> {
+) -> ReplyResult<Json<ApiSuccess<TokenCreateResponse>>> {
     let name = require_name(&request.name, "Token")?;
     if request.permission == Permission::Deny {
-        return Err(ApiError::bad_request(
+        return Err(ErrorReply::bad_request(
             "Invalid permission `deny`: use full, write or read",
         ));
     }
@@ -74,20 +75,23 @@ pub async fn create(
             let profile = openable(context.state, &auth.account, &id)?.id.clone();
             let verified = verify_in(
                 context,
-                (&request.email, &request.password),
-                SecondFactor::authenticator(request.pin_code.as_deref(), request.otp_type),
+                (&request.email, request.password.expose()),
+                SecondFactor::authenticator(
+                    request.pin_code.as_ref().map(Secret::expose),
+                    request.otp_type,
+                ),
                 StatusCode::BAD_REQUEST,
             )?;
             let code = verified.code;
             if verified.account.id != auth.account {
-                return Err(ApiError::forbidden(
+                return Err(ErrorReply::forbidden(
                     "The email and password must be those of the account making the request",
                 ));
             }
             let expire = match request.expire_time.as_deref() {
                 None => Expiry::Never,
                 Some(text) => {
-                    parse_expire_time(text, context.now).map_err(ApiError::bad_request)?
+                    parse_expire_time(text, context.now).map_err(ErrorReply::bad_request)?
                 }
             };
             let value = context.state.new_token_value(context.rng);
@@ -117,13 +121,13 @@ pub async fn remove(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, value)): Path<(String, String)>,
-) -> ApiResult<Json<ApiSuccess<String>>> {
+) -> ReplyResult<Json<ApiSuccess<String>>> {
     state
         .write(|context| {
             let profile = openable(context.state, &auth.account, &id)?.id.clone();
             match context.state.tokens.get(&value) {
                 Some(token) if token.profile == profile => {}
-                _ => return Err(ApiError::not_found("Token not found")),
+                _ => return Err(ErrorReply::not_found("Token not found")),
             }
             context.state.tokens.remove(&value);
             Ok(())

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use tagoform::access::{Access, Credentials};
 use tagoform::api::{Client, Secret};
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROFILE_ID, PARTNER_PROFILE_ID};
 use tagoform::emulator::{
-    self, EmulatorConfig, Plan, RunningEmulator, Seed, DEMO_TOKEN, PARTNER_TOKEN,
+    self, EmulatorConfig, RunningEmulator, Seed, Tier, DEMO_TOKEN, PARTNER_TOKEN,
 };
-use tagoform::live::{Access, Credentials};
 
 pub const DEMO: &str = DEMO_TOKEN;
 pub const PARTNER: &str = PARTNER_TOKEN;
@@ -72,7 +72,7 @@ impl Api {
         Self::with(EmulatorConfig::default()).await
     }
 
-    pub async fn with_plan(plan: Plan) -> Self {
+    pub async fn with_plan(plan: Tier) -> Self {
         Self::with(EmulatorConfig {
             plan,
             ..EmulatorConfig::default()

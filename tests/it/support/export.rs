@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use tagoform::access::Access;
 use tagoform::api::{Client, Token};
 use tagoform::config::Desired;
 use tagoform::export::{self, Exported, Layout, Options};
-use tagoform::live::{self, Access};
+use tagoform::live;
 use tagoform::plan::{self, Plan};
 use tagoform::render;
 

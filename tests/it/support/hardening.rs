@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tagoform::access::SHORT_LIVED_TOKEN_NAME;
 use tagoform::api::{Client, ManualClock, RetryPolicy, Token};
 use tagoform::apply::{self, Status};
 use tagoform::config::Desired;
@@ -15,7 +16,7 @@ use tagoform::emulator::model::ObjectKind;
 use tagoform::emulator::seed::SeedAccount;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_TOKEN, PARTNER_PROFILE_ID};
 use tagoform::emulator::{AppState, Seed};
-use tagoform::live::{self, SHORT_LIVED_TOKEN_NAME};
+use tagoform::live;
 use tagoform::plan;
 
 use crate::support::emulator::demo_access;

@@ -1,4 +1,6 @@
-//! Which token talks to which profile.
+//! Which token talks to which profile: the credential broker that reads, plans and applies
+//! all go through. It signs in, makes and removes short-lived tokens, and hands out one
+//! client per profile; the live snapshot (`live`) only reads through it.
 //!
 //! Account routes (profiles, teams, account tokens) take the account token (`TAGOIO_TOKEN`).
 //! Profile-scoped routes (networks, connectors, shares) take a token of that profile: the one in
@@ -12,8 +14,10 @@ use tokio::sync::{Mutex, OnceCell};
 
 use crate::api::types::ProfileTokenRequest;
 use crate::api::{ApiError, Client, Token};
-pub use crate::live::credentials::Credentials;
-use crate::live::Id;
+mod credentials;
+
+use crate::api::types::Id;
+pub use credentials::{Code, Credentials, SecondFactor};
 
 /// How long a short-lived profile token lives if tagoform cannot remove it (a crash). Sent
 /// as an instant: TagoIO documents `expire_time` as `"never"` or a date.
@@ -34,7 +38,7 @@ pub enum AccessError {
     NoProfileToken { key: String },
     #[error(
         "could not obtain a short-lived token for profile `{key}` ({id}): {}",
-        crate::live::credentials::refusal_hint(*secret)
+        credentials::refusal_hint(*secret)
     )]
     Pin {
         key: String,
@@ -289,7 +293,7 @@ impl Access {
                 }
             }
         };
-        let token = Token::new(response.token);
+        let token = response.token;
         let client = self.account.with_token(token.clone(), id);
         self.short_lived
             .lock()

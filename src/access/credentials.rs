@@ -6,19 +6,19 @@
 //! [`Credentials::call`] computes a fresh code for each credential call, by the server's clock.
 //! `TAGOIO_PIN` (one code typed by a person) stays for interactive runs.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use crate::api::types::{OtpType, Redacted};
+use crate::api::types::OtpType;
 use crate::api::{ApiError, Client, Secret};
 use crate::totp::{self, TotpSecret};
 
-/// The second factor sent beside the password.
-#[derive(Clone)]
+/// The second factor sent beside the password. `Debug` is derived: the pin is a [`Secret`]
+/// and [`TotpSecret`] prints no secret.
+#[derive(Debug, Clone)]
 pub enum SecondFactor {
     /// `TAGOIO_PIN`: one code a person read or received, of the kind `TAGOIO_OTP_TYPE` names.
     Pin { pin: Secret, otp: OtpType },
@@ -30,7 +30,7 @@ pub enum SecondFactor {
 #[derive(Debug, Clone, Default)]
 pub struct Code {
     pub otp_type: Option<OtpType>,
-    pub pin_code: Option<Redacted>,
+    pub pin_code: Option<Secret>,
 }
 
 /// The steps this run has used codes of, and whether TagoIO refused one used twice.
@@ -42,29 +42,14 @@ struct Steps {
 
 /// The account's email and password, and the second factor when two-factor is on: needed for
 /// the apply lock, short-lived profile tokens, creating account tokens and deleting profiles.
-/// `Debug` shows neither the password nor the pin nor the secret.
-#[derive(Clone)]
+/// `Debug` is derived and shows neither the password nor the pin nor the secret.
+#[derive(Debug, Clone)]
 pub struct Credentials {
     pub email: String,
     pub password: Secret,
     pub second: Option<SecondFactor>,
     /// Authenticator calls go one at a time, so that each knows which steps were used.
     steps: Arc<Mutex<Steps>>,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let second = match &self.second {
-            None => "none",
-            Some(SecondFactor::Pin { .. }) => "pin",
-            Some(SecondFactor::Totp(_)) => "totp secret",
-        };
-        f.debug_struct("Credentials")
-            .field("email", &self.email)
-            .field("password", &self.password)
-            .field("second", &second)
-            .finish()
-    }
 }
 
 /// How much later than a step's start by the server's `Date` a retry is sent: `Date` has
