@@ -67,6 +67,13 @@ struct Args {
         PhaseArg::ApplyDrift, PhaseArg::CommandPlan, PhaseArg::CommandApply,
     ])]
     phases: Vec<PhaseArg>,
+    /// Write the generated configuration under this folder (kept afterwards) instead of a
+    /// temporary one: to time `tagoform validate` on it, or profile the loader.
+    #[arg(long)]
+    config_dir: Option<std::path::PathBuf>,
+    /// Stop after writing and loading the configuration.
+    #[arg(long)]
+    load_only: bool,
     /// The `tagoform` binary the command phases run (default: the one beside this
     /// benchmark's build folder, `target/release/tagoform`; `cargo build --release` first).
     #[arg(long)]
@@ -136,10 +143,11 @@ fn main() -> anyhow::Result<()> {
         networks: args.networks,
         shares: args.shares,
     };
-    let folder = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir()?;
+    let folder = args.config_dir.as_deref().unwrap_or(temporary.path());
     let started = Instant::now();
     let (heap_before, _) = measure::heap_mb();
-    let (desired, config) = phases::load(folder.path(), &size)?;
+    let (desired, config) = phases::load(folder, &size)?;
     let (heap_after, _) = measure::heap_mb();
     let load_seconds = started.elapsed().as_secs_f64();
     let desired_mb = heap_after - heap_before;
@@ -153,6 +161,9 @@ fn main() -> anyhow::Result<()> {
         serde_json::json!({"phase": "load", "settings": settings, "wall_s": round(load_seconds),
                            "configuration_heap_mb": round(desired_mb)})
     );
+    if args.load_only {
+        return Ok(());
+    }
     let bench = Bench::new(
         size,
         (desired, desired_mb),
@@ -168,7 +179,7 @@ fn main() -> anyhow::Result<()> {
         println!("{}", result.to_json(&settings));
     }
     if let Some(script) = &args.naive {
-        let desired_file = folder.path().join("desired.json");
+        let desired_file = folder.join("desired.json");
         std::fs::write(
             &desired_file,
             naive::desired_json(&bench.desired).to_string(),

@@ -7,8 +7,9 @@
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// Largest decoder or encoder script read (1 MiB).
 pub const MAX_SCRIPT_BYTES: u64 = 1024 * 1024;
-/// Most YAML files read under one folder.
-pub const MAX_FILES: usize = 1000;
+/// Most YAML files read under one folder: room for one file per profile at 5,000 profiles
+/// and more (the bound on nodes caps what they may hold together).
+pub const MAX_FILES: usize = 10_000;
 /// Deepest nesting of mappings and sequences.
 pub const MAX_DEPTH: usize = 32;
 /// Most YAML nodes written in the whole configuration (all files): an integrator's 500

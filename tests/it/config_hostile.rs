@@ -351,6 +351,27 @@ fn an_empty_folder_is_an_error() {
     );
 }
 
+/// One file per profile is how integrators keep thousands of customers: `MAX_FILES` files
+/// load, one more is refused before any is parsed.
+#[test]
+fn a_folder_of_more_than_max_files_yaml_files_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for index in 0..config::MAX_FILES {
+        write(dir.path(), &format!("p{index:05}.yaml"), b"version: 1\n");
+    }
+    assert!(config::load(dir.path()).is_ok());
+    write(dir.path(), "one-more.yaml", b"version: 1\n");
+    let error = config::load(dir.path()).expect_err("too many files");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "more than {} YAML files under `{}`",
+            config::MAX_FILES,
+            dir.path().display()
+        )
+    );
+}
+
 /// Run with no PATH at a repository's root, `validate` reads the configuration and nothing
 /// of the CI files, dependencies or build output beside it (each of which would be an error).
 #[test]

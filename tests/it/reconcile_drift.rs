@@ -11,7 +11,13 @@ const ALICE: &str = "6500a1b2c3d4e5f6012345a0";
 #[tokio::test]
 async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly() {
     let world = World::start().await;
-    let Quickstart(path, acme, token, network, connector) = world.quickstart_applied().await;
+    let Quickstart {
+        path,
+        acme,
+        token,
+        network,
+        connector,
+    } = world.quickstart_applied().await;
 
     // By hand: alice joins, then is removed; the connector's share goes; its decoder is
     // edited; the network's description changes and it gains a share nobody asked for.
@@ -141,7 +147,13 @@ Plan: 2 to add, 2 to change, 1 to remove.
 #[tokio::test]
 async fn fields_the_configuration_leaves_out_are_not_drift() {
     let world = World::start().await;
-    let Quickstart(path, _, token, network, connector) = world.quickstart_applied().await;
+    let Quickstart {
+        path,
+        token,
+        network,
+        connector,
+        ..
+    } = world.quickstart_applied().await;
     world
         .api
         .put(
@@ -200,7 +212,13 @@ Plan: 0 to add, 1 to change, 0 to remove.
 #[tokio::test]
 async fn an_update_sends_only_the_fields_that_differ() {
     let mut world = World::start().await;
-    let Quickstart(path, _, token, network, connector) = world.quickstart_applied().await;
+    let Quickstart {
+        path,
+        token,
+        network,
+        connector,
+        ..
+    } = world.quickstart_applied().await;
     world
         .api
         .put(

@@ -7,7 +7,12 @@ use super::support::world::*;
 
 /// Quickstart applied, then its network's description changed in the YAML.
 async fn reviewed_change(world: &World) -> (String, String, String) {
-    let Quickstart(path, _, token, network, _) = world.quickstart_applied().await;
+    let Quickstart {
+        path,
+        token,
+        network,
+        ..
+    } = world.quickstart_applied().await;
     world.edit(
         "quickstart/tagoform.yaml",
         "description: Private LoRaWAN network server of ACME",

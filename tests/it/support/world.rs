@@ -455,10 +455,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `examples/quickstart` as applied by [`World::quickstart_applied`], in this order: its
-/// folder, the id of its profile `acme`, a token of that profile, and the ids of its network
-/// and of its connector.
-pub struct Quickstart(pub String, pub String, pub String, pub String, pub String);
+/// `examples/quickstart` as applied by [`World::quickstart_applied`].
+pub struct Quickstart {
+    /// Its folder, as the binary is given it.
+    pub path: String,
+    /// The id of its profile `acme`.
+    pub acme: String,
+    /// A token of that profile.
+    pub token: String,
+    /// The id of its network.
+    pub network: String,
+    /// The id of its connector.
+    pub connector: String,
+}
 
 impl World {
     /// Applies `path` (with `extra` flags) and expects every operation to succeed.
@@ -506,7 +515,13 @@ impl World {
         let token = self.token_of(&acme).await;
         let network = self.object_id(&token, "network", "ACME LoRaWAN").await;
         let connector = self.object_id(&token, "connector", "ACME TH Sensor").await;
-        Quickstart(path, acme, token, network, connector)
+        Quickstart {
+            path,
+            acme,
+            token,
+            network,
+            connector,
+        }
     }
 
     /// The id of the one object of the token's profile with this name.
