@@ -28,7 +28,7 @@ pub struct ConfigFile {
     pub external_profiles: BTreeMap<String, ProfileId>,
     /// Profiles of this account. Key: the name this configuration uses for the profile.
     #[serde(default)]
-    pub profiles: BTreeMap<String, Profile>,
+    pub profiles: BTreeMap<String, ProfileEntry>,
     /// Custom networks. Key: the name this configuration uses for the network.
     #[serde(default)]
     pub networks: BTreeMap<String, Network>,
@@ -48,7 +48,8 @@ pub struct ProfileId(#[schemars(regex(pattern = r"^[0-9a-f]{24}$"))] pub String)
     deny_unknown_fields,
     expecting = "a profile (a mapping with at least `name`)"
 )]
-pub struct Profile {
+#[schemars(rename = "Profile")]
+pub struct ProfileEntry {
     /// The live name of the profile. Names may repeat on TagoIO: pin `id` when they do.
     pub name: String,
     /// Pins the live profile by id (24 hex characters) when its name is not unique.
@@ -79,7 +80,7 @@ pub struct Profile {
     #[schemars(inner(email))]
     pub team: Option<Vec<String>>,
     /// Account tokens, managed by name: tokens not listed here are left alone.
-    pub tokens: Option<Vec<Token>>,
+    pub tokens: Option<Vec<TokenEntry>>,
     /// true: delete this profile from TagoIO (needs `apply --allow-delete`).
     #[serde(default)]
     pub delete: bool,
@@ -169,7 +170,8 @@ impl<'de> Deserialize<'de> for Amount {
     deny_unknown_fields,
     expecting = "a token (a mapping with `name`, `permission` and `expires`)"
 )]
-pub struct Token {
+#[schemars(rename = "Token")]
+pub struct TokenEntry {
     /// The token's name, unique within the profile: it is how tagoform finds the token.
     pub name: String,
     /// What the token may do.

@@ -24,9 +24,9 @@ pub struct State {
     pub format: u32,
     pub clock: Clock,
     pub accounts: BTreeMap<Id, Account>,
-    pub profiles: BTreeMap<Id, Profile>,
+    pub profiles: BTreeMap<Id, StoredProfile>,
     /// Keyed by the token value.
-    pub tokens: BTreeMap<String, Token>,
+    pub tokens: BTreeMap<String, StoredToken>,
     pub integrations: BTreeMap<Id, Integration>,
     #[serde(default)]
     pub notifications: BTreeMap<Id, Notification>,
@@ -118,7 +118,7 @@ impl Account {
 
 /// A profile, owned by one account, with its team (members and invitations).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Profile {
+pub struct StoredProfile {
     pub id: Id,
     pub account: Id,
     pub name: String,
@@ -180,7 +180,7 @@ pub struct NotificationButton {
 
 /// An account token: belongs to one profile and to the account that made it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Token {
+pub struct StoredToken {
     pub value: Secret,
     pub name: String,
     pub account: Id,
@@ -191,7 +191,7 @@ pub struct Token {
     pub created_at: DateTime<Utc>,
 }
 
-impl Token {
+impl StoredToken {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         matches!(self.expire, Expiry::At(at) if at <= now)
     }
@@ -406,7 +406,7 @@ impl State {
     }
 
     /// Whether `account` owns `profile` or is an accepted member of its team.
-    pub fn can_open_profile(&self, account: &str, profile: &Profile) -> bool {
+    pub fn can_open_profile(&self, account: &str, profile: &StoredProfile) -> bool {
         profile.account == account
             || profile
                 .team

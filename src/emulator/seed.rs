@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{catalog_object, CATALOG_CONNECTORS, CATALOG_NETWORKS};
 use super::expiry::parse_expire_time;
-use super::model::{Account, Clock, ObjectKind, Profile, State, Token, STATE_FORMAT};
+use super::model::{Account, Clock, ObjectKind, State, StoredProfile, StoredToken, STATE_FORMAT};
 use crate::api::types::{is_valid_id, Expiry, Id, OtpType, Permission, TOKEN_TYPE_ACCOUNT};
 
 /// The demo account's full token for "ACME Production" (what `--api local` uses).
@@ -333,7 +333,7 @@ fn add_seed_token(
     };
     state.tokens.insert(
         seed.token.expose().to_owned(),
-        Token {
+        StoredToken {
             value: seed.token.clone(),
             name: seed.name.clone(),
             account: account.to_string(),
@@ -349,8 +349,8 @@ fn add_seed_token(
 
 /// A profile with no team, as `POST /profile` and seeds create it. Its allocation is set
 /// by the caller (`POST /profile`) or when the state is completed ([`State::complete_billing`]).
-pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> Profile {
-    Profile {
+pub fn new_profile(id: &str, account: &str, name: &str, now: DateTime<Utc>) -> StoredProfile {
+    StoredProfile {
         id: id.to_string(),
         account: account.to_string(),
         name: name.to_string(),

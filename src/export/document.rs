@@ -21,7 +21,7 @@ pub struct Document {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub external_profiles: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub profiles: BTreeMap<String, Profile>,
+    pub profiles: BTreeMap<String, ExportedProfile>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub networks: BTreeMap<String, Object>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -30,7 +30,7 @@ pub struct Document {
 
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
-pub struct Profile {
+pub struct ExportedProfile {
     pub name: String,
     pub id: Option<String>,
     /// With `export --token-env-prefix`: the variable a pipeline puts this profile's token in.
@@ -44,11 +44,11 @@ pub struct Profile {
     /// `None` when the team was not read.
     pub team: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<ExportedToken>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Token {
+pub struct ExportedToken {
     pub name: String,
     pub permission: String,
     pub expires: String,

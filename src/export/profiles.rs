@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::document::{Fields, Profile, Token};
+use super::document::{ExportedProfile, ExportedToken, Fields};
 use crate::billing::{AddOn, Service};
 use crate::config::RESERVED_TOKEN_PREFIX;
 use crate::live::{LiveBilling, LiveMember, LiveProfile, LiveProfileState, LiveToken};
@@ -20,8 +20,8 @@ pub fn profile(
     pin: bool,
     now: DateTime<Utc>,
     notes: &mut Vec<String>,
-) -> Profile {
-    Profile {
+) -> ExportedProfile {
+    ExportedProfile {
         name: live.name.clone(),
         id: pin.then(|| live.id.clone()),
         token_env: None,
@@ -77,9 +77,13 @@ const ACCOUNT_TOKEN_TYPE: &str = "account";
 /// (known by name), expired tokens or tokens that expire today (the configuration only accepts
 /// future dates), permissions the configuration does not know, and names that several tokens
 /// share (tokens are managed by name, so a plan would delete all but one).
-fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) -> Vec<Token> {
+fn tokens_of(
+    tokens: &[LiveToken],
+    now: DateTime<Utc>,
+    notes: &mut Vec<String>,
+) -> Vec<ExportedToken> {
     let today = now.date_naive();
-    let mut exported: Vec<Token> = Vec::new();
+    let mut exported: Vec<ExportedToken> = Vec::new();
     let mut twins = BTreeSet::new();
     let mut managed: Vec<&LiveToken> = Vec::new();
     for token in tokens
@@ -130,7 +134,7 @@ fn tokens_of(tokens: &[LiveToken], now: DateTime<Utc>, notes: &mut Vec<String>) 
             }
             Some(at) => at.date_naive().format("%Y-%m-%d").to_string(),
         };
-        exported.push(Token {
+        exported.push(ExportedToken {
             name: name.clone(),
             permission: token.permission.clone(),
             expires,

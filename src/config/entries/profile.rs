@@ -60,7 +60,7 @@ fn token_env_purpose(cx: &Context<'_>, variable: &str, diagnostics: &mut Vec<Dia
 
 pub fn profile(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
     let what = format!("profile `{}`", cx.key);
-    let (wire, translation): (wire::Profile, _) =
+    let (wire, translation): (wire::ProfileEntry, _) =
         deserialize(cx.file, cx.key_node, cx.node, &what, diagnostics)?;
     let cx = &cx.translated(translation);
     let id = pin(cx, wire.id.as_deref(), &what, diagnostics);
@@ -239,7 +239,7 @@ pub const RESERVED_TOKEN_PREFIX: &str = "tagoform (";
 /// them, and names unique. Long because every rule reports at its own node.
 fn tokens(
     cx: &Context<'_>,
-    tokens: Vec<wire::Token>,
+    tokens: Vec<wire::TokenEntry>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Token> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();

@@ -14,7 +14,7 @@ use crate::api::types::{
 use crate::emulator::billing::SubscriptionPlan;
 use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::expiry::parse_expire_time;
-use crate::emulator::model::{Account, State, Token};
+use crate::emulator::model::{Account, State, StoredToken};
 use crate::emulator::store::AppState;
 use crate::emulator::two_factor::{self, CodeCheck, CodeUse};
 
@@ -264,7 +264,7 @@ pub async fn profile_token(
             };
             context.state.tokens.insert(
                 value.clone(),
-                Token {
+                StoredToken {
                     value: value.into(),
                     name,
                     account,

@@ -17,12 +17,12 @@ use crate::billing::AddOn;
 use crate::emulator::billing::Allocation;
 use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::limits::Resource;
-use crate::emulator::model::{Profile, State as Data};
+use crate::emulator::model::{State as Data, StoredProfile};
 use crate::emulator::seed::new_profile;
 use crate::emulator::store::AppState;
 
 /// The profile `id` if `account` can open it (owner or accepted member), else 404.
-pub fn openable<'a>(data: &'a Data, account: &str, id: &str) -> ReplyResult<&'a Profile> {
+pub fn openable<'a>(data: &'a Data, account: &str, id: &str) -> ReplyResult<&'a StoredProfile> {
     check_id(id, "profile")?;
     data.profiles
         .get(id)
@@ -36,7 +36,7 @@ pub fn owned<'a>(
     account: &str,
     id: &str,
     message: &str,
-) -> ReplyResult<&'a Profile> {
+) -> ReplyResult<&'a StoredProfile> {
     let profile = openable(data, account, id)?;
     if profile.account != account {
         return Err(ErrorReply::forbidden(message));

@@ -15,7 +15,7 @@ use crate::api::types::{
 };
 use crate::emulator::error::{ErrorReply, ReplyResult};
 use crate::emulator::expiry::parse_expire_time;
-use crate::emulator::model::Token;
+use crate::emulator::model::StoredToken;
 use crate::emulator::query::ListParams;
 use crate::emulator::store::AppState;
 
@@ -45,7 +45,7 @@ pub async fn list(
     Ok(ok(items))
 }
 
-fn list_item(token: &Token) -> TokenListItem {
+fn list_item(token: &StoredToken) -> TokenListItem {
     TokenListItem {
         name: token.name.clone(),
         token: token.value.clone(),
@@ -96,7 +96,7 @@ pub async fn create(
             };
             let value = context.state.new_token_value(context.rng);
             crate::emulator::two_factor::consume(context.state, &auth.account, code);
-            let token = Token {
+            let token = StoredToken {
                 value: value.clone().into(),
                 name,
                 account: auth.account.clone(),
