@@ -10,6 +10,7 @@ pub mod door;
 pub mod emulator;
 pub mod export;
 pub mod hardening;
+pub mod snapshots;
 pub mod world;
 
 use std::path::Path;
