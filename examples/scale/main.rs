@@ -10,6 +10,7 @@
 //! Prints one JSON line per phase on stdout. See docs/performance.md for what each number
 //! means and the results.
 
+mod command_log;
 mod drift;
 mod generate;
 mod measure;

@@ -182,3 +182,20 @@ pub fn heap_mb() -> (f64, f64) {
         mb(HEAP_PEAK.load(Ordering::Relaxed)),
     )
 }
+
+/// Turns `perf record --control fifo:PATH -D -1` on or off around the measured part, when
+/// `SCALE_PERF_CONTROL` names that fifo, so that a profile holds the phases and not the
+/// setup (generating, loading, the unmeasured apply).
+pub fn perf_control(command: &str) {
+    use std::io::Write as _;
+    let Some(path) = std::env::var_os("SCALE_PERF_CONTROL") else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|mut fifo| fifo.write_all(format!("{command}\n").as_bytes()));
+    if let Err(error) = written {
+        tracing::warn!(%error, "cannot reach perf's control fifo");
+    }
+}

@@ -24,6 +24,7 @@ use tagoform::emulator::{Seed, Tier};
 use tagoform::live;
 use tagoform::{apply, plan};
 
+use super::command_log::{failed_in, CommandLog};
 use super::drift::{self, Drift};
 use super::generate::{self, Size};
 use super::measure;
@@ -121,6 +122,31 @@ pub struct PhaseResult {
 }
 
 impl PhaseResult {
+    /// What the phase's emulator counted, the rest left for the phase to fill in (the
+    /// minimum and the ideals are computed afterwards, from the configuration).
+    fn served(phase: Phase, server: &Server, wall: f64) -> Self {
+        PhaseResult {
+            phase,
+            requests: server.requests(),
+            minimum: 0,
+            changes: 0,
+            failed: 0,
+            throttled: server.throttled(),
+            wall,
+            ideal: 0.0,
+            ideal_measured_latency: 0.0,
+            ideal_at_cap: 0.0,
+            mean_latency: server.mean_latency(),
+            concurrency_peak: None,
+            tagoform_cpu: 0.0,
+            emulator_cpu: 0.0,
+            diff: None,
+            rss_start_mb: None,
+            peak_rss_mb: 0.0,
+            tagoform_heap_mb: None,
+        }
+    }
+
     pub fn to_json(&self, settings: &serde_json::Value) -> serde_json::Value {
         serde_json::json!({
             "phase": self.phase.name(),
@@ -321,7 +347,7 @@ impl Bench {
         let (rss_start_mb, _) = measure::memory_mb();
         let (process_before, emulator_before) = measure::cpu(THREAD_NAME);
         let started = Instant::now();
-        perf_control("enable");
+        measure::perf_control("enable");
         let live = self
             .runtime
             .block_on(live::fetch(&self.desired, &access, self.parallelism))?;
@@ -347,23 +373,14 @@ impl Bench {
         }
         failed += self.runtime.block_on(access.close()).len();
         let wall = started.elapsed().as_secs_f64();
-        perf_control("disable");
+        measure::perf_control("disable");
         let (process_after, emulator_after) = measure::cpu(THREAD_NAME);
         let (_, peak_rss_mb) = measure::memory_mb();
         let (_, heap_peak) = measure::heap_mb();
         let emulator_cpu = emulator_after - emulator_before;
         let result = PhaseResult {
-            phase,
-            requests: server.requests(),
-            minimum: 0,
             changes: plan.operations.len(),
             failed,
-            throttled: server.throttled(),
-            wall,
-            ideal: 0.0,
-            ideal_measured_latency: 0.0,
-            ideal_at_cap: 0.0,
-            mean_latency: server.mean_latency(),
             concurrency_peak: Some(access.account().concurrency_limits().1),
             tagoform_cpu: (process_after - process_before) - emulator_cpu,
             emulator_cpu,
@@ -371,6 +388,7 @@ impl Bench {
             rss_start_mb: Some(rss_start_mb),
             peak_rss_mb,
             tagoform_heap_mb: Some(self.desired_mb + (heap_peak - heap_start)),
+            ..PhaseResult::served(phase, &server, wall)
         };
         Ok((result, server.snapshot()?))
     }
@@ -413,7 +431,7 @@ impl Bench {
         let (_, emulator_before) = measure::cpu(THREAD_NAME);
         let children_before = measure::children_cpu();
         let started = Instant::now();
-        perf_control("enable");
+        measure::perf_control("enable");
         let mut child = command
             .spawn()
             .with_context(|| format!("cannot run {}", binary.display()))?;
@@ -428,7 +446,7 @@ impl Bench {
             std::thread::sleep(Duration::from_millis(50));
         };
         let wall = started.elapsed().as_secs_f64();
-        perf_control("disable");
+        measure::perf_control("disable");
         let tagoform_cpu = measure::children_cpu() - children_before;
         let (_, emulator_after) = measure::cpu(THREAD_NAME);
         let out = std::fs::read_to_string(work.path().join("stdout"))?;
@@ -438,75 +456,17 @@ impl Bench {
         }
         let log = CommandLog::read(&err);
         let result = PhaseResult {
-            phase,
-            requests: server.requests(),
-            minimum: 0,
             changes: log.changes,
             failed: failed_in(&out) + log.tokens_left,
-            throttled: server.throttled(),
-            wall,
-            ideal: 0.0,
-            ideal_measured_latency: 0.0,
-            ideal_at_cap: 0.0,
-            mean_latency: server.mean_latency(),
             concurrency_peak: log.concurrency_peak,
             tagoform_cpu,
             emulator_cpu: emulator_after - emulator_before,
             diff: Some(log.diff),
-            rss_start_mb: None,
             peak_rss_mb,
-            tagoform_heap_mb: None,
+            ..PhaseResult::served(phase, &server, wall)
         };
         Ok((result, server.snapshot()?))
     }
-}
-
-/// What the binary logged: `planned N operation(s) in X ms` for each plan, the highest
-/// concurrency limit, and short-lived tokens it could not remove.
-#[derive(Debug, Default)]
-struct CommandLog {
-    /// Operations of the first plan.
-    changes: usize,
-    /// Seconds, all plans together.
-    diff: f64,
-    concurrency_peak: Option<usize>,
-    tokens_left: usize,
-}
-
-impl CommandLog {
-    fn read(stderr: &str) -> Self {
-        let mut log = CommandLog::default();
-        let mut plans = 0;
-        for line in stderr.lines() {
-            if let Some(rest) = line.strip_prefix("info: planned ") {
-                let mut words = rest.split_whitespace();
-                let operations = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-                let ms: f64 = words.nth(2).and_then(|n| n.parse().ok()).unwrap_or(0.0);
-                if plans == 0 {
-                    log.changes = operations;
-                }
-                plans += 1;
-                log.diff += ms / 1000.0;
-            } else if let Some(rest) = line.strip_prefix("info: requests in flight: at most ") {
-                log.concurrency_peak = rest.split_whitespace().next().and_then(|n| n.parse().ok());
-            } else if line.contains("could not remove a short-lived profile token") {
-                log.tokens_left += 1;
-            }
-        }
-        log
-    }
-}
-
-/// Failed and skipped operations from `Apply finished: D done, F failed, S skipped.`.
-fn failed_in(stdout: &str) -> usize {
-    let Some(line) = stdout.lines().find(|l| l.starts_with("Apply finished: ")) else {
-        return 0;
-    };
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    numbers.get(1).copied().unwrap_or(0) + numbers.get(2).copied().unwrap_or(0)
 }
 
 /// An account client paced by `plan`'s documented rate limits, with the integrator's
@@ -522,21 +482,4 @@ fn access(url: &str, plan: Tier, parallelism: usize) -> anyhow::Result<Access> {
         .build()?;
     let credentials = Credentials::new(generate::EMAIL.to_owned(), Secret::new(generate::PASSWORD));
     Ok(Access::new(client, Some(credentials), BTreeMap::new()))
-}
-
-/// Turns `perf record --control fifo:PATH -D -1` on or off around the measured part, when
-/// `SCALE_PERF_CONTROL` names that fifo, so that a profile holds the phases and not the
-/// setup (generating, loading, the unmeasured apply).
-fn perf_control(command: &str) {
-    use std::io::Write as _;
-    let Some(path) = std::env::var_os("SCALE_PERF_CONTROL") else {
-        return;
-    };
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .and_then(|mut fifo| fifo.write_all(format!("{command}\n").as_bytes()));
-    if let Err(error) = written {
-        tracing::warn!(%error, "cannot reach perf's control fifo");
-    }
 }

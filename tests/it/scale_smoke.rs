@@ -4,6 +4,9 @@
 //! in each. No timing is asserted.
 
 #[allow(dead_code)] // Parts the example uses and this test does not.
+#[path = "../../examples/scale/command_log.rs"]
+mod command_log;
+#[allow(dead_code)] // Parts the example uses and this test does not.
 #[path = "../../examples/scale/drift.rs"]
 mod drift;
 #[allow(dead_code)] // Parts the example uses and this test does not.
