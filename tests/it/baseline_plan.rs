@@ -11,6 +11,7 @@ use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 
 use crate::support::emulator::DEMO;
 use crate::support::export::{example, Account};
+use crate::support::snapshots::assert_snapshot;
 
 const SENSOR: &str = "    description: Temperature and humidity sensor\n";
 
@@ -85,24 +86,10 @@ async fn the_plan_is_split_into_what_the_change_causes_and_drift_already_there()
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
     let (network, connector) = ids(&account).await;
-    assert_eq!(
-        stdout,
-        format!(
-            "Caused by this change (1):\n\
-             Profile acme:\n  \
-             ~ update connector `acme-th-sensor` named \"ACME TH Sensor\" ({connector})  # change/tagoform.yaml:32:3\n      \
-             description: \"Temperature and humidity sensor\" → \"Temperature and humidity sensor, two decimals\"\n\
-             \n\
-             Drift already there (1): the target branch's configuration would change these too (TagoIO was changed by hand, or an earlier apply did not finish):\n\
-             Profile acme:\n  \
-             ~ update network `acme-lorawan` named \"ACME LoRaWAN\" ({network})  # change/tagoform.yaml:22:3\n      \
-             description: \"Changed by hand\" → \"Private LoRaWAN network server of ACME\"\n\
-             \n\
-             Notes:\n  \
-             • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n\
-             \n\
-             Plan: 0 to add, 2 to change, 0 to remove (1 caused by this change, 1 drift already there).\n"
-        )
+    assert_snapshot(
+        &stdout,
+        "baseline_plan/split",
+        &[("[NETWORK]", &network), ("[CONNECTOR]", &connector)],
     );
     account.access.close().await;
 }
@@ -188,15 +175,10 @@ async fn a_change_that_adopts_the_drift_settles_it() {
         );
     std::fs::write(folder.path().join("change/tagoform.yaml"), change).unwrap();
     let output = plan(&account, folder.path(), &["--baseline", "base"]).await;
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "Caused by this change: nothing.\n\
-         Drift already there: none.\n\
-         This change also settles 1 drift operation(s) the target branch would make.\n\
-         Notes:\n  \
-         • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again\n\
-         \n\
-         Plan: 0 to add, 0 to change, 0 to remove (0 caused by this change, 0 drift already there).\n"
+    assert_snapshot(
+        &String::from_utf8(output.stdout).unwrap(),
+        "baseline_plan/settled",
+        &[],
     );
     account.access.close().await;
 }

@@ -6,6 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 /// ACME holds input 60,000 and sms 50, Staging input 40,000 and sms 0; the account's limits
@@ -99,14 +100,9 @@ async fn one_request_carries_exactly_the_changed_profiles_and_services() {
             "    allocation: {input: 50000}\n",
         ),
     );
-    let expected = "Account:
-  ~ allocate services to 2 profiles (one request for the account)  # tagoform.yaml:5:17
-      acme.input: 60,000 → 50,000
-      staging.input: 40,000 → 50,000
-
-Plan: 0 to add, 1 to change, 0 to remove.
-";
-    world.assert_plan(expected).await;
+    let expected = world
+        .assert_plan_snapshot("reconcile_billing/allocation_in_one_request", &[])
+        .await;
     let json = world.run(&["plan", "--format", "json"]).await;
     let document: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -120,7 +116,7 @@ Plan: 0 to add, 1 to change, 0 to remove.
 
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(expected, 1));
+    assert_eq!(apply.stdout, finished(&expected, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("POST /account/allocation", 1)]))
@@ -162,16 +158,16 @@ async fn add_ons_are_bought_and_removed_only_with_allow_billing() {
         .unwrap()["price"]
         .clone();
     world.write("tagoform.yaml", &yaml("    addons: [mobile]\n", ""));
-    let buy = format!(
-        "Profile acme:
-  + buy the `mobile` add-on (list price {price} by TagoIO's /pricing; charged to the account's subscription, needs --allow-billing)  # tagoform.yaml:5:13
-
-Plan: 1 to add, 0 to change, 0 to remove.
-"
-    );
     let plan = world.run(&["plan"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, buy);
+    assert_snapshot(&plan.stdout, "reconcile_billing/buy_add_on", &[]);
+    // The list price shown is the one of /pricing.
+    assert!(
+        plan.stdout
+            .contains(&format!("(list price {price} by TagoIO's /pricing;")),
+        "{}",
+        plan.stdout
+    );
 
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
     refused.code(4);
@@ -225,21 +221,20 @@ async fn an_add_on_removal_is_scheduled_for_the_cycle_end_and_not_asked_again() 
         .await
         .result();
     world.write("tagoform.yaml", &yaml("    addons: []\n", ""));
-    let removal = "Removals (review these first):
-  - remove the `mobile` add-on at the end of the billing cycle (removal scheduled for 2027-04-01 00:00 UTC; a subscription change, needs --allow-billing) in profile acme  # tagoform.yaml:5:13
-
-Plan: 0 to add, 0 to change, 1 to remove.
-";
     let (plan, requests) = world.measured(&["plan"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, removal);
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_billing/add_on_removal_scheduled",
+        &[],
+    );
     assert_eq!(requests.get("GET /account/subscription/schedule"), Some(&1));
 
     let (removed, requests) = world
         .measured(&["apply", "--auto-approve", "--allow-billing"])
         .await;
     removed.code(0);
-    assert_eq!(removed.stdout, finished(removal, 1));
+    assert_eq!(removed.stdout, finished(&plan.stdout, 1));
     assert_eq!(
         writes(&requests),
         with_lock(add(sign_ins(2), &[("DELETE /profile/{id}/{addon}", 1)]))
@@ -471,17 +466,13 @@ async fn deleting_a_profile_that_holds_add_ons_is_a_billing_change() {
         .await
         .result();
     world.write("tagoform.yaml", &yaml("", "    delete: true\n"));
-    let expected = format!(
-        "Removals (review these first):
-  - delete profile `staging` ({STAGING}) named \"ACME Staging\" and everything in it; its add-ons (custom_dns) leave the account's subscription  # tagoform.yaml:5:3
-      addons: [\"custom_dns\"] → []
-
-Plan: 0 to add, 0 to change, 1 to remove.
-"
-    );
     let (plan, requests) = world.measured(&["plan"]).await;
     plan.code(0);
-    assert_eq!(plan.stdout, expected);
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_billing/delete_profile_with_add_ons",
+        &[],
+    );
     assert_eq!(requests.get("GET /account/subscription"), Some(&1));
     assert_eq!(requests.get("GET /account/allocation"), None);
 

@@ -4,6 +4,7 @@
 use base64::Engine;
 use serde_json::json;
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 const ALICE: &str = "6500a1b2c3d4e5f6012345a0";
@@ -63,39 +64,17 @@ async fn a_removed_member_a_removed_share_an_edited_decoder_are_repaired_exactly
     .await
     .result();
 
-    let repair = format!(
-        r#"Removals (review these first):
-  - unshare network `acme-lorawan` from {GLOBEX_LABS} (not in the configuration) in profile acme
-
-Profile acme:
-  ~ update network `acme-lorawan` named "ACME LoRaWAN" ({network})  # quickstart/tagoform.yaml:22:3
-      description: "Changed by hand" → "Private LoRaWAN network server of ACME"
-  ~ update connector `acme-th-sensor` named "ACME TH Sensor" ({connector})  # quickstart/tagoform.yaml:32:3
-      payload_decoder:
-        --- live
-        +++ configuration
-        @@ -3,7 +3,7 @@
-         if (raw) {{
-           const bytes = Buffer.from(raw.value, "hex");
-           payload = [
-        -    {{ variable: "temperature", value: bytes.readInt16BE(0) / 100, unit: "°C", group: raw.group }},
-        +    {{ variable: "temperature", value: bytes.readInt16BE(0) / 10, unit: "°C", group: raw.group }},
-             {{ variable: "humidity", value: bytes.readUInt16BE(2) / 10, unit: "%", group: raw.group }},
-           ];
-         }}
-  + invite alice@acme.example to the team  # quickstart/tagoform.yaml:19:9
-  + share connector `acme-th-sensor` with `partner` ({GLOBEX})  # quickstart/tagoform.yaml:47:19
-
-Plan: 2 to add, 2 to change, 1 to remove.
-"#
-    );
     let plan = world.run(&["plan", &path, "--detailed-exitcode"]).await;
     plan.code(2);
-    assert_eq!(plan.stdout, repair);
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_drift/repair",
+        &[("[NETWORK]", &network), ("[CONNECTOR]", &connector)],
+    );
 
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&repair, 5));
+    assert_eq!(apply.stdout, finished(&plan.stdout, 5));
     let changes = [
         ("DELETE /integration/network/{id}/share/{profile_id}", 1),
         ("POST /integration/connector/{id}/share", 1),
@@ -178,19 +157,10 @@ async fn fields_the_configuration_leaves_out_are_not_drift() {
     // The connector's networks are configured, so the extra public network is drift; the
     // other fields are not configured and stay.
     plan.code(2);
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
-  ~ update connector `acme-th-sensor` named "ACME TH Sensor" ({connector})  # quickstart/tagoform.yaml:32:3
-      networks: ["{network}","{TTN}"] → ["{network}"]
-
-Notes:
-  • acme: the invitation of alice@acme.example is pending since 2027-03-01, expires 2027-03-08; not sent again
-
-Plan: 0 to add, 1 to change, 0 to remove.
-"#
-        )
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_drift/unconfigured_fields_left",
+        &[("[NETWORK]", &network), ("[CONNECTOR]", &connector)],
     );
     assert_eq!(writes(&requests), sign_ins(1));
     world.applied(&path, &[]).await;
@@ -298,19 +268,12 @@ connectors:
         .result();
 
     world.write("tagoform.yaml", &yaml("    delete: true\n", "new"));
-    let plan = format!(
-        r#"Removals (review these first):
-  - delete network `old` named "Old LoRaWAN" ({old}) in profile acme  # tagoform.yaml:6:3
-
-Profile acme:
-  ~ update connector `sensor` named "Sensor" ({sensor})  # tagoform.yaml:14:3
-      networks: ["{old}"] → ["(new network `new`)"]
-  + create network `new` named "New LoRaWAN"  # tagoform.yaml:10:3
-
-Plan: 1 to add, 1 to change, 1 to remove.
-"#
-    );
-    world.assert_plan(&plan).await;
+    let plan = world
+        .assert_plan_snapshot(
+            "reconcile_drift/connector_moves_to_new_network",
+            &[("[OLD_NETWORK]", &old), ("[SENSOR]", &sensor)],
+        )
+        .await;
     let apply = world
         .run(&[
             "apply",

@@ -4,6 +4,7 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 fn base64(text: &str) -> String {
@@ -23,35 +24,6 @@ fn example_decoder(world: &World, file: &str, section: &str, key: &str) -> Strin
         }
     }
 }
-
-const QUICKSTART_PLAN: &str = r#"Profile acme:
-  + create profile `acme` named "ACME"  # quickstart/tagoform.yaml:16:3
-      name: "ACME"
-  + invite alice@acme.example to the team  # quickstart/tagoform.yaml:19:9
-  + create network `acme-lorawan` named "ACME LoRaWAN"  # quickstart/tagoform.yaml:22:3
-      description: "Private LoRaWAN network server of ACME"
-      middleware_endpoint: "lns.acme.example"
-  + create connector `acme-th-sensor` named "ACME TH Sensor"  # quickstart/tagoform.yaml:32:3
-      description: "Temperature and humidity sensor"
-      payload_decoder:
-        --- live
-        +++ configuration
-        @@ -0,0 +1,9 @@
-        +// Uplink: bytes 0-1 temperature (0.1 °C, signed), bytes 2-3 humidity (0.1 %).
-        +const raw = payload.find((item) => item.variable === "payload");
-        +if (raw) {
-        +  const bytes = Buffer.from(raw.value, "hex");
-        +  payload = [
-        +    { variable: "temperature", value: bytes.readInt16BE(0) / 10, unit: "°C", group: raw.group },
-        +    { variable: "humidity", value: bytes.readUInt16BE(2) / 10, unit: "%", group: raw.group },
-        +  ];
-        +}
-      networks: ["(new network `acme-lorawan`)"]
-  + share network `acme-lorawan` with `partner` (64f1c2a9e3b1d40012ab34cd)  # quickstart/tagoform.yaml:29:19
-  + share connector `acme-th-sensor` with `partner` (64f1c2a9e3b1d40012ab34cd)  # quickstart/tagoform.yaml:47:19
-
-Plan: 6 to add, 0 to change, 0 to remove.
-"#;
 
 const QUICKSTART_DONE: &str = "No changes. TagoIO matches the configuration.
 Notes:
@@ -104,13 +76,13 @@ async fn quickstart_applies_exactly_then_has_nothing_left_to_do() {
         .measured(&["plan", &path, "--detailed-exitcode"])
         .await;
     plan.code(2);
-    assert_eq!(plan.stdout, QUICKSTART_PLAN);
+    assert_snapshot(&plan.stdout, "reconcile_examples/quickstart", &[]);
     // Only the profile list: the profile `ACME` does not exist yet, so nothing else to read.
     assert_eq!(reads, counts(&[("GET /profile", 1)]));
 
     let (apply, requests) = world.measured(&["apply", &path, "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(QUICKSTART_PLAN, 6));
+    assert_eq!(apply.stdout, finished(&plan.stdout, 6));
     assert_eq!(requests, quickstart_apply_requests());
 
     // The live state, read back.

@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 fn sorted_lines(text: &str) -> Vec<&str> {
@@ -271,17 +272,6 @@ connectors:
     );
 
     let network = world.object_id(DEMO, "network", "Field LoRaWAN").await;
-    let rest = format!(
-        r#"Profile acme:
-  + create connector `sensor` named "Sensor"  # tagoform.yaml:17:3
-      networks: ["{network}"]
-  + share network `field` with `globex` ({GLOBEX})  # tagoform.yaml:15:19
-  + share connector `sensor` with `globex` ({GLOBEX})  # tagoform.yaml:21:19
-
-Plan: 3 to add, 0 to change, 0 to remove.
-Apply finished: 3 done, 0 failed, 0 skipped.
-"#
-    );
     // The killed run's apply lock stays (the clock is frozen: it never lapses here), so the
     // next apply is refused with the run id; whoever saw the crash removes the lock.
     let refused = world.run(&["apply", "--auto-approve"]).await;
@@ -295,7 +285,11 @@ Apply finished: 3 done, 0 failed, 0 skipped.
     world.run(&["unlock", run_id]).await.code(0);
     let apply = world.run(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, rest);
+    assert_snapshot(
+        &apply.stdout,
+        "reconcile_failures/crashed_apply_finished",
+        &[("[NETWORK]", &network)],
+    );
     assert_eq!(
         world
             .objects(DEMO, "network", &["name", "shared_with"])

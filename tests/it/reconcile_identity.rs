@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 #[tokio::test]
@@ -36,12 +37,9 @@ async fn two_live_profiles_with_the_configured_name_stop_the_plan_until_one_is_p
         "tagoform.yaml",
         &format!("version: 1\nprofiles:\n  acme:\n    id: {twin}\n    name: ACME Production\n    team: [alice@acme.example]\n"),
     );
-    let expected = "Profile acme:
-  + invite alice@acme.example to the team  # tagoform.yaml:6:12
-
-Plan: 1 to add, 0 to change, 0 to remove.
-";
-    world.assert_plan(expected).await;
+    world
+        .assert_plan_snapshot("reconcile_identity/pinned_profile_invites", &[])
+        .await;
     world.applied(".", &[]).await;
     assert_eq!(
         world.team(&twin).await,
@@ -135,18 +133,10 @@ connectors:
   • acme: connector `Meter` ({first}) is not in the configuration; left alone (set `exclusive: true` on the profile to remove such objects)
 "
     );
-    assert_eq!(
-        plan.stdout,
-        format!(
-            r#"Profile acme:
-  ~ update connector `meter` named "Meter" ({second})  # tagoform.yaml:8:3
-      description: "the attic one"
-  + share connector `meter` with `staging` ({STAGING})  # tagoform.yaml:14:19
-
-{left_alone}
-Plan: 1 to add, 1 to change, 0 to remove.
-"#
-        )
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_identity/pinned_connector_updated",
+        &[("[FIRST_METER]", &first), ("[SECOND_METER]", &second)],
     );
     assert_eq!(writes(&requests), sign_ins(2));
     world.applied(".", &[]).await;
@@ -178,15 +168,12 @@ async fn a_pinned_connector_is_renamed_in_place() {
             "version: 1\nprofiles:\n  acme:\n    name: ACME Production\nconnectors:\n  meter:\n    profile: acme\n    id: {id}\n    name: Water Meter\n    networks: [{{id: {TTN}}}]\n"
         ),
     );
-    let expected = format!(
-        r#"Profile acme:
-  ~ update connector `meter` named "Water Meter" ({id})  # tagoform.yaml:6:3
-      name: "Meter" → "Water Meter"
-
-Plan: 0 to add, 1 to change, 0 to remove.
-"#
-    );
-    world.assert_plan(&expected).await;
+    world
+        .assert_plan_snapshot(
+            "reconcile_identity/pinned_connector_renamed",
+            &[("[METER]", &id)],
+        )
+        .await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(
@@ -226,16 +213,9 @@ connectors:
             TTN = TTN
         ),
     );
-    let expected = format!(
-        r#"Profile acme:
-  + create connector `sensor` named "Globex Sensor"  # tagoform.yaml:7:3
-      description: "ours"
-      networks: ["{TTN}"]
-
-Plan: 1 to add, 0 to change, 0 to remove.
-"#
-    );
-    world.assert_plan(&expected).await;
+    world
+        .assert_plan_snapshot("reconcile_identity/shared_in_connector_left_alone", &[])
+        .await;
     world.applied(".", &["--allow-delete"]).await;
     let theirs = world
         .objects(
@@ -288,17 +268,13 @@ Notes:
     );
 
     world.write("tagoform.yaml", &format!("{yaml}    exclusive: true\n"));
-    let removals = format!(
-        "Removals (review these first):
-  - delete network `Old LoRaWAN` ({network}) in profile acme  # tagoform.yaml:3:3
-  - delete connector `Old Sensor` ({connector}) in profile acme  # tagoform.yaml:3:3
-
-Plan: 0 to add, 0 to change, 2 to remove.
-"
-    );
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
     refused.code(4);
-    assert_eq!(refused.stdout, removals);
+    assert_snapshot(
+        &refused.stdout,
+        "reconcile_identity/exclusive_removals",
+        &[("[NETWORK]", &network), ("[CONNECTOR]", &connector)],
+    );
     assert_eq!(
         refused.stderr,
         format!(
@@ -314,7 +290,7 @@ Plan: 0 to add, 0 to change, 2 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&removals, 2));
+    assert_eq!(apply.stdout, finished(&refused.stdout, 2));
     let changes = [
         ("DELETE /integration/connector/{id}", 1),
         ("DELETE /integration/network/{id}", 1),
@@ -333,16 +309,9 @@ async fn a_pinned_profile_is_renamed_and_its_logo_changed_in_place() {
             "version: 1\nprofiles:\n  acme:\n    id: {ACME}\n    name: ACME Prod\n    logo_url: https://acme.example/logo.png\n"
         ),
     );
-    let plan = format!(
-        r#"Profile acme:
-  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
-      name: "ACME Production" → "ACME Prod"
-      logo_url: "https://acme.example/logo.png"
-
-Plan: 0 to add, 1 to change, 0 to remove.
-"#
-    );
-    world.assert_plan(&plan).await;
+    world
+        .assert_plan_snapshot("reconcile_identity/pinned_profile_renamed", &[])
+        .await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
     assert_eq!(
@@ -377,15 +346,9 @@ async fn an_empty_logo_url_clears_the_logo_once() {
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    logo_url: \"\"\n",
     );
-    let expected = format!(
-        r#"Profile acme:
-  ~ update profile `acme` ({ACME})  # tagoform.yaml:3:3
-      logo_url: "https://acme.example/old.png" → ""
-
-Plan: 0 to add, 1 to change, 0 to remove.
-"#
-    );
-    world.assert_plan(&expected).await;
+    world
+        .assert_plan_snapshot("reconcile_identity/empty_logo_url_clears", &[])
+        .await;
     world.applied(".", &[]).await;
     world.assert_no_changes().await;
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 #[tokio::test]
@@ -85,50 +86,13 @@ async fn markdown_is_a_pull_request_comment() {
     let path = world.example("quickstart");
     let plan = world.run(&["plan", &path, "--format", "markdown"]).await;
     plan.code(0);
-    assert_eq!(
-        plan.stdout,
-        r#"### tagoform plan
-
-**Plan: 6 to add, 0 to change, 0 to remove.**
-
-<details><summary>Profile <code>acme</code>: 6 operations</summary>
-
-- `+` create profile \`acme\` named "ACME" (`quickstart/tagoform.yaml:16:3`)
-  ```
-  name: "ACME"
-  ```
-- `+` invite alice@WORD_JOINERacme.example to the team (`quickstart/tagoform.yaml:19:9`)
-- `+` create network \`acme-lorawan\` named "ACME LoRaWAN" (`quickstart/tagoform.yaml:22:3`)
-  ```
-  description: "Private LoRaWAN network server of ACME"
-  middleware_endpoint: "lns.acme.example"
-  ```
-- `+` create connector \`acme-th-sensor\` named "ACME TH Sensor" (`quickstart/tagoform.yaml:32:3`)
-  ```
-  description: "Temperature and humidity sensor"
-  networks: ["(new network `acme-lorawan`)"]
-  ```
-  `payload_decoder`:
-  ```diff
-  --- live
-  +++ configuration
-  @@ -0,0 +1,9 @@
-  +// Uplink: bytes 0-1 temperature (0.1 °C, signed), bytes 2-3 humidity (0.1 %).
-  +const raw = payload.find((item) => item.variable === "payload");
-  +if (raw) {
-  +  const bytes = Buffer.from(raw.value, "hex");
-  +  payload = [
-  +    { variable: "temperature", value: bytes.readInt16BE(0) / 10, unit: "°C", group: raw.group },
-  +    { variable: "humidity", value: bytes.readUInt16BE(2) / 10, unit: "%", group: raw.group },
-  +  ];
-  +}
-  ```
-- `+` share network \`acme-lorawan\` with \`partner\` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:29:19`)
-- `+` share connector \`acme-th-sensor\` with \`partner\` (64f1c2a9e3b1d40012ab34cd) (`quickstart/tagoform.yaml:47:19`)
-
-</details>
-"#
-        .replace("WORD_JOINER", &WORD_JOINER.to_string())
+    assert_snapshot(&plan.stdout, "reconcile_output/quickstart_markdown", &[]);
+    // The snapshot holds the (invisible) word joiner after the `@`.
+    assert!(
+        plan.stdout
+            .contains(&format!("alice@{WORD_JOINER}acme.example to the team")),
+        "{}",
+        plan.stdout
     );
     world.applied(&path, &[]).await;
     let plan = world.run(&["plan", &path, "--format", "markdown"]).await;
@@ -212,19 +176,12 @@ async fn colour_only_when_asked_and_never_with_no_color() {
         "tagoform.yaml",
         "version: 1\nprofiles:\n  acme:\n    name: ACME Production\n    team: [alice@acme.example]\n",
     );
-    let plain = "Profile acme:
-  + invite alice@acme.example to the team  # tagoform.yaml:5:12
-
-Plan: 1 to add, 0 to change, 0 to remove.
-";
-    assert_eq!(world.run(&["plan"]).await.stdout, plain);
-    assert_eq!(
-        world.run(&["plan", "--color", "always"]).await.stdout,
-        "\x1b[1mProfile acme:\x1b[0m
-\x1b[32m  + invite alice@acme.example to the team\x1b[0m  \x1b[2m# tagoform.yaml:5:12\x1b[0m
-
-Plan: 1 to add, 0 to change, 0 to remove.
-"
+    let plain = world.run(&["plan"]).await.stdout;
+    assert_snapshot(&plain, "reconcile_output/colour_never", &[]);
+    assert_snapshot(
+        &world.run(&["plan", "--color", "always"]).await.stdout,
+        "reconcile_output/colour_always",
+        &[],
     );
     let coloured = world.run(&["plan", "--color", "always"]).await.stdout;
     world.env.insert("NO_COLOR".into(), "1".into());

@@ -5,6 +5,7 @@
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 fn access_yaml(team: &str, shared_with: &str) -> String {
@@ -44,22 +45,11 @@ async fn more_removals_than_max_removals_are_refused_after_printing_the_plan() {
     let connector = world.object_id(DEMO, "connector", "Sensor").await;
 
     world.write("tagoform.yaml", &access_yaml("", ""));
-    let removals = format!(
-        "Removals (review these first):
-  - remove alice@acme.example from the team in profile acme
-  - revoke the pending invitation of bob@acme.example in profile acme
-  - unshare connector `sensor` from `globex` ({GLOBEX}) in profile acme
-  - unshare connector `sensor` from `globex-labs` ({GLOBEX_LABS}) in profile acme
-  - unshare connector `sensor` from `staging` ({STAGING}) in profile acme
-
-Plan: 0 to add, 0 to change, 5 to remove.
-"
-    );
     let (refused, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "4"])
         .await;
     refused.code(4);
-    assert_eq!(refused.stdout, removals);
+    assert_snapshot(&refused.stdout, "reconcile_safety/five_removals", &[]);
     assert_eq!(
         refused.stderr,
         "error: the plan removes 5 team members and shares, more than --max-removals 4; nothing \
@@ -71,7 +61,7 @@ Plan: 0 to add, 0 to change, 5 to remove.
     // The default, 10, lets five through.
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&removals, 5));
+    assert_eq!(apply.stdout, finished(&refused.stdout, 5));
     let changes = [
         ("DELETE /integration/connector/{id}/share/{profile_id}", 3),
         ("DELETE /profile/{id}/team/{account_id}", 2),
@@ -94,16 +84,13 @@ async fn deleting_a_profile_needs_allow_delete_and_the_password() {
         "tagoform.yaml",
         "version: 1\nprofiles:\n  temp:\n    name: Temporary\n    delete: true\n",
     );
-    let removal = format!(
-        "Removals (review these first):
-  - delete profile `temp` ({temp}) named \"Temporary\" and everything in it  # tagoform.yaml:3:3
-
-Plan: 0 to add, 0 to change, 1 to remove.
-"
-    );
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
     refused.code(4);
-    assert_eq!(refused.stdout, removal);
+    assert_snapshot(
+        &refused.stdout,
+        "reconcile_safety/delete_profile",
+        &[("[TEMP_PROFILE]", &temp)],
+    );
     assert_eq!(
         refused.stderr,
         format!(
@@ -122,7 +109,7 @@ Plan: 0 to add, 0 to change, 1 to remove.
         .measured(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(&removal, 1));
+    assert_eq!(apply.stdout, finished(&refused.stdout, 1));
     assert_eq!(
         requests,
         // The profile list is read before the lock and under it.
@@ -145,13 +132,10 @@ async fn without_a_terminal_only_auto_approve_goes_ahead() {
     );
     let (refused, requests) = world.measured(&["apply"]).await;
     refused.code(4);
-    assert_eq!(
-        refused.stdout,
-        "Profile acme:
-  + invite alice@acme.example to the team  # tagoform.yaml:5:12
-
-Plan: 1 to add, 0 to change, 0 to remove.
-"
+    assert_snapshot(
+        &refused.stdout,
+        "reconcile_safety/invite_without_terminal",
+        &[],
     );
     assert_eq!(
         refused.stderr,

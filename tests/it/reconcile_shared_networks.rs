@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::support::emulator::{ACME, DEMO, TTN};
+use crate::support::snapshots::assert_snapshot;
 use crate::support::world::{writes, World, NO_CHANGES};
 
 fn config(network: &str) -> String {
@@ -31,18 +32,14 @@ async fn a_connector_on_a_network_shared_by_another_account_is_created_and_conve
         .partner_shares_with_acme("Globex LoRaWAN", "Globex Sensor")
         .await;
     world.write("tagoform.yaml", &config(&network));
-    let expected = format!(
-        r#"Profile acme:
-  + create connector `sensor` named "Field Sensor"  # tagoform.yaml:6:3
-      networks: ["{network}","{TTN}"]
-
-Plan: 1 to add, 0 to change, 0 to remove.
-"#
-    );
     // Each id is read once with the profile's token: the shared one and the public one.
     let (plan, requests) = world.measured(&["plan", "--detailed-exitcode"]).await;
     plan.code(2);
-    assert_eq!(plan.stdout, expected);
+    assert_snapshot(
+        &plan.stdout,
+        "reconcile_shared_networks/connector_on_shared_network",
+        &[("[NETWORK]", &network)],
+    );
     assert_eq!(requests.get("GET /integration/network/{id}"), Some(&2));
     world.applied(".", &[]).await;
     let path =

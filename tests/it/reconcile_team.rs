@@ -74,16 +74,12 @@ async fn members_and_live_invitations_the_list_no_longer_names_are_removed() {
 
     // Bob's invitation is still pending: revoked, or he could still accept it later.
     world.write("tagoform.yaml", &team_yaml(""));
-    let removals = "Removals (review these first):
-  - remove alice@acme.example from the team in profile acme
-  - revoke the pending invitation of bob@acme.example in profile acme
-
-Plan: 0 to add, 0 to change, 2 to remove.
-";
-    world.assert_plan(removals).await;
+    let removals = world
+        .assert_plan_snapshot("reconcile_team/removals", &[])
+        .await;
     let (apply, requests) = world.measured(&["apply", "--auto-approve"]).await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(removals, 2));
+    assert_eq!(apply.stdout, finished(&removals, 2));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 2)])
@@ -125,17 +121,14 @@ async fn an_expired_invitation_of_an_unlisted_email_is_removed_and_a_team_left_o
     // `team: [alice]`: Bob's invitation expired; it is removed so that the team reads as the
     // list does. That takes no access away: no --max-removals budget is spent on it.
     world.write("tagoform.yaml", &team_yaml("alice@acme.example"));
-    let removal = "Removals (review these first):
-  - remove the expired invitation of bob@acme.example in profile acme
-
-Plan: 0 to add, 0 to change, 1 to remove.
-";
-    world.assert_plan(removal).await;
+    let removal = world
+        .assert_plan_snapshot("reconcile_team/expired_invitation_removed", &[])
+        .await;
     let (apply, requests) = world
         .measured(&["apply", "--auto-approve", "--max-removals", "0"])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(removal, 1));
+    assert_eq!(apply.stdout, finished(&removal, 1));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("DELETE /profile/{id}/team/{account_id}", 1)])

@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::support::snapshots::assert_snapshot;
 use super::support::world::*;
 
 fn tokens_yaml(permission: &str, expires: &str) -> String {
@@ -47,10 +48,10 @@ fn tokens_out(world: &World, file: &str) -> Value {
 }
 
 /// An apply that would create or replace a token without `--tokens-out`: refused before any
-/// change, after showing `plan`.
+/// change, after showing the plan of the snapshot `plan`.
 fn assert_refused_without_tokens_out(refused: &Run, plan: &str) {
     refused.code(4);
-    assert_eq!(refused.stdout, plan);
+    assert_snapshot(&refused.stdout, plan, &[]);
     assert_eq!(
         refused.stderr,
         "error: the plan creates or replaces tokens, and their new values are shown only once: \
@@ -79,16 +80,10 @@ async fn a_permission_change_replaces_the_token_and_its_value_goes_only_to_token
     world.write("tagoform.yaml", &tokens_yaml("read", "never"));
     let mut outputs = Vec::new();
 
-    let create = "Profile acme:
-  + create token `ci` (read access, expires never)  # tagoform.yaml:6:9
-      permission: \"read\"
-      expires: \"never\"
-
-Plan: 1 to add, 0 to change, 0 to remove.
-";
     // Without --tokens-out the new value would be lost: refused before any change.
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    assert_refused_without_tokens_out(&refused, create);
+    assert_refused_without_tokens_out(&refused, "reconcile_tokens/create");
+    let create = refused.stdout.clone();
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 0);
     outputs.push(refused);
@@ -103,7 +98,7 @@ Plan: 1 to add, 0 to change, 0 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(create, 1));
+    assert_eq!(apply.stdout, finished(&create, 1));
     assert_eq!(
         writes(&requests),
         apply_writes(1, &[("POST /profile/{id}/token", 1)])
@@ -127,22 +122,17 @@ Plan: 1 to add, 0 to change, 0 to remove.
 
     // read → write: replaced, through a saved plan.
     world.write("tagoform.yaml", &tokens_yaml("write", "never"));
-    let replace = "Profile acme:
-  -/+ replace token `ci` with a new one (write access, expires never); the old one is deleted after  # tagoform.yaml:6:9
-      permission: \"read\" → \"write\"
-
-Plan: 1 to add, 0 to change, 1 to remove.
-";
     let plan = world
         .run(&["-vv", "plan", "--out", "saved.json", "--detailed-exitcode"])
         .await;
     plan.code(2);
-    assert_eq!(plan.stdout, replace);
+    assert_snapshot(&plan.stdout, "reconcile_tokens/replace", &[]);
+    let replace = plan.stdout.clone();
     outputs.push(plan);
     // A replacement makes a new value too: without --tokens-out, refused before any change
     // (the old token would be deleted and the new value written nowhere).
     let (refused, requests) = world.measured(&["apply", "--auto-approve"]).await;
-    assert_refused_without_tokens_out(&refused, replace);
+    assert_refused_without_tokens_out(&refused, "reconcile_tokens/replace");
     assert_eq!(writes(&requests), sign_ins(1));
     assert_eq!(live_ci(&world).await.len(), 1);
     outputs.push(refused);
@@ -158,7 +148,7 @@ Plan: 1 to add, 0 to change, 1 to remove.
         ])
         .await;
     apply.code(0);
-    assert_eq!(apply.stdout, finished(replace, 1));
+    assert_eq!(apply.stdout, finished(&replace, 1));
     let changes = [
         ("DELETE /profile/{id}/token/{token}", 2),
         ("POST /profile/{id}/token", 1),
@@ -259,13 +249,9 @@ async fn a_token_with_a_period_is_in_line_until_it_expires_then_replaced() {
     world.assert_no_changes().await;
 
     world.api.advance(2 * 24 * 3600).await;
-    let expected = "Profile acme:
-  -/+ replace token `ci` with a new one (read access, expires 30 days); the old one is deleted after  # tagoform.yaml:6:9
-      expires: \"2027-03-31T10:00:00+00:00 (expired)\" → \"30 days\"
-
-Plan: 1 to add, 0 to change, 1 to remove.
-";
-    world.assert_plan(expected).await;
+    world
+        .assert_plan_snapshot("reconcile_tokens/expired_token_replaced", &[])
+        .await;
 }
 
 #[tokio::test]
@@ -311,13 +297,9 @@ async fn a_replacement_made_at_the_same_instant_as_the_old_token_keeps_the_new_o
     world.write("tagoform.yaml", &tokens_yaml("read", "never"));
     world.applied(".", &["--tokens-out", "first.json"]).await;
     world.write("tagoform.yaml", &tokens_yaml("read", "2030-12-31"));
-    let expected = "Profile acme:
-  -/+ replace token `ci` with a new one (read access, expires 2030-12-31); the old one is deleted after  # tagoform.yaml:6:9
-      expires: \"never\" → \"2030-12-31\"
-
-Plan: 1 to add, 0 to change, 1 to remove.
-";
-    world.assert_plan(expected).await;
+    world
+        .assert_plan_snapshot("reconcile_tokens/expiry_change_replaces", &[])
+        .await;
     world.applied(".", &["--tokens-out", "second.json"]).await;
     let second = tokens_out(&world, "second.json");
     assert_eq!(

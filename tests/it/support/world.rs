@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 pub use super::door::{Fault, FaultMode, FaultyDoor};
 pub use super::emulator::*;
+use super::snapshots::assert_snapshot;
 use tagoform::emulator::seed::{DEMO_EMAIL, DEMO_PASSWORD};
 pub use tagoform::emulator::seed::{DEMO_STAGING_PROFILE_ID, PARTNER_LABS_PROFILE_ID};
 
@@ -491,12 +492,14 @@ impl World {
         assert_eq!(plan.stdout, NO_CHANGES);
     }
 
-    /// `plan --detailed-exitcode` of the working folder shows exactly `expected`, with exit
-    /// code 2: there are changes to make.
-    pub async fn assert_plan(&self, expected: &str) {
+    /// `plan --detailed-exitcode` of the working folder shows exactly the snapshot `name`
+    /// (with `ids` as their placeholders, see [`assert_snapshot`]), with exit code 2: there
+    /// are changes to make. Returns what it printed.
+    pub async fn assert_plan_snapshot(&self, name: &str, ids: &[(&'static str, &str)]) -> String {
         let plan = self.run(&["plan", "--detailed-exitcode"]).await;
         plan.code(2);
-        assert_eq!(plan.stdout, expected);
+        assert_snapshot(&plan.stdout, name, ids);
+        plan.stdout
     }
 
     /// `plan <path> --detailed-exitcode` finds nothing to do: exit code 0 and a report that
