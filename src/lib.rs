@@ -8,7 +8,8 @@
 //! - [`api`]: TagoIO wire types and the typed async HTTP client (envelope, errors, retries,
 //!   pacing, pagination, redaction of secrets).
 //! - [`emulator`]: a TagoIO-compatible server (axum) that enforces TagoIO's rules; the
-//!   `--api local` default and the adversary of every end-to-end test.
+//!   `--api local` default and the adversary of every end-to-end test. Its own crate
+//!   (`crates/tagoform-emulator`), re-exported here.
 //! - [`live`]: `fetch` reads what the configuration manages into a `LiveSnapshot` of plain
 //!   values; `Access` picks the token each profile's routes need.
 //! - [`plan`]: PURE. `plan(&Desired, &LiveSnapshot, now) -> Result<Plan, PlanError>`; no I/O, no async. The
@@ -40,22 +41,19 @@
 pub mod access;
 pub mod api;
 pub mod apply;
-pub mod billing;
-pub mod bounded;
-pub mod catalog_id;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod doctor;
-pub mod emulator;
 pub mod environment;
 pub mod export;
-pub mod kind;
 pub mod live;
 pub mod lock;
-pub mod period;
 pub mod plan;
 pub mod publish;
 pub mod render;
 pub mod text;
-pub mod totp;
+
+// The crates of this workspace, under the paths the rest of tagoform (and its tests) use.
+pub use tagoform_emulator as emulator;
+pub use tagoform_wire::{billing, bounded, catalog_id, kind, period, totp};

@@ -18,11 +18,9 @@ mod pacing;
 mod query;
 mod retry;
 mod route;
-mod secret;
 pub mod settings;
 mod share;
 mod transport;
-pub mod types;
 
 pub use crate::kind::ObjectKind;
 pub use account::TOKEN_FIELDS;
@@ -34,6 +32,8 @@ pub use pacing::{Pacer, RateBudgets, ROUTES};
 pub use query::{ListQuery, SortOrder};
 pub use retry::RetryPolicy;
 pub use route::{is_tagoio_id, Method, Route};
-pub use secret::{Secret, Token};
 pub use settings::{ApiFlags, ApiSettings, Endpoint, Region, SettingsError};
 pub use share::{ShareAction, ShareError};
+pub use tagoform_wire::secret::{self, Secret, Token};
+/// TagoIO's wire types, shared with the emulator (`crates/tagoform-wire`).
+pub use tagoform_wire::types;

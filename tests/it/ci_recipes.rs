@@ -393,7 +393,7 @@ fn the_release_the_action_and_the_recipes_agree() {
     );
     assert_eq!(release["on"]["push"]["tags"][0].as_str(), Some("v*"));
     let publish = job_text(&release["jobs"]["publish"]);
-    assert!(publish.contains("cargo publish --locked"));
+    assert!(publish.contains("cargo publish --workspace --locked"));
     assert_eq!(
         release["jobs"]["publish"]["needs"].as_str(),
         Some("release")
