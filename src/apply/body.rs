@@ -1,10 +1,11 @@
 //! Request bodies from a plan's field changes: a create sends every configured field, an
-//! update only the fields that differ. Decoders are planned as text and sent base64-encoded.
+//! update only the fields that differ. Scripts are planned as text and sent as TagoIO expects
+//! them (`api::types::script`).
 
-use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::api::types::script;
 use crate::plan::FieldChange;
 
 /// Fields that are not sent as they are planned.
@@ -25,11 +26,11 @@ pub fn object_body<T: DeserializeOwned>(
         if NOT_SENT.contains(&change.field.as_str()) {
             continue;
         }
-        let value = match (change.field.as_str(), &change.new) {
-            ("payload_decoder", Value::String(text)) => {
-                Value::String(base64::engine::general_purpose::STANDARD.encode(text))
+        let value = match &change.new {
+            Value::String(text) if script::is_base64(&change.field) => {
+                Value::String(script::encode(text))
             }
-            (_, value) => value.clone(),
+            value => value.clone(),
         };
         map.insert(change.field.clone(), value);
     }

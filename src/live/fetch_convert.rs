@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde_json::Value;
 
 use chrono::Duration;
 
-use crate::api::types::{self, ConnectorInfo, NetworkInfo};
+use crate::api::types::{self, script, ConnectorInfo, NetworkInfo};
 use crate::live::snapshot::*;
 
 /// How long an invitation can be accepted (help article "Team Management - Sharing your
@@ -64,7 +63,7 @@ pub(super) fn connector(info: ConnectorInfo) -> LiveObject {
     }
 }
 
-/// The user-settable fields by API name, the decoder as plain text. Identity and state
+/// The user-settable fields by API name, scripts as plain text. Identity and state
 /// (`name`, `networks`, `public`) are kept apart.
 fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Value> {
     let Ok(Value::Object(map)) = value else {
@@ -74,8 +73,8 @@ fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Va
         .filter(|(key, value)| {
             !value.is_null() && !matches!(key.as_str(), "name" | "networks" | "public")
         })
-        .map(|(key, value)| match (key.as_str(), &value) {
-            ("payload_decoder", Value::String(encoded)) => {
+        .map(|(key, value)| match &value {
+            Value::String(encoded) if script::is_base64(&key) => {
                 let text = decode_script(encoded).unwrap_or_else(|| encoded.clone());
                 (key, Value::String(text))
             }
@@ -84,11 +83,8 @@ fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Va
         .collect()
 }
 
-/// TagoIO sends decoders base64-encoded; anything that is not valid base64 of UTF-8 text is
+/// TagoIO sends scripts base64-encoded; anything that is not valid base64 of UTF-8 text is
 /// compared as it is (and so shows up as a change to repair).
 pub fn decode_script(encoded: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .ok()?;
-    String::from_utf8(bytes).ok()
+    script::decode(encoded)
 }

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -13,7 +12,7 @@ use super::error::{ErrorReply, ReplyResult};
 use super::model::{Integration, ObjectKind, State};
 use super::seed::TAGOIO_PROFILE_ID;
 use tagoform_wire::catalog_id::{catalog_id, normalize};
-use tagoform_wire::types::Id;
+use tagoform_wire::types::{script, Id};
 
 /// The lines of `tago-io/decoders`' `map-ids.json` for the seeded entries: the id the
 /// repository's rule gives, then the older id TagoIO's catalog kept (the repository's
@@ -255,8 +254,7 @@ pub fn merge(state: &mut State, merge: &CatalogMerge, now: DateTime<Utc>) -> Rep
         fields.insert("networks".into(), networks.into());
     }
     if let Some(decoder) = &merge.payload_decoder {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(decoder);
-        fields.insert("payload_decoder".into(), encoded.into());
+        fields.insert("payload_decoder".into(), script::encode(decoder).into());
     }
     if let Some(older_id) = &older_id {
         state.remove_integration(older_id);

@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
-use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::{check_id, invalid_body, ok, require_name, Auth, Body};
@@ -15,7 +14,7 @@ use crate::model::{Integration, ObjectKind, State as Data};
 use crate::query::{self, ListParams};
 use crate::store::AppState;
 use tagoform_wire::types::{
-    ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
+    script, ApiSuccess, ConnectorCreateInfo, ConnectorCreateResponse, NetworkCreateInfo,
     NetworkCreateResponse,
 };
 
@@ -249,14 +248,13 @@ fn typed_fields(kind: ObjectKind, body: Value) -> ReplyResult<Map<String, Value>
             "Invalid request body: expected a JSON object",
         ));
     };
-    if let Some(decoder) = fields.get("payload_decoder").and_then(Value::as_str) {
-        if base64::engine::general_purpose::STANDARD
-            .decode(decoder)
-            .is_err()
-        {
-            return Err(ErrorReply::bad_request(
-                "payload_decoder must be base64-encoded",
-            ));
+    for field in script::BASE64_FIELDS {
+        if let Some(text) = fields.get(*field).and_then(Value::as_str) {
+            if !script::is_encoded(text) {
+                return Err(ErrorReply::bad_request(format!(
+                    "{field} must be base64-encoded"
+                )));
+            }
         }
     }
     Ok(fields)

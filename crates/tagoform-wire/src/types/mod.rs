@@ -19,6 +19,7 @@ mod integration;
 mod notification;
 mod profile;
 mod scalars;
+pub mod script;
 mod token;
 
 pub use account::{
