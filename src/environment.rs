@@ -145,11 +145,6 @@ impl Environment {
     pub fn get(&self, name: &str) -> Option<String> {
         self.values.get(name).cloned()
     }
-
-    /// True when `name` is set to something.
-    pub fn has(&self, name: &str) -> bool {
-        self.values.contains_key(name)
-    }
 }
 
 impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Environment {

@@ -84,11 +84,6 @@ impl Aimd {
         self.limit
     }
 
-    /// The most that may ever be in flight (`--parallelism`).
-    pub fn cap(&self) -> usize {
-        self.cap
-    }
-
     /// A request starts with `in_flight` others already in flight.
     pub fn started(&mut self, in_flight: usize) {
         if in_flight + 1 >= self.limit {
@@ -149,6 +144,8 @@ fn shrink(limit: usize, factor: f64) -> usize {
 /// The slots of one run, shared by every client of it (like the pacer).
 #[derive(Debug)]
 pub struct Limiter {
+    /// The most that may ever be in flight (`--parallelism`); the limit moves below it.
+    cap: usize,
     state: Mutex<State>,
     freed: Notify,
     clock: Arc<dyn Clock>,
@@ -174,6 +171,7 @@ impl Limiter {
     pub fn new(cap: usize, clock: Arc<dyn Clock>) -> Self {
         let aimd = Aimd::new(cap);
         Limiter {
+            cap: cap.max(1),
             state: Mutex::new(State {
                 highest: aimd.limit(),
                 aimd,
@@ -236,7 +234,7 @@ impl Limiter {
 
     /// The cap the limit never passes.
     pub fn cap(&self) -> usize {
-        self.state.lock().map(|state| state.aimd.cap()).unwrap_or(1)
+        self.cap
     }
 
     /// The limit now and the highest it reached.

@@ -18,7 +18,6 @@ use super::snapshot::*;
 use crate::access::{Access, AccessError};
 use crate::api::{ApiError, Client, ListQuery, ObjectKind, ShareError};
 use crate::config::{Desired, TagoId};
-pub use convert::decode_script;
 use convert::{connector, member, network, token};
 
 /// Why the live state could not be read.

@@ -74,17 +74,12 @@ fn object_fields(value: Result<Value, serde_json::Error>) -> BTreeMap<String, Va
             !value.is_null() && !matches!(key.as_str(), "name" | "networks" | "public")
         })
         .map(|(key, value)| match &value {
+            // Not base64 of UTF-8 text: compared as it is (and so shown as a change to repair).
             Value::String(encoded) if script::is_base64(&key) => {
-                let text = decode_script(encoded).unwrap_or_else(|| encoded.clone());
+                let text = script::decode(encoded).unwrap_or_else(|| encoded.clone());
                 (key, Value::String(text))
             }
             _ => (key, value),
         })
         .collect()
-}
-
-/// TagoIO sends scripts base64-encoded; anything that is not valid base64 of UTF-8 text is
-/// compared as it is (and so shows up as a change to repair).
-pub fn decode_script(encoded: &str) -> Option<String> {
-    script::decode(encoded)
 }

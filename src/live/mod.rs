@@ -8,5 +8,5 @@ mod networks;
 mod snapshot;
 
 pub use billing::is_managed as manages_billing;
-pub use fetch::{decode_script, fetch, owned_profiles, FetchError};
+pub use fetch::{fetch, owned_profiles, FetchError};
 pub use snapshot::*;

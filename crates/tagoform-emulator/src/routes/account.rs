@@ -35,9 +35,9 @@ pub struct SecondFactor<'a> {
 
 impl<'a> SecondFactor<'a> {
     /// A call whose body is sdk-js `Authenticator` (`pin_code` and `otp_type`).
-    pub fn authenticator(pin_code: Option<&'a str>, otp_type: Option<OtpType>) -> Self {
+    pub fn authenticator(pin_code: Option<&'a Secret>, otp_type: Option<OtpType>) -> Self {
         SecondFactor {
-            pin_code,
+            pin_code: pin_code.map(Secret::expose),
             otp_type,
             needs_otp_type: true,
         }
@@ -199,10 +199,7 @@ pub async fn login(
             let verified = verify_in(
                 context,
                 (&request.email, request.password.expose()),
-                SecondFactor::authenticator(
-                    request.pin_code.as_ref().map(Secret::expose),
-                    request.otp_type,
-                ),
+                SecondFactor::authenticator(request.pin_code.as_ref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
             )?;
             let account = verified.account;
@@ -233,10 +230,7 @@ pub async fn profile_token(
             let verified = verify_in(
                 context,
                 (&request.email, request.password.expose()),
-                SecondFactor::authenticator(
-                    request.pin_code.as_ref().map(Secret::expose),
-                    request.otp_type,
-                ),
+                SecondFactor::authenticator(request.pin_code.as_ref(), request.otp_type),
                 axum::http::StatusCode::UNAUTHORIZED,
             )?;
             let (account, code) = (verified.account.id.clone(), verified.code);

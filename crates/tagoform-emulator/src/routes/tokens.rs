@@ -4,7 +4,6 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
-use tagoform_wire::Secret;
 
 use super::account::{verify_in, SecondFactor};
 use super::profiles::openable;
@@ -76,10 +75,7 @@ pub async fn create(
             let verified = verify_in(
                 context,
                 (&request.email, request.password.expose()),
-                SecondFactor::authenticator(
-                    request.pin_code.as_ref().map(Secret::expose),
-                    request.otp_type,
-                ),
+                SecondFactor::authenticator(request.pin_code.as_ref(), request.otp_type),
                 StatusCode::BAD_REQUEST,
             )?;
             let code = verified.code;
